@@ -1,0 +1,74 @@
+"""The JSON API under /api/v1: one NinjaAPI, token (or session) auth, each app's routers."""
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, django_auth
+
+from luoshi.errors import ServiceError
+from luoshi.org.models import ApiToken, hash_token
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        found = ApiToken.objects.select_related("person").filter(key_hash=hash_token(token)).first()
+        if found is None or not found.person.is_active:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.person
+        return found.person
+
+
+api = NinjaAPI(
+    title="Luoshi API",
+    version="1",
+    description="Responsibility lists, direct reports, acceptance and strike-off. "
+    "Authenticate with `Authorization: Bearer <token>` (`luoshi token create USERNAME`).",
+    auth=[BearerToken(), django_auth],
+    urls_namespace="api",
+)
+
+
+def _field_of(error: dict) -> str:
+    loc = [str(p) for p in error.get("loc", []) if p not in ("body", "payload", "query", "path", "data")]
+    return ".".join(loc) or "body"
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [{"field": _field_of(e), "message": e.get("msg", "")} for e in exc.errors]
+    first = errors[0] if errors else {"field": "body", "message": "invalid"}
+    return api.create_response(
+        request,
+        {"detail": f"{first['field']}: {first['message']}", "field": first["field"], "errors": errors},
+        status=400,
+    )
+
+
+@api.exception_handler(ServiceError)
+def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message, "field": exc.field}, status=exc.status)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"detail": "Authentication required."}, status=401)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+def _add_routers() -> None:
+    from luoshi.lists.api import extensions_router, lists_router, stats_router
+    from luoshi.org.api import router as org_router
+
+    api.add_router("/", org_router)
+    api.add_router("/lists", lists_router)
+    api.add_router("/extensions", extensions_router)
+    api.add_router("/stats", stats_router)
+
+
+_add_routers()

@@ -1,0 +1,99 @@
+"""`luoshi`: the one door. demo | serve | token | manage …"""
+
+import argparse
+import os
+import sys
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
+    import django
+
+    django.setup()
+
+
+def _serve(host: str, port: int, threads: int) -> None:
+    from waitress import serve
+
+    from luoshi.wsgi import application
+
+    print(f"Luoshi is serving http://{host}:{port}/  (Ctrl+C stops it)", flush=True)
+    serve(application, host=host, port=port, threads=threads, ident="luoshi")
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from django.conf import settings
+
+    if "DATABASE_URL" not in os.environ:
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from luoshi.demo.city import DEMO_PASSWORD, build_demo_city, demo_accounts, has_demo_city
+
+    if args.reset or not has_demo_city():
+        print("Building the demo city (one minute at most)…", flush=True)
+        build_demo_city(reset=args.reset)
+    print(f"\nLogin accounts (password for all: {DEMO_PASSWORD}):")
+    for username, description in demo_accounts():
+        print(f"  {username:<16} {description}")
+    print()
+    if not args.no_serve:
+        _serve(args.host, args.port, args.threads)
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    _serve(args.host, args.port, args.threads)
+
+
+def cmd_token(args: argparse.Namespace) -> None:
+    from luoshi.org.models import ApiToken, Person
+
+    try:
+        person = Person.objects.get(username=args.username)
+    except Person.DoesNotExist:
+        sys.exit(f"No such user: {args.username}")
+    print(f"New API token for {person.username} (shown once; use 'Authorization: Bearer <token>'):")
+    print(ApiToken.issue(person))
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["manage"]:
+        _setup()
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["luoshi manage", *argv[1:]])
+        return
+    parser = argparse.ArgumentParser(prog="luoshi", description="Luoshi (落实): making assigned work get done.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def server_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--host", default=os.environ.get("LUOSHI_HOST", "127.0.0.1"))
+        p.add_argument("--port", type=int, default=int(os.environ.get("LUOSHI_PORT", "8000")))
+        p.add_argument("--threads", type=int, default=int(os.environ.get("LUOSHI_THREADS", "8")))
+
+    demo = sub.add_parser("demo", help="migrate, load the demo city, print the accounts and serve")
+    server_args(demo)
+    demo.add_argument("--reset", action="store_true", help="delete the data and build the demo city anew")
+    demo.add_argument("--no-serve", action="store_true", help="load the demo city and stop")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="serve the web app and the API (waitress)")
+    server_args(serve)
+    serve.set_defaults(func=cmd_serve)
+
+    token = sub.add_parser("token", help="API tokens")
+    token_sub = token.add_subparsers(dest="action", required=True)
+    create = token_sub.add_parser("create", help="print a new token for USERNAME as the last line")
+    create.add_argument("username")
+    create.set_defaults(func=cmd_token)
+
+    sub.add_parser("manage", help="Django's manage.py commands: luoshi manage migrate …")
+    args = parser.parse_args(argv)
+    _setup()
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

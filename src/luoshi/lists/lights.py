@@ -1,0 +1,48 @@
+"""Traffic lights, derived from stored dates by pure functions (and their SQL twins)."""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Q
+
+GREEN, YELLOW, RED = "green", "yellow", "red"
+LIGHTS = (GREEN, YELLOW, RED)
+
+
+def thresholds() -> tuple[int, int]:
+    return settings.LUOSHI_LIGHT_DUE_SOON_DAYS, settings.LUOSHI_LIGHT_RED_AFTER_DAYS
+
+
+def light(today: date, next_report_due: date | None, deadline: date | None) -> str:
+    """The light of open work: red past the deadline or a report overdue more than RED_AFTER days;
+    yellow when a report is due within DUE_SOON days or overdue up to RED_AFTER days; else green.
+
+    Work that is not open (completed, awaiting acceptance) passes None for both dates: green.
+    Earlier dates never give a better light, so a list's light is the light of its earliest dates.
+    """
+    due_soon, red_after = thresholds()
+    if deadline is not None and today > deadline:
+        return RED
+    if next_report_due is None:
+        return GREEN
+    if (today - next_report_due).days > red_after:
+        return RED
+    if (next_report_due - today).days <= due_soon:
+        return YELLOW
+    return GREEN
+
+
+def light_q(wanted: str, today: date, due_field: str, deadline_field: str) -> Q:
+    """The same rule as `light`, as a filter on two (possibly annotated) date fields."""
+    due_soon, red_after = thresholds()
+    red = Q(**{f"{deadline_field}__lt": today}) | Q(**{f"{due_field}__lt": today - timedelta(days=red_after)})
+    yellow = Q(**{f"{due_field}__lte": today + timedelta(days=due_soon)})
+    if wanted == RED:
+        return red
+    if wanted == YELLOW:
+        return yellow & ~red
+    return ~red & ~yellow
+
+
+def overdue_q(today: date, due_field: str, deadline_field: str) -> Q:
+    return Q(**{f"{due_field}__lt": today}) | Q(**{f"{deadline_field}__lt": today})

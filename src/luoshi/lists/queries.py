@@ -1,0 +1,177 @@
+"""The reads behind the index, the loop, the inbox and the overview, shared by web and API.
+
+Each returns its rows with a fixed number of queries, whatever the number of rows.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from luoshi.events.models import Event
+from luoshi.lists.lights import LIGHTS, light, light_q, overdue_q
+from luoshi.lists.models import (
+    ListStatus,
+    Obligation,
+    ObligationStatus,
+    Report,
+    ResponsibilityList,
+)
+from luoshi.org import access
+from luoshi.org.models import Person
+
+OPEN = Q(status=ObligationStatus.IN_PROGRESS)
+
+
+def visible_lists(person: Person) -> QuerySet[ResponsibilityList]:
+    q = access.visible_lists_q(person)
+    qs = ResponsibilityList.objects.all()
+    return qs if q is None else qs.filter(q)
+
+
+def with_lights(qs: QuerySet[ResponsibilityList]) -> QuerySet[ResponsibilityList]:
+    """Annotate the earliest report due and deadline over units still working: the list's light."""
+    open_ob = Q(obligations__status=ObligationStatus.IN_PROGRESS)
+    return qs.annotate(
+        open_due=Min("obligations__next_report_due", filter=open_ob),
+        open_deadline=Min("obligations__deadline", filter=open_ob),
+    )
+
+
+def list_light(rlist: ResponsibilityList, today: date) -> str | None:
+    if rlist.status != ListStatus.IN_PROGRESS:
+        return None
+    return light(today, rlist.open_due, rlist.open_deadline)
+
+
+def obligation_light(ob: Obligation, today: date) -> str:
+    if ob.list.status != ListStatus.IN_PROGRESS or ob.status != ObligationStatus.IN_PROGRESS:
+        return light(today, None, None)
+    return light(today, ob.next_report_due, ob.deadline)
+
+
+@dataclass
+class ListFilters:
+    status: str = ""
+    source: str = ""
+    leader: int | None = None
+    unit: int | None = None
+    light: str = ""
+    year: int | None = None
+    overdue: bool = False
+    q: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def filtered_lists(person: Person, f: ListFilters, today: date) -> QuerySet[ResponsibilityList]:
+    qs = with_lights(visible_lists(person))
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.source:
+        qs = qs.filter(source=f.source)
+    if f.leader:
+        qs = qs.filter(leader_id=f.leader)
+    if f.unit:
+        qs = qs.filter(pk__in=Obligation.objects.filter(unit_id=f.unit).values("list_id"))
+    if f.year:
+        qs = qs.filter(year=f.year)
+    if f.q:
+        qs = qs.filter(Q(title__icontains=f.q) | Q(content__icontains=f.q) | Q(code__icontains=f.q))
+    if f.light in LIGHTS:
+        qs = qs.filter(light_q(f.light, today, "open_due", "open_deadline"), status=ListStatus.IN_PROGRESS)
+    if f.overdue:
+        qs = qs.filter(overdue_q(today, "open_due", "open_deadline"), status=ListStatus.IN_PROGRESS)
+    return qs
+
+
+def index_rows(qs: QuerySet[ResponsibilityList]) -> QuerySet[ResponsibilityList]:
+    """What the index shows per list: leader and every handling unit, prefetched."""
+    return (
+        qs.select_related("leader")
+        .prefetch_related(Prefetch("obligations", queryset=Obligation.objects.select_related("unit")))
+        .order_by("-id")
+    )
+
+
+def status_counts(qs: QuerySet[ResponsibilityList]) -> dict[str, int]:
+    rows = qs.order_by().values("status").annotate(n=Count("id", distinct=True))
+    counts = dict.fromkeys(ListStatus.values, 0)
+    counts.update({r["status"]: r["n"] for r in rows})
+    counts["all"] = sum(counts[s] for s in ListStatus.values)
+    return counts
+
+
+def loop_obligations(rlist: ResponsibilityList) -> list[Obligation]:
+    return list(
+        rlist.obligations.select_related("unit", "last_report", "last_report__author", "list")
+        .prefetch_related("extensions")
+        .order_by("-role", "id")
+    )
+
+
+def timeline(rlist: ResponsibilityList) -> list[Event]:
+    """Every event of the list, with the reports they filed attached as `.report`."""
+    events = list(Event.objects.filter(subject_type="list", subject_id=rlist.pk).select_related("actor", "unit"))
+    report_ids = [e.after["report"] for e in events if e.kind == "report.filed" and "report" in e.after]
+    reports = Report.objects.in_bulk(report_ids) if report_ids else {}
+    for e in events:
+        e.report = reports.get(e.after.get("report")) if e.kind == "report.filed" else None
+    return events
+
+
+def unit_inbox(person: Person) -> QuerySet[Obligation]:
+    """The obligations of the person's unit on published lists, what is due first on top."""
+    return (
+        Obligation.objects.filter(unit_id=person.unit_id, list__status=ListStatus.IN_PROGRESS)
+        .select_related("list", "list__leader", "last_report")
+        .order_by(
+            # open work first, then by the date that matters next
+            "status",
+            "next_report_due",
+            "deadline",
+        )
+    )
+
+
+def overview(person: Person, year: int | None, today: date | None = None) -> dict:
+    """Lists issued / completed / in progress / overdue, in all and per leader and per unit."""
+    today = today or timezone.localdate()
+    qs = with_lights(visible_lists(person).exclude(status=ListStatus.DRAFT))
+    if year:
+        qs = qs.filter(year=year)
+    totals = qs.aggregate(
+        issued=Count("id", distinct=True),
+        completed=Count("id", filter=Q(status=ListStatus.CLOSED), distinct=True),
+        in_progress=Count("id", filter=Q(status=ListStatus.IN_PROGRESS), distinct=True),
+    )
+    overdue_ids = qs.filter(overdue_q(today, "open_due", "open_deadline"), status=ListStatus.IN_PROGRESS)
+    totals["overdue"] = overdue_ids.count()
+
+    visible_ids = qs.values("pk")
+    late_ob = Q(status=ObligationStatus.IN_PROGRESS) & (Q(next_report_due__lt=today) | Q(deadline__lt=today))
+    per_unit = list(
+        Obligation.objects.filter(list__in=visible_ids)
+        .values("unit_id", "unit__name")
+        .annotate(
+            issued=Count("id"),
+            completed=Count("id", filter=Q(status=ObligationStatus.COMPLETED)),
+            in_progress=Count("id", filter=~Q(status=ObligationStatus.COMPLETED)),
+            overdue=Count("id", filter=late_ob & Q(list__status=ListStatus.IN_PROGRESS)),
+        )
+        .order_by("-issued", "unit_id")
+    )
+    per_leader = list(
+        qs.order_by()
+        .values("leader_id", "leader__name")
+        .annotate(
+            issued=Count("id", distinct=True),
+            completed=Count("id", filter=Q(status=ListStatus.CLOSED), distinct=True),
+            in_progress=Count("id", filter=Q(status=ListStatus.IN_PROGRESS), distinct=True),
+        )
+        .order_by("-issued", "leader_id")
+    )
+    overdue_by_leader = dict(overdue_ids.order_by().values_list("leader_id").annotate(n=Count("id", distinct=True)))
+    for row in per_leader:
+        row["overdue"] = overdue_by_leader.get(row["leader_id"], 0)
+    return {"lists": totals, "per_leader": per_leader, "per_unit": per_unit}

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from luoshi.lists import views_index, views_loop
+
+app_name = "lists"
+urlpatterns = [
+    path("", views_index.index, name="index"),
+    path("export.<str:fmt>", views_index.export, name="export"),  # fmt: csv | xlsx
+    path("inbox/", views_index.inbox, name="inbox"),
+    path("leader/", views_index.leader, name="leader"),
+    path("overview/", views_index.overview, name="overview"),
+    path("new/", views_loop.create, name="create"),
+    path("<int:list_id>/", views_loop.loop, name="loop"),
+    path("<int:list_id>/publish", views_loop.publish, name="publish"),
+    path("<int:list_id>/report", views_loop.report, name="report"),
+    path("<int:list_id>/accept", views_loop.accept, name="accept"),
+    path("<int:list_id>/return", views_loop.return_completion, name="return"),
+    path("<int:list_id>/extension", views_loop.request_extension, name="extension"),
+    path("extensions/<int:extension_id>/decide", views_loop.decide_extension, name="decide_extension"),
+    path("<int:list_id>/close", views_loop.close, name="close"),
+]

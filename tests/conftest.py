@@ -1,0 +1,139 @@
+"""Shared fixtures: a small city with an office, a leader, three units and their people."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+
+from luoshi.lists import services
+from luoshi.lists.models import ResponsibilityList
+from luoshi.org.models import ApiToken, Person, Unit
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+PASSWORD = "secret-pass-123"
+# A fixed "now" for tests that pass now= to services: Monday 2026-03-02, 10:00 in Shanghai.
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI)
+TODAY = NOW.date()
+
+
+def make_person(username: str, roles: list[str], unit: Unit | None = None, **extra) -> Person:
+    person = Person(username=username, name=extra.pop("name", username), roles=roles, unit=unit, **extra)
+    person.set_password(PASSWORD)
+    person.save()
+    return person
+
+
+@pytest.fixture
+def unit_a(db) -> Unit:
+    return Unit.objects.create(name="市工信委", kind="department")
+
+
+@pytest.fixture
+def unit_b(db) -> Unit:
+    return Unit.objects.create(name="城关区", kind="district")
+
+
+@pytest.fixture
+def unit_c(db) -> Unit:
+    return Unit.objects.create(name="榆中县", kind="district")
+
+
+@pytest.fixture
+def admin(db) -> Person:
+    return make_person("admin", ["admin"], name="管理员", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def office(db) -> Person:
+    return make_person("office", ["office"], name="督查室王")
+
+
+@pytest.fixture
+def leader(db, unit_a) -> Person:
+    person = make_person("leader", ["leader"], name="李副市长")
+    person.supervised_units.add(unit_a)
+    return person
+
+
+@pytest.fixture
+def other_leader(db, unit_c) -> Person:
+    person = make_person("leader2", ["leader"], name="赵副市长")
+    person.supervised_units.add(unit_c)
+    return person
+
+
+@pytest.fixture
+def liaison_a(db, unit_a) -> Person:
+    return make_person("liaison_a", ["liaison"], unit_a, name="工信委联络员")
+
+
+@pytest.fixture
+def head_a(db, unit_a) -> Person:
+    return make_person("head_a", ["unit_head"], unit_a, name="工信委主任")
+
+
+@pytest.fixture
+def liaison_b(db, unit_b) -> Person:
+    return make_person("liaison_b", ["liaison"], unit_b, name="城关区联络员")
+
+
+@pytest.fixture
+def outsider(db, unit_c) -> Person:
+    """The liaison of a unit that handles none of the fixture lists."""
+    return make_person("liaison_c", ["liaison"], unit_c, name="榆中县联络员")
+
+
+@pytest.fixture
+def draft_list(office, leader, unit_a, unit_b) -> ResponsibilityList:
+    return services.do_create_list(
+        office,
+        source="instruction",
+        title="推进兰州新区产业园区建设",
+        content="按市委要求，年底前完成园区一期建设。",
+        leader=leader,
+        lead_unit=unit_a,
+        co_units=[unit_b],
+        deadline=TODAY + timedelta(days=60),
+        report_every_days=14,
+        milestones=[services.MilestoneInput(TODAY + timedelta(days=30), "完成规划审批")],
+        now=NOW,
+    )
+
+
+@pytest.fixture
+def published_list(office, draft_list) -> ResponsibilityList:
+    return services.do_publish(office, draft_list, now=NOW)
+
+
+def login(client: Client, person: Person) -> Client:
+    client.force_login(person)
+    return client
+
+
+class ApiClient:
+    """A test client that sends a real Bearer token of the given person."""
+
+    def __init__(self, person: Person) -> None:
+        self.client = Client()
+        self.headers = {"Authorization": f"Bearer {ApiToken.issue(person)}"}
+
+    def get(self, path: str, **params):
+        return self.client.get(f"/api/v1{path}", params, headers=self.headers)
+
+    def post(self, path: str, data=None, headers: dict | None = None):
+        return self.client.post(
+            f"/api/v1{path}",
+            data or {},
+            content_type="application/json",
+            headers={**self.headers, **(headers or {})},
+        )
+
+
+@pytest.fixture
+def api():
+    return ApiClient
+
+
+def days(n: int) -> date:
+    return TODAY + timedelta(days=n)
