@@ -2,7 +2,6 @@
 
 from datetime import date, datetime
 
-from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -235,10 +234,7 @@ class ListQuery(Schema):
 def list_lists(request, filters: Query[ListQuery]):
     today = timezone.localdate()
     f = queries.ListFilters(**filters.dict())
-    qs = queries.index_rows(queries.filtered_lists(request.auth, f, today)).prefetch_related(
-        "milestones",
-        Prefetch("obligations", queryset=Obligation.objects.select_related("unit", "last_report", "list")),
-    )
+    qs = queries.index_rows(queries.filtered_lists(request.auth, f, today)).prefetch_related("milestones")
     return _LazyRows(qs, today)
 
 
