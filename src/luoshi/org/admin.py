@@ -1,0 +1,55 @@
+"""Units and people are managed by administrators in Django's admin (and through the API)."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.events.services import record
+from luoshi.org.models import Person, Role, Unit
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    list_select_related = ["parent"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        kind = "unit.changed" if change else "unit.created"
+        record(request.user, kind, "unit", obj.pk, unit_id=obj.pk, after={"name": obj.name, "kind": obj.kind})
+
+
+class RolesField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+
+class PersonForm(UserChangeForm):
+    roles = RolesField(choices=Role.choices, required=False, label=_("roles"))
+
+    class Meta(UserChangeForm.Meta):
+        model = Person
+        fields = ["username", "name", "title", "unit", "roles", "supervised_units", "is_active"]
+
+
+@admin.register(Person)
+class PersonAdmin(UserAdmin):
+    form = PersonForm
+    list_display = ["username", "name", "unit", "roles", "is_active"]
+    list_filter = ["is_active", "unit__kind"]
+    list_select_related = ["unit"]
+    search_fields = ["username", "name", "unit__name"]
+    filter_horizontal = ["supervised_units"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Luoshi"), {"fields": ["name", "title", "unit", "roles", "supervised_units"]}),
+        (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        kind = "person.changed" if change else "person.created"
+        record(request.user, kind, "person", obj.pk, unit_id=obj.unit_id, after={"roles": obj.roles})
