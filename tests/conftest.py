@@ -17,6 +17,11 @@ NOW = datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI)
 TODAY = NOW.date()
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_person(username: str, roles: list[str], unit: Unit | None = None, **extra) -> Person:
     person = Person(username=username, name=extra.pop("name", username), roles=roles, unit=unit, **extra)
     person.set_password(PASSWORD)

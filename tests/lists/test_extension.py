@@ -1,0 +1,64 @@
+from datetime import timedelta
+
+import pytest
+
+from luoshi.errors import Conflict, InvalidInput, NotAllowed
+from luoshi.events.models import Event
+from luoshi.lists import services
+from luoshi.lists.models import ExtensionStatus
+from tests.conftest import NOW, days
+
+
+@pytest.fixture
+def ob_a(published_list):
+    return published_list.obligations.get(role="lead")
+
+
+def test_a_unit_asks_and_the_office_approves(ob_a, liaison_a, office):
+    ext = services.do_request_extension(liaison_a, ob_a, days(90), "征地手续未批", now=NOW)
+    ext = services.do_decide_extension(office, ext, True, "同意", now=NOW + timedelta(days=1))
+    ob_a.refresh_from_db()
+    assert ext.status == ExtensionStatus.APPROVED
+    assert ob_a.deadline == days(90)
+    kinds = list(Event.objects.filter(subject_id=ob_a.list_id).values_list("kind", flat=True))
+    assert "extension.requested" in kinds and "extension.approved" in kinds
+
+
+def test_a_refused_extension_keeps_the_deadline(ob_a, liaison_a, office):
+    ext = services.do_request_extension(liaison_a, ob_a, days(90), "理由", now=NOW)
+    services.do_decide_extension(office, ext, False, "不同意", now=NOW)
+    ob_a.refresh_from_db()
+    assert ob_a.deadline == days(60)
+    assert Event.objects.filter(kind="extension.refused").exists()
+
+
+def test_an_extension_must_be_asked_before_the_deadline(ob_a, liaison_a):
+    with pytest.raises(Conflict):
+        services.do_request_extension(liaison_a, ob_a, days(90), "理由", now=NOW + timedelta(days=61))
+
+
+def test_the_new_deadline_must_be_later(ob_a, liaison_a):
+    with pytest.raises(InvalidInput) as err:
+        services.do_request_extension(liaison_a, ob_a, days(30), "理由", now=NOW)
+    assert err.value.field == "new_deadline"
+
+
+def test_one_pending_request_at_a_time(ob_a, liaison_a):
+    services.do_request_extension(liaison_a, ob_a, days(90), "理由", now=NOW)
+    with pytest.raises(Conflict):
+        services.do_request_extension(liaison_a, ob_a, days(100), "理由", now=NOW)
+
+
+def test_only_the_unit_asks_and_only_the_office_decides(ob_a, liaison_a, liaison_b, leader):
+    with pytest.raises(NotAllowed):
+        services.do_request_extension(liaison_b, ob_a, days(90), "理由", now=NOW)
+    ext = services.do_request_extension(liaison_a, ob_a, days(90), "理由", now=NOW)
+    with pytest.raises(NotAllowed):
+        services.do_decide_extension(leader, ext, True, now=NOW)
+
+
+def test_a_decision_is_taken_once(ob_a, liaison_a, office):
+    ext = services.do_request_extension(liaison_a, ob_a, days(90), "理由", now=NOW)
+    services.do_decide_extension(office, ext, True, now=NOW)
+    with pytest.raises(Conflict):
+        services.do_decide_extension(office, ext, False, now=NOW)

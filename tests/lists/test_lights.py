@@ -1,0 +1,49 @@
+from datetime import date, timedelta
+
+import pytest
+
+from luoshi.lists.lights import GREEN, LIGHTS, RED, YELLOW, light, light_q
+from luoshi.lists.models import Obligation
+
+TODAY = date(2026, 3, 2)
+
+
+def d(n: int) -> date:
+    return TODAY + timedelta(days=n)
+
+
+@pytest.mark.parametrize(
+    ("due", "deadline", "expected"),
+    [
+        (d(10), d(30), GREEN),
+        (d(4), d(30), GREEN),
+        (d(3), d(30), YELLOW),  # due within 3 days
+        (d(0), d(30), YELLOW),
+        (d(-7), d(30), YELLOW),  # overdue up to 7 days
+        (d(-8), d(30), RED),  # overdue more than 7 days
+        (d(5), d(-1), RED),  # past the deadline
+        (None, d(30), GREEN),  # nothing due
+        (None, None, GREEN),
+    ],
+)
+def test_light_follows_the_thresholds(due, deadline, expected):
+    assert light(TODAY, due, deadline) == expected
+
+
+def test_thresholds_come_from_settings(settings):
+    settings.LUOSHI_LIGHT_DUE_SOON_DAYS = 10
+    settings.LUOSHI_LIGHT_RED_AFTER_DAYS = 1
+    assert light(TODAY, d(9), d(30)) == YELLOW
+    assert light(TODAY, d(-2), d(30)) == RED
+
+
+def test_the_sql_filter_agrees_with_the_pure_function(published_list):
+    ob = published_list.obligations.first()
+    for due in [None, *range(-12, 12, 1)]:
+        for deadline in (-1, 0, 30):
+            due_date = d(due) if due is not None else None
+            Obligation.objects.filter(pk=ob.pk).update(next_report_due=due_date, deadline=d(deadline))
+            expected = light(TODAY, due_date, d(deadline))
+            for wanted in LIGHTS:
+                found = Obligation.objects.filter(light_q(wanted, TODAY, "next_report_due", "deadline"), pk=ob.pk)
+                assert found.exists() == (wanted == expected), (due, deadline, wanted)
