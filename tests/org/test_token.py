@@ -1,0 +1,18 @@
+from luoshi.cli import main
+from luoshi.org.models import ApiToken
+
+
+def test_token_create_prints_a_working_token_as_its_last_line(capsys, liaison_a, client):
+    main(["token", "create", liaison_a.username])
+    token = capsys.readouterr().out.strip().splitlines()[-1]
+    assert ApiToken.objects.filter(person=liaison_a).count() == 1
+    assert token not in {t.key_hash for t in ApiToken.objects.all()}  # only the hash is stored
+    r = client.get("/api/v1/units", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 200
+
+
+def test_a_deactivated_person_loses_api_access(liaison_a, client):
+    token = ApiToken.issue(liaison_a)
+    liaison_a.is_active = False
+    liaison_a.save()
+    assert client.get("/api/v1/units", headers={"Authorization": f"Bearer {token}"}).status_code == 401
