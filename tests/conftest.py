@@ -22,6 +22,16 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The policy is cached; each test starts from the database it sets up."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def make_person(username: str, roles: list[str], unit: Unit | None = None, **extra) -> Person:
     person = Person(username=username, name=extra.pop("name", username), roles=roles, unit=unit, **extra)
     person.set_password(PASSWORD)

@@ -34,9 +34,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "luoshi.org",
     "luoshi.events",
+    "luoshi.workdays",
     "luoshi.lists",
+    "luoshi.notify",
+    "luoshi.escalation",
     "luoshi.web",
 ]
 
@@ -115,12 +120,15 @@ SESSION_COOKIE_AGE = env_int("LUOSHI_SESSION_SECONDS", 8 * 3600)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Background jobs (the ladder's sweep, deliveries) run in `luoshi worker` from a database queue.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+LUOSHI_SWEEP_EVERY_SECONDS = env_int("LUOSHI_SWEEP_EVERY_SECONDS", 300)
+LUOSHI_DELIVER_EVERY_SECONDS = env_int("LUOSHI_DELIVER_EVERY_SECONDS", 30)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "luoshi@localhost")
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
-# Traffic lights (see luoshi.lists.lights): yellow when a report is due within this many days
-# or overdue up to RED_AFTER days; red beyond that or past the deadline.
-LUOSHI_LIGHT_DUE_SOON_DAYS = env_int("LUOSHI_LIGHT_DUE_SOON_DAYS", 3)
-LUOSHI_LIGHT_RED_AFTER_DAYS = env_int("LUOSHI_LIGHT_RED_AFTER_DAYS", 7)
+# Light thresholds and the ladder's N, M, K, L live in the database (lists.Policy), edited in the UI.
 LUOSHI_PAGE_SIZE = env_int("LUOSHI_PAGE_SIZE", 50)
 
 LOGGING = {

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import pytest
 
 from luoshi.lists.lights import GREEN, LIGHTS, RED, YELLOW, light, light_q
-from luoshi.lists.models import Obligation
+from luoshi.lists.models import Obligation, Policy
 
 TODAY = date(2026, 3, 2)
 
@@ -27,12 +27,11 @@ def d(n: int) -> date:
     ],
 )
 def test_light_follows_the_thresholds(due, deadline, expected):
-    assert light(TODAY, due, deadline) == expected
+    assert light(TODAY, due, deadline, (3, 7)) == expected
 
 
-def test_thresholds_come_from_settings(settings):
-    settings.LUOSHI_LIGHT_DUE_SOON_DAYS = 10
-    settings.LUOSHI_LIGHT_RED_AFTER_DAYS = 1
+def test_thresholds_come_from_the_policy(db):
+    Policy.objects.create(pk=1, light_due_soon_days=10, light_red_after_days=1)
     assert light(TODAY, d(9), d(30)) == YELLOW
     assert light(TODAY, d(-2), d(30)) == RED
 
@@ -43,7 +42,7 @@ def test_the_sql_filter_agrees_with_the_pure_function(published_list):
         for deadline in (-1, 0, 30):
             due_date = d(due) if due is not None else None
             Obligation.objects.filter(pk=ob.pk).update(next_report_due=due_date, deadline=d(deadline))
-            expected = light(TODAY, due_date, d(deadline))
+            expected = light(TODAY, due_date, d(deadline), (3, 7))
             for wanted in LIGHTS:
                 found = Obligation.objects.filter(light_q(wanted, TODAY, "next_report_due", "deadline"), pk=ob.pk)
                 assert found.exists() == (wanted == expected), (due, deadline, wanted)

@@ -15,7 +15,7 @@ def obligations(rlist):
 
 def test_liaison_reports_for_own_unit_and_the_next_report_moves(published_list, liaison_a):
     ob, _ = obligations(published_list)
-    later = NOW + timedelta(days=5)
+    later = NOW + timedelta(days=4)
     report, created = services.do_report(
         liaison_a, ob, progress=40, done="完成规划", difficulties="资金缺口", next_steps="报审", now=later
     )
@@ -23,7 +23,8 @@ def test_liaison_reports_for_own_unit_and_the_next_report_moves(published_list, 
     assert created
     assert ob.progress == 40
     assert ob.last_report == report
-    assert ob.next_report_due == TODAY + timedelta(days=5 + 14)
+    assert ob.next_report_due == TODAY + timedelta(days=4 + 14)  # a Friday
+    assert report.due_date == TODAY + timedelta(days=14)  # as it was due when filed
     event = Event.objects.get(kind="report.filed")
     assert event.unit_id == ob.unit_id
     assert event.after["report"] == report.pk
@@ -100,3 +101,10 @@ def test_the_next_report_is_never_due_after_the_deadline(published_list, liaison
     services.do_report(liaison_a, ob, progress=80, done="x", now=near_deadline)
     ob.refresh_from_db()
     assert ob.next_report_due == ob.deadline
+
+
+def test_a_report_due_on_a_weekend_or_holiday_moves_to_the_next_working_day(published_list, liaison_a):
+    ob, _ = obligations(published_list)
+    services.do_report(liaison_a, ob, progress=10, done="x", now=NOW + timedelta(days=5))  # 5 + 14 = a Saturday
+    ob.refresh_from_db()
+    assert ob.next_report_due == TODAY + timedelta(days=5 + 14 + 2)  # the Monday after

@@ -8,6 +8,23 @@ from django.utils import timezone
 from luoshi.events.models import Counter, Event
 
 
+def build(
+    actor_id: int | None,
+    kind: str,
+    subject_type: str,
+    subject_id: int,
+    *,
+    at: datetime,
+    unit_id: int | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    note: str = "",
+) -> Event:
+    """An unsaved event, for writers that insert many at once with Event.objects.bulk_create."""
+    return Event(at=at, actor_id=actor_id, kind=kind, subject_type=subject_type, subject_id=subject_id,
+                 unit_id=unit_id, before=before or {}, after=after or {}, note=note)
+
+
 def record(
     actor: Any,
     kind: str,
@@ -33,14 +50,17 @@ def record(
     )
 
 
-def next_number(key: str) -> int:
-    """Increment and return the counter `key`; call inside the caller's transaction."""
+def next_number(key: str, count: int = 1) -> int:
+    """Reserve `count` numbers of the counter `key` and return the first; call inside the caller's transaction.
+
+    The row stays locked by the update until the transaction ends, so numbers never repeat or skip.
+    """
     with transaction.atomic():
-        if not Counter.objects.filter(key=key).update(value=F("value") + 1):
+        if not Counter.objects.filter(key=key).update(value=F("value") + count):
             try:
                 with transaction.atomic():
-                    Counter.objects.create(key=key, value=1)
+                    Counter.objects.create(key=key, value=count)
                     return 1
             except IntegrityError:  # another writer created it first
-                Counter.objects.filter(key=key).update(value=F("value") + 1)
-        return Counter.objects.get(key=key).value
+                Counter.objects.filter(key=key).update(value=F("value") + count)
+        return Counter.objects.get(key=key).value - count + 1

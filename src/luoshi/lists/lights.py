@@ -2,7 +2,6 @@
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db.models import Q
 
 GREEN, YELLOW, RED = "green", "yellow", "red"
@@ -10,17 +9,23 @@ LIGHTS = (GREEN, YELLOW, RED)
 
 
 def thresholds() -> tuple[int, int]:
-    return settings.LUOSHI_LIGHT_DUE_SOON_DAYS, settings.LUOSHI_LIGHT_RED_AFTER_DAYS
+    from luoshi.lists.models import Policy
+
+    policy = Policy.current()
+    return policy.light_due_soon_days, policy.light_red_after_days
 
 
-def light(today: date, next_report_due: date | None, deadline: date | None) -> str:
+def light(
+    today: date, next_report_due: date | None, deadline: date | None, limits: tuple[int, int] | None = None
+) -> str:
     """The light of open work: red past the deadline or a report overdue more than RED_AFTER days;
     yellow when a report is due within DUE_SOON days or overdue up to RED_AFTER days; else green.
 
     Work that is not open (completed, awaiting acceptance) passes None for both dates: green.
     Earlier dates never give a better light, so a list's light is the light of its earliest dates.
+    `limits` is (DUE_SOON, RED_AFTER); by default the office's policy.
     """
-    due_soon, red_after = thresholds()
+    due_soon, red_after = limits or thresholds()
     if deadline is not None and today > deadline:
         return RED
     if next_report_due is None:

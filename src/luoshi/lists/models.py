@@ -88,7 +88,7 @@ class Obligation(models.Model):
         _("status"), max_length=30, choices=ObligationStatus.choices, default=ObligationStatus.IN_PROGRESS
     )
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(_("deadline"), db_index=True)
     # Null once reporting has ended (completed) or before the list is published.
     next_report_due = models.DateField(_("next report due"), null=True, blank=True, db_index=True)
     last_report = models.ForeignKey(
@@ -119,6 +119,8 @@ class Report(models.Model):
     difficulties = models.TextField(_("difficulties"), blank=True)
     next_steps = models.TextField(_("next steps"), blank=True)
     request_completion = models.BooleanField(_("asks for completion"), default=False)
+    # When the report was due as it was filed: the on-time rate is measured against it.
+    due_date = models.DateField(_("was due"), null=True, blank=True)
     # Set by the form (or the API's Idempotency-Key): a double submit stores one report.
     submission_key = models.CharField(max_length=64, null=True, blank=True)
 
@@ -153,3 +155,40 @@ class Extension(models.Model):
 
     class Meta:
         ordering = ["-requested_at", "-id"]
+
+
+class Policy(models.Model):
+    """The office's tunable rules (one row): traffic-light thresholds and the escalation ladder.
+
+    Admins edit it in the UI; `current()` reads it through the cache (it changes rarely).
+    """
+
+    light_due_soon_days = models.PositiveSmallIntegerField(_("yellow when a report is due within (days)"), default=3)
+    light_red_after_days = models.PositiveSmallIntegerField(_("red when a report is overdue more than (days)"), default=7)
+    reminder_workdays = models.PositiveSmallIntegerField(_("remind (working days before a report is due)"), default=2)
+    order_after_workdays = models.PositiveSmallIntegerField(
+        _("supervision order (working days after the urge)"), default=3
+    )
+    talk_orders = models.PositiveSmallIntegerField(_("talk proposal after this many orders"), default=2)
+    talk_window_days = models.PositiveSmallIntegerField(_("… within this many days"), default=90)
+    talk_overdue_workdays = models.PositiveSmallIntegerField(
+        _("talk proposal when overdue more than (working days)"), default=10
+    )
+
+    CACHE_KEY = "luoshi:policy"
+
+    class Meta:
+        verbose_name = _("policy")
+
+    def __str__(self) -> str:
+        return str(_("policy"))
+
+    @classmethod
+    def current(cls) -> "Policy":
+        from django.core.cache import cache
+
+        policy = cache.get(cls.CACHE_KEY)
+        if policy is None:
+            policy = cls.objects.filter(pk=1).first() or cls(pk=1)
+            cache.set(cls.CACHE_KEY, policy, 30)
+        return policy

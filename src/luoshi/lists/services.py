@@ -22,8 +22,10 @@ from luoshi.lists.models import (
     ResponsibilityList,
     Source,
 )
+from luoshi.lists.signals import obligation_changed
 from luoshi.org import access
 from luoshi.org.models import Person, Role, Unit
+from luoshi.workdays import calendar
 
 
 def _now(now: datetime | None) -> datetime:
@@ -36,9 +38,13 @@ def _require_office(actor: Person) -> None:
 
 
 def _next_due(today: date, every_days: int, deadline: date) -> date:
-    """The next report falls one cadence from today, but never after a deadline still ahead."""
-    due = today + timedelta(days=every_days)
+    """The next report falls one cadence from today on a working day, never after a deadline still ahead."""
+    due = calendar.load().next_workday(today + timedelta(days=every_days))
     return min(due, deadline) if deadline >= today else due
+
+
+def _changed(ob: Obligation, reason: str, now: datetime) -> None:
+    obligation_changed.send(sender=Obligation, obligation=ob, reason=reason, now=now)
 
 
 def _obligation_state(ob: Obligation) -> dict:
@@ -188,6 +194,7 @@ def do_report(
                 next_steps=next_steps.strip(),
                 request_completion=request_completion,
                 submission_key=submission_key or None,
+                due_date=ob.next_report_due,
             )
             ob.progress = progress
             ob.last_report = report
@@ -198,6 +205,7 @@ def do_report(
                 ob.status = ObligationStatus.IN_PROGRESS
                 ob.next_report_due = _next_due(timezone.localdate(now), ob.list.report_every_days, ob.deadline)
             ob.save(update_fields=["progress", "last_report", "status", "next_report_due"])
+            _changed(ob, "report", now)
             record(
                 actor,
                 "report.filed",
@@ -234,6 +242,7 @@ def do_accept(actor: Person, obligation: Obligation, now: datetime | None = None
         ob.completed_at = now
         ob.next_report_due = None
         ob.save(update_fields=["status", "progress", "completed_at", "next_report_due"])
+        _changed(ob, "accepted", now)
         record(
             actor,
             "completion.accepted",
@@ -257,6 +266,7 @@ def do_return(actor: Person, obligation: Obligation, reason: str, now: datetime 
         ob.status = ObligationStatus.IN_PROGRESS
         ob.next_report_due = _next_due(timezone.localdate(now), ob.list.report_every_days, ob.deadline)
         ob.save(update_fields=["status", "next_report_due"])
+        _changed(ob, "returned", now)
         record(
             actor,
             "completion.returned",
@@ -335,6 +345,7 @@ def do_decide_extension(
             if ob.status == ObligationStatus.IN_PROGRESS:
                 ob.next_report_due = _next_due(timezone.localdate(now), ob.list.report_every_days, ob.deadline)
             ob.save(update_fields=["deadline", "next_report_due"])
+            _changed(ob, "extension", now)
         record(
             actor,
             f"extension.{ext.status}",

@@ -42,6 +42,7 @@ class Role(models.TextChoices):
 class Person(AbstractUser):
     name = models.CharField(_("full name"), max_length=50, blank=True)
     title = models.CharField(_("post"), max_length=80, blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     unit = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, related_name="people", verbose_name=_("unit"))
     roles = models.JSONField(_("roles"), default=list, blank=True)
     supervised_units = models.ManyToManyField(

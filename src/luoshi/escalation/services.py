@@ -1,0 +1,250 @@
+"""The ladder's writes: the sweep, ending episodes, manual urges, handling talk proposals."""
+
+from collections import Counter as Tally
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from luoshi.errors import Conflict, InvalidInput, NotAllowed
+from luoshi.escalation.ladder import Rules, needs_talk_for_orders, reached_steps, steps_to_take, workdays_overdue
+from luoshi.escalation.models import STEP_RANK, Episode, EpisodeKind, Escalation, Step
+from luoshi.events.models import Event
+from luoshi.events.services import build, next_number, record
+from luoshi.lists.models import ListStatus, Obligation, ObligationStatus, Policy
+from luoshi.notify.services import Message, notify_many
+from luoshi.org import access
+from luoshi.org.models import Person, Role
+from luoshi.workdays import calendar
+from luoshi.workdays.calendar import Calendar
+
+CHUNK = 500
+NUMBER_PREFIX = {Step.URGE: "CB", Step.ORDER: "DB"}
+
+
+def end_stale_episodes(ob: Obligation, reason: str, now: datetime) -> int:
+    """End the open episodes whose due date no longer applies (a report, acceptance, extension)."""
+    stale = Q(kind=EpisodeKind.REPORT) & (
+        ~Q(due_date=ob.next_report_due) if ob.next_report_due and ob.status == ObligationStatus.IN_PROGRESS
+        else Q()
+    )
+    stale |= Q(kind=EpisodeKind.DEADLINE) & (
+        Q() if ob.status == ObligationStatus.COMPLETED else ~Q(due_date=ob.deadline)
+    )
+    episodes = list(Episode.objects.filter(stale, obligation=ob, closed_at__isnull=True))
+    if not episodes:
+        return 0
+    Episode.objects.filter(pk__in=[e.pk for e in episodes]).update(closed_at=now, closed_reason=reason)
+    Event.objects.bulk_create(
+        build(None, "escalation.ended", "list", ob.list_id, at=now, unit_id=ob.unit_id,
+              before={"step": e.last_step, "kind": e.kind, "due_date": e.due_date.isoformat()},
+              after={"reason": reason, "episode": e.pk})
+        for e in episodes
+    )
+    return len(episodes)
+
+
+class _Recipients:
+    """Who receives each step, read once per sweep."""
+
+    def __init__(self) -> None:
+        self.by_unit: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        self.office: list[int] = []
+        for pk, unit_id, roles in Person.objects.filter(is_active=True).values_list("pk", "unit_id", "roles"):
+            if Role.OFFICE in roles:
+                self.office.append(pk)
+            if unit_id:
+                for role in roles:
+                    self.by_unit[unit_id][role].append(pk)
+
+    def of(self, step: str, unit_id: int, leader_id: int | None) -> list[int]:
+        unit = self.by_unit[unit_id]
+        if step == Step.REMINDER:
+            return unit[Role.LIAISON]
+        if step == Step.URGE:
+            return unit[Role.LIAISON] + unit[Role.UNIT_HEAD]
+        if step == Step.ORDER:
+            return unit[Role.UNIT_HEAD] + ([leader_id] if leader_id else [])
+        return self.office
+
+
+def _message(esc: Escalation, ob: Obligation) -> Message:
+    step_name = str(Step(esc.step).label)
+    title = f"{step_name} {esc.number}".strip() + f"：{ob.list.code} {ob.list.title}"
+    if esc.step == Step.REMINDER:
+        body = _("{unit}: the report on this list is due on {due}.").format(unit=ob.unit.name, due=esc.due_date)
+    elif esc.step == Step.TALK_PROPOSAL:
+        body = _("{unit} is persistently late on this list; a reminder talk is proposed.").format(unit=ob.unit.name)
+    else:
+        body = _("{unit}: the report due on {due} is {days} working days overdue; report by {by}.").format(
+            unit=ob.unit.name, due=esc.due_date, days=esc.days_overdue, by=esc.respond_by)
+    return Message(kind=f"escalation.{esc.step}", title=title, body=body,
+                   url=reverse("lists:loop", args=[ob.list_id]))
+
+
+def _take(steps: list[tuple[Episode, Obligation, str]], today: date, now: datetime, cal: Calendar, rules: Rules,
+          who: _Recipients, actor: Person | None = None) -> list[Escalation]:
+    """Insert the escalations, numbered, with their events and notifications."""
+    if not steps:
+        return []
+    wanted = Tally(step for _e, _o, step in steps if step in NUMBER_PREFIX)
+    first = {s: next_number(f"{NUMBER_PREFIX[s]}-{today.year}", n) for s, n in wanted.items()}
+    escalations = []
+    for episode, ob, step in steps:
+        number = ""
+        if step in first:
+            number = f"{today.year}-{NUMBER_PREFIX[step]}-{first[step]:04d}"
+            first[step] += 1
+        escalations.append(Escalation(
+            episode=episode, step=step, unit_id=ob.unit_id, list_id=ob.list_id, number=number, created_at=now,
+            manual=actor is not None, created_by=actor, due_date=episode.due_date,
+            days_overdue=workdays_overdue(episode.due_date, today, cal),
+            respond_by=cal.add_workdays(today, rules.order_after_workdays) if step in NUMBER_PREFIX else None,
+        ))
+    escalations = Escalation.objects.bulk_create(escalations)
+    obligations = {o.pk: o for _e, o, _s in steps}
+    Event.objects.bulk_create(
+        build(actor.pk if actor else None, f"escalation.{esc.step}", "list", esc.list_id, at=now, unit_id=esc.unit_id,
+              after={"step": esc.step, "number": esc.number, "escalation": esc.pk, "due_date": esc.due_date.isoformat(),
+                     "days_overdue": esc.days_overdue, "manual": esc.manual})
+        for esc in escalations
+    )
+    with translation.override("zh-hans"):
+        messages = []
+        for esc, (_e, ob, _s) in zip(escalations, steps, strict=True):
+            message = _message(esc, obligations[ob.pk])
+            messages += [(pk, message) for pk in dict.fromkeys(who.of(esc.step, ob.unit_id, ob.list.leader_id))]
+    notify_many([(Person(pk=pk), m) for pk, m in messages], now)
+    return escalations
+
+
+def _sweep_chunk(ids: list[int], today: date, horizon: date, now: datetime, cal: Calendar, rules: Rules,
+                 who: _Recipients) -> list[Escalation]:
+    with transaction.atomic():
+        # Claim: rows another sweeper (or a report being filed) holds are skipped, not waited for.
+        obs = list(
+            Obligation.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk__in=ids, status=ObligationStatus.IN_PROGRESS, list__status=ListStatus.IN_PROGRESS)
+            .select_related("list", "unit")
+        )
+        keys = []
+        for ob in obs:
+            if ob.next_report_due and ob.next_report_due <= horizon:
+                keys.append((ob, EpisodeKind.REPORT, ob.next_report_due))
+            if ob.deadline < today:
+                keys.append((ob, EpisodeKind.DEADLINE, ob.deadline))
+        existing = {
+            (e.obligation_id, e.kind, e.due_date): e
+            for e in Episode.objects.filter(obligation__in=[ob.pk for ob in obs], closed_at__isnull=True)
+        }
+        todo: list[tuple[Episode, Obligation, list[str]]] = []
+        new_episodes = []
+        for ob, kind, due in keys:
+            steps = reached_steps(kind, due, today, cal, rules)
+            episode = existing.get((ob.pk, kind, due))
+            if episode is None and steps:
+                episode = Episode(obligation=ob, unit_id=ob.unit_id, list_id=ob.list_id, kind=kind, due_date=due,
+                                  opened_at=now)
+                new_episodes.append(episode)
+            if episode is not None and (take := steps_to_take(episode.last_step, steps)):
+                todo.append((episode, ob, take))
+        Episode.objects.bulk_create(new_episodes)
+        flat = [(e, ob, s) for e, ob, steps in todo for s in steps]
+        for episode, _ob, steps in todo:
+            episode.last_step = steps[-1]
+        Episode.objects.bulk_update([e for e, _o, _s in todo], ["last_step"])
+        taken = _take(flat, today, now, cal, rules, who)
+        taken += _talks_for_repeated_orders(taken, today, now, cal, rules, who)
+    return taken
+
+
+def _talks_for_repeated_orders(taken: list[Escalation], today: date, now: datetime, cal: Calendar, rules: Rules,
+                               who: _Recipients) -> list[Escalation]:
+    """K orders to one unit within the window: one talk proposal for that unit."""
+    ordered = {e.unit_id: e for e in taken if e.step == Step.ORDER}
+    if not ordered:
+        return []
+    since = now - timedelta(days=rules.talk_window_days)
+    recent = dict(
+        Escalation.objects.filter(unit_id__in=ordered, created_at__gte=since)
+        .values_list("unit_id").annotate(orders=Count("pk", filter=Q(step=Step.ORDER)))
+    )
+    talked = set(
+        Escalation.objects.filter(unit_id__in=ordered, created_at__gte=since, step=Step.TALK_PROPOSAL)
+        .values_list("unit_id", flat=True)
+    )
+    steps = []
+    for unit_id, order in ordered.items():
+        if needs_talk_for_orders(recent.get(unit_id, 0), int(unit_id in talked), rules):
+            episode = order.episode
+            if STEP_RANK[episode.last_step] < STEP_RANK[Step.TALK_PROPOSAL]:
+                episode.last_step = Step.TALK_PROPOSAL
+                episode.save(update_fields=["last_step"])
+                steps.append((episode, Obligation.objects.select_related("list", "unit").get(pk=episode.obligation_id),
+                              Step.TALK_PROPOSAL))
+    return _take(steps, today, now, cal, rules, who)
+
+
+def sweep(now: datetime | None = None) -> dict[str, int]:
+    """One pass of the ladder. Cost follows the due items (indexed dates), not the number of lists."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    cal = calendar.load()
+    rules = Rules.from_policy(Policy.current())
+    horizon = cal.add_workdays(today, rules.reminder_workdays)
+    due_ids = list(
+        Obligation.objects.filter(status=ObligationStatus.IN_PROGRESS, list__status=ListStatus.IN_PROGRESS)
+        .filter(Q(next_report_due__lte=horizon) | Q(deadline__lt=today))
+        .order_by("pk").values_list("pk", flat=True)
+    )
+    who = _Recipients()
+    counts = {"due": len(due_ids), **dict.fromkeys(Step.values, 0)}
+    for start in range(0, len(due_ids), CHUNK):
+        for esc in _sweep_chunk(due_ids[start:start + CHUNK], today, horizon, now, cal, rules, who):
+            counts[esc.step] += 1
+    return counts
+
+
+def do_manual_urge(actor: Person, ob: Obligation, now: datetime | None = None) -> Escalation:
+    """One click on the board: an urge notice now, numbered like the automatic ones."""
+    if not access.can_steer_lists(actor):
+        raise NotAllowed(_("Only the supervision office urges units."))
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        ob = Obligation.objects.select_for_update().select_related("list", "unit").get(pk=ob.pk)
+        if ob.status == ObligationStatus.COMPLETED or ob.list.status != ListStatus.IN_PROGRESS:
+            raise Conflict(_("Only open work on a list in progress can be urged."))
+        due = ob.next_report_due or ob.deadline
+        kind = EpisodeKind.REPORT if ob.next_report_due else EpisodeKind.DEADLINE
+        episode, _created = Episode.objects.get_or_create(
+            obligation=ob, kind=kind, due_date=due,
+            defaults={"unit_id": ob.unit_id, "list_id": ob.list_id, "opened_at": now},
+        )
+        cal, rules = calendar.load(), Rules.from_policy(Policy.current())
+        (esc,) = _take([(episode, ob, Step.URGE)], today, now, cal, rules, _Recipients(), actor=actor)
+    return esc
+
+
+def do_handle_talk_proposal(actor: Person, esc: Escalation, note: str, now: datetime | None = None) -> Escalation:
+    """The office records what it did with a talk proposal (talk arranged, or why not)."""
+    if not access.can_steer_lists(actor):
+        raise NotAllowed(_("Only the supervision office handles talk proposals."))
+    if not note.strip():
+        raise InvalidInput(_("Say what was decided."), "note")
+    now = now or timezone.now()
+    with transaction.atomic():
+        esc = Escalation.objects.select_for_update().get(pk=esc.pk)
+        if esc.step != Step.TALK_PROPOSAL:
+            raise Conflict(_("Only talk proposals are handled here."))
+        if esc.handled_at:
+            raise Conflict(_("This talk proposal has already been handled."))
+        esc.handled_at, esc.handled_note = now, note.strip()
+        esc.save(update_fields=["handled_at", "handled_note"])
+        record(actor, "escalation.talk_handled", "list", esc.list_id, unit_id=esc.unit_id,
+               after={"escalation": esc.pk}, note=esc.handled_note, at=now)
+    return esc
