@@ -1,4 +1,4 @@
-"""`luoshi`: the one door. demo | serve | token | manage …"""
+"""`luoshi`: the one door. demo | serve | worker | escalate | token | manage …"""
 
 import argparse
 import os
@@ -57,6 +57,33 @@ def cmd_token(args: argparse.Namespace) -> None:
     print(ApiToken.issue(person))
 
 
+def cmd_escalate(args: argparse.Namespace) -> None:
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from luoshi.escalation.services import sweep
+
+    now = None
+    if args.now:
+        try:
+            now = datetime.fromisoformat(args.now)
+        except ValueError:
+            sys.exit(f"--now: not an ISO-8601 time: {args.now}")
+        if timezone.is_naive(now):
+            now = timezone.make_aware(now)
+    counts = sweep(now)
+    print(f"sweep at {(now or timezone.now()).isoformat()}: {counts['due']} obligations due or late")
+    for step in ("reminder", "urge", "order", "talk_proposal"):
+        print(f"  {step:<14} {counts[step]}")
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    from luoshi import worker
+
+    worker.run(interval=args.interval)
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["manage"]:
@@ -88,6 +115,14 @@ def main(argv: list[str] | None = None) -> None:
     create = token_sub.add_parser("create", help="print a new token for USERNAME as the last line")
     create.add_argument("username")
     create.set_defaults(func=cmd_token)
+
+    escalate = sub.add_parser("escalate", help="run one sweep of the escalation ladder and print what it did")
+    escalate.add_argument("--now", help="ISO-8601 time to sweep at (default: now)")
+    escalate.set_defaults(func=cmd_escalate)
+
+    worker = sub.add_parser("worker", help="run background jobs and the periodic sweep (any number at once)")
+    worker.add_argument("--interval", type=float, default=1.0, help="seconds between polls of an empty queue")
+    worker.set_defaults(func=cmd_worker)
 
     sub.add_parser("manage", help="Django's manage.py commands: luoshi manage migrate …")
     args = parser.parse_args(argv)

@@ -18,7 +18,7 @@ from luoshi.events.services import build, next_number, record
 from luoshi.lists.models import ListStatus, Obligation, ObligationStatus, Policy
 from luoshi.notify.services import Message, notify_many
 from luoshi.org import access
-from luoshi.org.models import Person, Role
+from luoshi.org.models import Person, Role, Unit
 from luoshi.workdays import calendar
 from luoshi.workdays.calendar import Calendar
 
@@ -168,6 +168,8 @@ def _talks_for_repeated_orders(taken: list[Escalation], today: date, now: dateti
     ordered = {e.unit_id: e for e in taken if e.step == Step.ORDER}
     if not ordered:
         return []
+    # Lock the units (in a fixed order) so that concurrent sweeps decide each unit's talk one at a time.
+    list(Unit.objects.select_for_update().filter(pk__in=sorted(ordered)).order_by("pk").values_list("pk"))
     since = now - timedelta(days=rules.talk_window_days)
     recent = dict(
         Escalation.objects.filter(unit_id__in=ordered, created_at__gte=since)
@@ -195,6 +197,9 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     today = timezone.localdate(now)
     cal = calendar.load()
     rules = Rules.from_policy(Policy.current())
+    counts = {"due": 0, **dict.fromkeys(Step.values, 0)}
+    if not cal.is_workday(today):
+        return counts  # notices go out on working days only; the next working day catches up
     horizon = cal.add_workdays(today, rules.reminder_workdays)
     due_ids = list(
         Obligation.objects.filter(status=ObligationStatus.IN_PROGRESS, list__status=ListStatus.IN_PROGRESS)

@@ -33,3 +33,11 @@ class Counter(models.Model):
 
     key = models.CharField(max_length=40, primary_key=True)
     value = models.PositiveIntegerField(default=0)
+
+
+class ScheduledJob(models.Model):
+    """When a periodic job is next due. Workers claim a run with a conditional update: one wins."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    next_run_at = models.DateTimeField()
+    last_run_at = models.DateTimeField(null=True, blank=True)

@@ -1,0 +1,75 @@
+"""`luoshi worker`: Django's task queue in the database, plus a scheduler for the periodic jobs.
+
+Any number of workers may run: each periodic run is claimed by one conditional UPDATE, each queued
+task by django-tasks-db's SKIP LOCKED claim, and the sweep itself claims obligations with SKIP LOCKED.
+"""
+
+import logging
+import threading
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, close_old_connections
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
+
+
+def jobs() -> dict[str, tuple[int, object]]:
+    from luoshi.escalation.tasks import run_sweep
+    from luoshi.notify.tasks import deliver
+
+    return {
+        "sweep": (settings.LUOSHI_SWEEP_EVERY_SECONDS, run_sweep),
+        "deliver": (settings.LUOSHI_DELIVER_EVERY_SECONDS, deliver),
+    }
+
+
+def claim(name: str, every_seconds: int, now=None) -> bool:
+    """True for exactly one caller per period, however many workers ask at once."""
+    from luoshi.events.models import ScheduledJob
+
+    now = now or timezone.now()
+    nxt = now + timedelta(seconds=every_seconds)
+    if ScheduledJob.objects.filter(name=name, next_run_at__lte=now).update(next_run_at=nxt, last_run_at=now):
+        return True
+    try:
+        ScheduledJob.objects.create(name=name, next_run_at=nxt, last_run_at=now)
+        return True
+    except IntegrityError:
+        return False
+
+
+def enqueue_due_jobs() -> list[str]:
+    enqueued = []
+    for name, (every, task) in jobs().items():
+        if claim(name, every):
+            task.enqueue()
+            enqueued.append(name)
+    return enqueued
+
+
+def _schedule_forever(stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            close_old_connections()
+            for name in enqueue_due_jobs():
+                log.info("enqueued %s", name)
+        except Exception:  # the scheduler must survive a database hiccup
+            log.exception("scheduler tick failed")
+        stop.wait(1.0)
+
+
+def run(interval: float = 1.0) -> None:
+    from django.core.management import call_command
+
+    stop = threading.Event()
+    threading.Thread(target=_schedule_forever, args=(stop,), name="luoshi-scheduler", daemon=True).start()
+    print(f"Luoshi worker: sweep every {settings.LUOSHI_SWEEP_EVERY_SECONDS} s, deliveries every "
+          f"{settings.LUOSHI_DELIVER_EVERY_SECONDS} s (Ctrl+C stops it)", flush=True)
+    try:
+        call_command("db_worker", interval=interval, verbosity=1)
+    finally:
+        stop.set()
+        time.sleep(0)
