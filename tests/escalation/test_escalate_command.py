@@ -10,9 +10,20 @@ from tests.escalation.test_ladder import at
 
 def test_escalate_runs_one_sweep_at_the_given_time_and_prints_it(capsys, office, leader, unit_a, liaison_a):
     with time_machine.travel(at(date(2026, 3, 2)), tick=False):
-        services.do_publish(office, services.do_create_list(
-            office, source="meeting", title="任务", content="", leader=leader, lead_unit=unit_a, co_units=[],
-            deadline=date(2026, 12, 31), report_every_days=7))
+        services.do_publish(
+            office,
+            services.do_create_list(
+                office,
+                source="meeting",
+                title="任务",
+                content="",
+                leader=leader,
+                lead_unit=unit_a,
+                co_units=[],
+                deadline=date(2026, 12, 31),
+                report_every_days=7,
+            ),
+        )
     main(["escalate", "--now", "2026-03-10T09:00:00+08:00"])
     out = capsys.readouterr().out
     assert "urge" in out and "1 obligations due" in out

@@ -38,8 +38,15 @@ def autumn_list(office, leader, unit_a, liaison_a, head_a):
     right after the mid-autumn holiday (09-25..27) and before the national-day week (10-01..07)."""
     with time_machine.travel(at(date(2026, 9, 14)), tick=False):
         rlist = services.do_create_list(
-            office, source="instruction", title="第二水源地建设项目征地拆迁", content="", leader=leader,
-            lead_unit=unit_a, co_units=[], deadline=date(2026, 11, 30), report_every_days=14,
+            office,
+            source="instruction",
+            title="第二水源地建设项目征地拆迁",
+            content="",
+            leader=leader,
+            lead_unit=unit_a,
+            co_units=[],
+            deadline=date(2026, 11, 30),
+            report_every_days=14,
         )
         return services.do_publish(office, rlist)
 
@@ -70,11 +77,16 @@ def test_each_step_happens_once_and_on_its_working_day(autumn_list, liaison_a):
     assert Event.objects.filter(kind="escalation.order", subject_id=autumn_list.pk).count() == 1
     # the urge goes to the unit, the order to its head and the responsible leader, the proposal to the office
     assert set(Notification.objects.filter(kind="escalation.urge").values_list("recipient__username", flat=True)) == {
-        "liaison_a", "head_a"}
+        "liaison_a",
+        "head_a",
+    }
     assert set(Notification.objects.filter(kind="escalation.order").values_list("recipient__username", flat=True)) == {
-        "head_a", "leader"}
-    assert set(Notification.objects.filter(kind="escalation.talk_proposal").values_list(
-        "recipient__username", flat=True)) == {"office"}
+        "head_a",
+        "leader",
+    }
+    assert set(
+        Notification.objects.filter(kind="escalation.talk_proposal").values_list("recipient__username", flat=True)
+    ) == {"office"}
 
 
 def test_a_report_ends_the_episode_and_the_next_lateness_starts_a_new_one(autumn_list, liaison_a):
@@ -93,9 +105,20 @@ def test_a_report_ends_the_episode_and_the_next_lateness_starts_a_new_one(autumn
 
 def test_an_approved_extension_ends_the_deadline_episode(office, leader, unit_a, liaison_a, head_a):
     with time_machine.travel(at(date(2026, 3, 2)), tick=False):
-        rlist = services.do_publish(office, services.do_create_list(
-            office, source="assigned", title="清理违建", content="", leader=leader, lead_unit=unit_a,
-            co_units=[], deadline=date(2026, 3, 13), report_every_days=30))
+        rlist = services.do_publish(
+            office,
+            services.do_create_list(
+                office,
+                source="assigned",
+                title="清理违建",
+                content="",
+                leader=leader,
+                lead_unit=unit_a,
+                co_units=[],
+                deadline=date(2026, 3, 13),
+                report_every_days=30,
+            ),
+        )
     ob = rlist.obligations.get()
     with time_machine.travel(at(date(2026, 3, 12)), tick=False):
         ext = services.do_request_extension(liaison_a, ob, date(2026, 4, 30), "拆迁户未签约")
@@ -105,17 +128,30 @@ def test_an_approved_extension_ends_the_deadline_episode(office, leader, unit_a,
     assert steps == [(date(2026, 3, 13), "reminder"), (date(2026, 3, 16), "urge"), (date(2026, 3, 16), "order")]
     with time_machine.travel(at(date(2026, 3, 17), 16), tick=False):
         services.do_decide_extension(office, ext, True, "同意延期")
-    assert set(Episode.objects.values_list("kind", "closed_reason")) == {("deadline", "extension"),
-                                                                         ("report", "extension")}
+    assert set(Episode.objects.values_list("kind", "closed_reason")) == {
+        ("deadline", "extension"),
+        ("report", "extension"),
+    }
     assert walk(date(2026, 3, 18), date(2026, 3, 31)) == []
 
 
 def test_two_orders_in_the_window_propose_a_talk_for_the_unit(office, leader, unit_a, liaison_a, head_a, settings):
     with time_machine.travel(at(date(2026, 3, 2)), tick=False):
         lists = [
-            services.do_publish(office, services.do_create_list(
-                office, source="meeting", title=f"任务{i}", content="", leader=leader, lead_unit=unit_a,
-                co_units=[], deadline=date(2026, 12, 31), report_every_days=7))
+            services.do_publish(
+                office,
+                services.do_create_list(
+                    office,
+                    source="meeting",
+                    title=f"任务{i}",
+                    content="",
+                    leader=leader,
+                    lead_unit=unit_a,
+                    co_units=[],
+                    deadline=date(2026, 12, 31),
+                    report_every_days=7,
+                ),
+            )
             for i in range(2)
         ]
     assert {rl.obligations.get().next_report_due for rl in lists} == {date(2026, 3, 9)}

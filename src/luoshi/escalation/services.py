@@ -29,8 +29,7 @@ NUMBER_PREFIX = {Step.URGE: "CB", Step.ORDER: "DB"}
 def end_stale_episodes(ob: Obligation, reason: str, now: datetime) -> int:
     """End the open episodes whose due date no longer applies (a report, acceptance, extension)."""
     stale = Q(kind=EpisodeKind.REPORT) & (
-        ~Q(due_date=ob.next_report_due) if ob.next_report_due and ob.status == ObligationStatus.IN_PROGRESS
-        else Q()
+        ~Q(due_date=ob.next_report_due) if ob.next_report_due and ob.status == ObligationStatus.IN_PROGRESS else Q()
     )
     stale |= Q(kind=EpisodeKind.DEADLINE) & (
         Q() if ob.status == ObligationStatus.COMPLETED else ~Q(due_date=ob.deadline)
@@ -40,9 +39,16 @@ def end_stale_episodes(ob: Obligation, reason: str, now: datetime) -> int:
         return 0
     Episode.objects.filter(pk__in=[e.pk for e in episodes]).update(closed_at=now, closed_reason=reason)
     Event.objects.bulk_create(
-        build(None, "escalation.ended", "list", ob.list_id, at=now, unit_id=ob.unit_id,
-              before={"step": e.last_step, "kind": e.kind, "due_date": e.due_date.isoformat()},
-              after={"reason": reason, "episode": e.pk})
+        build(
+            None,
+            "escalation.ended",
+            "list",
+            ob.list_id,
+            at=now,
+            unit_id=ob.unit_id,
+            before={"step": e.last_step, "kind": e.kind, "due_date": e.due_date.isoformat()},
+            after={"reason": reason, "episode": e.pk},
+        )
         for e in episodes
     )
     return len(episodes)
@@ -81,13 +87,20 @@ def _message(esc: Escalation, ob: Obligation) -> Message:
         body = _("{unit} is persistently late on this list; a reminder talk is proposed.").format(unit=ob.unit.name)
     else:
         body = _("{unit}: the report due on {due} is {days} working days overdue; report by {by}.").format(
-            unit=ob.unit.name, due=esc.due_date, days=esc.days_overdue, by=esc.respond_by)
-    return Message(kind=f"escalation.{esc.step}", title=title, body=body,
-                   url=reverse("lists:loop", args=[ob.list_id]))
+            unit=ob.unit.name, due=esc.due_date, days=esc.days_overdue, by=esc.respond_by
+        )
+    return Message(kind=f"escalation.{esc.step}", title=title, body=body, url=reverse("lists:loop", args=[ob.list_id]))
 
 
-def _take(steps: list[tuple[Episode, Obligation, str]], today: date, now: datetime, cal: Calendar, rules: Rules,
-          who: _Recipients, actor: Person | None = None) -> list[Escalation]:
+def _take(
+    steps: list[tuple[Episode, Obligation, str]],
+    today: date,
+    now: datetime,
+    cal: Calendar,
+    rules: Rules,
+    who: _Recipients,
+    actor: Person | None = None,
+) -> list[Escalation]:
     """Insert the escalations, numbered, with their events and notifications."""
     if not steps:
         return []
@@ -99,18 +112,40 @@ def _take(steps: list[tuple[Episode, Obligation, str]], today: date, now: dateti
         if step in first:
             number = f"{today.year}-{NUMBER_PREFIX[step]}-{first[step]:04d}"
             first[step] += 1
-        escalations.append(Escalation(
-            episode=episode, step=step, unit_id=ob.unit_id, list_id=ob.list_id, number=number, created_at=now,
-            manual=actor is not None, created_by=actor, due_date=episode.due_date,
-            days_overdue=workdays_overdue(episode.due_date, today, cal),
-            respond_by=cal.add_workdays(today, rules.order_after_workdays) if step in NUMBER_PREFIX else None,
-        ))
+        escalations.append(
+            Escalation(
+                episode=episode,
+                step=step,
+                unit_id=ob.unit_id,
+                list_id=ob.list_id,
+                number=number,
+                created_at=now,
+                manual=actor is not None,
+                created_by=actor,
+                due_date=episode.due_date,
+                days_overdue=workdays_overdue(episode.due_date, today, cal),
+                respond_by=cal.add_workdays(today, rules.order_after_workdays) if step in NUMBER_PREFIX else None,
+            )
+        )
     escalations = Escalation.objects.bulk_create(escalations)
     obligations = {o.pk: o for _e, o, _s in steps}
     Event.objects.bulk_create(
-        build(actor.pk if actor else None, f"escalation.{esc.step}", "list", esc.list_id, at=now, unit_id=esc.unit_id,
-              after={"step": esc.step, "number": esc.number, "escalation": esc.pk, "due_date": esc.due_date.isoformat(),
-                     "days_overdue": esc.days_overdue, "manual": esc.manual})
+        build(
+            actor.pk if actor else None,
+            f"escalation.{esc.step}",
+            "list",
+            esc.list_id,
+            at=now,
+            unit_id=esc.unit_id,
+            after={
+                "step": esc.step,
+                "number": esc.number,
+                "escalation": esc.pk,
+                "due_date": esc.due_date.isoformat(),
+                "days_overdue": esc.days_overdue,
+                "manual": esc.manual,
+            },
+        )
         for esc in escalations
     )
     with translation.override("zh-hans"):
@@ -122,8 +157,9 @@ def _take(steps: list[tuple[Episode, Obligation, str]], today: date, now: dateti
     return escalations
 
 
-def _sweep_chunk(ids: list[int], today: date, horizon: date, now: datetime, cal: Calendar, rules: Rules,
-                 who: _Recipients) -> list[Escalation]:
+def _sweep_chunk(
+    ids: list[int], today: date, horizon: date, now: datetime, cal: Calendar, rules: Rules, who: _Recipients
+) -> list[Escalation]:
     with transaction.atomic():
         # Claim: rows another sweeper (or a report being filed) holds are skipped, not waited for.
         obs = list(
@@ -147,8 +183,9 @@ def _sweep_chunk(ids: list[int], today: date, horizon: date, now: datetime, cal:
             steps = reached_steps(kind, due, today, cal, rules)
             episode = existing.get((ob.pk, kind, due))
             if episode is None and steps:
-                episode = Episode(obligation=ob, unit_id=ob.unit_id, list_id=ob.list_id, kind=kind, due_date=due,
-                                  opened_at=now)
+                episode = Episode(
+                    obligation=ob, unit_id=ob.unit_id, list_id=ob.list_id, kind=kind, due_date=due, opened_at=now
+                )
                 new_episodes.append(episode)
             if episode is not None and (take := steps_to_take(episode.last_step, steps)):
                 todo.append((episode, ob, take))
@@ -162,8 +199,9 @@ def _sweep_chunk(ids: list[int], today: date, horizon: date, now: datetime, cal:
     return taken
 
 
-def _talks_for_repeated_orders(taken: list[Escalation], today: date, now: datetime, cal: Calendar, rules: Rules,
-                               who: _Recipients) -> list[Escalation]:
+def _talks_for_repeated_orders(
+    taken: list[Escalation], today: date, now: datetime, cal: Calendar, rules: Rules, who: _Recipients
+) -> list[Escalation]:
     """K orders to one unit within the window: one talk proposal for that unit."""
     ordered = {e.unit_id: e for e in taken if e.step == Step.ORDER}
     if not ordered:
@@ -173,11 +211,13 @@ def _talks_for_repeated_orders(taken: list[Escalation], today: date, now: dateti
     since = now - timedelta(days=rules.talk_window_days)
     recent = dict(
         Escalation.objects.filter(unit_id__in=ordered, created_at__gte=since)
-        .values_list("unit_id").annotate(orders=Count("pk", filter=Q(step=Step.ORDER)))
+        .values_list("unit_id")
+        .annotate(orders=Count("pk", filter=Q(step=Step.ORDER)))
     )
     talked = set(
-        Escalation.objects.filter(unit_id__in=ordered, created_at__gte=since, step=Step.TALK_PROPOSAL)
-        .values_list("unit_id", flat=True)
+        Escalation.objects.filter(unit_id__in=ordered, created_at__gte=since, step=Step.TALK_PROPOSAL).values_list(
+            "unit_id", flat=True
+        )
     )
     steps = []
     for unit_id, order in ordered.items():
@@ -186,8 +226,13 @@ def _talks_for_repeated_orders(taken: list[Escalation], today: date, now: dateti
             if STEP_RANK[episode.last_step] < STEP_RANK[Step.TALK_PROPOSAL]:
                 episode.last_step = Step.TALK_PROPOSAL
                 episode.save(update_fields=["last_step"])
-                steps.append((episode, Obligation.objects.select_related("list", "unit").get(pk=episode.obligation_id),
-                              Step.TALK_PROPOSAL))
+                steps.append(
+                    (
+                        episode,
+                        Obligation.objects.select_related("list", "unit").get(pk=episode.obligation_id),
+                        Step.TALK_PROPOSAL,
+                    )
+                )
     return _take(steps, today, now, cal, rules, who)
 
 
@@ -204,12 +249,13 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     due_ids = list(
         Obligation.objects.filter(status=ObligationStatus.IN_PROGRESS, list__status=ListStatus.IN_PROGRESS)
         .filter(Q(next_report_due__lte=horizon) | Q(deadline__lt=today))
-        .order_by("pk").values_list("pk", flat=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     who = _Recipients()
     counts = {"due": len(due_ids), **dict.fromkeys(Step.values, 0)}
     for start in range(0, len(due_ids), CHUNK):
-        for esc in _sweep_chunk(due_ids[start:start + CHUNK], today, horizon, now, cal, rules, who):
+        for esc in _sweep_chunk(due_ids[start : start + CHUNK], today, horizon, now, cal, rules, who):
             counts[esc.step] += 1
     return counts
 
@@ -227,7 +273,9 @@ def do_manual_urge(actor: Person, ob: Obligation, now: datetime | None = None) -
         due = ob.next_report_due or ob.deadline
         kind = EpisodeKind.REPORT if ob.next_report_due else EpisodeKind.DEADLINE
         episode, _created = Episode.objects.get_or_create(
-            obligation=ob, kind=kind, due_date=due,
+            obligation=ob,
+            kind=kind,
+            due_date=due,
             defaults={"unit_id": ob.unit_id, "list_id": ob.list_id, "opened_at": now},
         )
         cal, rules = calendar.load(), Rules.from_policy(Policy.current())
@@ -250,6 +298,14 @@ def do_handle_talk_proposal(actor: Person, esc: Escalation, note: str, now: date
             raise Conflict(_("This talk proposal has already been handled."))
         esc.handled_at, esc.handled_note = now, note.strip()
         esc.save(update_fields=["handled_at", "handled_note"])
-        record(actor, "escalation.talk_handled", "list", esc.list_id, unit_id=esc.unit_id,
-               after={"escalation": esc.pk}, note=esc.handled_note, at=now)
+        record(
+            actor,
+            "escalation.talk_handled",
+            "list",
+            esc.list_id,
+            unit_id=esc.unit_id,
+            after={"escalation": esc.pk},
+            note=esc.handled_note,
+            at=now,
+        )
     return esc

@@ -44,8 +44,17 @@ def notify_many(items: Iterable[tuple[object, Message]], now: datetime) -> list[
         for ch in channels:
             to = {ChannelKind.EMAIL: person.email, ChannelKind.SMS: person.phone}.get(ch.kind)
             if to:
-                deliveries.append(Delivery(channel=ch, notification=note, to=to, subject=m.title,
-                                           text=m.body, next_attempt_at=now, created_at=now))
+                deliveries.append(
+                    Delivery(
+                        channel=ch,
+                        notification=note,
+                        to=to,
+                        subject=m.title,
+                        text=m.body,
+                        next_attempt_at=now,
+                        created_at=now,
+                    )
+                )
     # Group robots get each message once, not once per recipient.
     robots = [ch for ch in channels if ch.kind in (ChannelKind.WECOM, ChannelKind.DINGTALK)]
     seen: set[tuple[str, str]] = set()
@@ -53,8 +62,10 @@ def notify_many(items: Iterable[tuple[object, Message]], now: datetime) -> list[
         if (m.title, m.body) in seen:
             continue
         seen.add((m.title, m.body))
-        deliveries += [Delivery(channel=ch, notification=note, subject=m.title, text=m.body,
-                                next_attempt_at=now, created_at=now) for ch in robots]
+        deliveries += [
+            Delivery(channel=ch, notification=note, subject=m.title, text=m.body, next_attempt_at=now, created_at=now)
+            for ch in robots
+        ]
     Delivery.objects.bulk_create(deliveries)
     return notes
 

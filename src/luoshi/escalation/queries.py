@@ -1,0 +1,138 @@
+"""Reads for the board, the talk queue, the orders page and the league table."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from luoshi.escalation.models import Episode, Escalation, Step
+from luoshi.lists.models import ListStatus, Obligation, ObligationStatus, Report
+from luoshi.lists.queries import visible_lists
+from luoshi.org.models import Person, Unit
+
+
+def visible_escalations(person: Person) -> QuerySet[Escalation]:
+    qs = Escalation.objects.all()
+    if person.is_office:
+        return qs
+    return qs.filter(list__in=visible_lists(person).values("pk"))
+
+
+def with_open(qs: QuerySet[Escalation]) -> QuerySet[Escalation]:
+    """`is_open`: the step's episode has not ended."""
+    return qs.annotate(is_open=Exists(Episode.objects.filter(pk=OuterRef("episode_id"), closed_at__isnull=True)))
+
+
+@dataclass
+class EscalationFilters:
+    step: str = ""
+    unit: int | None = None
+    list: int | None = None
+    open: bool | None = None
+
+
+def filtered(person: Person, f: EscalationFilters) -> QuerySet[Escalation]:
+    qs = with_open(visible_escalations(person)).select_related("unit", "list", "episode")
+    if f.step:
+        qs = qs.filter(step=f.step)
+    if f.unit:
+        qs = qs.filter(unit_id=f.unit)
+    if f.list:
+        qs = qs.filter(list_id=f.list)
+    if f.open is not None:
+        qs = qs.filter(is_open=f.open)
+    return qs.order_by("-created_at", "-id")
+
+
+def open_episodes(person: Person) -> QuerySet[Episode]:
+    """The board: every open episode that has taken a step, with its unit and list, oldest due first."""
+    qs = Episode.objects.filter(closed_at__isnull=True).exclude(last_step="")
+    if not person.is_office:
+        qs = qs.filter(list__in=visible_lists(person).values("pk"))
+    return qs.select_related("unit", "list", "obligation").order_by("due_date", "id")
+
+
+def talk_queue() -> QuerySet[Escalation]:
+    return (
+        Escalation.objects.filter(step=Step.TALK_PROPOSAL)
+        .select_related("unit", "list", "list__leader")
+        .order_by("handled_at", "-created_at")  # unhandled (null) first
+    )
+
+
+def orders_for_leader(person: Person) -> QuerySet[Escalation]:
+    """Supervision orders are addressed to the list's responsible leader."""
+    return with_open(Escalation.objects.filter(step=Step.ORDER, list__leader=person)).select_related("unit", "list")
+
+
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return datetime.combine(start, time.min, tz), datetime.combine(end + timedelta(days=1), time.min, tz)
+
+
+LEAGUE_COLUMNS = ("reports", "on_time", "on_time_rate", "overdue_now", "urges", "orders", "avg_days_late")
+
+
+def league(start: date, end: date, today: date | None = None) -> list[dict]:
+    """One row per unit: on-time report rate, reports overdue now, urges and orders received in the
+    period, average days late. Built from stored facts (each report's due date, each step taken),
+    so closed lists never change a ranking afterwards."""
+    today = today or timezone.localdate()
+    since, until = _bounds(start, end)
+    rows = {
+        u["pk"]: {
+            "unit": u["pk"],
+            "unit_name": u["name"],
+            "reports": 0,
+            "on_time": 0,
+            "overdue_now": 0,
+            "urges": 0,
+            "orders": 0,
+            "days_late_total": 0,
+            "late_reports": 0,
+        }
+        for u in Unit.objects.values("pk", "name")
+    }
+    reports = Report.objects.filter(filed_at__gte=since, filed_at__lt=until, due_date__isnull=False)
+    on_time = Q(filed_at__date__lte=F("due_date"))
+    for unit_id, n, n_on_time in reports.values_list("obligation__unit_id").annotate(
+        n=Count("pk"), on_time=Count("pk", filter=on_time)
+    ):
+        rows[unit_id]["reports"], rows[unit_id]["on_time"] = n, n_on_time
+    # Late reports are the few: their days late are summed here rather than in dialect-specific SQL.
+    for unit_id, filed_at, due in reports.exclude(on_time).values_list("obligation__unit_id", "filed_at", "due_date"):
+        rows[unit_id]["late_reports"] += 1
+        rows[unit_id]["days_late_total"] += (timezone.localdate(filed_at) - due).days
+    overdue = (
+        Obligation.objects.filter(
+            status=ObligationStatus.IN_PROGRESS, list__status=ListStatus.IN_PROGRESS, next_report_due__lt=today
+        )
+        .values_list("unit_id")
+        .annotate(n=Count("pk"))
+    )
+    for unit_id, n in overdue:
+        rows[unit_id]["overdue_now"] = n
+    steps = (
+        Escalation.objects.filter(created_at__gte=since, created_at__lt=until, step__in=[Step.URGE, Step.ORDER])
+        .values_list("unit_id", "step")
+        .annotate(n=Count("pk"))
+    )
+    for unit_id, step, n in steps:
+        rows[unit_id]["urges" if step == Step.URGE else "orders"] = n
+    result = []
+    for row in rows.values():
+        row["on_time_rate"] = round(100 * row["on_time"] / row["reports"], 1) if row["reports"] else None
+        row["avg_days_late"] = round(row.pop("days_late_total") / row["late_reports"], 1) if row["late_reports"] else 0
+        row.pop("late_reports")
+        result.append(row)
+    return result
+
+
+def sort_league(rows: list[dict], key: str, descending: bool) -> list[dict]:
+    if key not in ("unit_name", *LEAGUE_COLUMNS):
+        key = "on_time_rate"
+    # Units without reports sort last whichever way.
+    present = [r for r in rows if r[key] is not None]
+    missing = [r for r in rows if r[key] is None]
+    return sorted(present, key=lambda r: (r[key], r["unit_name"]), reverse=descending) + missing

@@ -1,0 +1,83 @@
+from datetime import date
+
+import pytest
+import time_machine
+
+from luoshi.escalation.models import Escalation
+from luoshi.escalation.services import sweep
+from luoshi.lists import services
+from tests.escalation.test_ladder import at
+
+
+@pytest.fixture
+def urged(office, leader, unit_a, unit_b, liaison_a, liaison_b, head_a):
+    """A two-unit list whose first report is due Mon 03-09: both units are urged on 03-10; unit_b reports
+    on 03-13, which ends its episode; unit_a is still late on Mon 03-16 and gets a supervision order."""
+    with time_machine.travel(at(date(2026, 3, 2)), tick=False):
+        rlist = services.do_publish(
+            office,
+            services.do_create_list(
+                office,
+                source="meeting",
+                title="任务",
+                content="",
+                leader=leader,
+                lead_unit=unit_a,
+                co_units=[unit_b],
+                deadline=date(2026, 12, 31),
+                report_every_days=7,
+            ),
+        )
+    sweep(at(date(2026, 3, 10)))  # both units urged
+    with time_machine.travel(at(date(2026, 3, 13)), tick=False):
+        services.do_report(liaison_b, rlist.obligations.get(unit=unit_b), progress=20, done="开展调研")
+    sweep(at(date(2026, 3, 16)))
+    return rlist
+
+
+def test_escalations_are_listed_with_their_contract_fields(api, urged, office):
+    body = api(office).get("/escalations").json()
+    assert body["count"] == 3
+    item = body["items"][0]
+    assert set(item) >= {"id", "step", "unit", "list", "number", "created_at", "open"}
+    assert api(office).get("/escalations", step="order").json()["count"] == 1
+    assert api(office).get("/escalations", open="false").json()["count"] == 1
+
+
+def test_units_see_only_their_own_escalations(api, urged, liaison_a, outsider, unit_a):
+    assert {i["unit"] for i in api(liaison_a).get("/escalations").json()["items"]} == {
+        unit_a.pk,
+        urged.obligations.get(role="co").unit_id,
+    }
+    assert api(outsider).get("/escalations").json()["count"] == 0
+
+
+def test_bad_filters_get_400(api, office, db):
+    assert api(office).get("/escalations", step="spank").json()["field"] == "step"
+    assert api(office).get("/escalations", unit="x").status_code == 400
+
+
+def test_the_office_runs_a_sweep_at_a_given_time(api, urged, office, liaison_a):
+    assert api(liaison_a).post("/escalations/run", {}).status_code == 403
+    r = api(office).post("/escalations/run", {"now": "2026-03-17T09:00:00+08:00"})
+    assert r.status_code == 200 and set(r.json()) >= {"reminder", "urge", "order", "talk_proposal"}
+    assert api(office).post("/escalations/run", {"now": "soon"}).json()["field"] == "now"
+    assert Escalation.objects.filter(step="urge").count() == 2
+
+
+def test_people_read_their_own_inbox(api, urged, liaison_a, head_a, outsider):
+    items = api(liaison_a).get("/notifications").json()["items"]
+    assert items and all(i["read"] is False for i in items)
+    assert api(outsider).get("/notifications").json()["count"] == 0
+    r = api(liaison_a).post("/notifications/read", {"ids": [items[0]["id"]]})
+    assert r.json() == {"marked": 1}
+    assert api(liaison_a).get("/notifications", unread="true").json()["count"] == len(items) - 1
+
+
+def test_the_league_table_counts_reports_urges_and_orders(api, urged, office, unit_a, unit_b):
+    rows = api(office).get("/stats/units", **{"from": "2026-03-01", "to": "2026-03-31"}).json()
+    by_unit = {r["unit"]: r for r in rows}
+    assert by_unit[unit_a.pk]["urges"] == 1 and by_unit[unit_a.pk]["orders"] == 1
+    assert by_unit[unit_b.pk]["reports"] == 1 and by_unit[unit_b.pk]["on_time"] == 0
+    assert by_unit[unit_b.pk]["avg_days_late"] == 4  # due 03-09, filed 03-13
+    assert api(office).get("/stats/units", **{"from": "2026-04-01", "to": "2026-03-01"}).json()["field"] == "from"
