@@ -1,40 +1,382 @@
-"""Being written (scaffold so urls import)."""
+"""The loop page (点开闭环), the form that creates a list, and the actions posted from the loop page.
 
-from django.http import HttpResponse
+Every view is thin: parse with a form, check the list is visible (else 404), call the one service,
+redirect back to the loop page with a message. A refusal re-renders the page with the message and
+the form's errors, with the service error's status: 400 invalid input, 403 not allowed, 409 state.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
+
+from luoshi.errors import InvalidInput, ServiceError
+from luoshi.events.models import Event
+from luoshi.lists import queries, services
+from luoshi.lists.forms import (
+    DecideExtensionForm,
+    ExtensionForm,
+    ListForm,
+    MilestoneFormSet,
+    ReportForm,
+    ReturnForm,
+    UnitForm,
+)
+from luoshi.lists.models import (
+    Extension,
+    ExtensionStatus,
+    ListStatus,
+    Obligation,
+    ObligationStatus,
+    ResponsibilityList,
+)
+from luoshi.org import access
+
+LOOP_TEMPLATE = "lists/loop.html"
+CREATE_TEMPLATE = "lists/create.html"
+
+# Several forms share the page: each gets its own id prefix so labels point at the right field.
+REPORT_IDS = "id_report_%s"
+EXTENSION_IDS = "id_extension_%s"
 
 
-def create(request, **kwargs):
-    return HttpResponse(status=501)
+def _return_ids(unit_id: int | None) -> str:
+    return f"id_return{unit_id}_%s"
 
 
-def loop(request, **kwargs):
-    return HttpResponse(status=501)
+def _decide_ids(extension_id: int | None) -> str:
+    return f"id_decide{extension_id}_%s"
 
 
-def publish(request, **kwargs):
-    return HttpResponse(status=501)
+# --- reading ------------------------------------------------------------------------------------
 
 
-def report(request, **kwargs):
-    return HttpResponse(status=501)
+def _visible(request: HttpRequest, list_id: int) -> ResponsibilityList:
+    """The list with its light and leader, if the user may see it; otherwise 404."""
+    rlist = queries.with_lights(queries.visible_lists(request.user)).select_related("leader").filter(pk=list_id).first()
+    if rlist is None:
+        raise Http404(_("No such list, or not one you may see."))
+    return rlist
 
 
-def accept(request, **kwargs):
-    return HttpResponse(status=501)
+def _obligation(rlist: ResponsibilityList, unit_id: int | None) -> Obligation:
+    ob = rlist.obligations.select_related("unit", "list").filter(unit_id=unit_id).first() if unit_id else None
+    if ob is None:
+        raise InvalidInput(_("This unit does not handle this list."), "unit")
+    return ob
 
 
-def return_completion(request, **kwargs):
-    return HttpResponse(status=501)
+@dataclass
+class Row:
+    """One handling unit on the loop page, with the forms the current user may use on it."""
+
+    ob: Obligation
+    light: str
+    extensions: list[Extension]
+    pending: Extension | None
+    mine: bool
+    report_form: ReportForm | None = None
+    extension_form: ExtensionForm | None = None
+    accept_form: UnitForm | None = None
+    return_form: ReturnForm | None = None
+    decide_form: DecideExtensionForm | None = None
 
 
-def request_extension(request, **kwargs):
-    return HttpResponse(status=501)
+def _status_label(kind: str, value: str | None) -> str | None:
+    if value is None:
+        return None
+    choices = ListStatus if kind.startswith("list.") else ObligationStatus
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
 
 
-def decide_extension(request, **kwargs):
-    return HttpResponse(status=501)
+def _timeline(rlist: ResponsibilityList) -> list[Event]:
+    events = queries.timeline(rlist)
+    for e in events:
+        before, after = e.before.get("status"), e.after.get("status")
+        e.status_change = (
+            (_status_label(e.kind, before), _status_label(e.kind, after))
+            if before and after and before != after
+            else None
+        )
+    return events
 
 
-def close(request, **kwargs):
-    return HttpResponse(status=501)
+def _loop_context(request: HttpRequest, rlist: ResponsibilityList, bound: dict | None = None) -> dict:
+    """Everything the loop page shows, in a fixed number of queries. `bound` holds forms that failed."""
+    bound = bound or {}
+    user = request.user
+    today = timezone.localdate()
+    in_progress = rlist.status == ListStatus.IN_PROGRESS
+    office = access.can_steer_lists(user)
+    decides_completion = access.can_decide_completion(user, rlist.leader_id)
+    rows = []
+    for ob in queries.loop_obligations(rlist):
+        extensions = list(ob.extensions.all())
+        pending = next((x for x in extensions if x.status == ExtensionStatus.PENDING), None)
+        row = Row(ob, queries.obligation_light(ob, today), extensions, pending, access.can_report_for(user, ob.unit_id))
+        if row.mine and in_progress and ob.status != ObligationStatus.COMPLETED:
+            row.report_form = bound.get(("report", ob.unit_id)) or ReportForm(
+                initial={"unit": ob.unit_id, "submission_key": ReportForm.new_key(), "progress": ob.progress},
+                auto_id=REPORT_IDS,
+            )
+            row.extension_form = bound.get(("extension", ob.unit_id))
+            if row.extension_form is None and pending is None and today <= ob.deadline:
+                row.extension_form = ExtensionForm(initial={"unit": ob.unit_id}, auto_id=EXTENSION_IDS)
+        if decides_completion and in_progress and ob.status == ObligationStatus.COMPLETION_REQUESTED:
+            row.accept_form = UnitForm(initial={"unit": ob.unit_id}, auto_id=f"id_accept{ob.unit_id}_%s")
+            row.return_form = bound.get(("return", ob.unit_id)) or ReturnForm(
+                initial={"unit": ob.unit_id}, auto_id=_return_ids(ob.unit_id)
+            )
+        if office and pending is not None:
+            row.decide_form = bound.get(("decide", pending.pk)) or DecideExtensionForm(auto_id=_decide_ids(pending.pk))
+        rows.append(row)
+    return {
+        "rlist": rlist,
+        "light": queries.list_light(rlist, today),
+        "milestones": list(rlist.milestones.all()),
+        "rows": rows,
+        "my_rows": [r for r in rows if r.report_form or r.extension_form or (r.mine and r.pending)],
+        "awaiting": [r for r in rows if r.return_form or r.decide_form],
+        "open_units": [r.ob.unit for r in rows if r.ob.status != ObligationStatus.COMPLETED],
+        "can_publish": office and rlist.status == ListStatus.DRAFT,
+        "can_close": office and in_progress,
+        "timeline": _timeline(rlist),
+        "today": today,
+    }
 
+
+@login_required
+@require_safe
+def loop(request: HttpRequest, list_id: int) -> HttpResponse:
+    rlist = _visible(request, list_id)
+    return render(request, LOOP_TEMPLATE, _loop_context(request, rlist))
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def _done(request: HttpRequest, list_id: int, message: str, level: int = messages.SUCCESS) -> HttpResponse:
+    messages.add_message(request, level, message)
+    url = reverse("lists:loop", args=[list_id])
+    # htmx posts get a full page load of the loop page, so every part of it is fresh.
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _refused(
+    request: HttpRequest,
+    rlist: ResponsibilityList,
+    status: int,
+    message: str,
+    key: tuple | None = None,
+    form=None,
+) -> HttpResponse:
+    context = _loop_context(request, rlist, {key: form} if key and form is not None else {})
+    context["error"] = message
+    return render(request, LOOP_TEMPLATE, context, status=status)
+
+
+def _invalid(request: HttpRequest, rlist: ResponsibilityList, key: tuple, form) -> HttpResponse:
+    return _refused(request, rlist, 400, _("Please correct the errors below."), key, form)
+
+
+def _service_error(request: HttpRequest, rlist: ResponsibilityList, err: ServiceError, key: tuple, form):
+    if isinstance(err, InvalidInput) and err.field in form.fields and err.field != "unit":
+        form.add_error(err.field, err.message)
+        form.mark_invalid()
+    return _refused(request, rlist, err.status, err.message, key, form)
+
+
+def _unit_of(data) -> int | None:
+    try:
+        return int(data.get("unit"))
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, list_id: int) -> HttpResponse:
+    rlist = _visible(request, list_id)
+    try:
+        published = services.do_publish(request.user, rlist)
+    except ServiceError as err:
+        return _refused(request, rlist, err.status, err.message)
+    return _done(
+        request, list_id, _("Published as {code}. The handling units now report directly.").format(code=published.code)
+    )
+
+
+@login_required
+@require_POST
+def report(request: HttpRequest, list_id: int) -> HttpResponse:
+    rlist = _visible(request, list_id)
+    form = ReportForm(request.POST, auto_id=REPORT_IDS)
+    key = ("report", _unit_of(request.POST))
+    if not form.is_valid():
+        return _invalid(request, rlist, key, form)
+    data = form.cleaned_data
+    try:
+        ob = _obligation(rlist, data["unit"])
+        _report, created = services.do_report(
+            request.user,
+            ob,
+            progress=data["progress"],
+            done=data["done"],
+            difficulties=data["difficulties"],
+            next_steps=data["next_steps"],
+            request_completion=data["request_completion"],
+            submission_key=data["submission_key"] or None,
+        )
+    except ServiceError as err:
+        return _service_error(request, rlist, err, key, form)
+    if not created:
+        return _done(request, list_id, _("This report was already filed; it is stored once."), messages.INFO)
+    if data["request_completion"]:
+        return _done(request, list_id, _("Report filed. The office has been asked to accept completion."))
+    return _done(request, list_id, _("Report filed."))
+
+
+@login_required
+@require_POST
+def accept(request: HttpRequest, list_id: int) -> HttpResponse:
+    rlist = _visible(request, list_id)
+    form = UnitForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, rlist, 400, _("Say which unit's completion is accepted."))
+    try:
+        ob = services.do_accept(request.user, _obligation(rlist, form.cleaned_data["unit"]))
+    except ServiceError as err:
+        return _refused(request, rlist, err.status, err.message)
+    return _done(request, list_id, _("Completion of {unit} accepted; its reporting has ended.").format(unit=ob.unit))
+
+
+@login_required
+@require_POST
+def return_completion(request: HttpRequest, list_id: int) -> HttpResponse:
+    rlist = _visible(request, list_id)
+    form = ReturnForm(request.POST, auto_id=_return_ids(_unit_of(request.POST)))
+    key = ("return", _unit_of(request.POST))
+    if not form.is_valid():
+        return _invalid(request, rlist, key, form)
+    try:
+        ob = _obligation(rlist, form.cleaned_data["unit"])
+        ob = services.do_return(request.user, ob, form.cleaned_data["reason"])
+    except ServiceError as err:
+        return _service_error(request, rlist, err, key, form)
+    return _done(request, list_id, _("Completion of {unit} returned; the unit keeps reporting.").format(unit=ob.unit))
+
+
+@login_required
+@require_POST
+def request_extension(request: HttpRequest, list_id: int) -> HttpResponse:
+    rlist = _visible(request, list_id)
+    form = ExtensionForm(request.POST, auto_id=EXTENSION_IDS)
+    key = ("extension", _unit_of(request.POST))
+    if not form.is_valid():
+        return _invalid(request, rlist, key, form)
+    data = form.cleaned_data
+    try:
+        ob = _obligation(rlist, data["unit"])
+        services.do_request_extension(request.user, ob, data["new_deadline"], data["reason"])
+    except ServiceError as err:
+        return _service_error(request, rlist, err, key, form)
+    return _done(request, list_id, _("Extension requested. The office will decide."))
+
+
+@login_required
+@require_POST
+def decide_extension(request: HttpRequest, extension_id: int) -> HttpResponse:
+    ext = Extension.objects.select_related("obligation__unit").filter(pk=extension_id).first()
+    if ext is None:
+        raise Http404(_("No such extension request."))
+    rlist = _visible(request, ext.obligation.list_id)
+    form = DecideExtensionForm(request.POST, auto_id=_decide_ids(ext.pk))
+    key = ("decide", ext.pk)
+    if not form.is_valid():
+        return _invalid(request, rlist, key, form)
+    try:
+        ext = services.do_decide_extension(request.user, ext, form.cleaned_data["approve"], form.cleaned_data["note"])
+    except ServiceError as err:
+        return _service_error(request, rlist, err, key, form)
+    unit = ext.obligation.unit
+    if ext.status == ExtensionStatus.APPROVED:
+        message = _("Extension approved: the deadline of {unit} is now {deadline}.").format(
+            unit=unit, deadline=ext.new_deadline.isoformat()
+        )
+    else:
+        message = _("Extension refused: the deadline of {unit} stays {deadline}.").format(
+            unit=unit, deadline=ext.old_deadline.isoformat()
+        )
+    return _done(request, rlist.pk, message)
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, list_id: int) -> HttpResponse:
+    rlist = _visible(request, list_id)
+    try:
+        services.do_close(request.user, rlist)
+    except ServiceError as err:
+        return _refused(request, rlist, err.status, err.message)
+    return _done(request, list_id, _("The list is struck off."))
+
+
+# --- creating -----------------------------------------------------------------------------------
+
+
+def _milestones(formset) -> list[services.MilestoneInput]:
+    rows = (f.cleaned_data for f in formset.forms if f.cleaned_data)
+    return [services.MilestoneInput(r["due_date"], r["title"]) for r in rows if r.get("due_date") or r.get("title")]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    if not access.can_steer_lists(request.user):
+        raise PermissionDenied(_("Only the supervision office may do this."))
+    status, error = 200, None
+    if request.method == "POST":
+        form = ListForm(request.POST)
+        milestones = MilestoneFormSet(request.POST, prefix="milestones")
+        if form.is_valid() and milestones.is_valid():
+            data = form.cleaned_data
+            try:
+                rlist = services.do_create_list(
+                    request.user,
+                    source=data["source"],
+                    title=data["title"],
+                    content=data["content"],
+                    leader=data["leader"],
+                    lead_unit=data["lead_unit"],
+                    co_units=list(data["co_units"]),
+                    deadline=data["deadline"],
+                    report_every_days=data["report_every_days"],
+                    milestones=_milestones(milestones),
+                )
+            except ServiceError as err:
+                status, error = err.status, err.message
+                if isinstance(err, InvalidInput) and err.field in form.fields:
+                    form.add_error(err.field, err.message)
+                    form.mark_invalid()
+            else:
+                messages.success(request, _("Saved as a draft. Check it, then publish it to the handling units."))
+                url = reverse("lists:loop", args=[rlist.pk])
+                return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+        else:
+            status, error = 400, _("Please correct the errors below.")
+    else:
+        form = ListForm()
+        milestones = MilestoneFormSet(prefix="milestones")
+    context = {"form": form, "milestones": milestones, "error": error}
+    return render(request, CREATE_TEMPLATE, context, status=status)

@@ -1,0 +1,152 @@
+"""The web forms of the list pages. They only parse input; the rules live in lists.services."""
+
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.lists.models import Source
+from luoshi.org.models import Person, Role, Unit
+
+
+class BootstrapMixin:
+    """Give every widget its Bootstrap class, and mark the fields that have errors."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self.mark_invalid()
+
+    def mark_invalid(self) -> None:
+        """Called again after a service error is added to a field."""
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                if "is-invalid" not in widget.attrs.get("class", ""):
+                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def leaders() -> "forms.models.QuerySet[Person]":
+    """Active people with the leader role (roles is a JSON list, filtered in Python to stay portable)."""
+    ids = [p.pk for p in Person.objects.filter(is_active=True).only("pk", "roles") if p.has_role(Role.LEADER)]
+    return Person.objects.filter(pk__in=ids).order_by("name", "username")
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Person) -> str:
+        return f"{obj} · {obj.title}" if obj.title else str(obj)
+
+
+class ListForm(BootstrapMixin, forms.Form):
+    source = forms.ChoiceField(label=_("Source"), choices=[("", _("— choose —")), *Source.choices])
+    title = forms.CharField(label=_("Title"), max_length=200)
+    content = forms.CharField(
+        label=_("Content and requirements"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    leader = PersonChoiceField(
+        label=_("Responsible leader"), queryset=Person.objects.none(), required=False, empty_label=_("— none —")
+    )
+    lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=Unit.objects.all())
+    co_units = forms.ModelMultipleChoiceField(
+        label=_("Co-handling units"),
+        queryset=Unit.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Hold Ctrl (⌘ on a Mac) to pick several units."),
+    )
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
+    report_every_days = forms.IntegerField(
+        label=_("Report every (days)"),
+        initial=30,
+        min_value=1,
+        max_value=366,
+        help_text=_("Each handling unit reports directly to the office on this cadence."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = leaders()
+
+
+class MilestoneForm(BootstrapMixin, forms.Form):
+    due_date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
+    title = forms.CharField(label=_("Milestone"), max_length=200, required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("due_date") and not (data.get("title") or "").strip():
+            self.add_error("title", _("Every milestone needs a title."))
+        if (data.get("title") or "").strip() and not data.get("due_date") and "due_date" not in self.errors:
+            self.add_error("due_date", _("Give the milestone a date."))
+        return data
+
+
+MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=4, max_num=20, absolute_max=20)
+
+
+class UnitForm(forms.Form):
+    """Names the handling unit an action is about."""
+
+    unit = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReportForm(BootstrapMixin, UnitForm):
+    submission_key = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+    progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+    done = forms.CharField(label=_("Work done"), widget=forms.Textarea(attrs={"rows": 3}))
+    difficulties = forms.CharField(
+        label=_("Difficulties"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Problems you hit and help you need, e.g. funds, land, approvals."),
+    )
+    next_steps = forms.CharField(label=_("Next steps"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    request_completion = forms.BooleanField(
+        label=_("The work is finished: ask the office to accept completion"),
+        required=False,
+        help_text=_("Needs progress 100. Reporting ends once the office accepts."),
+    )
+
+    @staticmethod
+    def new_key() -> str:
+        return uuid.uuid4().hex
+
+
+class ExtensionForm(BootstrapMixin, UnitForm):
+    new_deadline = forms.DateField(label=_("New deadline"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReturnForm(BootstrapMixin, UnitForm):
+    reason = forms.CharField(
+        label=_("Reason for returning"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Say what is still missing; the unit keeps working and reporting."),
+    )
+
+
+class DecideExtensionForm(BootstrapMixin, forms.Form):
+    approve = forms.TypedChoiceField(
+        choices=[("yes", _("Approve")), ("no", _("Refuse"))], coerce=lambda v: v == "yes", widget=forms.HiddenInput
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.TextInput)
