@@ -8,4 +8,6 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("lists/", include("luoshi.lists.urls")),
+    path("escalation/", include("luoshi.escalation.urls")),
+    path("inbox/", include("luoshi.notify.urls")),
 ]

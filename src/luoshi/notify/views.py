@@ -1,0 +1,29 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from luoshi.notify.models import Notification
+from luoshi.notify.services import do_mark_read
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Everyone's own inbox: urges, orders, reminders and proposals addressed to them."""
+    qs = Notification.objects.filter(recipient=request.user)
+    if request.GET.get("unread"):
+        qs = qs.filter(read_at__isnull=True)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "notify/inbox.html", {"page": page, "unread_only": bool(request.GET.get("unread"))})
+
+
+@login_required
+@require_POST
+def mark_read(request: HttpRequest) -> HttpResponse:
+    """Mark one (`id`) or all of one's notifications read, then follow its link if asked."""
+    raw = request.POST.get("id")
+    ids = [int(raw)] if raw and raw.isdigit() else None
+    do_mark_read(request.user, ids)
+    target = request.POST.get("next") or ""
+    return redirect(target if target.startswith("/") and not target.startswith("//") else "notify:inbox")
