@@ -82,7 +82,8 @@ def test_publishing_twice_gets_409(as_, office, published_list):
 
 
 def test_a_unit_cannot_publish(as_, liaison_a, draft_list):
-    assert post(as_(liaison_a), "publish", draft_list).status_code == 403
+    # a draft is the office's until published: the unit does not even see it
+    assert post(as_(liaison_a), "publish", draft_list).status_code == 404
     draft_list.refresh_from_db()
     assert draft_list.status == ListStatus.DRAFT
 

@@ -234,3 +234,9 @@ def test_the_openapi_document_names_the_contract(client):
         "/api/v1/units",
     ):
         assert p in paths
+
+
+def test_drafts_are_the_offices_until_published(api, draft_list, liaison_a, leader, office):
+    assert api(office).get(f"/lists/{draft_list.pk}").status_code == 200
+    for person in (liaison_a, leader):
+        assert api(person).get(f"/lists/{draft_list.pk}").status_code == 404

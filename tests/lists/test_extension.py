@@ -62,3 +62,12 @@ def test_a_decision_is_taken_once(ob_a, liaison_a, office):
     services.do_decide_extension(office, ext, True, now=NOW)
     with pytest.raises(Conflict):
         services.do_decide_extension(office, ext, False, now=NOW)
+
+
+def test_an_extension_cannot_be_approved_once_the_work_is_accepted(ob_a, liaison_a, office):
+    ext = services.do_request_extension(liaison_a, ob_a, days(90), "理由", now=NOW)
+    services.do_report(liaison_a, ob_a, progress=100, done="完成", request_completion=True, now=NOW)
+    services.do_accept(office, ob_a, now=NOW)
+    with pytest.raises(Conflict):
+        services.do_decide_extension(office, ext, True, now=NOW)
+    assert services.do_decide_extension(office, ext, False, "已完成", now=NOW).status == ExtensionStatus.REFUSED

@@ -336,6 +336,8 @@ def do_decide_extension(
         if ext.status != ExtensionStatus.PENDING:
             raise Conflict(_("This extension request has already been decided."))
         ob = _locked(ext.obligation)
+        if approve and (ob.status == ObligationStatus.COMPLETED or ob.list.status != ListStatus.IN_PROGRESS):
+            raise Conflict(_("This unit's work is finished; its deadline can no longer be extended."))
         before = _obligation_state(ob)
         ext.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
         ext.decided_by, ext.decided_at, ext.note = actor, now, note.strip()

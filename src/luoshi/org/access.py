@@ -22,12 +22,13 @@ def visible_lists_q(person: Person) -> Q | None:
     # Subqueries rather than joins, so that a list handled by several visible units appears once.
     obligations = apps.get_model("lists", "Obligation").objects
     q = Q(pk__in=[])
+    published = ~Q(status="draft")  # drafts are the office's until published
     if person.has_role(Role.LEADER):
         supervised = person.supervised_units.values("pk")
         q |= Q(leader=person) | Q(pk__in=obligations.filter(unit__in=supervised).values("list_id"))
     if person.unit_id and person.has_role(Role.UNIT_HEAD, Role.LIAISON):
         q |= Q(pk__in=obligations.filter(unit_id=person.unit_id).values("list_id"))
-    return q
+    return q & published
 
 
 def can_report_for(person: Person, unit_id: int) -> bool:
