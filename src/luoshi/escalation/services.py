@@ -162,11 +162,15 @@ def _sweep_chunk(
 ) -> list[Escalation]:
     with transaction.atomic():
         # Claim: rows another sweeper (or a report being filed) holds are skipped, not waited for.
-        obs = list(
-            Obligation.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk__in=ids, status=ObligationStatus.IN_PROGRESS, list__status=ListStatus.IN_PROGRESS)
+        # Fetched by primary key and checked here: SQLite plans a join filter on status badly.
+        obs = [
+            ob
+            for ob in Obligation.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk__in=ids)
             .select_related("list", "unit")
-        )
+            .order_by()
+            if ob.status == ObligationStatus.IN_PROGRESS and ob.list.status == ListStatus.IN_PROGRESS
+        ]
         keys = []
         for ob in obs:
             if ob.next_report_due and ob.next_report_due <= horizon:
@@ -246,11 +250,13 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     if not cal.is_workday(today):
         return counts  # notices go out on working days only; the next working day catches up
     horizon = cal.add_workdays(today, rules.reminder_workdays)
-    due_ids = list(
-        Obligation.objects.filter(status=ObligationStatus.IN_PROGRESS, list__status=ListStatus.IN_PROGRESS)
-        .filter(Q(next_report_due__lte=horizon) | Q(deadline__lt=today))
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    # Only the indexed dates select the candidates; status is checked on the few rows found.
+    due_ids = sorted(
+        pk
+        for pk, status in Obligation.objects.filter(Q(next_report_due__lte=horizon) | Q(deadline__lt=today))
+        .order_by()
+        .values_list("pk", "status")
+        if status == ObligationStatus.IN_PROGRESS
     )
     who = _Recipients()
     counts = {"due": len(due_ids), **dict.fromkeys(Step.values, 0)}

@@ -1,0 +1,176 @@
+"""Rebuild the ladder's past from stored facts, as if the sweep had run every working morning.
+
+The demo city's history is written list by list, so the sweep could not have seen it happen;
+this replays each ended lateness (a report filed after its due date, work accepted after its
+deadline) through the same pure ladder functions, then the real sweep takes today's steps.
+"""
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone, translation
+
+from luoshi.escalation.ladder import Rules, needs_talk_for_orders, reached_steps, steps_to_take, workdays_overdue
+from luoshi.escalation.models import Episode, EpisodeKind, Escalation, Step
+from luoshi.escalation.services import NUMBER_PREFIX, _message, _Recipients
+from luoshi.events.models import Event
+from luoshi.events.services import build, next_number
+from luoshi.lists.models import Obligation, Policy, Report
+from luoshi.notify.models import Notification
+from luoshi.workdays import calendar
+from luoshi.workdays.calendar import Calendar
+
+MORNING = time(9, 0)
+
+
+def _walk(kind: str, due: date, end: date, cal: Calendar, rules: Rules) -> list[tuple[date, str]]:
+    """(day, step) for each step the daily sweep would have taken from the reminder window until `end`."""
+    taken: list[tuple[date, str]] = []
+    last = ""
+    day = cal.add_workdays(due, -rules.reminder_workdays) if kind == EpisodeKind.REPORT else due
+    while day < end:
+        if cal.is_workday(day):
+            for step in steps_to_take(last, reached_steps(kind, due, day, cal, rules)):
+                taken.append((day, step))
+                last = step
+        day += timedelta(days=1)
+    return taken
+
+
+def replay_history(until: datetime) -> int:
+    """Insert the steps of every lateness that ended before `until`; returns how many."""
+    cal = calendar.load()
+    rules = Rules.from_policy(Policy.current())
+    tz = timezone.get_current_timezone()
+    ended: list[tuple[Obligation, str, date, datetime, str]] = []
+    obligations = {ob.pk: ob for ob in Obligation.objects.select_related("list", "unit")}
+    for ob_id, filed_at, due in Report.objects.filter(due_date__isnull=False, filed_at__lt=until).values_list(
+        "obligation_id", "filed_at", "due_date"
+    ):
+        ended.append((obligations[ob_id], EpisodeKind.REPORT, due, filed_at, "report"))
+    for ob in obligations.values():
+        if ob.completed_at and ob.completed_at < until and timezone.localdate(ob.completed_at) > ob.deadline:
+            ended.append((ob, EpisodeKind.DEADLINE, ob.deadline, ob.completed_at, "accepted"))
+
+    plan: list[tuple[Obligation, str, date, datetime, str, list[tuple[date, str]]]] = []
+    for ob, kind, due, end_at, reason in ended:
+        if steps := _walk(kind, due, timezone.localdate(end_at), cal, rules):
+            plan.append((ob, kind, due, end_at, reason, steps))
+    # K orders within the window: one talk proposal for the unit, on the day of the K-th order.
+    orders_by_unit: dict[int, list[tuple[date, int]]] = defaultdict(list)
+    for i, (ob, *_rest, steps) in enumerate(plan):
+        orders_by_unit[ob.unit_id] += [(day, i) for day, step in steps if step == Step.ORDER]
+    for orders in orders_by_unit.values():
+        orders.sort()
+        talks: list[date] = []
+        for n, (day, i) in enumerate(orders):
+            window_start = day - timedelta(days=rules.talk_window_days)
+            in_window = sum(1 for d, _i in orders[: n + 1] if d > window_start)
+            talked = sum(1 for d in talks if d > window_start)
+            steps = plan[i][5]
+            if needs_talk_for_orders(in_window, talked, rules) and Step.TALK_PROPOSAL not in {s for _d, s in steps}:
+                steps.append((day, Step.TALK_PROPOSAL))
+                talks.append(day)
+
+    with transaction.atomic():
+        episodes = Episode.objects.bulk_create(
+            Episode(
+                obligation=ob,
+                unit_id=ob.unit_id,
+                list_id=ob.list_id,
+                kind=kind,
+                due_date=due,
+                last_step=steps[-1][1],
+                opened_at=datetime.combine(steps[0][0], MORNING, tz),
+                closed_at=end_at,
+                closed_reason=reason,
+            )
+            for ob, kind, due, end_at, reason, steps in plan
+        )
+        rows = sorted(
+            (
+                (day, step, episode, ob)
+                for episode, (ob, _k, _d, _e, _r, steps) in zip(episodes, plan, strict=True)
+                for day, step in steps
+            ),
+            key=lambda r: (r[0], r[2].pk),
+        )
+        numbers: dict[tuple[str, int], int] = {}
+        for step, prefix in NUMBER_PREFIX.items():
+            for year in {day.year for day, s, _e, _o in rows if s == step}:
+                count = sum(1 for day, s, _e, _o in rows if s == step and day.year == year)
+                numbers[step, year] = next_number(f"{prefix}-{year}", count)
+        escalations = []
+        for day, step, episode, ob in rows:
+            number = ""
+            if step in NUMBER_PREFIX:
+                number = f"{day.year}-{NUMBER_PREFIX[step]}-{numbers[step, day.year]:04d}"
+                numbers[step, day.year] += 1
+            escalations.append(
+                Escalation(
+                    episode=episode,
+                    step=step,
+                    unit_id=ob.unit_id,
+                    list_id=ob.list_id,
+                    number=number,
+                    created_at=datetime.combine(day, MORNING, tz),
+                    due_date=episode.due_date,
+                    days_overdue=workdays_overdue(episode.due_date, day, cal),
+                    respond_by=cal.add_workdays(day, rules.order_after_workdays) if step in NUMBER_PREFIX else None,
+                )
+            )
+        escalations = Escalation.objects.bulk_create(escalations)
+        Event.objects.bulk_create(
+            [
+                build(
+                    None,
+                    f"escalation.{e.step}",
+                    "list",
+                    e.list_id,
+                    at=e.created_at,
+                    unit_id=e.unit_id,
+                    after={
+                        "step": e.step,
+                        "number": e.number,
+                        "escalation": e.pk,
+                        "due_date": e.due_date.isoformat(),
+                        "days_overdue": e.days_overdue,
+                        "manual": False,
+                    },
+                )
+                for e in escalations
+            ]
+            + [
+                build(
+                    None,
+                    "escalation.ended",
+                    "list",
+                    ep.list_id,
+                    at=ep.closed_at,
+                    unit_id=ep.unit_id,
+                    before={"step": ep.last_step, "kind": ep.kind, "due_date": ep.due_date.isoformat()},
+                    after={"reason": ep.closed_reason, "episode": ep.pk},
+                )
+                for ep in episodes
+            ]
+        )
+        who = _Recipients()
+        notes = []
+        with translation.override("zh-hans"):
+            for esc, (_day, _step, _episode, ob) in zip(escalations, rows, strict=True):
+                message = _message(esc, ob)
+                for pk in dict.fromkeys(who.of(esc.step, ob.unit_id, ob.list.leader_id)):
+                    notes.append(
+                        Notification(
+                            recipient_id=pk,
+                            kind=message.kind,
+                            title=message.title,
+                            body=message.body,
+                            url=message.url,
+                            created_at=esc.created_at,
+                            read_at=esc.created_at + timedelta(hours=3),
+                        )
+                    )
+        Notification.objects.bulk_create(notes, batch_size=2000)
+    return len(escalations)
