@@ -1,24 +1,419 @@
-"""Being written (scaffold so urls import)."""
+"""The list index (with its exports), a unit's inbox, a leader's page and the overview figures.
 
-from django.http import HttpResponse
+Reads only, all through lists.queries; each page runs a fixed number of queries whatever the number of rows.
+"""
+
+from dataclasses import dataclass, replace
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django_htmx.http import push_url
+
+from luoshi.lists import exports, queries
+from luoshi.lists.lights import GREEN, LIGHTS, RED, YELLOW, overdue_q
+from luoshi.lists.models import ListStatus, Obligation, ObligationStatus, ResponsibilityList, Source
+from luoshi.org import access
+from luoshi.org.models import Person, Role, Unit
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+MAX_Q = 100
+TRUE = {"1", "on", "true", "yes"}
+FALSE = {"", "0", "off", "false", "no"}
 
 
-def index(request, **kwargs):
-    return HttpResponse(status=501)
+def _lights() -> list[tuple[str, str]]:
+    return [(GREEN, _("Green")), (YELLOW, _("Yellow")), (RED, _("Red"))]
 
 
-def export(request, **kwargs):
-    return HttpResponse(status=501)
+# ---------------------------------------------------------------- filters
 
 
-def inbox(request, **kwargs):
-    return HttpResponse(status=501)
+@dataclass
+class FilterOptions:
+    """The choices of the filter form, from what the person may see: one query each."""
+
+    leaders: list[Person]
+    units: list[Unit]
+    years: list[int]
+
+    @classmethod
+    def for_person(cls, person: Person) -> "FilterOptions":
+        visible = queries.visible_lists(person)
+        leaders = list(
+            Person.objects.filter(pk__in=visible.order_by().values("leader_id"))
+            .only("id", "username", "name")
+            .order_by("name", "id")
+        )
+        units = list(
+            Unit.objects.filter(
+                pk__in=Obligation.objects.filter(list__in=visible.order_by().values("pk")).values("unit_id")
+            )
+            .only("id", "name")
+            .order_by("id")
+        )
+        years = list(visible.order_by("-year").values_list("year", flat=True).distinct())
+        return cls(leaders, units, years)
 
 
-def leader(request, **kwargs):
-    return HttpResponse(status=501)
+def _int(raw: str) -> int | None:
+    try:
+        return int(raw)
+    except ValueError:
+        return None
 
 
-def overview(request, **kwargs):
-    return HttpResponse(status=501)
+def parse_filters(params: QueryDict, options: FilterOptions) -> queries.ListFilters:
+    """GET parameters to ListFilters; what cannot be understood goes, with a message, to `errors`."""
+    f = queries.ListFilters()
+    errors = f.errors
+    get = lambda name: params.get(name, "").strip()  # noqa: E731
 
+    f.status = get("status")
+    if f.status and f.status not in ListStatus.values:
+        errors["status"] = _("Unknown status “%(value)s”.") % {"value": f.status}
+    f.source = get("source")
+    if f.source and f.source not in Source.values:
+        errors["source"] = _("Unknown source “%(value)s”.") % {"value": f.source}
+    f.light = get("light")
+    if f.light and f.light not in LIGHTS:
+        errors["light"] = _("Unknown light “%(value)s”: choose green, yellow or red.") % {"value": f.light}
+
+    if raw := get("leader"):
+        f.leader = _int(raw)
+        if f.leader not in {p.pk for p in options.leaders}:
+            errors["leader"] = _("Unknown leader “%(value)s”: choose one from the list.") % {"value": raw}
+    if raw := get("unit"):
+        f.unit = _int(raw)
+        if f.unit not in {u.pk for u in options.units}:
+            errors["unit"] = _("Unknown unit “%(value)s”: choose one from the list.") % {"value": raw}
+    if raw := get("year"):
+        f.year = _int(raw)
+        if f.year is None or not MIN_YEAR <= f.year <= MAX_YEAR:
+            errors["year"] = _("Unknown year “%(value)s”: give a year such as %(year)s.") % {
+                "value": raw,
+                "year": timezone.localdate().year,
+            }
+
+    overdue = get("overdue").lower()
+    if overdue not in TRUE | FALSE:
+        errors["overdue"] = _("“Overdue only” is either on or off.")
+    f.overdue = overdue in TRUE
+
+    f.q = get("q")
+    if len(f.q) > MAX_Q:
+        errors["q"] = _("The search text is too long (at most %(n)s characters).") % {"n": MAX_Q}
+    return f
+
+
+def _page_number(params: QueryDict, errors: dict[str, str]) -> int | str:
+    raw = params.get("page", "").strip()
+    if not raw:
+        return 1
+    if raw == "last":
+        return raw
+    n = _int(raw)
+    if n is None or n < 1:
+        errors["page"] = _("The page must be a positive number.")
+        return 1
+    return n
+
+
+def _selects(person: Person, options: FilterOptions, params: QueryDict, year_selected: int | None) -> list[dict]:
+    """The select boxes of the filter form, as (value, label) choices; the empty value means all."""
+    years = list(options.years)
+    if year_selected and year_selected not in years:
+        years = sorted([*years, year_selected], reverse=True)
+    selects = [
+        {"name": "status", "label": _("Status"), "choices": _statuses(person)},
+        {"name": "source", "label": _("Source"), "choices": Source.choices},
+        {"name": "leader", "label": _("Responsible leader"), "choices": [(str(p.pk), str(p)) for p in options.leaders]},
+        {"name": "unit", "label": _("Handling unit"), "choices": [(str(u.pk), u.name) for u in options.units]},
+        {"name": "light", "label": _("Light"), "choices": _lights()},
+        {"name": "year", "label": _("Year"), "choices": [(str(y), str(y)) for y in years]},
+    ]
+    for select in selects:
+        select["value"] = params.get(select["name"], "").strip()
+    return selects
+
+
+def _statuses(person: Person) -> list[tuple[str, str]]:
+    """Drafts are the office's until published: nobody else is offered them."""
+    return [(v, label) for v, label in ListStatus.choices if v != ListStatus.DRAFT or person.is_office]
+
+
+def _status_tabs(person: Person, counts: dict[str, int], current: str) -> list[dict]:
+    tabs = [("", _("All"), counts["all"])]
+    tabs += [(value, label, counts[value]) for value, label in _statuses(person)]
+    return [{"value": v, "label": label, "count": n, "active": v == current} for v, label, n in tabs]
+
+
+def _status_counts(qs) -> dict[str, int]:
+    """queries.status_counts over the lists of `qs`, taken as a subquery of their ids.
+
+    Work-around: status_counts groups `qs` by status, so the HAVING of a light or overdue filter
+    (on MIN over each list's obligations) would be applied to whole status groups and count lists
+    the filter leaves out. Grouping the ids first keeps each list's own dates.
+    """
+    return queries.status_counts(ResponsibilityList.objects.filter(pk__in=qs.values("pk")))
+
+
+def _paginate(qs, number: int | str):
+    page = Paginator(qs, settings.LUOSHI_PAGE_SIZE).get_page(number)
+    page.elided = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    return page
+
+
+def _vary(response: HttpResponse) -> HttpResponse:
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
+# ---------------------------------------------------------------- index and export
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    options = FilterOptions.for_person(request.user)
+    f = parse_filters(request.GET, options)
+    page_number = _page_number(request.GET, f.errors)
+    context = {
+        "selects": _selects(request.user, options, request.GET, f.year if "year" not in f.errors else None),
+        "filters": f,
+        "errors": list(f.errors.values()),
+        "htmx_target": "index-results",
+    }
+    status = 200
+    if f.errors:
+        status = 400
+    else:
+        qs = queries.filtered_lists(request.user, f, today)
+        counts = _status_counts(queries.filtered_lists(request.user, replace(f, status=""), today))
+        page = _paginate(queries.index_rows(qs), page_number)
+        context.update(
+            page=page,
+            rows=exports.decorate(page.object_list, today),
+            tabs=_status_tabs(request.user, counts, f.status),
+            today=today,
+        )
+    partial = request.htmx and request.htmx.target == "index-results" and not request.htmx.history_restore_request
+    if not partial:
+        return _vary(render(request, "lists/index.html", context, status=status))
+    response = render(request, "lists/_index_results.html", context, status=status)
+    # The address pushed to the browser's history: without the form's empty fields.
+    query = urlencode([(k, v) for k, v in request.GET.items() if v.strip()])
+    return _vary(push_url(response, f"{request.path}?{query}" if query else request.path))
+
+
+@login_required
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404(_("Exports are CSV or XLSX."))
+    today = timezone.localdate()
+    f = parse_filters(request.GET, FilterOptions.for_person(request.user))
+    if f.errors:
+        return HttpResponse("\n".join(f.errors.values()) + "\n", status=400, content_type="text/plain; charset=utf-8")
+    rows = exports.decorate(queries.index_rows(queries.filtered_lists(request.user, f, today)), today)
+    return exports.as_csv(rows) if fmt == "csv" else exports.as_xlsx(rows)
+
+
+# ---------------------------------------------------------------- a unit's inbox
+
+
+def _inbox_order():
+    """Open work first, then what waits for acceptance, then what is done; within each, what is due first."""
+    return (
+        Case(
+            When(status=ObligationStatus.IN_PROGRESS, then=Value(0)),
+            When(status=ObligationStatus.COMPLETION_REQUESTED, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+        F("next_report_due").asc(nulls_last=True),
+        "deadline",
+        "list_id",
+    )
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.unit_id:
+        raise Http404(_("You belong to no unit."))
+    today = timezone.localdate()
+    wanted = request.GET.get("light", "").strip()
+    if wanted and wanted not in LIGHTS:
+        message = _("Unknown light “%(value)s”: choose green, yellow or red.") % {"value": wanted}
+        return render(request, "lists/inbox.html", {"errors": [message], "unit": user.unit}, status=400)
+
+    obligations = list(queries.unit_inbox(user).order_by(*_inbox_order()))
+    for ob in obligations:
+        ob.light = queries.obligation_light(ob, today)
+        ob.due_in = (ob.next_report_due - today).days if ob.next_report_due else None
+        ob.overdue_days = -ob.due_in if ob.due_in is not None and ob.due_in < 0 else 0
+        ob.late_days = (today - ob.deadline).days if ob.is_open and ob.deadline < today else 0
+    light_counts = {
+        light: sum(1 for ob in obligations if ob.status == ObligationStatus.IN_PROGRESS and ob.light == light)
+        for light in LIGHTS
+    }
+    shown = [
+        ob for ob in obligations if not wanted or (ob.status == ObligationStatus.IN_PROGRESS and ob.light == wanted)
+    ]
+    groups = [
+        (_("To report"), [ob for ob in shown if ob.status == ObligationStatus.IN_PROGRESS]),
+        (_("Waiting for acceptance"), [ob for ob in shown if ob.status == ObligationStatus.COMPLETION_REQUESTED]),
+        (_("Accepted, list still open"), [ob for ob in shown if ob.status == ObligationStatus.COMPLETED]),
+    ]
+    context = {
+        "unit": user.unit,
+        "groups": [(title, rows) for title, rows in groups if rows],
+        "total": len(shown),
+        "light_tabs": [(value, label, light_counts[value]) for value, label in _lights()],
+        "wanted": wanted,
+        "can_report": access.can_report_for(user, user.unit_id),
+        "today": today,
+    }
+    return render(request, "lists/inbox.html", context)
+
+
+# ---------------------------------------------------------------- a leader's page
+
+
+@login_required
+def leader(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.has_role(Role.LEADER):
+        raise Http404(_("This page is for leaders."))
+    today = timezone.localdate()
+    supervised = Obligation.objects.filter(unit__in=user.supervised_units.values("pk")).values("list_id")
+    scopes = {
+        "all": Q(leader=user) | Q(pk__in=supervised),
+        "mine": Q(leader=user),
+        "units": Q(pk__in=supervised),
+    }
+    errors = []
+    scope = request.GET.get("scope", "").strip() or "all"
+    if scope not in scopes:
+        errors.append(_("Unknown view “%(value)s”.") % {"value": scope})
+    status = request.GET.get("status", "").strip()
+    if status and status not in ListStatus.values:
+        errors.append(_("Unknown status “%(value)s”.") % {"value": status})
+    page_errors: dict[str, str] = {}
+    page_number = _page_number(request.GET, page_errors)
+    errors += page_errors.values()
+    if errors:
+        return render(request, "lists/leader.html", {"errors": errors}, status=400)
+
+    base = queries.visible_lists(user)
+    scope_counts = base.aggregate(**{name: Count("pk", filter=q) for name, q in scopes.items()})
+    in_scope = queries.with_lights(base.filter(scopes[scope]))
+    counts = _status_counts(in_scope)
+    qs = in_scope.filter(status=status) if status else in_scope
+    page = _paginate(queries.index_rows(qs), page_number)
+    labels = {"all": _("All my lists"), "mine": _("I am responsible"), "units": _("My supervised units")}
+    context = {
+        "scopes": [
+            {"value": name, "label": labels[name], "count": scope_counts[name], "active": name == scope}
+            for name in scopes
+        ],
+        "scope": scope,
+        "tabs": _status_tabs(user, counts, status),
+        "supervised_units": list(user.supervised_units.order_by("id")),
+        "page": page,
+        "rows": exports.decorate(page.object_list, today),
+        "today": today,
+        "htmx_target": "",
+    }
+    return render(request, "lists/leader.html", context)
+
+
+# ---------------------------------------------------------------- overview
+
+
+def _overdue_by_leader(person: Person, year: int | None, today) -> dict[int | None, int]:
+    """Overdue lists per responsible leader, each list judged on its own obligations.
+
+    Work-around: queries.overview groups its overdue lists by leader with the HAVING of overdue_q still
+    attached, so MIN(dates) is taken over all of a leader's lists and every list of a leader with one
+    overdue list is counted overdue. Grouping the ids first keeps each list's own dates.
+    """
+    qs = queries.with_lights(queries.visible_lists(person).exclude(status=ListStatus.DRAFT))
+    if year:
+        qs = qs.filter(year=year)
+    overdue = qs.filter(overdue_q(today, "open_due", "open_deadline"), status=ListStatus.IN_PROGRESS)
+    rows = (
+        ResponsibilityList.objects.filter(pk__in=overdue.values("pk"))
+        .order_by()
+        .values_list("leader_id")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    years = set(
+        queries.visible_lists(request.user)
+        .exclude(status=ListStatus.DRAFT)
+        .order_by()
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    years.add(today.year)
+    raw = request.GET.get("year", "").strip()
+    year: int | None = today.year
+    if raw == "all":
+        year = None
+    elif raw:
+        year = _int(raw)
+        if year is None or not MIN_YEAR <= year <= MAX_YEAR:
+            message = _("Unknown year “%(value)s”: give a year such as %(year)s.") % {"value": raw, "year": today.year}
+            return render(
+                request, "lists/overview.html", {"errors": [message], "years": sorted(years, reverse=True)}, status=400
+            )
+    years.add(year or today.year)
+
+    figures = queries.overview(request.user, year, today)
+    overdue_by_leader = _overdue_by_leader(request.user, year, today)
+    for row in figures["per_leader"]:
+        row["overdue"] = overdue_by_leader.get(row["leader_id"], 0)
+    no_leader = _("No responsible leader")
+    per_leader = [
+        {**row, "name": no_leader if row["leader_id"] is None else row["leader__name"] or f"#{row['leader_id']}"}
+        for row in figures["per_leader"]
+    ]
+    per_unit = [{**row, "name": row["unit__name"]} for row in figures["per_unit"]]
+    keys = ("issued", "completed", "in_progress", "overdue")
+
+    def series(rows: list[dict]) -> dict:
+        return {"names": [r["name"] for r in rows], **{k: [r[k] for r in rows] for k in keys}}
+
+    data = {
+        "labels": {
+            "issued": _("Issued"),
+            "completed": _("Completed"),
+            "in_progress": _("In progress"),
+            "overdue": _("Overdue"),
+        },
+        "leaders": series(per_leader),
+        "units": series(per_unit),
+    }
+    context = {
+        "year": year,
+        "year_value": "all" if year is None else str(year),
+        "years": sorted(years, reverse=True),
+        "totals": figures["lists"],
+        "per_leader": per_leader,
+        "per_unit": per_unit,
+        "data": data,
+    }
+    return render(request, "lists/overview.html", context)
