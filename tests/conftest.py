@@ -27,9 +27,13 @@ def fresh_cache():
     """The policy is cached; each test starts from the database it sets up."""
     from django.core.cache import cache
 
+    from luoshi.lists.models import Policy
+
     cache.clear()
+    Policy.forget()
     yield
     cache.clear()
+    Policy.forget()
 
 
 def make_person(username: str, roles: list[str], unit: Unit | None = None, **extra) -> Person:

@@ -153,7 +153,7 @@ def _take(
         for esc, (_e, ob, _s) in zip(escalations, steps, strict=True):
             message = _message(esc, obligations[ob.pk])
             messages += [(pk, message) for pk in dict.fromkeys(who.of(esc.step, ob.unit_id, ob.list.leader_id))]
-    notify_many([(Person(pk=pk), m) for pk, m in messages], now)
+    notify_many(messages, now)
     return escalations
 
 

@@ -185,10 +185,28 @@ class Policy(models.Model):
 
     @classmethod
     def current(cls) -> "Policy":
+        """Read through a per-process memo (a page computes many lights) backed by the shared cache."""
+        import time
+
         from django.core.cache import cache
 
+        memo = _policy_memo.get("policy")
+        if memo and memo[1] > time.monotonic():
+            return memo[0]
         policy = cache.get(cls.CACHE_KEY)
         if policy is None:
             policy = cls.objects.filter(pk=1).first() or cls(pk=1)
             cache.set(cls.CACHE_KEY, policy, 30)
+        _policy_memo["policy"] = (policy, time.monotonic() + 5)
         return policy
+
+    @classmethod
+    def forget(cls) -> None:
+        """Drop the cached policy after a change (other processes see it within 30 s)."""
+        from django.core.cache import cache
+
+        cache.delete(cls.CACHE_KEY)
+        _policy_memo.clear()
+
+
+_policy_memo: dict[str, tuple["Policy", float]] = {}

@@ -6,7 +6,7 @@ Each returns its rows with a fixed number of queries, whatever the number of row
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Min, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from luoshi.events.models import Event
@@ -95,7 +95,9 @@ def index_rows(qs: QuerySet[ResponsibilityList]) -> QuerySet[ResponsibilityList]
 
 
 def status_counts(qs: QuerySet[ResponsibilityList]) -> dict[str, int]:
-    rows = qs.order_by().values("status").annotate(n=Count("id", distinct=True))
+    # Group the ids, not `qs` itself: a light filter's HAVING would otherwise judge whole status groups.
+    ids = ResponsibilityList.objects.filter(pk__in=qs.values("pk"))
+    rows = ids.order_by().values("status").annotate(n=Count("id"))
     counts = dict.fromkeys(ListStatus.values, 0)
     counts.update({r["status"]: r["n"] for r in rows})
     counts["all"] = sum(counts[s] for s in ListStatus.values)
@@ -121,16 +123,18 @@ def timeline(rlist: ResponsibilityList) -> list[Event]:
 
 
 def unit_inbox(person: Person) -> QuerySet[Obligation]:
-    """The obligations of the person's unit on published lists, what is due first on top."""
+    """The obligations of the person's unit on published lists: open work first, then what waits for
+    acceptance, then what is done; within each, what is due first (no due date last, on every database)."""
+    stage = Case(
+        When(status=ObligationStatus.IN_PROGRESS, then=Value(0)),
+        When(status=ObligationStatus.COMPLETION_REQUESTED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
     return (
         Obligation.objects.filter(unit_id=person.unit_id, list__status=ListStatus.IN_PROGRESS)
         .select_related("list", "list__leader", "last_report")
-        .order_by(
-            # open work first, then by the date that matters next
-            "status",
-            "next_report_due",
-            "deadline",
-        )
+        .order_by(stage, F("next_report_due").asc(nulls_last=True), "deadline", "list_id")
     )
 
 
@@ -171,7 +175,13 @@ def overview(person: Person, year: int | None, today: date | None = None) -> dic
         )
         .order_by("-issued", "leader_id")
     )
-    overdue_by_leader = dict(overdue_ids.order_by().values_list("leader_id").annotate(n=Count("id", distinct=True)))
+    # Grouped over the ids so that each list is judged on its own dates, not its leader's whole group.
+    overdue_by_leader = dict(
+        ResponsibilityList.objects.filter(pk__in=overdue_ids.values("pk"))
+        .order_by()
+        .values_list("leader_id")
+        .annotate(n=Count("id"))
+    )
     for row in per_leader:
         row["overdue"] = overdue_by_leader.get(row["leader_id"], 0)
     return {"lists": totals, "per_leader": per_leader, "per_unit": per_unit}

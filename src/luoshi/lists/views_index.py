@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django_htmx.http import push_url
 
 from luoshi.lists import exports, queries
-from luoshi.lists.lights import GREEN, LIGHTS, RED, YELLOW, overdue_q
-from luoshi.lists.models import ListStatus, Obligation, ObligationStatus, ResponsibilityList, Source
+from luoshi.lists.lights import GREEN, LIGHTS, RED, YELLOW
+from luoshi.lists.models import ListStatus, Obligation, ObligationStatus, Source
 from luoshi.org import access
 from luoshi.org.models import Person, Role, Unit
 
@@ -155,16 +155,6 @@ def _status_tabs(person: Person, counts: dict[str, int], current: str) -> list[d
     return [{"value": v, "label": label, "count": n, "active": v == current} for v, label, n in tabs]
 
 
-def _status_counts(qs) -> dict[str, int]:
-    """queries.status_counts over the lists of `qs`, taken as a subquery of their ids.
-
-    Work-around: status_counts groups `qs` by status, so the HAVING of a light or overdue filter
-    (on MIN over each list's obligations) would be applied to whole status groups and count lists
-    the filter leaves out. Grouping the ids first keeps each list's own dates.
-    """
-    return queries.status_counts(ResponsibilityList.objects.filter(pk__in=qs.values("pk")))
-
-
 def _paginate(qs, number: int | str):
     page = Paginator(qs, settings.LUOSHI_PAGE_SIZE).get_page(number)
     page.elided = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
@@ -196,7 +186,7 @@ def index(request: HttpRequest) -> HttpResponse:
         status = 400
     else:
         qs = queries.filtered_lists(request.user, f, today)
-        counts = _status_counts(queries.filtered_lists(request.user, replace(f, status=""), today))
+        counts = queries.status_counts(queries.filtered_lists(request.user, replace(f, status=""), today))
         page = _paginate(queries.index_rows(qs), page_number)
         context.update(
             page=page,
@@ -228,21 +218,6 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 # ---------------------------------------------------------------- a unit's inbox
 
 
-def _inbox_order():
-    """Open work first, then what waits for acceptance, then what is done; within each, what is due first."""
-    return (
-        Case(
-            When(status=ObligationStatus.IN_PROGRESS, then=Value(0)),
-            When(status=ObligationStatus.COMPLETION_REQUESTED, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        ),
-        F("next_report_due").asc(nulls_last=True),
-        "deadline",
-        "list_id",
-    )
-
-
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -254,7 +229,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         message = _("Unknown light “%(value)s”: choose green, yellow or red.") % {"value": wanted}
         return render(request, "lists/inbox.html", {"errors": [message], "unit": user.unit}, status=400)
 
-    obligations = list(queries.unit_inbox(user).order_by(*_inbox_order()))
+    obligations = list(queries.unit_inbox(user))
     for ob in obligations:
         ob.light = queries.obligation_light(ob, today)
         ob.due_in = (ob.next_report_due - today).days if ob.next_report_due else None
@@ -315,7 +290,7 @@ def leader(request: HttpRequest) -> HttpResponse:
     base = queries.visible_lists(user)
     scope_counts = base.aggregate(**{name: Count("pk", filter=q) for name, q in scopes.items()})
     in_scope = queries.with_lights(base.filter(scopes[scope]))
-    counts = _status_counts(in_scope)
+    counts = queries.status_counts(in_scope)
     qs = in_scope.filter(status=status) if status else in_scope
     page = _paginate(queries.index_rows(qs), page_number)
     labels = {"all": _("All my lists"), "mine": _("I am responsible"), "units": _("My supervised units")}
@@ -336,26 +311,6 @@ def leader(request: HttpRequest) -> HttpResponse:
 
 
 # ---------------------------------------------------------------- overview
-
-
-def _overdue_by_leader(person: Person, year: int | None, today) -> dict[int | None, int]:
-    """Overdue lists per responsible leader, each list judged on its own obligations.
-
-    Work-around: queries.overview groups its overdue lists by leader with the HAVING of overdue_q still
-    attached, so MIN(dates) is taken over all of a leader's lists and every list of a leader with one
-    overdue list is counted overdue. Grouping the ids first keeps each list's own dates.
-    """
-    qs = queries.with_lights(queries.visible_lists(person).exclude(status=ListStatus.DRAFT))
-    if year:
-        qs = qs.filter(year=year)
-    overdue = qs.filter(overdue_q(today, "open_due", "open_deadline"), status=ListStatus.IN_PROGRESS)
-    rows = (
-        ResponsibilityList.objects.filter(pk__in=overdue.values("pk"))
-        .order_by()
-        .values_list("leader_id")
-        .annotate(n=Count("pk"))
-    )
-    return dict(rows)
 
 
 @login_required
@@ -383,9 +338,6 @@ def overview(request: HttpRequest) -> HttpResponse:
     years.add(year or today.year)
 
     figures = queries.overview(request.user, year, today)
-    overdue_by_leader = _overdue_by_leader(request.user, year, today)
-    for row in figures["per_leader"]:
-        row["overdue"] = overdue_by_leader.get(row["leader_id"], 0)
     no_leader = _("No responsible leader")
     per_leader = [
         {**row, "name": no_leader if row["leader_id"] is None else row["leader__name"] or f"#{row['leader_id']}"}

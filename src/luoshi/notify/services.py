@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from luoshi.notify.models import Channel, ChannelKind, Delivery, DeliveryAttempt, DeliveryStatus, Notification
+from luoshi.org.models import Person
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
@@ -30,35 +31,42 @@ class Message:
 
 
 def notify_many(items: Iterable[tuple[object, Message]], now: datetime) -> list[Notification]:
-    """Queue (recipient, message) pairs: inbox rows, and one delivery per person and channel."""
-    items = list(items)
+    """Queue (recipient or recipient id, message) pairs: inbox rows, one delivery per person and channel."""
+    items = [(getattr(who, "pk", who), m) for who, m in items]
     if not items:
         return []
     notes = Notification.objects.bulk_create(
-        Notification(recipient=person, kind=m.kind, title=m.title, body=m.body, url=m.url, created_at=now)
-        for person, m in items
+        Notification(recipient_id=pk, kind=m.kind, title=m.title, body=m.body, url=m.url, created_at=now)
+        for pk, m in items
     )
     channels = list(Channel.objects.filter(active=True))
     deliveries: list[Delivery] = []
-    for note, (person, m) in zip(notes, items, strict=True):
-        for ch in channels:
-            to = {ChannelKind.EMAIL: person.email, ChannelKind.SMS: person.phone}.get(ch.kind)
-            if to:
-                deliveries.append(
-                    Delivery(
-                        channel=ch,
-                        notification=note,
-                        to=to,
-                        subject=m.title,
-                        text=m.body,
-                        next_attempt_at=now,
-                        created_at=now,
+    personal = [ch for ch in channels if ch.kind in (ChannelKind.EMAIL, ChannelKind.SMS)]
+    if personal:
+        addresses = {
+            pk: {ChannelKind.EMAIL: email, ChannelKind.SMS: phone}
+            for pk, email, phone in Person.objects.filter(pk__in={pk for pk, _m in items}).values_list(
+                "pk", "email", "phone"
+            )
+        }
+        for note, (pk, m) in zip(notes, items, strict=True):
+            for ch in personal:
+                if to := addresses.get(pk, {}).get(ch.kind):
+                    deliveries.append(
+                        Delivery(
+                            channel=ch,
+                            notification=note,
+                            to=to,
+                            subject=m.title,
+                            text=m.body,
+                            next_attempt_at=now,
+                            created_at=now,
+                        )
                     )
-                )
     # Group robots get each message once, not once per recipient.
     robots = [ch for ch in channels if ch.kind in (ChannelKind.WECOM, ChannelKind.DINGTALK)]
     seen: set[tuple[str, str]] = set()
-    for note, (_person, m) in zip(notes, items, strict=True):
+    for note, (_pk, m) in zip(notes, items, strict=True):
         if (m.title, m.body) in seen:
             continue
         seen.add((m.title, m.body))
