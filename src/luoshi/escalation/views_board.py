@@ -1,28 +1,313 @@
-"""Being written (scaffold so urls import)."""
+"""The office's escalation board (催办督办台) and talk-proposal queue, a leader's orders, a unit's escalations.
 
-from django.http import HttpResponse
+Thin views: parse with a form, check access, call one service, redirect with a message. Refusals:
+400 input it cannot use, 403 not the office, 404 not there, 409 the state does not allow it.
+Every page runs a fixed number of queries whatever the number of rows.
+"""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from luoshi.errors import ServiceError
+from luoshi.escalation import queries, services
+from luoshi.escalation.forms import (
+    AGE_4_10,
+    AGE_GT10,
+    AGE_LE3,
+    BoardFilterForm,
+    HandleTalkForm,
+    ManualUrgeForm,
+    StepFilterForm,
+    TalkStateForm,
+)
+from luoshi.escalation.ladder import workdays_overdue
+from luoshi.escalation.models import Episode, Escalation, Step
+from luoshi.lists.models import Obligation, Policy
+from luoshi.org import access
+from luoshi.org.models import Role, Unit
+from luoshi.workdays import calendar
+
+BOARD_TEMPLATE = "escalation/board.html"
+TALKS_TEMPLATE = "escalation/talks.html"
+NOTICE_STEPS = (Step.URGE, Step.ORDER)
 
 
-def board(request, **kwargs):
-    return HttpResponse(status=501)
+def _office_only(request: HttpRequest) -> None:
+    if not access.can_steer_lists(request.user):
+        raise PermissionDenied(_("This page is for the supervision office."))
 
 
-def manual_urge(request, **kwargs):
-    return HttpResponse(status=501)
+def _paginate(qs, number) -> Page:
+    page = Paginator(qs, settings.LUOSHI_PAGE_SIZE).get_page(number)
+    page.elided = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    return page
 
 
-def talks(request, **kwargs):
-    return HttpResponse(status=501)
+def _form_errors(form) -> list[str]:
+    return [str(e) for errors in form.errors.values() for e in errors]
 
 
-def handle_talk(request, **kwargs):
-    return HttpResponse(status=501)
+# --- the board ----------------------------------------------------------------------------------
 
 
-def leader_orders(request, **kwargs):
-    return HttpResponse(status=501)
+def _board_filter(qs: QuerySet[Episode], data: dict, today) -> QuerySet[Episode]:
+    """Every filter but the step (the step tabs count over the others)."""
+    if data.get("unit"):
+        qs = qs.filter(unit_id=data["unit"])
+    if raw := (data.get("list") or "").strip():
+        qs = qs.filter(Q(list__code__iexact=raw) | (Q(list_id=int(raw)) if raw.isdigit() else Q(pk__in=[])))
+    age = data.get("age")
+    if age == AGE_LE3:
+        qs = qs.filter(due_date__gte=today - timedelta(days=3))
+    elif age == AGE_4_10:
+        qs = qs.filter(due_date__lte=today - timedelta(days=4), due_date__gte=today - timedelta(days=10))
+    elif age == AGE_GT10:
+        qs = qs.filter(due_date__lt=today - timedelta(days=10))
+    return qs
 
 
-def unit_escalations(request, **kwargs):
-    return HttpResponse(status=501)
+def _step_tabs(counts: dict[str, int], current: str) -> list[dict]:
+    tabs = [("", _("All"), sum(counts.values()))]
+    tabs += [(value, label, counts.get(value, 0)) for value, label in Step.choices]
+    return [{"value": v, "label": label, "count": n, "active": v == current} for v, label, n in tabs]
 
+
+def _board_context(request: HttpRequest, params: QueryDict) -> tuple[dict, int]:
+    today = timezone.localdate()
+    units = list(Unit.objects.order_by("id").values_list("pk", "name"))
+    form = BoardFilterForm(params, units=units)
+    context = {"form": form, "query": params.urlencode(), "today": today}
+    if not form.is_valid():
+        context["errors"] = _form_errors(form)
+        return context, 400
+    data = form.cleaned_data
+    base = _board_filter(queries.open_episodes(request.user), data, today)
+    counts = dict(base.order_by().values_list("last_step").annotate(n=Count("pk")))
+    qs = base.filter(last_step=data["step"]) if data["step"] else base
+    qs = qs.prefetch_related(
+        Prefetch(
+            "steps",
+            queryset=Escalation.objects.filter(step__in=NOTICE_STEPS).order_by("created_at", "id"),
+            to_attr="notices",
+        )
+    )
+    page = _paginate(qs, params.get("page"))
+    episodes = list(page.object_list)
+    cal = calendar.load()
+    latest = dict(
+        Escalation.objects.filter(episode__obligation_id__in={e.obligation_id for e in episodes})
+        .order_by()
+        .values_list("episode__obligation_id")
+        .annotate(last=Max("pk"))
+    )
+    for e in episodes:
+        e.days_overdue = workdays_overdue(e.due_date, today, cal) if e.due_date < today else 0
+        e.days_since_due = (today - e.due_date).days
+        e.last_step_label = Step(e.last_step).label
+        e.urge_form = ManualUrgeForm(initial={"seen": latest.get(e.obligation_id, 0), "query": context["query"]})
+    context.update(page=page, episodes=episodes, tabs=_step_tabs(counts, data["step"]), step=data["step"])
+    return context, 200
+
+
+@login_required
+@require_safe
+def board(request: HttpRequest) -> HttpResponse:
+    _office_only(request)
+    context, status = _board_context(request, request.GET)
+    return render(request, BOARD_TEMPLATE, context, status=status)
+
+
+def _board_url(query: str) -> str:
+    # Re-encoded, so only a query string of the board's own can follow the path.
+    query = QueryDict(query).urlencode()
+    url = reverse("escalation:board")
+    return f"{url}?{query}" if query else url
+
+
+@login_required
+@require_POST
+def manual_urge(request: HttpRequest, obligation_id: int) -> HttpResponse:
+    _office_only(request)
+    ob = Obligation.objects.select_related("unit").filter(pk=obligation_id).first()
+    if ob is None:
+        raise Http404(_("No such obligation."))
+    form = ManualUrgeForm(request.POST)
+    query = (form.data.get("query") or "")[:500]
+    error, status = None, 200
+    if not form.is_valid():
+        error, status = _("The board changed while you were looking at it: reload it and try again."), 400
+    else:
+        try:
+            with transaction.atomic():
+                # Lock the obligation, then compare with what the board showed: a double click urges once.
+                Obligation.objects.select_for_update().filter(pk=ob.pk).values_list("pk").first()
+                newest = (
+                    Escalation.objects.filter(episode__obligation_id=ob.pk).order_by("-pk").values("pk", "number")
+                ).first()
+                if newest and newest["pk"] > form.cleaned_data["seen"]:
+                    what = newest["number"] or _("a new step")
+                    error = _("{unit} was escalated ({what}) since the board was loaded: nothing sent.").format(
+                        unit=ob.unit.name, what=what
+                    )
+                    status = 409
+                else:
+                    esc = services.do_manual_urge(request.user, ob)
+        except ServiceError as err:
+            error, status = err.message, err.status
+    if error:
+        context, _status = _board_context(request, QueryDict(query))
+        context["error"] = error
+        return render(request, BOARD_TEMPLATE, context, status=status)
+    messages.success(request, _("Urge notice {number} sent to {unit}.").format(number=esc.number, unit=ob.unit.name))
+    return redirect(_board_url(query))
+
+
+# --- talk proposals -----------------------------------------------------------------------------
+
+
+def _orders_before(proposals: list[Escalation], window_days: int) -> dict[int, int]:
+    """For each proposal, the orders its unit received in the window before it: one query."""
+    if not proposals:
+        return {}
+    window = timedelta(days=window_days)
+    since = min(p.created_at for p in proposals) - window
+    orders = defaultdict(list)
+    for unit_id, created_at in Escalation.objects.filter(
+        step=Step.ORDER, unit_id__in={p.unit_id for p in proposals}, created_at__gte=since
+    ).values_list("unit_id", "created_at"):
+        orders[unit_id].append(created_at)
+    return {p.pk: sum(1 for at in orders[p.unit_id] if p.created_at - window <= at <= p.created_at) for p in proposals}
+
+
+def _talks_context(request: HttpRequest, bound: dict | None = None) -> tuple[dict, int]:
+    bound = bound or {}
+    state_form = TalkStateForm(request.GET)
+    if not state_form.is_valid():
+        return {"errors": _form_errors(state_form), "state": ""}, 400
+    state = state_form.cleaned_data["state"]
+    base = queries.talk_queue()
+    counts = base.order_by().aggregate(
+        all=Count("pk"),
+        open=Count("pk", filter=Q(handled_at__isnull=True)),
+        handled=Count("pk", filter=Q(handled_at__isnull=False)),
+    )
+    qs = base
+    if state == "open":
+        qs = qs.filter(handled_at__isnull=True)
+    elif state == "handled":
+        qs = qs.filter(handled_at__isnull=False)
+    # Unhandled first on every database (PostgreSQL sorts NULLs last), then the newest.
+    qs = qs.order_by(F("handled_at").desc(nulls_first=True), "-created_at", "-id")
+    page = _paginate(qs, request.GET.get("page"))
+    proposals = list(page.object_list)
+    policy = Policy.current()
+    orders = _orders_before(proposals, policy.talk_window_days)
+    for p in proposals:
+        p.orders_in_window = orders.get(p.pk, 0)
+        if not p.handled_at:
+            p.form = bound.get(p.pk) or HandleTalkForm(auto_id=f"id_talk{p.pk}_%s")
+    tabs = [
+        {"value": "", "label": _("All"), "count": counts["all"]},
+        {"value": "open", "label": _("Not handled"), "count": counts["open"]},
+        {"value": "handled", "label": _("Handled"), "count": counts["handled"]},
+    ]
+    for tab in tabs:
+        tab["active"] = tab["value"] == state
+    context = {
+        "page": page,
+        "proposals": proposals,
+        "tabs": tabs,
+        "state": state,
+        "talk_orders": policy.talk_orders,
+        "window_days": policy.talk_window_days,
+        "overdue_limit": policy.talk_overdue_workdays,
+    }
+    return context, 200
+
+
+@login_required
+@require_safe
+def talks(request: HttpRequest) -> HttpResponse:
+    _office_only(request)
+    context, status = _talks_context(request)
+    return render(request, TALKS_TEMPLATE, context, status=status)
+
+
+@login_required
+@require_POST
+def handle_talk(request: HttpRequest, escalation_id: int) -> HttpResponse:
+    _office_only(request)
+    esc = Escalation.objects.select_related("unit").filter(pk=escalation_id, step=Step.TALK_PROPOSAL).first()
+    if esc is None:
+        raise Http404(_("No such talk proposal."))
+    form = HandleTalkForm(request.POST, auto_id=f"id_talk{esc.pk}_%s")
+    if not form.is_valid():
+        error, status = _("Please correct the errors below.") + " " + " ".join(_form_errors(form)), 400
+    else:
+        try:
+            services.do_handle_talk_proposal(request.user, esc, form.cleaned_data["note"])
+        except ServiceError as err:
+            error, status = err.message, err.status
+        else:
+            messages.success(request, _("The talk proposal for {unit} is recorded as handled.").format(unit=esc.unit))
+            return redirect("escalation:talks")
+    context, _status = _talks_context(request, {esc.pk: form})
+    context["error"] = error
+    return render(request, TALKS_TEMPLATE, context, status=status)
+
+
+# --- a leader's orders, a unit's escalations ----------------------------------------------------
+
+
+@login_required
+@require_safe
+def leader_orders(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.has_role(Role.LEADER):
+        raise Http404(_("This page is for leaders."))
+    qs = queries.orders_for_leader(user).order_by("-is_open", "-created_at", "-id")
+    counts = qs.order_by().aggregate(all=Count("pk"), open=Count("pk", filter=Q(is_open=True)))
+    page = _paginate(qs, request.GET.get("page"))
+    context = {"page": page, "orders": list(page.object_list), "counts": counts, "today": timezone.localdate()}
+    return render(request, "escalation/orders.html", context)
+
+
+@login_required
+@require_safe
+def unit_escalations(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.unit_id:
+        raise Http404(_("You belong to no unit."))
+    form = StepFilterForm(request.GET)
+    context = {"form": form, "unit": user.unit}
+    if not form.is_valid():
+        context["errors"] = _form_errors(form)
+        return render(request, "escalation/unit.html", context, status=400)
+    base = queries.with_open(queries.visible_escalations(user).filter(unit_id=user.unit_id))
+    by_step = base.order_by().values_list("step").annotate(n=Count("pk"), n_open=Count("pk", filter=Q(is_open=True)))
+    counts = {step: n for step, n, _open in by_step}
+    open_count = sum(n_open for _step, _n, n_open in by_step)
+    step = form.cleaned_data["step"]
+    qs = (base.filter(step=step) if step else base).select_related("list").order_by("-created_at", "-id")
+    page = _paginate(qs, request.GET.get("page"))
+    context.update(
+        page=page,
+        escalations=list(page.object_list),
+        tabs=_step_tabs(counts, step),
+        open_count=open_count,
+    )
+    return render(request, "escalation/unit.html", context)

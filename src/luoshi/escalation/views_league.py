@@ -1,12 +1,104 @@
-"""Being written (scaffold so urls import)."""
+"""The league table of units (单位排名): on-time reporting, overdue work, urges and orders over a period.
 
-from django.http import HttpResponse
+Everyone signed in sees it; the same rows download as XLSX. A fixed number of queries.
+"""
+
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+
+from luoshi.escalation import queries
+from luoshi.escalation.forms import LeagueForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# (key, header, XLSX column width); the keys are those queries.sort_league accepts.
+COLUMNS = [
+    ("unit_name", gettext_lazy("Unit"), 28),
+    ("reports", gettext_lazy("Reports filed"), 12),
+    ("on_time", gettext_lazy("On time"), 10),
+    ("on_time_rate", gettext_lazy("On-time rate (%)"), 14),
+    ("overdue_now", gettext_lazy("Reports overdue now"), 16),
+    ("urges", gettext_lazy("Urge notices"), 12),
+    ("orders", gettext_lazy("Supervision orders"), 14),
+    ("avg_days_late", gettext_lazy("Average days late"), 14),
+]
 
 
-def league(request, **kwargs):
-    return HttpResponse(status=501)
+def _rows(form: LeagueForm) -> list[dict]:
+    data = form.cleaned_data
+    rows = queries.league(data["start"], data["end"], timezone.localdate())
+    return queries.sort_league(rows, data["sort"], data["descending"])
 
 
-def export(request, **kwargs):
-    return HttpResponse(status=501)
+def _errors(form: LeagueForm) -> list[str]:
+    return [str(e) for errors in form.errors.values() for e in errors]
 
+
+@login_required
+@require_safe
+def league(request: HttpRequest) -> HttpResponse:
+    form = LeagueForm(request.GET)
+    if not form.is_valid():
+        return render(request, "escalation/league.html", {"form": form, "errors": _errors(form)}, status=400)
+    data = form.cleaned_data
+    rows = _rows(form)
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank
+    headers = []
+    for key, label, _width in COLUMNS:
+        active = key == data["sort"]
+        # A click on the sorted column turns it round; a new column starts from its natural order.
+        desc = (not data["descending"]) if active else key != "unit_name"
+        headers.append({"key": key, "label": label, "active": active, "desc": "1" if desc else "0"})
+    # The period shown in the date fields is the one counted, defaults included.
+    shown = LeagueForm({**request.GET.dict(), "from": data["start"].isoformat(), "to": data["end"].isoformat()})
+    context = {
+        "form": shown,
+        "rows": rows,
+        "headers": headers,
+        "start": data["start"],
+        "end": data["end"],
+        "sort": data["sort"],
+        "descending": data["descending"],
+    }
+    return render(request, "escalation/league.html", context)
+
+
+@login_required
+@require_safe
+def export(request: HttpRequest) -> HttpResponse:
+    form = LeagueForm(request.GET)
+    if not form.is_valid():
+        return HttpResponse("\n".join(_errors(form)) + "\n", status=400, content_type="text/plain; charset=utf-8")
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    data = form.cleaned_data
+    rows = _rows(form)
+    wb = Workbook()
+    ws = wb.active
+    with translation.override("zh-hans"):
+        ws.title = _("League table")[:31]
+        ws.append([str(label) for _key, label, _width in COLUMNS])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append([row[key] for key, _label, _width in COLUMNS])
+    for i, (_key, _label, width) in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(ws.max_row, 1)}"
+    out = io.BytesIO()
+    wb.save(out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    name = f"league-{data['start'].isoformat()}-{data['end'].isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
