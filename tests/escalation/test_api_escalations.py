@@ -81,3 +81,8 @@ def test_the_league_table_counts_reports_urges_and_orders(api, urged, office, un
     assert by_unit[unit_b.pk]["reports"] == 1 and by_unit[unit_b.pk]["on_time"] == 0
     assert by_unit[unit_b.pk]["avg_days_late"] == 4  # due 03-09, filed 03-13
     assert api(office).get("/stats/units", **{"from": "2026-04-01", "to": "2026-03-01"}).json()["field"] == "from"
+
+
+def test_league_dates_out_of_range_get_400_not_500(api, office, db):
+    r = api(office).get("/stats/units", **{"from": "2026-01-01", "to": "9999-12-31"})
+    assert r.status_code == 400 and r.json()["field"] == "to"

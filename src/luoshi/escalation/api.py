@@ -94,6 +94,9 @@ def period(start: date | None, end: date | None) -> tuple[date, date]:
     """Default: the year so far."""
     today = timezone.localdate()
     start, end = start or today.replace(month=1, day=1), end or today
+    for field, value in (("from", start), ("to", end)):
+        if not 2000 <= value.year <= 2100:
+            raise InvalidInput("Give a date between 2000 and 2100.", field)
     if start > end:
         raise InvalidInput("'from' is after 'to'.", "from")
     return start, end

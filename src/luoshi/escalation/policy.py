@@ -3,7 +3,6 @@ and the working-day calendar (one day, or China's official calendar for a whole 
 
 from datetime import date
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -79,8 +78,8 @@ def do_update_policy(actor: Person, **values: int) -> Policy:
                 before={name: before[name] for name in changed},
                 after={name: after[name] for name in changed},
             )
-        transaction.on_commit(lambda: cache.delete(Policy.CACHE_KEY))
-    cache.delete(Policy.CACHE_KEY)
+        transaction.on_commit(Policy.forget)
+    Policy.forget()
     return policy
 
 

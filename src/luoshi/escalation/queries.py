@@ -57,7 +57,7 @@ def talk_queue() -> QuerySet[Escalation]:
     return (
         Escalation.objects.filter(step=Step.TALK_PROPOSAL)
         .select_related("unit", "list", "list__leader")
-        .order_by("handled_at", "-created_at")  # unhandled (null) first
+        .order_by(F("handled_at").desc(nulls_first=True), "-created_at", "-id")  # unhandled first
     )
 
 

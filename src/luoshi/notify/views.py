@@ -1,7 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luoshi.notify.models import Notification
@@ -22,8 +24,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def mark_read(request: HttpRequest) -> HttpResponse:
     """Mark one (`id`) or all of one's notifications read, then follow its link if asked."""
-    raw = request.POST.get("id")
-    ids = [int(raw)] if raw and raw.isdigit() else None
-    do_mark_read(request.user, ids)
+    raw = request.POST.get("id", "")
+    if raw and not raw.isdigit():
+        return HttpResponseBadRequest(_("Unknown notification."))
+    do_mark_read(request.user, [int(raw)] if raw else None)
     target = request.POST.get("next") or ""
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "notify:inbox")
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return redirect(target if target and safe else "notify:inbox")
