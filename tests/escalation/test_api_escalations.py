@@ -86,3 +86,11 @@ def test_the_league_table_counts_reports_urges_and_orders(api, urged, office, un
 def test_league_dates_out_of_range_get_400_not_500(api, office, db):
     r = api(office).get("/stats/units", **{"from": "2026-01-01", "to": "9999-12-31"})
     assert r.status_code == 400 and r.json()["field"] == "to"
+
+
+def test_the_loop_timeline_tells_the_ladder_and_links_the_notices(client, urged, liaison_a):
+    client.force_login(liaison_a)
+    page = client.get(f"/lists/{urged.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    order = Escalation.objects.get(step="order")
+    assert f"/escalation/notices/{order.pk}.pdf" in page
+    assert 'data-kind="escalation.ended"' in page and 'data-kind="escalation.urge"' in page
