@@ -1,0 +1,225 @@
+"""The demo city: the article's figures from stored records, a believable history, the same city every time.
+
+The city is built once for this module, inside a transaction that is rolled back at the end.
+"""
+
+import random
+import time
+from collections import Counter, defaultdict
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.conf import global_settings
+from django.db import transaction
+from django.utils import timezone
+
+from luoshi.demo.city import DEMO_PASSWORD, DemoCityError, build_demo_city, demo_accounts, has_demo_city, leaders_of
+from luoshi.demo.names import UNITS
+from luoshi.demo.plan import plan_year
+from luoshi.events.models import Event
+from luoshi.lists.models import ListStatus, Obligation, ObligationStatus, Report, ResponsibilityList, Source
+from luoshi.lists.queries import list_light, overview, with_lights
+from luoshi.org.models import ApiToken, Person, Role, Unit
+
+pytestmark = pytest.mark.django_db
+
+NAMED_UNITS = (
+    "市工信委",
+    "市文化广播影视新闻出版局",
+    "市城市管理委员会",
+    "榆中县",
+    "城关区",
+    "皋兰县",
+    "西固区",
+    "市人社局",
+    "市食药局",
+    "市委农村工作办公室",
+    "市委组织部",
+)
+
+
+def snapshot() -> dict:
+    lists = ResponsibilityList.objects.order_by("code", "title")
+    return {
+        "lists": [
+            (rl.code, rl.title, rl.source, rl.status, rl.leader.username, rl.report_every_days, rl.content)
+            for rl in lists.select_related("leader")
+        ],
+        "units": list(Obligation.objects.order_by("list__code", "unit__name").values_list("list__code", "unit__name")),
+        "people": list(Person.objects.order_by("username").values_list("username", "name", "title", "unit__name")),
+        "events": list(Event.objects.order_by("at", "id").values_list("kind", "unit__name", "note")),
+        "reports": list(Report.objects.order_by("filed_at", "id").values_list("progress", "done", "difficulties")),
+    }
+
+
+@pytest.fixture(scope="module")
+def city(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        started = time.monotonic()
+        build_demo_city(reset=True)
+        seconds = time.monotonic() - started
+        yield {"seconds": seconds, "snapshot": snapshot()}
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def admin(city) -> Person:
+    return Person.objects.get(username="admin")
+
+
+def test_it_builds_148_lists_98_closed_50_in_progress(admin):
+    totals = overview(admin, timezone.localdate().year)["lists"]
+    assert (totals["issued"], totals["completed"], totals["in_progress"]) == (148, 98, 50)
+    assert has_demo_city()
+
+
+def test_it_builds_in_well_under_a_minute(city):
+    assert city["seconds"] < 60
+
+
+def test_it_has_at_least_40_units_and_10_leaders_with_portfolios(city):
+    units = list(Unit.objects.select_related("parent"))
+    assert len(units) >= 40
+    assert {u.kind for u in units} == {"department", "district", "town", "office"}
+    assert set(NAMED_UNITS) <= {u.name for u in units}
+    assert all(u.parent and u.parent.kind == "district" for u in units if u.kind == "town")
+    assert {u.name for u in units if u.kind == "office"} >= {"市委督查室", "市政府督查室"}
+    leaders = [p for p in Person.objects.prefetch_related("supervised_units") if p.has_role(Role.LEADER)]
+    assert len(leaders) >= 10
+    assert all(p.supervised_units.all() and p.title and not p.name.isascii() for p in leaders)
+    assert any("常务副市长" in p.title for p in leaders)
+    supervised = {u.pk for p in leaders for u in p.supervised_units.all()}
+    assert all(u.pk in supervised for u in units if u.kind != "office")
+
+
+def test_every_unit_has_a_liaison_and_a_head(city):
+    roles = defaultdict(set)
+    for person in Person.objects.exclude(unit=None):
+        roles[person.unit_id].update(person.roles)
+    for unit in Unit.objects.exclude(kind="office"):
+        assert {Role.LIAISON, Role.UNIT_HEAD} <= roles[unit.pk], unit.name
+
+
+def test_usernames_are_ascii_names_chinese_and_everyone_has_the_demo_password(city, settings):
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS  # the city was built with the real ones
+    people = list(Person.objects.all())
+    assert all(p.username.isascii() and not p.name.isascii() for p in people)
+    assert len({p.password for p in people}) == 1
+    assert Person.objects.get(username="gxw_liaison").check_password(DEMO_PASSWORD)
+    admin = Person.objects.get(username="admin")
+    assert admin.roles == [Role.ADMIN] and admin.is_staff and admin.is_superuser
+    assert any(p.has_role(Role.OFFICE) for p in people)
+
+
+def test_demo_accounts_are_the_ones_worth_printing(city):
+    accounts = dict(demo_accounts())
+    assert {"admin", "office", "gxw_liaison", "gxw_head", "cgq_liaison", "cgq_head"} <= set(accounts)
+    assert sum(1 for u in accounts if u.startswith("leader")) >= 2
+    assert len(accounts) < 20
+    assert all(not text.isascii() for text in accounts.values())
+    assert Person.objects.filter(username__in=accounts).count() == len(accounts)
+
+
+def test_the_printed_unit_accounts_have_work_in_progress(city):
+    for name in ("市工信委", "城关区"):
+        assert Obligation.objects.filter(unit__name=name, list__status=ListStatus.IN_PROGRESS).exists(), name
+
+
+def test_every_list_reads_like_a_real_work_item(city):
+    published = list(ResponsibilityList.objects.exclude(status=ListStatus.DRAFT).prefetch_related("obligations"))
+    assert len({rl.title for rl in published}) == 148
+    assert {rl.source for rl in published} == set(Source.values)
+    assert all(not rl.title.isascii() and rl.content for rl in published)
+    assert {rl.report_every_days for rl in published} <= {7, 14, 15, 30}
+    assert all(rl.leader and rl.leader.has_role(Role.LEADER) for rl in published)
+    for rl in published:
+        roles = Counter(ob.role for ob in rl.obligations.all())
+        assert roles["lead"] == 1 and 0 <= roles["co"] <= 3, rl.title
+    assert not ResponsibilityList.objects.filter(milestones=None).exists()
+    assert len({rl.code for rl in published}) == 148
+
+
+def test_the_history_is_in_the_past_and_in_order(city):
+    today = timezone.localdate()
+    assert not Event.objects.filter(at__gt=timezone.now()).exists()
+    lists = ResponsibilityList.objects.exclude(status=ListStatus.DRAFT)
+    if today >= date(today.year, 4, 1):  # a real year to spread the lists over
+        first, last = min(rl.published_at for rl in lists), max(rl.published_at for rl in lists)
+        assert timezone.localdate(first) >= date(today.year, 1, 15)
+        assert timezone.localdate(last) <= today - timedelta(days=40)
+    start_of_today = timezone.make_aware(datetime.combine(today, datetime.min.time()))
+    assert all(rl.closed_at < start_of_today for rl in lists.filter(status=ListStatus.CLOSED))
+    times = defaultdict(list)
+    for subject_id, at in Event.objects.filter(subject_type="list").order_by("id").values_list("subject_id", "at"):
+        times[subject_id].append(at)
+    assert all(ats == sorted(ats) for ats in times.values())
+    # Codes follow publication order.
+    codes = [rl.code for rl in lists.order_by("published_at", "id")]
+    assert codes == sorted(codes)
+
+
+def test_progress_rises_to_a_completion_request_at_100(city):
+    assert not Report.objects.filter(request_completion=True).exclude(progress=100).exists()
+    for ob in Obligation.objects.filter(status=ObligationStatus.COMPLETED).select_related("last_report")[:80]:
+        assert ob.last_report.request_completion and ob.last_report.progress == 100
+    assert Report.objects.exclude(difficulties="").count() > Report.objects.count() // 5
+
+
+def test_some_in_progress_work_is_overdue_now(admin):
+    today = timezone.localdate()
+    assert overview(admin, today.year)["lists"]["overdue"] > 0
+    lights = Counter(
+        list_light(rl, today) for rl in with_lights(ResponsibilityList.objects.filter(status="in_progress"))
+    )
+    assert lights["yellow"] > 0 and lights["red"] > 0
+    assert lights["green"] > lights["yellow"] + lights["red"]
+
+
+def test_history_includes_returns_and_extensions(city):
+    kinds = Counter(Event.objects.values_list("kind", flat=True))
+    for kind in (
+        "completion.returned",
+        "completion.accepted",
+        "extension.approved",
+        "extension.refused",
+        "list.closed",
+    ):
+        assert kinds[kind] > 0, kind
+    assert all(e.note for e in Event.objects.filter(kind="completion.returned"))
+    returned = set(Event.objects.filter(kind="completion.returned").values_list("subject_id", "unit_id"))
+    accepted = set(Event.objects.filter(kind="completion.accepted").values_list("subject_id", "unit_id"))
+    assert returned & accepted  # returned with a reason, then accepted
+    assert ResponsibilityList.objects.filter(closed_late=True).exists()
+    assert ResponsibilityList.objects.filter(closed_late=False).count() > 50
+
+
+def test_it_is_repeatable_with_the_same_seed(city):
+    ApiToken.issue(Person.objects.get(username="admin"))  # reset also clears what points at people
+    build_demo_city(reset=True)
+    again = snapshot()
+    for key, rows in city["snapshot"].items():
+        assert again[key] == rows, key
+
+
+def test_it_refuses_to_build_over_existing_data_without_reset(city):
+    with pytest.raises(DemoCityError):
+        build_demo_city()
+    assert ResponsibilityList.objects.exclude(status=ListStatus.DRAFT).count() == 148
+
+
+@pytest.mark.parametrize("today", [date(2026, 1, 1), date(2026, 1, 20), date(2026, 3, 2), date(2026, 12, 31)])
+def test_the_plan_fits_into_the_year_whatever_the_day(today):
+    names = {code: name for code, name, _, _ in UNITS}
+    plans = plan_year(random.Random(2015), today, names, leaders_of())
+    assert Counter(p.status for p in plans) == {"closed": 98, "in_progress": 50, "draft": 2}
+    assert len({p.item.title for p in plans}) == len(plans)
+    first, last = date(today.year, 1, 1), max(date(today.year, 1, 1), today - timedelta(days=1))
+    for plan in plans:
+        assert first <= plan.created <= plan.deadline
+        assert all(first <= step.day <= last for step in plan.steps)
+        asked = [s for s in plan.steps if s.kind == "ext_request"]
+        assert all(s.day <= plan.deadline < s.data["new_deadline"] for s in asked)
+        units = defaultdict(list)
+        for step in sorted(plan.steps, key=lambda s: (s.day, s.phase, s.ob, s.seq)):
+            units[step.unit].append(step.seq)
+        assert all(seqs == sorted(seqs) for unit, seqs in units.items() if unit)
