@@ -28,12 +28,15 @@ def fresh_cache():
     from django.core.cache import cache
 
     from luoshi.lists.models import Policy
+    from luoshi.workdays import calendar
 
     cache.clear()
     Policy.forget()
+    calendar.forget()
     yield
     cache.clear()
     Policy.forget()
+    calendar.forget()
 
 
 def make_person(username: str, roles: list[str], unit: Unit | None = None, **extra) -> Person:

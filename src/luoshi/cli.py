@@ -29,11 +29,14 @@ def cmd_demo(args: argparse.Namespace) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from luoshi.demo.city import DEMO_PASSWORD, build_demo_city, demo_accounts, has_demo_city
+    from luoshi.demo.city import DEMO_PASSWORD, DemoCityError, build_demo_city, demo_accounts, has_demo_city
 
     if args.reset or not has_demo_city():
         print("Building the demo city (one minute at most)…", flush=True)
-        build_demo_city(reset=args.reset)
+        try:
+            build_demo_city(reset=args.reset)
+        except DemoCityError as e:
+            sys.exit(f"{e}\nRun `luoshi demo --reset` to replace that data with the demo city.")
     print(f"\nLogin accounts (password for all: {DEMO_PASSWORD}):")
     for username, description in demo_accounts():
         print(f"  {username:<16} {description}")

@@ -171,3 +171,23 @@ def test_the_step_function_is_pure_and_skips_steps_already_taken():
     assert reached_steps("deadline", due, date(2026, 3, 10), cal, rules) == ["order"]
     assert steps_to_take("urge", ["urge", "order"]) == ["order"]
     assert steps_to_take("", ["urge", "order"]) == ["urge", "order"]
+
+
+def test_a_report_ends_its_episode_even_when_the_next_one_falls_due_on_the_same_day(
+    office, leader, unit_a, liaison_a, head_a
+):
+    """Near the deadline the next report is due on the deadline itself: a fresh episode, not the old one."""
+    with time_machine.travel(at(date(2026, 3, 2)), tick=False):
+        rlist = services.do_publish(office, services.do_create_list(
+            office, source="assigned", title="整治", content="", leader=leader, lead_unit=unit_a, co_units=[],
+            deadline=date(2026, 3, 20), report_every_days=30))
+    ob = rlist.obligations.get()
+    assert ob.next_report_due == date(2026, 3, 20)
+    walk(date(2026, 3, 18), date(2026, 3, 18))  # reminder
+    with time_machine.travel(at(date(2026, 3, 18), 15), tick=False):
+        services.do_report(liaison_a, ob, progress=60, done="推进")
+    ob.refresh_from_db()
+    assert ob.next_report_due == date(2026, 3, 20)
+    assert Episode.objects.get().closed_reason == "report"
+    assert walk(date(2026, 3, 19), date(2026, 3, 23)) == [(date(2026, 3, 19), "reminder"), (date(2026, 3, 23), "urge"),
+                                                           (date(2026, 3, 23), "order")]

@@ -19,6 +19,8 @@ from django.utils import timezone
 from luoshi.demo.history import ListPlan
 from luoshi.demo.names import ADMIN, GIVEN, LEADERS, OFFICE_STAFF, SURNAMES, UNITS, head_title, liaison_title
 from luoshi.demo.plan import plan_year
+from luoshi.escalation.replay import replay_history
+from luoshi.escalation.services import sweep
 from luoshi.events.models import Counter, Event
 from luoshi.lists import services
 from luoshi.lists.models import Extension, Milestone, Obligation, Report, ResponsibilityList
@@ -67,6 +69,10 @@ def build_demo_city(reset: bool = False, seed: int = 2015) -> None:
         names = {code: unit.name for code, unit in units.items()}
         plans = plan_year(rng, timezone.localdate(), names, leaders_of(), calendar.load().is_workday)
         _play(rng, plans, units, people)
+        # The ladder's past (as if the sweep had run every working morning), then today's sweep.
+        now = timezone.now()
+        replay_history(now)
+        sweep(now)
 
 
 def demo_accounts() -> list[tuple[str, str]]:

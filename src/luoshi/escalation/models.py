@@ -39,7 +39,12 @@ class Episode(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["obligation", "kind", "due_date"], name="one_episode_per_due_date"),
+            # One open episode per due date; a report may end one and the same date fall due again.
+            models.UniqueConstraint(
+                fields=["obligation", "kind", "due_date"],
+                condition=models.Q(closed_at__isnull=True),
+                name="one_open_episode_per_due_date",
+            ),
         ]
         indexes = [models.Index(fields=["closed_at", "obligation"])]
 

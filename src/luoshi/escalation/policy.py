@@ -11,7 +11,7 @@ from luoshi.events.services import record
 from luoshi.lists.models import Policy
 from luoshi.org import access
 from luoshi.org.models import Person
-from luoshi.workdays import china
+from luoshi.workdays import calendar, china
 from luoshi.workdays.models import CalendarDay
 from luoshi.workdays.services import do_set_day
 
@@ -121,6 +121,7 @@ def do_load_official_calendar(actor: Person, year: int) -> int:
             if CalendarDay.objects.filter(date__year=year).exists():
                 raise already
             CalendarDay.objects.bulk_create(CalendarDay(date=d, is_workday=w, note=n) for d, w, n in days)
+            transaction.on_commit(calendar.forget)
             record(
                 actor,
                 "calendar.loaded",

@@ -27,10 +27,10 @@ NUMBER_PREFIX = {Step.URGE: "CB", Step.ORDER: "DB"}
 
 
 def end_stale_episodes(ob: Obligation, reason: str, now: datetime) -> int:
-    """End the open episodes whose due date no longer applies (a report, acceptance, extension)."""
-    stale = Q(kind=EpisodeKind.REPORT) & (
-        ~Q(due_date=ob.next_report_due) if ob.next_report_due and ob.status == ObligationStatus.IN_PROGRESS else Q()
-    )
+    """End the open episodes that no longer apply: every report episode on a report (even when the
+    next report falls due on the same date again), and any episode whose due date has moved."""
+    open_report = ob.status == ObligationStatus.IN_PROGRESS and ob.next_report_due and reason != "report"
+    stale = Q(kind=EpisodeKind.REPORT) & (~Q(due_date=ob.next_report_due) if open_report else Q())
     stale |= Q(kind=EpisodeKind.DEADLINE) & (
         Q() if ob.status == ObligationStatus.COMPLETED else ~Q(due_date=ob.deadline)
     )

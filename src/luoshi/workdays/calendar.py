@@ -1,5 +1,6 @@
 """Working-day arithmetic. `Calendar` is pure once built; `load()` reads the exceptions once."""
 
+import time
 from collections.abc import Mapping
 from datetime import date, timedelta
 
@@ -47,5 +48,19 @@ class Calendar:
         return count
 
 
+_memo: dict[str, tuple[Calendar, float]] = {}
+
+
 def load() -> Calendar:
-    return Calendar(dict(CalendarDay.objects.values_list("date", "is_workday")))
+    """The calendar, read at most every 60 s per process (every report needs it)."""
+    memo = _memo.get("calendar")
+    if memo and memo[1] > time.monotonic():
+        return memo[0]
+    cal = Calendar(dict(CalendarDay.objects.values_list("date", "is_workday")))
+    _memo["calendar"] = (cal, time.monotonic() + 60)
+    return cal
+
+
+def forget() -> None:
+    """After an edit: this process reads the calendar afresh; others within 60 s."""
+    _memo.clear()

@@ -7,6 +7,7 @@ from luoshi.errors import NotAllowed
 from luoshi.events.services import record
 from luoshi.org import access
 from luoshi.org.models import Person
+from luoshi.workdays import calendar
 from luoshi.workdays.models import CalendarDay
 
 
@@ -23,6 +24,7 @@ def do_set_day(actor: Person, day: date, is_workday: bool, note: str = "") -> Ca
             entry, _created = CalendarDay.objects.update_or_create(
                 date=day, defaults={"is_workday": is_workday, "note": note.strip()}
             )
+        transaction.on_commit(calendar.forget)
         record(actor, "calendar.changed", "calendar", day.year, before=before,
                after={"date": day.isoformat(), "is_workday": is_workday, "note": note.strip()})
     return entry
