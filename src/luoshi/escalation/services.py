@@ -193,11 +193,16 @@ def _sweep_chunk(
                 new_episodes.append(episode)
             if episode is not None and (take := steps_to_take(episode.last_step, steps)):
                 todo.append((episode, ob, take))
-        Episode.objects.bulk_create(new_episodes)
         flat = [(e, ob, s) for e, ob, steps in todo for s in steps]
+        moved: dict[str, list[int]] = defaultdict(list)
         for episode, _ob, steps in todo:
+            if episode.pk:
+                moved[steps[-1]].append(episode.pk)
             episode.last_step = steps[-1]
-        Episode.objects.bulk_update([e for e, _o, _s in todo], ["last_step"])
+        Episode.objects.bulk_create(new_episodes)
+        # One UPDATE per step reached (bulk_update's CASE per row is slow on thousands of rows).
+        for step, pks in moved.items():
+            Episode.objects.filter(pk__in=pks).update(last_step=step)
         taken = _take(flat, today, now, cal, rules, who)
         taken += _talks_for_repeated_orders(taken, today, now, cal, rules, who)
     return taken
