@@ -128,6 +128,14 @@ def published_list(office, draft_list) -> ResponsibilityList:
     return services.do_publish(office, draft_list, now=NOW)
 
 
+def english(client: Client) -> Client:
+    """Pages are Chinese unless the person picked English with the switch (a cookie)."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 def login(client: Client, person: Person) -> Client:
     client.force_login(person)
     return client

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.urls import reverse
 
 import luoshi
+from tests.conftest import english
 
 PO = Path(luoshi.__file__).parent / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
@@ -39,8 +40,21 @@ def test_pages_are_in_chinese_by_default_and_english_on_request(client, office, 
     client.force_login(office)
     zh = client.get(reverse("lists:index")).content.decode()
     assert "责任清单" in zh and "Responsibility lists" not in zh
-    en = client.get(reverse("lists:index"), headers={"Accept-Language": "en"}).content.decode()
+    en = english(client).get(reverse("lists:index")).content.decode()
     assert "Responsibility lists" in en
+
+
+def test_an_english_browser_still_gets_chinese_pages_until_the_switch(client, office):
+    client.force_login(office)
+    page = client.get(reverse("lists:index"), headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    assert "责任清单" in page
+
+
+def test_api_messages_are_chinese_unless_the_client_asks_for_english(api, office, published_list):
+    c = api(office)
+    path = f"/lists/{published_list.pk}/publish"
+    assert "草稿" in c.post(path).json()["detail"]
+    assert "Only a draft" in c.post(path, headers={"Accept-Language": "en"}).json()["detail"]
 
 
 def test_the_language_switch_remembers_english(client, office):

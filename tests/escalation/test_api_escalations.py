@@ -6,6 +6,7 @@ import time_machine
 from luoshi.escalation.models import Escalation
 from luoshi.escalation.services import sweep
 from luoshi.lists import services
+from tests.conftest import english
 from tests.escalation.test_ladder import at
 
 
@@ -90,7 +91,7 @@ def test_league_dates_out_of_range_get_400_not_500(api, office, db):
 
 def test_the_loop_timeline_tells_the_ladder_and_links_the_notices(client, urged, liaison_a):
     client.force_login(liaison_a)
-    page = client.get(f"/lists/{urged.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = english(client).get(f"/lists/{urged.pk}/").content.decode()
     order = Escalation.objects.get(step="order")
     assert f"/escalation/notices/{order.pk}.pdf" in page
     assert 'data-kind="escalation.ended"' in page and 'data-kind="escalation.urge"' in page

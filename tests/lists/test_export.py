@@ -11,7 +11,7 @@ from django.utils.translation import trans_real
 from openpyxl import load_workbook
 
 from luoshi.lists.exports import headers
-from tests.conftest import NOW, TODAY, login
+from tests.conftest import NOW, TODAY, english, login
 from tests.lists.test_index import close_list, make_list
 
 pytestmark = pytest.mark.usefixtures("travel")
@@ -73,7 +73,7 @@ def read_csv(response):
 
 
 def test_it_exports_xlsx_with_chinese_headers(client, office, lists, zh_catalogue):
-    response = login(client, office).get(XLSX)  # no Accept-Language: the default language, zh-hans
+    response = login(client, office).get(XLSX)  # no language chosen: the default, zh-hans
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Content-Disposition"] == f'attachment; filename="lists-{TODAY.isoformat()}.xlsx"'
@@ -86,12 +86,12 @@ def test_it_exports_xlsx_with_chinese_headers(client, office, lists, zh_catalogu
 
 
 def test_headers_follow_the_language(client, office, lists):
-    response = login(client, office).get(XLSX, headers={"Accept-Language": "en"})
+    response = english(login(client, office)).get(XLSX)
     assert [c.value for c in read_xlsx(response)[1]][:3] == ["Code", "Title", "Source"]
 
 
 def test_xlsx_cells_are_typed_dates_and_numbers(client, office, lists):
-    ws = read_xlsx(login(client, office).get(XLSX, headers={"Accept-Language": "en"}))
+    ws = read_xlsx(english(login(client, office)).get(XLSX))
     rows = {r[1]: r for r in ws.iter_rows(min_row=2, values_only=True)}
     ab = rows["推进兰州新区产业园区建设"]
     assert ab[0] == lists["ab"].code
@@ -138,7 +138,7 @@ def test_export_applies_the_filters_and_no_pagination(client, office, unit_a, un
 
 def test_other_units_people_dont_see_the_list_in_export(client, liaison_b, lists):
     for url in (CSV, XLSX):
-        response = login(client, liaison_b).get(url, headers={"Accept-Language": "en"})
+        response = english(login(client, liaison_b)).get(url)
         assert response.status_code == 200
         content = response.content if url == XLSX else response.content.decode("utf-8-sig")
         titles = (

@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from luoshi.lists import services
-from tests.conftest import NOW, TODAY, login, make_person
+from tests.conftest import NOW, TODAY, english, login, make_person
 from tests.lists.test_index import make_list
 
 INBOX = reverse("lists:inbox")
@@ -51,7 +51,7 @@ def test_a_liaison_sees_the_units_work_due_first(client, liaison_a, work):
 
 
 def test_each_row_shows_role_due_days_deadline_last_report_and_a_report_button(client, liaison_a, work):
-    html = login(client, liaison_a).get(INBOX, headers={"Accept-Language": "en"}).content.decode()
+    html = english(login(client, liaison_a)).get(INBOX).content.decode()
     red = work["red"]
     assert reverse("lists:loop", args=[red.pk]) + "#report" in html
     assert red.code in html

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from luoshi.lists import services
 from luoshi.lists.models import ResponsibilityList
-from tests.conftest import NOW, SHANGHAI, TODAY, login
+from tests.conftest import NOW, SHANGHAI, TODAY, english, login
 
 INDEX = reverse("lists:index")
 
@@ -207,7 +207,7 @@ def test_closed_lists_show_no_light(client, office, unit_a, liaison_a):
     ],
 )
 def test_it_refuses_bad_filter_values_with_400(client, office, city, params, message):
-    response = login(client, office).get(INDEX, params, headers={"Accept-Language": "en"})
+    response = english(login(client, office)).get(INDEX, params)
     assert response.status_code == 400
     assert message in response.content.decode()
     assert "rows" not in response.context

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from tests.conftest import NOW, SHANGHAI, login
+from tests.conftest import NOW, SHANGHAI, english, login
 from tests.lists.test_index import close_list, make_list
 
 OVERVIEW = reverse("lists:overview")
@@ -102,7 +102,7 @@ def test_overview_needs_a_login(client, db):
 
 def test_lists_without_a_leader_are_counted_apart(client, office, unit_a):
     make_list(office, title="无领导", lead_unit=unit_a)
-    response = login(client, office).get(OVERVIEW, headers={"Accept-Language": "en"})
+    response = english(login(client, office)).get(OVERVIEW)
     assert by_name(response.context["per_leader"]) == {
         "No responsible leader": {"issued": 1, "completed": 0, "in_progress": 1, "overdue": 0}
     }
