@@ -66,6 +66,8 @@ def new_page(browser, live_server) -> Iterator[Callable]:
             timezone_id="Asia/Shanghai",
             viewport={"width": 1400, "height": 900},
         )
+        # Pages are Chinese unless the person picked English with the switch; these journeys read English.
+        context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()
