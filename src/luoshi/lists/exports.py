@@ -27,6 +27,7 @@ def decorate(rows: Iterable[ResponsibilityList], today: date) -> list[Responsibi
     out = []
     for r in rows:
         obs = list(r.obligations.all())  # prefetched
+        r.open_due, r.open_deadline = queries.open_dates(r)
         r.light = queries.list_light(r, today)
         r.handling = obs
         r.lead_obligations = [ob for ob in obs if ob.role == HandlingRole.LEAD]

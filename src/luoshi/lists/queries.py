@@ -6,11 +6,11 @@ Each returns its rows with a fixed number of queries, whatever the number of row
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Case, Count, F, IntegerField, Min, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, Min, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from luoshi.events.models import Event
-from luoshi.lists.lights import LIGHTS, light, light_q, overdue_q
+from luoshi.lists.lights import LIGHTS, RED, YELLOW, light, light_q, overdue_q
 from luoshi.lists.models import (
     ListStatus,
     Obligation,
@@ -39,10 +39,43 @@ def with_lights(qs: QuerySet[ResponsibilityList]) -> QuerySet[ResponsibilityList
     )
 
 
+def open_dates(rlist: ResponsibilityList) -> tuple[date | None, date | None]:
+    """The earliest report due and deadline of units still working: annotated, or from prefetched obligations."""
+    if hasattr(rlist, "open_due"):
+        return rlist.open_due, rlist.open_deadline
+    working = [ob for ob in rlist.obligations.all() if ob.status == ObligationStatus.IN_PROGRESS]
+    return (
+        min((ob.next_report_due for ob in working if ob.next_report_due), default=None),
+        min((ob.deadline for ob in working), default=None),
+    )
+
+
 def list_light(rlist: ResponsibilityList, today: date) -> str | None:
     if rlist.status != ListStatus.IN_PROGRESS:
         return None
-    return light(today, rlist.open_due, rlist.open_deadline)
+    return light(today, *open_dates(rlist))
+
+
+def _any_open(q: Q) -> Exists:
+    """Some unit still working on the list matches `q` (an indexed probe per list, no GROUP BY)."""
+    return Exists(Obligation.objects.filter(q, list=OuterRef("pk"), status=ObligationStatus.IN_PROGRESS))
+
+
+def light_filter(wanted: str, today: date) -> Q:
+    """Lists in progress whose light is `wanted`: the worst light of their working units."""
+    red = _any_open(light_q(RED, today, "next_report_due", "deadline"))
+    yellow_or_worse = _any_open(light_q(RED, today, "next_report_due", "deadline") | light_q(
+        YELLOW, today, "next_report_due", "deadline"))
+    in_progress = Q(status=ListStatus.IN_PROGRESS)
+    if wanted == RED:
+        return in_progress & Q(red)
+    if wanted == YELLOW:
+        return in_progress & Q(yellow_or_worse) & ~Q(red)
+    return in_progress & ~Q(yellow_or_worse)
+
+
+def overdue_filter(today: date) -> Q:
+    return Q(status=ListStatus.IN_PROGRESS) & Q(_any_open(overdue_q(today, "next_report_due", "deadline")))
 
 
 def obligation_light(ob: Obligation, today: date) -> str:
@@ -65,7 +98,7 @@ class ListFilters:
 
 
 def filtered_lists(person: Person, f: ListFilters, today: date) -> QuerySet[ResponsibilityList]:
-    qs = with_lights(visible_lists(person))
+    qs = visible_lists(person)
     if f.status:
         qs = qs.filter(status=f.status)
     if f.source:
@@ -79,9 +112,9 @@ def filtered_lists(person: Person, f: ListFilters, today: date) -> QuerySet[Resp
     if f.q:
         qs = qs.filter(Q(title__icontains=f.q) | Q(content__icontains=f.q) | Q(code__icontains=f.q))
     if f.light in LIGHTS:
-        qs = qs.filter(light_q(f.light, today, "open_due", "open_deadline"), status=ListStatus.IN_PROGRESS)
+        qs = qs.filter(light_filter(f.light, today))
     if f.overdue:
-        qs = qs.filter(overdue_q(today, "open_due", "open_deadline"), status=ListStatus.IN_PROGRESS)
+        qs = qs.filter(overdue_filter(today))
     return qs
 
 
@@ -141,7 +174,7 @@ def unit_inbox(person: Person) -> QuerySet[Obligation]:
 def overview(person: Person, year: int | None, today: date | None = None) -> dict:
     """Lists issued / completed / in progress / overdue, in all and per leader and per unit."""
     today = today or timezone.localdate()
-    qs = with_lights(visible_lists(person).exclude(status=ListStatus.DRAFT))
+    qs = visible_lists(person).exclude(status=ListStatus.DRAFT)
     if year:
         qs = qs.filter(year=year)
     totals = qs.aggregate(
@@ -149,7 +182,7 @@ def overview(person: Person, year: int | None, today: date | None = None) -> dic
         completed=Count("id", filter=Q(status=ListStatus.CLOSED), distinct=True),
         in_progress=Count("id", filter=Q(status=ListStatus.IN_PROGRESS), distinct=True),
     )
-    overdue_ids = qs.filter(overdue_q(today, "open_due", "open_deadline"), status=ListStatus.IN_PROGRESS)
+    overdue_ids = qs.filter(overdue_filter(today))
     totals["overdue"] = overdue_ids.count()
 
     visible_ids = qs.values("pk")

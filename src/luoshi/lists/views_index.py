@@ -289,7 +289,7 @@ def leader(request: HttpRequest) -> HttpResponse:
 
     base = queries.visible_lists(user)
     scope_counts = base.aggregate(**{name: Count("pk", filter=q) for name, q in scopes.items()})
-    in_scope = queries.with_lights(base.filter(scopes[scope]))
+    in_scope = base.filter(scopes[scope])
     counts = queries.status_counts(in_scope)
     qs = in_scope.filter(status=status) if status else in_scope
     page = _paginate(queries.index_rows(qs), page_number)
