@@ -119,10 +119,10 @@ def filtered_lists(person: Person, f: ListFilters, today: date) -> QuerySet[Resp
 
 
 def index_rows(qs: QuerySet[ResponsibilityList]) -> QuerySet[ResponsibilityList]:
-    """What the index shows per list: leader and every handling unit, prefetched."""
+    """What the index shows per list: leader and every handling unit with its last report, prefetched."""
     return (
         qs.select_related("leader")
-        .prefetch_related(Prefetch("obligations", queryset=Obligation.objects.select_related("unit")))
+        .prefetch_related(Prefetch("obligations", queryset=Obligation.objects.select_related("unit", "last_report")))
         .order_by("-id")
     )
 
