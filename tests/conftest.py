@@ -136,6 +136,17 @@ def english(client: Client) -> Client:
     return client
 
 
+@pytest.fixture
+def as_(client):
+    """as_(person): the test client, signed in as that person, reading English pages."""
+
+    def login_as(person: Person) -> Client:
+        client.force_login(person)
+        return english(client)
+
+    return login_as
+
+
 def login(client: Client, person: Person) -> Client:
     client.force_login(person)
     return client

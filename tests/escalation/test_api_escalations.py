@@ -1,39 +1,7 @@
-from datetime import date
 
-import pytest
-import time_machine
 
 from luoshi.escalation.models import Escalation
-from luoshi.escalation.services import sweep
-from luoshi.lists import services
 from tests.conftest import english
-from tests.escalation.test_ladder import at
-
-
-@pytest.fixture
-def urged(office, leader, unit_a, unit_b, liaison_a, liaison_b, head_a):
-    """A two-unit list whose first report is due Mon 03-09: both units are urged on 03-10; unit_b reports
-    on 03-13, which ends its episode; unit_a is still late on Mon 03-16 and gets a supervision order."""
-    with time_machine.travel(at(date(2026, 3, 2)), tick=False):
-        rlist = services.do_publish(
-            office,
-            services.do_create_list(
-                office,
-                source="meeting",
-                title="任务",
-                content="",
-                leader=leader,
-                lead_unit=unit_a,
-                co_units=[unit_b],
-                deadline=date(2026, 12, 31),
-                report_every_days=7,
-            ),
-        )
-    sweep(at(date(2026, 3, 10)))  # both units urged
-    with time_machine.travel(at(date(2026, 3, 13)), tick=False):
-        services.do_report(liaison_b, rlist.obligations.get(unit=unit_b), progress=20, done="开展调研")
-    sweep(at(date(2026, 3, 16)))
-    return rlist
 
 
 def test_escalations_are_listed_with_their_contract_fields(api, urged, office):

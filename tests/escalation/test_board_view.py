@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,7 +15,7 @@ from luoshi.events.models import Event
 from luoshi.lists import services
 from luoshi.notify.models import Notification
 from tests.conftest import make_person
-from tests.escalation.test_ladder import at
+from tests.escalation.conftest import at, publish
 
 BOARD = reverse("escalation:board")
 TALKS = reverse("escalation:talks")
@@ -24,43 +23,6 @@ ORDERS = reverse("escalation:orders")
 UNIT = reverse("escalation:unit")
 
 
-def publish(office, lead_unit, co_units=(), leader=None, title="任务", every=7, day=date(2026, 3, 2)):
-    """A list published on `day` (Mon 03-02 by default); with every=7 its first report is due Mon 03-09."""
-    rlist = services.do_create_list(
-        office,
-        source="meeting",
-        title=title,
-        content="",
-        leader=leader,
-        lead_unit=lead_unit,
-        co_units=list(co_units),
-        deadline=date(2026, 12, 31),
-        report_every_days=every,
-        now=at(day),
-    )
-    return services.do_publish(office, rlist, now=at(day))
-
-
-def make_urged(office, leader, unit_a, unit_b, liaison_b):
-    """Both units urged on Tue 03-10; unit_b reports on 03-13 (its episode ends); unit_a is still late on
-    Mon 03-16 and gets a supervision order."""
-    rlist = publish(office, unit_a, [unit_b], leader=leader)
-    sweep(at(date(2026, 3, 10)))
-    services.do_report(
-        liaison_b, rlist.obligations.get(unit=unit_b), progress=20, done="开展调研", now=at(date(2026, 3, 13))
-    )
-    sweep(at(date(2026, 3, 16)))
-    return rlist
-
-
-@pytest.fixture
-def as_(client):
-    def login_as(person):
-        client.force_login(person)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return login_as
 
 
 @pytest.fixture
@@ -68,10 +30,6 @@ def on_0316():
     with time_machine.travel(at(date(2026, 3, 16), 11), tick=False):
         yield
 
-
-@pytest.fixture
-def urged(office, leader, unit_a, unit_b, liaison_a, liaison_b, head_a):
-    return make_urged(office, leader, unit_a, unit_b, liaison_b)
 
 
 def messages_of(response) -> list[str]:

@@ -21,34 +21,12 @@ from luoshi.escalation.services import sweep
 from luoshi.lists import services
 from luoshi.org.models import Unit
 from tests.conftest import login
-from tests.escalation.test_ladder import at
+from tests.escalation.conftest import at, make_urged
 
 
 @pytest.fixture
 def urged(office, leader, unit_a, unit_b, liaison_a, liaison_b, head_a):
-    """A two-unit list, first report due Mon 03-09: both units reminded on 03-05 and urged on 03-10;
-    unit_b reports on 03-13; unit_a, still late on Mon 03-16, gets a supervision order."""
-    with time_machine.travel(at(date(2026, 3, 2)), tick=False):
-        rlist = services.do_publish(
-            office,
-            services.do_create_list(
-                office,
-                source="meeting",
-                title="推进兰州新区产业园区建设",
-                content="",
-                leader=leader,
-                lead_unit=unit_a,
-                co_units=[unit_b],
-                deadline=date(2026, 12, 31),
-                report_every_days=7,
-            ),
-        )
-    sweep(at(date(2026, 3, 5)))  # reminders
-    sweep(at(date(2026, 3, 10)))  # urges
-    with time_machine.travel(at(date(2026, 3, 13)), tick=False):
-        services.do_report(liaison_b, rlist.obligations.get(unit=unit_b), progress=20, done="开展调研")
-    sweep(at(date(2026, 3, 16)))  # unit_a's order
-    return rlist
+    return make_urged(office, leader, unit_a, unit_b, liaison_b, reminders=True)
 
 
 @pytest.fixture

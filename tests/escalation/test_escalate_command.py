@@ -5,7 +5,7 @@ import time_machine
 from luoshi.cli import main
 from luoshi.escalation.models import Escalation
 from luoshi.lists import services
-from tests.escalation.test_ladder import at
+from tests.escalation.conftest import at
 
 
 def test_escalate_runs_one_sweep_at_the_given_time_and_prints_it(capsys, office, leader, unit_a, liaison_a):

@@ -1,6 +1,6 @@
 """Walk one list through every step of the ladder, day by day, across weekends, holidays and an extension."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -13,10 +13,7 @@ from luoshi.lists import services
 from luoshi.notify.models import Notification
 from luoshi.workdays.calendar import Calendar, load
 from tests.conftest import SHANGHAI
-
-
-def at(day: date, hour: int = 9) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=SHANGHAI)
+from tests.escalation.conftest import at
 
 
 def walk(first: date, last: date, sweeps_per_day: int = 2) -> list[tuple[date, str]]:

@@ -5,15 +5,14 @@ from datetime import date
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
 from luoshi.escalation.views_league import COLUMNS
 from luoshi.org.models import Unit
-from tests.escalation.test_board_view import counted, make_urged
-from tests.escalation.test_ladder import at
+from tests.escalation.conftest import at
+from tests.escalation.test_board_view import counted
 
 LEAGUE = reverse("escalation:league")
 EXPORT = reverse("escalation:league_export")
@@ -25,19 +24,6 @@ def on_0320():
         yield
 
 
-@pytest.fixture
-def as_(client):
-    def login_as(person):
-        client.force_login(person)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return login_as
-
-
-@pytest.fixture
-def urged(office, leader, unit_a, unit_b, liaison_a, liaison_b, head_a):
-    return make_urged(office, leader, unit_a, unit_b, liaison_b)
 
 
 def by_unit(response) -> dict[str, dict]:

@@ -10,7 +10,7 @@ from luoshi.escalation.services import sweep
 from luoshi.events.models import Counter, Event
 from luoshi.lists import services
 from luoshi.notify.models import Notification
-from tests.escalation.test_ladder import at
+from tests.escalation.conftest import at
 
 
 def live_history(office, leader, unit_a, unit_b, liaison_a, liaison_b, sweep_daily: bool):

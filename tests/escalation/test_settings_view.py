@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -35,15 +34,6 @@ def at_now():
     with time_machine.travel(NOW, tick=False):
         yield
 
-
-@pytest.fixture
-def as_(client):
-    def login_as(person):
-        client.force_login(person)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return login_as
 
 
 def messages_of(response) -> list[str]:

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.urls import reverse
 
 from luoshi.lists.models import HandlingRole, ListStatus, ResponsibilityList
@@ -18,15 +17,6 @@ def at_now():
     with time_machine.travel(NOW):
         yield
 
-
-@pytest.fixture
-def as_(client):
-    def login_as(person):
-        client.force_login(person)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return login_as
 
 
 def form_data(lead, co=(), **overrides):

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -19,15 +18,6 @@ def at_now():
     with time_machine.travel(NOW):
         yield
 
-
-@pytest.fixture
-def as_(client):
-    def login_as(person):
-        client.force_login(person)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return login_as
 
 
 def url(rlist: ResponsibilityList) -> str:
