@@ -9,13 +9,14 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.db.models import F
+from django.utils import timezone
 
-from luoshi.escalation.ladder import Rules, needs_talk_for_orders, reached_steps, steps_to_take, workdays_overdue
-from luoshi.escalation.models import Episode, EpisodeKind, Escalation, Step
-from luoshi.escalation.services import NUMBER_PREFIX, _message, _Recipients
+from luoshi.escalation.ladder import Rules, needs_talk_for_orders, reached_steps, steps_to_take
+from luoshi.escalation.models import Episode, EpisodeKind, Step
+from luoshi.escalation.services import _Recipients, _take
 from luoshi.events.models import Event
-from luoshi.events.services import build, next_number
+from luoshi.events.services import build
 from luoshi.lists.models import Obligation, Policy, Report
 from luoshi.notify.models import Notification
 from luoshi.workdays import calendar
@@ -88,89 +89,31 @@ def replay_history(until: datetime) -> int:
             )
             for ob, kind, due, end_at, reason, steps in plan
         )
-        rows = sorted(
-            (
-                (day, step, episode, ob)
-                for episode, (ob, _k, _d, _e, _r, steps) in zip(episodes, plan, strict=True)
-                for day, step in steps
-            ),
-            key=lambda r: (r[0], r[2].pk),
-        )
-        numbers: dict[tuple[str, int], int] = {}
-        for step, prefix in NUMBER_PREFIX.items():
-            for year in {day.year for day, s, _e, _o in rows if s == step}:
-                count = sum(1 for day, s, _e, _o in rows if s == step and day.year == year)
-                numbers[step, year] = next_number(f"{prefix}-{year}", count)
-        escalations = []
-        for day, step, episode, ob in rows:
-            number = ""
-            if step in NUMBER_PREFIX:
-                number = f"{day.year}-{NUMBER_PREFIX[step]}-{numbers[step, day.year]:04d}"
-                numbers[step, day.year] += 1
-            escalations.append(
-                Escalation(
-                    episode=episode,
-                    step=step,
-                    unit_id=ob.unit_id,
-                    list_id=ob.list_id,
-                    number=number,
-                    created_at=datetime.combine(day, MORNING, tz),
-                    due_date=episode.due_date,
-                    days_overdue=workdays_overdue(episode.due_date, day, cal),
-                    respond_by=cal.add_workdays(day, rules.order_after_workdays) if step in NUMBER_PREFIX else None,
-                )
-            )
-        escalations = Escalation.objects.bulk_create(escalations)
-        Event.objects.bulk_create(
-            [
-                build(
-                    None,
-                    f"escalation.{e.step}",
-                    "list",
-                    e.list_id,
-                    at=e.created_at,
-                    unit_id=e.unit_id,
-                    after={
-                        "step": e.step,
-                        "number": e.number,
-                        "escalation": e.pk,
-                        "due_date": e.due_date.isoformat(),
-                        "days_overdue": e.days_overdue,
-                        "manual": False,
-                    },
-                )
-                for e in escalations
-            ]
-            + [
-                build(
-                    None,
-                    "escalation.ended",
-                    "list",
-                    ep.list_id,
-                    at=ep.closed_at,
-                    unit_id=ep.unit_id,
-                    before={"step": ep.last_step, "kind": ep.kind, "due_date": ep.due_date.isoformat()},
-                    after={"reason": ep.closed_reason, "episode": ep.pk},
-                )
-                for ep in episodes
-            ]
-        )
+        by_day: dict[date, list[tuple[Episode, Obligation, str]]] = defaultdict(list)
+        for episode, (ob, _k, _d, _e, _r, steps) in zip(episodes, plan, strict=True):
+            for day, step in steps:
+                by_day[day].append((episode, ob, step))
+        # Day by day, through the sweep's own writer: numbers follow the calendar as they would have.
         who = _Recipients()
-        notes = []
-        with translation.override("zh-hans"):
-            for esc, (_day, _step, _episode, ob) in zip(escalations, rows, strict=True):
-                message = _message(esc, ob)
-                for pk in dict.fromkeys(who.of(esc.step, ob.unit_id, ob.list.leader_id)):
-                    notes.append(
-                        Notification(
-                            recipient_id=pk,
-                            kind=message.kind,
-                            title=message.title,
-                            body=message.body,
-                            url=message.url,
-                            created_at=esc.created_at,
-                            read_at=esc.created_at + timedelta(hours=3),
-                        )
-                    )
-        Notification.objects.bulk_create(notes, batch_size=2000)
-    return len(escalations)
+        taken = 0
+        for day in sorted(by_day):
+            morning = datetime.combine(day, MORNING, tz)
+            taken += len(_take(by_day[day], day, morning, cal, rules, who))
+        Event.objects.bulk_create(
+            build(
+                None,
+                "escalation.ended",
+                "list",
+                ep.list_id,
+                at=ep.closed_at,
+                unit_id=ep.unit_id,
+                before={"step": ep.last_step, "kind": ep.kind, "due_date": ep.due_date.isoformat()},
+                after={"reason": ep.closed_reason, "episode": ep.pk},
+            )
+            for ep in episodes
+        )
+        # The past has been read.
+        Notification.objects.filter(kind__startswith="escalation.", created_at__lt=until).update(
+            read_at=F("created_at") + timedelta(hours=3)
+        )
+    return taken
