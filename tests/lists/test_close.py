@@ -53,3 +53,15 @@ def test_a_closed_list_takes_no_reports_and_cannot_close_again(published_list, o
     services.do_close(office, published_list, now=NOW)
     with pytest.raises(Conflict):
         services.do_close(office, published_list, now=NOW)
+
+
+def test_lateness_counts_from_the_units_request_not_the_offices_acceptance(
+    published_list, office, liaison_a, liaison_b
+):
+    for ob, person in zip(published_list.obligations.order_by("-role", "id"), [liaison_a, liaison_b], strict=True):
+        # asked on day 58, two days before the deadline; the office only accepts on day 70
+        services.do_report(person, ob, progress=100, done="完成", request_completion=True,
+                           now=NOW + timedelta(days=58))
+        services.do_accept(office, ob, now=NOW + timedelta(days=70))
+    rlist = services.do_close(office, published_list, now=NOW + timedelta(days=71))
+    assert rlist.closed_late is False and rlist.days_late == 0

@@ -362,6 +362,14 @@ def do_decide_extension(
     return ext
 
 
+def _finished_at(ob: Obligation) -> datetime:
+    """When the unit finished: the report that asked for the completion the office accepted, not the
+    acceptance itself (the office's own delay is not the unit's lateness)."""
+    if ob.last_report and ob.last_report.request_completion:
+        return ob.last_report.filed_at
+    return ob.completed_at
+
+
 def do_close(actor: Person, rlist: ResponsibilityList, now: datetime | None = None) -> ResponsibilityList:
     """Strike the list off (销号) once every unit's work is accepted; lateness is frozen here."""
     _require_office(actor)
@@ -370,15 +378,13 @@ def do_close(actor: Person, rlist: ResponsibilityList, now: datetime | None = No
         rlist = ResponsibilityList.objects.select_for_update().get(pk=rlist.pk)
         if rlist.status != ListStatus.IN_PROGRESS:
             raise Conflict(_("Only a list in progress can be struck off."))
-        obligations = list(rlist.obligations.select_related("unit"))
+        obligations = list(rlist.obligations.select_related("unit", "last_report"))
         still_open = [ob.unit.name for ob in obligations if ob.status != ObligationStatus.COMPLETED]
         if still_open:
             raise Conflict(
                 _("The list cannot be struck off: not yet completed by {units}.").format(units="、".join(still_open))
             )
-        days_late = (
-            max((timezone.localdate(ob.completed_at) - ob.deadline).days for ob in obligations) if obligations else 0
-        )
+        days_late = max(((timezone.localdate(_finished_at(ob)) - ob.deadline).days for ob in obligations), default=0)
         rlist.status = ListStatus.CLOSED
         rlist.closed_at = now
         rlist.days_late = max(days_late, 0)
