@@ -45,9 +45,11 @@ def replay_history(until: datetime) -> int:
     rules = Rules.from_policy(Policy.current())
     tz = timezone.get_current_timezone()
     ended: list[tuple[Obligation, str, date, datetime, str]] = []
-    obligations = {ob.pk: ob for ob in Obligation.objects.select_related("list", "unit")}
-    for ob_id, filed_at, due in Report.objects.filter(due_date__isnull=False, filed_at__lt=until).values_list(
-        "obligation_id", "filed_at", "due_date"
+    obligations = {ob.pk: ob for ob in Obligation.objects.select_related("list", "unit").order_by("pk")}
+    for ob_id, filed_at, due in (
+        Report.objects.filter(due_date__isnull=False, filed_at__lt=until)
+        .order_by("filed_at", "pk")
+        .values_list("obligation_id", "filed_at", "due_date")
     ):
         ended.append((obligations[ob_id], EpisodeKind.REPORT, due, filed_at, "report"))
     for ob in obligations.values():

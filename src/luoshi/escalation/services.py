@@ -60,7 +60,9 @@ class _Recipients:
     def __init__(self) -> None:
         self.by_unit: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         self.office: list[int] = []
-        for pk, unit_id, roles in Person.objects.filter(is_active=True).values_list("pk", "unit_id", "roles"):
+        for pk, unit_id, roles in (
+            Person.objects.filter(is_active=True).order_by("pk").values_list("pk", "unit_id", "roles")
+        ):
             if Role.OFFICE in roles:
                 self.office.append(pk)
             if unit_id:
@@ -168,7 +170,7 @@ def _sweep_chunk(
             for ob in Obligation.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk__in=ids)
             .select_related("list", "unit")
-            .order_by()
+            .order_by("pk")
             if ob.status == ObligationStatus.IN_PROGRESS and ob.list.status == ListStatus.IN_PROGRESS
         ]
         keys = []
