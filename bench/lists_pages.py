@@ -123,6 +123,8 @@ def main() -> None:
         t = time.perf_counter()
         build(args.lists, args.units, args.reports)
         print(f"build: {time.perf_counter() - t:.0f} s")
+    with connection.cursor() as cursor:  # fresh statistics, as autovacuum / a DBA would have them
+        cursor.execute("ANALYZE")
     print(f"database: {connection.vendor}; lists {ResponsibilityList.objects.count()}, "
           f"obligations {Obligation.objects.count()}, reports {Report.objects.count()}, events {Event.objects.count()}")
     client = Client()
