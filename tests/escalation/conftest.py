@@ -13,17 +13,27 @@ def at(day: date, hour: int = 9) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=SHANGHAI)
 
 
-def publish(office, lead_unit, co_units=(), leader=None, title="任务", every=7, day=date(2026, 3, 2)):
+def publish(
+    office,
+    lead_unit,
+    co_units=(),
+    leader=None,
+    title="任务",
+    every=7,
+    day=date(2026, 3, 2),
+    deadline=date(2026, 12, 31),
+    source="meeting",
+):
     """A list published on `day` (Mon 03-02 by default); with every=7 its first report is due Mon 03-09."""
     rlist = services.do_create_list(
         office,
-        source="meeting",
+        source=source,
         title=title,
         content="",
         leader=leader,
         lead_unit=lead_unit,
         co_units=list(co_units),
-        deadline=date(2026, 12, 31),
+        deadline=deadline,
         report_every_days=every,
         now=at(day),
     )

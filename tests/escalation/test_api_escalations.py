@@ -1,5 +1,3 @@
-
-
 from luoshi.escalation.models import Escalation
 from tests.conftest import english
 

@@ -23,13 +23,10 @@ ORDERS = reverse("escalation:orders")
 UNIT = reverse("escalation:unit")
 
 
-
-
 @pytest.fixture
 def on_0316():
     with time_machine.travel(at(date(2026, 3, 16), 11), tick=False):
         yield
-
 
 
 def messages_of(response) -> list[str]:

@@ -3,34 +3,19 @@
 from datetime import date, datetime, time
 
 import pytest
-import time_machine
 
 from luoshi.escalation.models import Escalation
 from luoshi.escalation.services import sweep
-from luoshi.lists import services
 from luoshi.worker import claim
 from tests.conftest import SHANGHAI
+from tests.escalation.conftest import publish
 from tests.lists.test_concurrency import run_together
 
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_sweeps_take_each_step_once(office, leader, unit_a, unit_b, unit_c, liaison_a, liaison_b, outsider):
-    with time_machine.travel(datetime(2026, 3, 2, 9, tzinfo=SHANGHAI), tick=False):
-        for i in range(30):
-            services.do_publish(
-                office,
-                services.do_create_list(
-                    office,
-                    source="meeting",
-                    title=f"任务{i}",
-                    content="",
-                    leader=leader,
-                    lead_unit=unit_a,
-                    co_units=[unit_b, unit_c],
-                    deadline=date(2026, 12, 31),
-                    report_every_days=7,
-                ),
-            )
+    for i in range(30):
+        publish(office, unit_a, [unit_b, unit_c], leader=leader, title=f"任务{i}")
     now = datetime.combine(date(2026, 3, 16), time(9), tzinfo=SHANGHAI)  # a week overdue: urge + order
     results: list[dict] = []
     run_together(*[lambda: results.append(sweep(now))] * 4)

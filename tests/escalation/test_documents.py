@@ -12,16 +12,14 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-import time_machine
 from docx import Document
 
 from luoshi.escalation import documents
 from luoshi.escalation.models import Escalation
 from luoshi.escalation.services import sweep
-from luoshi.lists import services
 from luoshi.org.models import Unit
 from tests.conftest import login
-from tests.escalation.conftest import at, make_urged
+from tests.escalation.conftest import at, make_urged, publish
 
 
 @pytest.fixture
@@ -151,21 +149,9 @@ def test_the_docx_sets_the_east_asian_font(client, office, urge):
 
 
 def test_a_deadline_order_says_the_deadline_passed(office, leader, unit_a, liaison_a, head_a):
-    with time_machine.travel(at(date(2026, 3, 2)), tick=False):
-        rlist = services.do_publish(
-            office,
-            services.do_create_list(
-                office,
-                source="assigned",
-                title="清理违建",
-                content="",
-                leader=leader,
-                lead_unit=unit_a,
-                co_units=[],
-                deadline=date(2026, 3, 13),
-                report_every_days=30,
-            ),
-        )
+    rlist = publish(
+        office, unit_a, leader=leader, title="清理违建", every=30, deadline=date(2026, 3, 13), source="assigned"
+    )
     sweep(at(date(2026, 3, 17)))
     order = Escalation.objects.get(step="order", list=rlist)
     notice = documents.notice_fields(

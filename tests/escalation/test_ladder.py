@@ -13,7 +13,7 @@ from luoshi.lists import services
 from luoshi.notify.models import Notification
 from luoshi.workdays.calendar import Calendar, load
 from tests.conftest import SHANGHAI
-from tests.escalation.conftest import at
+from tests.escalation.conftest import at, publish
 
 
 def walk(first: date, last: date, sweeps_per_day: int = 2) -> list[tuple[date, str]]:
@@ -101,21 +101,9 @@ def test_a_report_ends_the_episode_and_the_next_lateness_starts_a_new_one(autumn
 
 
 def test_an_approved_extension_ends_the_deadline_episode(office, leader, unit_a, liaison_a, head_a):
-    with time_machine.travel(at(date(2026, 3, 2)), tick=False):
-        rlist = services.do_publish(
-            office,
-            services.do_create_list(
-                office,
-                source="assigned",
-                title="清理违建",
-                content="",
-                leader=leader,
-                lead_unit=unit_a,
-                co_units=[],
-                deadline=date(2026, 3, 13),
-                report_every_days=30,
-            ),
-        )
+    rlist = publish(
+        office, unit_a, leader=leader, title="清理违建", every=30, deadline=date(2026, 3, 13), source="assigned"
+    )
     ob = rlist.obligations.get()
     with time_machine.travel(at(date(2026, 3, 12)), tick=False):
         ext = services.do_request_extension(liaison_a, ob, date(2026, 4, 30), "拆迁户未签约")
@@ -133,24 +121,7 @@ def test_an_approved_extension_ends_the_deadline_episode(office, leader, unit_a,
 
 
 def test_two_orders_in_the_window_propose_a_talk_for_the_unit(office, leader, unit_a, liaison_a, head_a, settings):
-    with time_machine.travel(at(date(2026, 3, 2)), tick=False):
-        lists = [
-            services.do_publish(
-                office,
-                services.do_create_list(
-                    office,
-                    source="meeting",
-                    title=f"任务{i}",
-                    content="",
-                    leader=leader,
-                    lead_unit=unit_a,
-                    co_units=[],
-                    deadline=date(2026, 12, 31),
-                    report_every_days=7,
-                ),
-            )
-            for i in range(2)
-        ]
+    lists = [publish(office, unit_a, leader=leader, title=f"任务{i}") for i in range(2)]
     assert {rl.obligations.get().next_report_due for rl in lists} == {date(2026, 3, 9)}
     steps = walk(date(2026, 3, 9), date(2026, 3, 16), sweeps_per_day=1)
     assert [s for _d, s in steps].count("order") == 2
@@ -174,10 +145,9 @@ def test_a_report_ends_its_episode_even_when_the_next_one_falls_due_on_the_same_
     office, leader, unit_a, liaison_a, head_a
 ):
     """Near the deadline the next report is due on the deadline itself: a fresh episode, not the old one."""
-    with time_machine.travel(at(date(2026, 3, 2)), tick=False):
-        rlist = services.do_publish(office, services.do_create_list(
-            office, source="assigned", title="整治", content="", leader=leader, lead_unit=unit_a, co_units=[],
-            deadline=date(2026, 3, 20), report_every_days=30))
+    rlist = publish(
+        office, unit_a, leader=leader, title="整治", every=30, deadline=date(2026, 3, 20), source="assigned"
+    )
     ob = rlist.obligations.get()
     assert ob.next_report_due == date(2026, 3, 20)
     walk(date(2026, 3, 18), date(2026, 3, 18))  # reminder
@@ -186,5 +156,8 @@ def test_a_report_ends_its_episode_even_when_the_next_one_falls_due_on_the_same_
     ob.refresh_from_db()
     assert ob.next_report_due == date(2026, 3, 20)
     assert Episode.objects.get().closed_reason == "report"
-    assert walk(date(2026, 3, 19), date(2026, 3, 23)) == [(date(2026, 3, 19), "reminder"), (date(2026, 3, 23), "urge"),
-                                                           (date(2026, 3, 23), "order")]
+    assert walk(date(2026, 3, 19), date(2026, 3, 23)) == [
+        (date(2026, 3, 19), "reminder"),
+        (date(2026, 3, 23), "urge"),
+        (date(2026, 3, 23), "order"),
+    ]

@@ -24,8 +24,6 @@ def on_0320():
         yield
 
 
-
-
 def by_unit(response) -> dict[str, dict]:
     return {r["unit_name"]: r for r in response.context["rows"]}
 

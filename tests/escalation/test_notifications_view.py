@@ -22,7 +22,6 @@ def at_now():
         yield
 
 
-
 def notify(person, title, minutes=0, url="", read=False) -> Notification:
     return Notification.objects.create(
         recipient=person,

@@ -35,7 +35,6 @@ def at_now():
         yield
 
 
-
 def messages_of(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 
