@@ -1,7 +1,7 @@
 """Playwright (sync API) in Debian's chromium, against pytest-django's live server.
 
 No `playwright install`: the browser is the system's /usr/bin/chromium. Without it the tests are
-skipped, unless LUOSHI_REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.
+skipped, unless LUOSHI_REQUIRE_SYSTEM_PACKAGES=1 (CI), where a missing browser is a failure.
 """
 
 import os
@@ -33,7 +33,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def browser() -> Iterator:
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is not installed (apt-get install chromium)"
-        if os.environ.get("LUOSHI_REQUIRE_BROWSER") == "1":
+        if os.environ.get("LUOSHI_REQUIRE_SYSTEM_PACKAGES") == "1":
             pytest.fail(message)
         pytest.skip(message)
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still sync.
