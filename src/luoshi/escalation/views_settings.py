@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
-from luoshi.errors import InvalidInput, ServiceError
+from luoshi.errors import ServiceError
 from luoshi.escalation import policy as settings_service
 from luoshi.escalation.forms import PolicyForm, SetDayForm, YearForm
 from luoshi.org import access
@@ -51,9 +51,7 @@ def policy(request: HttpRequest) -> HttpResponse:
                 settings_service.do_update_policy(request.user, **values)
             except ServiceError as err:
                 status, error = err.status, err.message
-                if isinstance(err, InvalidInput) and err.field in form.fields:
-                    form.add_error(err.field, err.message)
-                    form.mark_invalid()
+                form.show_refusal(err)
             else:
                 if values == before:
                     messages.info(request, _("Nothing changed."))

@@ -5,6 +5,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.errors import InvalidInput, ServiceError
 from luoshi.lists.models import Source
 from luoshi.org.models import Person, Role, Unit
 
@@ -29,6 +30,12 @@ class BootstrapMixin:
     def full_clean(self) -> None:
         super().full_clean()
         self.mark_invalid()
+
+    def show_refusal(self, err: ServiceError, skip: tuple[str, ...] = ()) -> None:
+        """Put a service's InvalidInput on its field, when this form has that field."""
+        if isinstance(err, InvalidInput) and err.field in self.fields and err.field not in skip:
+            self.add_error(err.field, err.message)
+            self.mark_invalid()
 
     def mark_invalid(self) -> None:
         """Called again after a service error is added to a field."""

@@ -191,9 +191,7 @@ def _invalid(request: HttpRequest, rlist: ResponsibilityList, key: tuple, form) 
 
 
 def _service_error(request: HttpRequest, rlist: ResponsibilityList, err: ServiceError, key: tuple, form):
-    if isinstance(err, InvalidInput) and err.field in form.fields and err.field != "unit":
-        form.add_error(err.field, err.message)
-        form.mark_invalid()
+    form.show_refusal(err, skip=("unit",))
     return _refused(request, rlist, err.status, err.message, key, form)
 
 
@@ -366,9 +364,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 )
             except ServiceError as err:
                 status, error = err.status, err.message
-                if isinstance(err, InvalidInput) and err.field in form.fields:
-                    form.add_error(err.field, err.message)
-                    form.mark_invalid()
+                form.show_refusal(err)
             else:
                 messages.success(request, _("Saved as a draft. Check it, then publish it to the handling units."))
                 url = reverse("lists:loop", args=[rlist.pk])
