@@ -161,3 +161,10 @@ def test_a_report_ends_its_episode_even_when_the_next_one_falls_due_on_the_same_
         (date(2026, 3, 23), "urge"),
         (date(2026, 3, 23), "order"),
     ]
+
+
+def test_a_deadline_on_a_rest_day_falls_to_the_next_working_day():
+    cal, rules = Calendar(), Rules()
+    saturday = date(2026, 3, 14)
+    assert reached_steps("deadline", saturday, date(2026, 3, 16), cal, rules) == []  # Monday: still in time
+    assert reached_steps("deadline", saturday, date(2026, 3, 17), cal, rules) == ["order"]

@@ -25,8 +25,10 @@ def reached_steps(kind: str, due: date, today: date, cal: Calendar, rules: Rules
 
     Report due: a reminder N working days before (only while not yet late); an urge the day after;
     an order once more than M working days overdue; a talk proposal past L working days.
-    Deadline passed: an order at once; a talk proposal past L working days.
+    Deadline passed (on a rest day: the next working day): an order at once; a talk proposal past L working days.
     """
+    if kind == EpisodeKind.DEADLINE:
+        due = cal.next_workday(due)  # a deadline on a rest day falls to the next working day
     if today <= due:
         if kind == EpisodeKind.REPORT and cal.workdays_between(today, due) <= rules.reminder_workdays:
             return [Step.REMINDER]
