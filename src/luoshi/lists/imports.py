@@ -1,0 +1,354 @@
+"""Responsibility lists brought in from an Excel 台账, and the template to fill in.
+
+parse() reads the first sheet and checks every row without writing anything; do_import() then
+creates one draft per row through services.do_create_list, all in one transaction, and only when
+every row is valid (all or nothing).
+"""
+
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import IO, Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from luoshi.errors import InvalidInput, NotAllowed
+from luoshi.lists import services
+from luoshi.lists.forms import ListForm
+from luoshi.lists.models import ResponsibilityList, Source
+from luoshi.org import access
+from luoshi.org.models import Person, Role, Unit
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 1000
+DEFAULT_EVERY = 30
+HEADER_SCAN = 10  # a 台账 often has a title row or two above its header row
+EMPTY_RUN = 1000  # stop reading after this many empty rows in a row (formatted but unused rows)
+
+FIELDS = ("source", "title", "content", "leader", "lead_unit", "co_units", "deadline", "report_every_days")
+HEADERS_ZH = ("来源", "标题", "内容及要求", "责任领导", "牵头单位", "配合单位", "完成时限", "报送周期（天）")
+HEADERS_EN = ("source", "title", "content", "leader", "lead unit", "co-units", "deadline", "report every days")
+# Other names for the same columns, including those of our own export (lists/exports.py).
+ALIASES = {
+    "content": ("内容", "content and requirements"),
+    "leader": ("落实主体", "responsible leader"),
+    "co_units": ("co-handling units",),
+    "report_every_days": ("报送周期",),
+}
+REQUIRED = ("source", "title", "lead_unit", "deadline")
+LABELS = {name: ListForm.base_fields[name].label for name in FIELDS}  # the create form's labels
+SEPARATORS = re.compile(r"[、，,;；\r\n]+")
+DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
+WITH_POST = re.compile(r"(.+?)\s*(?:[（(]\s*(.+?)\s*[）)]|·\s*(.+))")
+
+
+class ImportFileError(InvalidInput):
+    """The file as a whole cannot be read: no row is looked at."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "file")
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s_\-*（）()]", "", text.lower())
+
+
+COLUMNS = {
+    _key(name): f
+    for f, zh, en in zip(FIELDS, HEADERS_ZH, HEADERS_EN, strict=True)
+    for name in (zh, en, *ALIASES.get(f, ()))
+}
+
+
+@dataclass
+class Cell:
+    field: str
+    text: str
+    error: str | None
+
+
+@dataclass
+class RowResult:
+    number: int  # the row number as Excel shows it
+    raw: dict[str, str]
+    cleaned: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)  # field (or "row") → message
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def add_error(self, name: str | None, message: str) -> None:
+        self.errors[name if name in FIELDS else "row"] = message
+
+    def display(self, name: str) -> str:
+        if name in self.errors or name not in self.cleaned:
+            return self.raw.get(name, "")
+        value = self.cleaned[name]
+        if name == "source":
+            return str(Source(value).label)
+        if name == "co_units":
+            return "、".join(u.name for u in value if u)
+        if isinstance(value, date):
+            return value.isoformat()
+        return "" if value is None else str(value)
+
+    @property
+    def cells(self) -> list[Cell]:
+        return [Cell(f, self.display(f), self.errors.get(f)) for f in FIELDS]
+
+    @property
+    def messages(self) -> list[str]:
+        """Every problem of the row as one line each, "Field: message"."""
+        return [f"{LABELS[f]}: {m}" if f in LABELS else m for f, m in self.errors.items()]
+
+
+@dataclass
+class ParsedSheet:
+    rows: list[RowResult]
+
+    @property
+    def valid(self) -> bool:
+        return bool(self.rows) and all(r.ok for r in self.rows)
+
+    @property
+    def bad_rows(self) -> list[RowResult]:
+        return [r for r in self.rows if not r.ok]
+
+
+class ImportRejected(InvalidInput):
+    """At least one row is invalid: nothing was created. `parsed` carries the row errors."""
+
+    def __init__(self, parsed: ParsedSheet) -> None:
+        super().__init__(_("Nothing was imported: correct the rows marked below and upload the sheet again."))
+        self.parsed = parsed
+
+
+class _Bad(Exception):
+    pass
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).replace("\u3000", " ").strip()
+
+
+def source_names() -> dict[str, str]:
+    """Every accepted spelling of a source (code, Chinese and English label) → its code."""
+    names = {}
+    for code, label in Source.choices:
+        names[code] = code
+        for lang in ("en", "zh-hans"):
+            with translation.override(lang):
+                names[_key(str(label))] = code
+    return names
+
+
+class _Lookups:
+    """Units and people named in the sheet, read in two queries."""
+
+    def __init__(self, rows: list[dict[str, Any]], today: date) -> None:
+        self.today = today
+        self.sources = source_names()
+        self.units = {u.name: u for u in Unit.objects.all()}
+        names = set()
+        for r in rows:
+            text = _text(r.get("leader"))
+            m = WITH_POST.fullmatch(text)
+            names |= {text, m.group(1)} if m else {text}
+        names.discard("")
+        self.people: dict[str, list[Person]] = {}
+        for p in Person.objects.filter(Q(name__in=names) | Q(name="", username__in=names), is_active=True):
+            self.people.setdefault(str(p), []).append(p)
+
+    def source(self, value: Any) -> str:
+        text = _text(value)
+        if not text:
+            raise _Bad(_("Give the source."))
+        if code := self.sources.get(_key(text)):
+            return code
+        allowed = "、".join(str(label) for label in Source.labels)
+        raise _Bad(_("Unknown source “%(value)s”: use one of %(allowed)s.") % {"value": text, "allowed": allowed})
+
+    def leader(self, value: Any) -> Person | None:
+        text = _text(value)
+        if not text:
+            return None
+        name, post, m = text, None, WITH_POST.fullmatch(text)
+        if text not in self.people and m:
+            name, post = m.group(1), m.group(2) or m.group(3)
+        people = self.people.get(name, [])
+        named = [p for p in people if p.has_role(Role.LEADER)]
+        leaders = [p for p in named if post is None or p.title == post]
+        if len(leaders) == 1:
+            return leaders[0]
+        if len(leaders) > 1:
+            raise _Bad(
+                _("Several leaders are named “%(name)s”: add the post, as in “%(name)s（%(post)s）”.")
+                % {"name": name, "post": leaders[0].title or "…"}
+            )
+        if people and not named:
+            raise _Bad(_("“%(name)s” is not a leader.") % {"name": text})
+        raise _Bad(_("No leader named “%(name)s”.") % {"name": text})
+
+    def unit(self, value: Any) -> Unit:
+        text = _text(value)
+        if not text:
+            raise _Bad(_("Give the lead unit."))
+        if text not in self.units:
+            raise _Bad(_("No unit named “%(name)s”.") % {"name": text})
+        return self.units[text]
+
+    def co_units(self, value: Any) -> list[Unit]:
+        names = list(dict.fromkeys(n.strip() for n in SEPARATORS.split(_text(value)) if n.strip()))
+        unknown = [n for n in names if n not in self.units]
+        if unknown:
+            raise _Bad(_("No unit named %(names)s.") % {"names": "、".join(f"“{n}”" for n in unknown)})
+        return [self.units[n] for n in names]
+
+    def deadline(self, value: Any) -> date:
+        day = _date(value)
+        if day < self.today:
+            raise _Bad(_("The deadline has already passed."))
+        return day
+
+
+def _date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 100000:
+        from openpyxl.utils.datetime import from_excel
+
+        return from_excel(value).date()  # an Excel date serial whose cell lost its date format
+    text = _text(value)
+    if not text:
+        raise _Bad(_("Give the deadline."))
+    m = DATE_TEXT.fullmatch(text)
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except (AttributeError, ValueError):
+        raise _Bad(_("“%(value)s” is not a date: write it as 2026-03-31.") % {"value": text}) from None
+
+
+def _title(text: str) -> str:
+    if not text:
+        raise _Bad(_("A title is required."))
+    if len(text) > 200:
+        raise _Bad(_("A title has at most 200 characters."))
+    return text
+
+
+def _every(value: Any) -> int:
+    text = _text(value).removesuffix("天").strip()
+    if not text:
+        return DEFAULT_EVERY
+    if not text.isdigit() or not 1 <= int(text) <= 366:
+        raise _Bad(_("Report every 1 to 366 days."))
+    return int(text)
+
+
+def _clean(number: int, values: dict[str, Any], look: _Lookups) -> RowResult:
+    row = RowResult(number, {f: _text(values.get(f)) for f in FIELDS})
+    checks = {
+        "source": lambda: look.source(values.get("source")),
+        "title": lambda: _title(row.raw["title"]),
+        "content": lambda: row.raw["content"],
+        "leader": lambda: look.leader(values.get("leader")),
+        "lead_unit": lambda: look.unit(values.get("lead_unit")),
+        "co_units": lambda: look.co_units(values.get("co_units")),
+        "deadline": lambda: look.deadline(values.get("deadline")),
+        "report_every_days": lambda: _every(values.get("report_every_days")),
+    }
+    for name, check in checks.items():
+        try:
+            row.cleaned[name] = check()
+        except _Bad as bad:
+            row.add_error(name, str(bad))
+    lead = row.cleaned.get("lead_unit")
+    if lead is not None and lead in row.cleaned.get("co_units", ()):
+        row.add_error("co_units", _("The lead unit cannot also be a co-handling unit."))
+    return row
+
+
+def _read_rows(file: IO[bytes]) -> list[tuple[int, dict[str, Any]]]:
+    """The data rows of the first sheet, keyed by field, with their Excel row numbers."""
+    from openpyxl import load_workbook
+
+    data = file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise ImportFileError(_("The file is larger than 5 MB."))
+    if data[:4] == b"\xd0\xcf\x11\xe0":
+        raise ImportFileError(_("This is an old Excel .xls file: open it in Excel and save it as .xlsx."))
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises zip, XML and key errors alike on a file it cannot read
+        raise ImportFileError(_("This is not an Excel .xlsx file. Use the template.")) from None
+    try:
+        lines = wb.worksheets[0].iter_rows(values_only=True)
+        columns: dict[int, str] = {}
+        for header_at, line in enumerate(lines, start=1):
+            found = {i: COLUMNS[_key(v)] for i, v in enumerate(line) if isinstance(v, str) and _key(v) in COLUMNS}
+            if len(found) >= 2:
+                columns = found
+            if columns or header_at >= HEADER_SCAN:
+                break
+        if not columns:
+            raise ImportFileError(_("No header row found: the first sheet needs columns named as in the template."))
+        missing = [HEADERS_ZH[FIELDS.index(f)] for f in REQUIRED if f not in columns.values()]
+        if missing:
+            raise ImportFileError(_("Columns missing: %(names)s.") % {"names": "、".join(missing)})
+        rows, empty = [], 0
+        for number, line in enumerate(lines, start=header_at + 1):
+            values = {f: line[i] for i, f in columns.items() if i < len(line)}
+            if not any(_text(v) for v in values.values()):
+                empty += 1
+                if empty >= EMPTY_RUN:
+                    break
+                continue
+            empty = 0
+            rows.append((number, values))
+            if len(rows) > MAX_ROWS:
+                raise ImportFileError(_("More than %(max)d rows: split the sheet.") % {"max": MAX_ROWS})
+    finally:
+        wb.close()
+    if not rows:
+        raise ImportFileError(_("The sheet has a header row but no rows to import."))
+    return rows
+
+
+def parse(file: IO[bytes], now: datetime | None = None) -> ParsedSheet:
+    """Read and check every row; raises ImportFileError when the file as a whole cannot be used."""
+    rows = _read_rows(file)
+    look = _Lookups([values for _n, values in rows], timezone.localdate(now or timezone.now()))
+    return ParsedSheet([_clean(number, values, look) for number, values in rows])
+
+
+def do_import(actor: Person, parsed: ParsedSheet, now: datetime | None = None) -> list[ResponsibilityList]:
+    """One draft per row, in one transaction; raises ImportRejected (nothing created) if any row is invalid."""
+    if not access.can_steer_lists(actor):
+        raise NotAllowed(_("Only the supervision office may do this."))
+    if not parsed.valid:
+        raise ImportRejected(parsed)
+    created = []
+    with transaction.atomic():
+        for row in parsed.rows:
+            try:
+                created.append(services.do_create_list(actor, now=now, **row.cleaned))
+            except InvalidInput as err:  # raised before the service writes: the transaction stays usable
+                row.add_error(err.field, err.message)
+        if not parsed.valid:
+            raise ImportRejected(parsed)  # rolls back the rows already created
+    return created
