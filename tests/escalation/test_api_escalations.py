@@ -61,3 +61,10 @@ def test_the_loop_timeline_tells_the_ladder_and_links_the_notices(client, urged,
     order = Escalation.objects.get(step="order")
     assert f"/escalation/notices/{order.pk}.pdf" in page
     assert 'data-kind="escalation.ended"' in page and 'data-kind="escalation.urge"' in page
+
+
+def test_nobody_marks_another_persons_notifications_read(api, urged, liaison_a, outsider):
+    theirs = api(liaison_a).get("/notifications").json()["items"][0]["id"]
+    assert api(outsider).post("/notifications/read", {"ids": [theirs]}).json() == {"marked": 0}
+    assert api(outsider).post("/notifications/read", {"ids": ["x"]}).json()["field"] == "ids.0"
+    assert api(liaison_a).get("/notifications", unread="true").json()["count"] >= 1
