@@ -1,5 +1,7 @@
 """The JSON API under /api/v1: one NinjaAPI, token (or session) auth, each app's routers."""
 
+from datetime import timedelta
+
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI
@@ -15,7 +17,10 @@ class BearerToken(HttpBearer):
         found = ApiToken.objects.select_related("person").filter(key_hash=hash_token(token)).first()
         if found is None or not found.person.is_active:
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        # At most one write a minute per token, not one per request.
+        now = timezone.now()
+        if found.last_used_at is None or now - found.last_used_at > timedelta(minutes=1):
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.person
         return found.person
 

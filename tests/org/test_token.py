@@ -16,3 +16,13 @@ def test_a_deactivated_person_loses_api_access(liaison_a, client):
     liaison_a.is_active = False
     liaison_a.save()
     assert client.get("/api/v1/units", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_a_token_records_its_use_at_most_once_a_minute(liaison_a, client):
+    token = ApiToken.issue(liaison_a)
+    headers = {"Authorization": f"Bearer {token}"}
+    client.get("/api/v1/units", headers=headers)
+    first = ApiToken.objects.get().last_used_at
+    assert first is not None
+    client.get("/api/v1/units", headers=headers)
+    assert ApiToken.objects.get().last_used_at == first
