@@ -125,6 +125,8 @@ X_FRAME_OPTIONS = "DENY"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 LUOSHI_SWEEP_EVERY_SECONDS = env_int("LUOSHI_SWEEP_EVERY_SECONDS", 300)
 LUOSHI_DELIVER_EVERY_SECONDS = env_int("LUOSHI_DELIVER_EVERY_SECONDS", 30)
+# Outside channels deliver, and the scheduled sweep runs, in these hours of working days only ("always": any time).
+LUOSHI_DELIVERY_HOURS = os.environ.get("LUOSHI_DELIVERY_HOURS", "08:30-18:00")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "luoshi@localhost")
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
