@@ -7,13 +7,11 @@ The text is fixed Chinese, written here directly rather than through gettext: th
 documents (公文), issued in Chinese whatever the reader's UI language.
 """
 
-import io
 from dataclasses import dataclass, field
-from datetime import date
 
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from luoshi import printing
 from luoshi.escalation.models import EpisodeKind, Escalation, Step
 from luoshi.lists.models import HandlingRole
 from luoshi.org.models import Person, Role, Unit, UnitKind
@@ -22,28 +20,15 @@ PRINTABLE = {Step.URGE: "催办通知", Step.ORDER: "督办单"}
 DEFAULT_OFFICE = "督查室"
 TEMPLATE = "escalation/notice.html"
 
-PDF_TYPE = "application/pdf"
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-# The DOCX names Windows' standard 公文 fonts; Word maps them through w:eastAsia. The PDF embeds
-# the Noto CJK fonts the server has (fonts-noto-cjk), so it prints the same everywhere.
-DOCX_BODY_FONT = "仿宋"
-DOCX_TITLE_FONT = "宋体"
-DOCX_HEADING_FONT = "黑体"
-DOCX_LATIN_FONT = "Times New Roman"
-BODY_PT = 14
-# What may follow w:pBdr in w:pPr (ECMA-376 CT_PPrBase order).
-PBDR_SUCCESSORS = (
-    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
-    "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
-    "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
-    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
-)  # fmt: skip
-
-
-def cn_date(d: date | None) -> str:
-    """2026年3月10日 (no zero padding, as official documents write dates)."""
-    return f"{d.year}年{d.month}月{d.day}日" if d else "—"
+# Documents of the ladder re-export the printing machinery's names they used to define.
+PDF_TYPE, DOCX_TYPE = printing.PDF_TYPE, printing.DOCX_TYPE
+DOCX_BODY_FONT, DOCX_TITLE_FONT, DOCX_HEADING_FONT = (
+    printing.DOCX_BODY_FONT,
+    printing.DOCX_TITLE_FONT,
+    printing.DOCX_HEADING_FONT,
+)
+BODY_PT = printing.BODY_PT
+cn_date = printing.cn_date
 
 
 def doc_number(number: str) -> str:
@@ -181,74 +166,27 @@ def _fields(esc: Escalation) -> Notice:
 
 
 def notice_html(esc: Escalation) -> str:
-    with translation.override("zh-hans"):
-        return render_to_string(TEMPLATE, {"notice": _fields(esc)})
+    return printing.render_html(TEMPLATE, {"notice": _fields(esc)})
 
 
 def notice_pdf(esc: Escalation) -> bytes:
-    from weasyprint import HTML  # heavy import: only when a document is printed
-
-    return HTML(string=notice_html(esc)).write_pdf()
+    return printing.html_to_pdf(notice_html(esc))
 
 
 # --- DOCX -----------------------------------------------------------------------------------------
 
 
-def _set_fonts(target, east_asian: str, size_pt: float | None = None, bold: bool | None = None, color=None) -> None:
-    """Set a run's (or style's) fonts: Latin via w:ascii/w:hAnsi, Chinese via w:eastAsia."""
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    font = target.font
-    font.name = DOCX_LATIN_FONT
-    rfonts = target.element.get_or_add_rPr().get_or_add_rFonts()
-    rfonts.set(qn("w:eastAsia"), east_asian)
-    if size_pt:
-        font.size = Pt(size_pt)
-    if bold is not None:
-        font.bold = bold
-    if color is not None:
-        font.color.rgb = color
-
-
-def _paragraph(doc, text: str, east_asian: str, size: float, *, align=None, bold=False, color=None, indent=False):
-    from docx.shared import Pt
-
-    p = doc.add_paragraph()
-    if align is not None:
-        p.alignment = align
-    if indent:
-        p.paragraph_format.first_line_indent = Pt(size * 2)  # 首行缩进两字
-    _set_fonts(p.add_run(text), east_asian, size, bold, color)
-    return p
-
-
 def notice_docx(esc: Escalation) -> bytes:
-    from docx import Document
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
     from docx.shared import Mm, Pt, RGBColor
+
+    _paragraph, _set_fonts = printing.paragraph, printing.set_fonts
 
     n = _fields(esc)
     red = RGBColor(0xC0, 0x00, 0x00)
-    doc = Document()
-    doc.core_properties.title = f"{n.title} {n.doc_number}"
-    doc.core_properties.author = n.office
-    doc.core_properties.language = "zh-CN"
     # A4, with the page, sizes and spacing of the PDF (notice.html), so that a notice fits one page.
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(25), Mm(22)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    normal = doc.styles["Normal"]
-    _set_fonts(normal, DOCX_BODY_FONT, BODY_PT)  # 四号仿宋
-    normal.paragraph_format.space_after = Pt(0)
-    normal.paragraph_format.line_spacing = Pt(25)
-    lang = OxmlElement("w:lang")
-    lang.set(qn("w:eastAsia"), "zh-CN")
-    normal.element.get_or_add_rPr().insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
+    doc = printing.new_document(f"{n.title} {n.doc_number}", n.office, margins_mm=(25, 26, 22, 28), line_pt=25)
 
     center = WD_ALIGN_PARAGRAPH.CENTER
     # The red masthead (版头) and the red rule under it.
@@ -256,13 +194,7 @@ def notice_docx(esc: Escalation) -> bytes:
     head.paragraph_format.line_spacing = Pt(40)
     number = _paragraph(doc, n.doc_number, DOCX_BODY_FONT, BODY_PT, align=center)
     number.paragraph_format.space_before = Pt(10)
-    p_pr = number._p.get_or_add_pPr()
-    border = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for k, v in {"w:val": "single", "w:sz": "18", "w:space": "6", "w:color": "C00000"}.items():
-        bottom.set(qn(k), v)
-    border.append(bottom)
-    p_pr.insert_element_before(border, *PBDR_SUCCESSORS)  # Word insists on the schema's order
+    printing.rule_below(number)
 
     title = _paragraph(doc, n.title, DOCX_TITLE_FONT, 22, align=center, bold=True)  # 二号小标宋
     title.paragraph_format.space_before = Pt(16)
@@ -303,6 +235,4 @@ def notice_docx(esc: Escalation) -> bytes:
     footnote = _paragraph(doc, n.footnote, DOCX_BODY_FONT, 9, color=RGBColor(0x66, 0x66, 0x66))
     footnote.paragraph_format.space_before = Pt(12)
 
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return printing.docx_bytes(doc)
