@@ -69,16 +69,12 @@ _WARM_HTML = """<!doctype html><html lang="zh-CN"><head><style>@page { size: A4;
 .s { font-family: "Noto Serif CJK SC", serif; } .h { font-family: "Noto Sans CJK SC", sans-serif; }
 </style></head><body><p class="s">落实 <b>督办</b></p><p class="h">催办 <b>销号</b> 2026</p></body></html>"""
 
-_warmed = threading.Event()
-
-
 def warm_up() -> float:
     """Import WeasyPrint and python-docx and print a small page in every face: the seconds it took."""
     start = time.perf_counter()
     html_to_pdf(_WARM_HTML)
     import docx  # noqa: F401  (its import is the DOCX's only cold cost)
 
-    _warmed.set()
     return time.perf_counter() - start
 
 

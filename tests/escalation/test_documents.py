@@ -57,9 +57,17 @@ def inflated(pdf: bytes) -> bytes:
     return b"".join(parts)
 
 
-def pdf_text(content: bytes, tmp_path: Path) -> str | None:
+def needs(what: str, install: str) -> None:
+    """A missing system package skips the test on a developer's machine and fails it in CI."""
+    if os.environ.get("LUOSHI_REQUIRE_SYSTEM_PACKAGES") == "1":
+        pytest.fail(f"{what} is not installed ({install})")
+    pytest.skip(f"{what} is not installed ({install})")
+
+
+def pdf_text(content: bytes, tmp_path: Path) -> str:
+    """The PDF's text as pdftotext lays it out; without poppler-utils, skip (locally) or fail (CI)."""
     if not shutil.which("pdftotext"):
-        return None
+        needs("pdftotext", "apt-get install poppler-utils")
     pdf = tmp_path / "notice.pdf"
     pdf.write_bytes(content)
     return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
@@ -99,15 +107,11 @@ def has_cjk_font() -> bool:
 
 def test_the_pdf_is_a_chinese_a4_notice_with_embedded_fonts(client, office, urge, tmp_path):
     if not has_cjk_font():
-        if os.environ.get("LUOSHI_REQUIRE_SYSTEM_PACKAGES"):
-            pytest.fail("fonts-noto-cjk is not installed")
-        pytest.skip("fonts-noto-cjk is not installed (apt-get install fonts-noto-cjk)")
+        needs("fonts-noto-cjk", "apt-get install fonts-noto-cjk")
     content = login(client, office).get(url(urge, "pdf")).content
     assert b"Noto-Serif-CJK-SC" in inflated(content)  # the CJK font is embedded (subset)
     assert b"/MediaBox [0 0 595.27" in inflated(content)  # A4: 210 x 297 mm
     text = pdf_text(content, tmp_path)
-    if text is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed; fonts are embedded")
     assert text.count("\f") == 1  # one page
     squeezed = "".join(text.split())
     for expected in (
@@ -133,9 +137,8 @@ def test_the_supervision_order_names_the_unit_head_and_the_responsible_leader(cl
         assert expected in text
     assert "逾期5个工作日" in text and "2026年3月19日前" in text
     pdf = login(client, office).get(url(order, "pdf")).content
-    if (squeezed := pdf_text(pdf, tmp_path)) is not None:
-        squeezed = "".join(squeezed.split())
-        assert "督办单" in squeezed and "工信委主任" in squeezed and "特此督办。" in squeezed
+    squeezed = "".join(pdf_text(pdf, tmp_path).split())
+    assert "督办单" in squeezed and "工信委主任" in squeezed and "特此督办。" in squeezed
 
 
 def test_the_issuer_is_the_office_unit_when_there_is_one(client, office, urge):
@@ -186,3 +189,33 @@ def test_others_get_404(client, urge, outsider, office):
 def test_anonymous_users_are_sent_to_log_in(client, urge):
     r = client.get(url(urge, "pdf"))
     assert r.status_code == 302 and r["Location"].startswith("/login/")
+
+
+def test_a_missing_pdftotext_fails_in_ci_and_skips_locally(monkeypatch, tmp_path):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setenv("LUOSHI_REQUIRE_SYSTEM_PACKAGES", "1")
+    with pytest.raises(pytest.fail.Exception, match="pdftotext"):
+        pdf_text(b"%PDF", tmp_path)
+    monkeypatch.delenv("LUOSHI_REQUIRE_SYSTEM_PACKAGES")
+    with pytest.raises(pytest.skip.Exception, match="poppler-utils"):
+        pdf_text(b"%PDF", tmp_path)
+
+
+def test_printing_warms_up_in_the_background_unless_turned_off(monkeypatch):
+    from luoshi import printing
+
+    monkeypatch.setenv("LUOSHI_PRINT_WARMUP", "false")
+    assert printing.warm_up_in_background() is None
+    monkeypatch.setenv("LUOSHI_PRINT_WARMUP", "true")
+    calls = []
+    monkeypatch.setattr(printing, "warm_up", lambda: calls.append(1) or 0.0)
+    thread = printing.warm_up_in_background()
+    assert thread is not None and thread.daemon
+    thread.join(5)
+    assert calls == [1]
+
+
+def test_the_warm_up_prints_a_page():
+    from luoshi import printing
+
+    assert printing.warm_up() > 0
