@@ -1,8 +1,10 @@
 """The JSON API under /api/v1: one NinjaAPI, token (or session) auth, each app's routers."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -35,8 +37,11 @@ api = NinjaAPI(
 )
 
 
+_SOURCES = ("body", "payload", "query", "path", "header", "data", "filters", "params", "ninja_pagination")
+
+
 def _field_of(error: dict) -> str:
-    loc = [str(p) for p in error.get("loc", []) if p not in ("body", "payload", "query", "path", "data")]
+    loc = [str(p) for p in error.get("loc", []) if p not in _SOURCES]
     return ".".join(loc) or "body"
 
 
@@ -64,6 +69,33 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return api.create_response(request, {"detail": "The request body is too large.", "field": "body"}, status=400)
+
+
+class JsonErrorsMiddleware:
+    """Under /api/, Django's own error pages (an unknown path, a bad Host, an over-size form, a 500) answer
+    the API's JSON shape `{detail, field}` instead of HTML. Installed first, so it sees them all."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path_info.startswith("/api/")
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            json = JsonResponse({"detail": response.reason_phrase, "field": None}, status=response.status_code)
+            for header in ("Allow", "WWW-Authenticate", "Retry-After"):
+                if header in response:
+                    json[header] = response[header]
+            return json
+        return response
 
 
 def _add_routers() -> None:

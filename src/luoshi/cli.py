@@ -1,4 +1,4 @@
-"""`luoshi`: the one door. demo | serve | worker | escalate | token | manage …"""
+"""`luoshi`: the one door. demo | serve | worker | escalate | token | createadmin | manage …"""
 
 import argparse
 import os
@@ -60,12 +60,40 @@ def cmd_token(args: argparse.Namespace) -> None:
     print(ApiToken.issue(person))
 
 
+def _password(args: argparse.Namespace) -> str:
+    """From stdin (--password-stdin), LUOSHI_ADMIN_PASSWORD, or asked twice at the terminal."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if password := os.environ.get("LUOSHI_ADMIN_PASSWORD"):
+        return password
+    import getpass
+
+    password = getpass.getpass("Password: ")
+    if getpass.getpass("Password (again): ") != password:
+        sys.exit("The passwords differ.")
+    return password
+
+
+def cmd_createadmin(args: argparse.Namespace) -> None:
+    from luoshi.errors import InvalidInput
+    from luoshi.org.services import do_create_admin
+
+    try:
+        person = do_create_admin(args.username, _password(args), name=args.name)
+    except InvalidInput as e:
+        sys.exit(f"{e.field}: {e.message}")
+    print(f"Administrator {person.username} created: sign in at /, manage units and people at /admin/.")
+
+
 def cmd_escalate(args: argparse.Namespace) -> None:
     from datetime import datetime
 
     from django.utils import timezone
 
+    from luoshi.errors import InvalidInput
+    from luoshi.escalation.api import sweep_time
     from luoshi.escalation.services import sweep
+    from luoshi.schemas import MAX_YEAR, MIN_YEAR
 
     now = None
     if args.now:
@@ -73,8 +101,12 @@ def cmd_escalate(args: argparse.Namespace) -> None:
             now = datetime.fromisoformat(args.now)
         except ValueError:
             sys.exit(f"--now: not an ISO-8601 time: {args.now}")
-        if timezone.is_naive(now):
-            now = timezone.make_aware(now)
+        if not MIN_YEAR <= now.year <= MAX_YEAR:
+            sys.exit(f"--now: give a time between {MIN_YEAR} and {MAX_YEAR}")
+        try:
+            now = sweep_time(now)
+        except InvalidInput as e:
+            sys.exit(f"--now: {e.message}")
     counts = sweep(now)
     print(f"sweep at {(now or timezone.now()).isoformat()}: {counts['due']} obligations due or late")
     for step in ("reminder", "urge", "order", "talk_proposal"):
@@ -120,8 +152,18 @@ def main(argv: list[str] | None = None) -> None:
     create.set_defaults(func=cmd_token)
 
     escalate = sub.add_parser("escalate", help="run one sweep of the escalation ladder and print what it did")
-    escalate.add_argument("--now", help="ISO-8601 time to sweep at (default: now)")
+    escalate.add_argument(
+        "--now", help="ISO-8601 time to sweep at (default: now; another time only with DEBUG or LUOSHI_TIME_TRAVEL=true)"
+    )
     escalate.set_defaults(func=cmd_escalate)
+
+    admin = sub.add_parser("createadmin", help="create an administrator (role admin, Django superuser)")
+    admin.add_argument("username")
+    admin.add_argument("--name", default="", help="full name shown in the app")
+    admin.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin (else LUOSHI_ADMIN_PASSWORD or a prompt)"
+    )
+    admin.set_defaults(func=cmd_createadmin)
 
     worker = sub.add_parser("worker", help="run background jobs and the periodic sweep (any number at once)")
     worker.add_argument("--interval", type=float, default=1.0, help="seconds between polls of an empty queue")

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves Swagger's files from /static/ninja/, so /api/v1/docs works offline
     "django_tasks",
     "django_tasks_db",
     "luoshi.org",
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "luoshi.api.JsonErrorsMiddleware",  # first: Django's own error pages under /api/ become JSON
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -56,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "luoshi.web.middleware.ErrorPagesMiddleware",  # last: pages for 405 and uncaught refusals (not /api/)
 ]
 
 ROOT_URLCONF = "luoshi.urls"
@@ -133,10 +136,17 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 
 # Light thresholds and the ladder's N, M, K, L live in the database (lists.Policy), edited in the UI.
 LUOSHI_PAGE_SIZE = env_int("LUOSHI_PAGE_SIZE", 50)
+# A sweep runs as of now; only while developing or on staging (acceptance runs) may it be told another time.
+LUOSHI_TIME_TRAVEL = env_bool("LUOSHI_TIME_TRAVEL", False)
+# Deadlines, milestones and extensions lie at most this many years ahead.
+LUOSHI_DATE_HORIZON_YEARS = env_int("LUOSHI_DATE_HORIZON_YEARS", 5)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # refusals (403, 404, 405) are one line each without a traceback; 5xx keep theirs
+    "filters": {"one_line_refusals": {"()": "luoshi.web.log.OneLineRefusals"}},
+    "loggers": {"django.request": {"filters": ["one_line_refusals"]}},
 }

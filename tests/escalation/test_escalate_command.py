@@ -3,7 +3,8 @@ from luoshi.escalation.models import Escalation
 from tests.escalation.conftest import publish
 
 
-def test_escalate_runs_one_sweep_at_the_given_time_and_prints_it(capsys, office, leader, unit_a, liaison_a):
+def test_escalate_runs_one_sweep_at_the_given_time_and_prints_it(capsys, office, leader, unit_a, liaison_a, settings):
+    settings.LUOSHI_TIME_TRAVEL = True  # as on staging; without it a sweep runs as of now only
     publish(office, unit_a, leader=leader)
     main(["escalate", "--now", "2026-03-10T09:00:00+08:00"])
     out = capsys.readouterr().out

@@ -1,13 +1,20 @@
-from datetime import date, datetime
+"""The escalation API: the steps taken (filtered as each person may see them), the sweep, the league table."""
 
+from datetime import date, datetime, timedelta
+from typing import Annotated, Literal
+
+from django.conf import settings
 from django.utils import timezone
-from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
 from luoshi.errors import InvalidInput, NotAllowed
 from luoshi.escalation import queries
+from luoshi.escalation.models import Step
 from luoshi.escalation.services import sweep
 from luoshi.org import access
+from luoshi.schemas import BlankIsNone, Day, Id, Moment, Page, errors
 
 router = Router(tags=["escalation"])
 stats_router = Router(tags=["stats"])
@@ -15,7 +22,7 @@ stats_router = Router(tags=["stats"])
 
 class EscalationOut(Schema):
     id: int
-    step: str
+    step: Step
     unit: int
     unit_name: str
     list: int
@@ -50,32 +57,64 @@ class EscalationOut(Schema):
 
 
 class EscalationQuery(Schema):
-    step: str = ""
-    unit: int | None = None
-    list: int | None = None
+    step: Annotated[Step | None, BlankIsNone] = None
+    unit: Annotated[Id | None, BlankIsNone] = None
+    list: Annotated[Id | None, BlankIsNone] = None
     open: bool | None = None
 
 
-@router.get("", response=list[EscalationOut])
-@paginate(LimitOffsetPagination)
+@router.get("", response={200: list[EscalationOut], **errors()})
+@paginate(Page)
 def list_escalations(request, filters: Query[EscalationQuery]):
-    if filters.step and filters.step not in ("reminder", "urge", "order", "talk_proposal"):
-        raise InvalidInput("Unknown step.", "step")
-    return queries.filtered(request.auth, queries.EscalationFilters(**filters.dict()))
+    """The steps taken on the caller's own unit; the office sees all, a leader those on the lists he is
+    responsible for and on the units he supervises."""
+    data = filters.dict()
+    return queries.filtered(request.auth, queries.EscalationFilters(**{**data, "step": data["step"] or ""}))
 
 
 class RunIn(Schema):
-    now: datetime | None = None
+    now: Moment | None = Field(
+        None, description="Only with DEBUG or LUOSHI_TIME_TRAVEL=true: sweep as of this time instead of now."
+    )
 
 
-@router.post("/run")
-def run_sweep(request, payload: RunIn | None = None):
+class SweepOut(Schema):
+    due: int
+    reminder: int
+    urge: int
+    order: int
+    talk_proposal: int
+
+
+# A client's clock may be a little off: a time this close to the server's is taken as now.
+CLOCK_SLACK = timedelta(minutes=5)
+
+
+def sweep_time(requested: datetime | None) -> datetime | None:
+    """The time a sweep runs as of: now (None). Another time would issue numbered notices dated in the past
+    or future, so only DEBUG or LUOSHI_TIME_TRAVEL=true (staging, acceptance runs) allow it."""
+    if requested is None:
+        return None
+    if timezone.is_naive(requested):
+        requested = timezone.make_aware(requested)
+    if abs(requested - timezone.now()) <= CLOCK_SLACK:
+        return None
+    if not (settings.DEBUG or settings.LUOSHI_TIME_TRAVEL):
+        raise InvalidInput(
+            _("A sweep runs as of now; another time is allowed only with DEBUG or LUOSHI_TIME_TRAVEL=true."), "now"
+        )
+    return requested
+
+
+@router.post("/run", response={200: SweepOut, **errors(403)})
+def run_sweep(request, payload: RunIn):
+    """Run one sweep of the ladder now (the office). Counts what it did per step."""
     if not access.can_steer_lists(request.auth):
         raise NotAllowed("Only the supervision office runs the sweep.")
-    now = payload.now if payload else None
-    if now is not None and timezone.is_naive(now):
-        now = timezone.make_aware(now)
-    return sweep(now)
+    return sweep(sweep_time(payload.now))
+
+
+LeagueSort = Literal["unit_name", *queries.LEAGUE_COLUMNS]  # type: ignore[valid-type]
 
 
 class LeagueRow(Schema):
@@ -102,12 +141,12 @@ def period(start: date | None, end: date | None) -> tuple[date, date]:
     return start, end
 
 
-@stats_router.get("/units", response=list[LeagueRow])
+@stats_router.get("/units", response={200: list[LeagueRow], **errors()})
 def league_table(
     request,
-    start: date | None = Query(None, alias="from"),
-    end: date | None = Query(None, alias="to"),
-    sort: str = "on_time_rate",
+    start: Day | None = Query(None, alias="from"),
+    end: Day | None = Query(None, alias="to"),
+    sort: LeagueSort = "on_time_rate",
     desc: bool = True,
 ):
     start, end = period(start, end)

@@ -1,80 +1,112 @@
 """The responsibility-list API: thin handlers over lists.queries (reads) and lists.services (writes)."""
 
 from datetime import date, datetime
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Header, Query, Router, Schema
+from ninja.pagination import paginate
 
 from luoshi.errors import InvalidInput, NotFound
 from luoshi.lists import queries, services
-from luoshi.lists.models import Extension, Obligation, Report, ResponsibilityList
+from luoshi.lists.models import (
+    Extension,
+    ExtensionStatus,
+    HandlingRole,
+    ListStatus,
+    Obligation,
+    ObligationStatus,
+    Report,
+    ResponsibilityList,
+    Source,
+)
 from luoshi.org.models import Person, Unit
+from luoshi.schemas import (
+    ONE_LINE,
+    BlankIsNone,
+    Day,
+    Id,
+    Page,
+    Progress,
+    RequiredText,
+    Search,
+    Text,
+    Title,
+    Year,
+    errors,
+)
 
 lists_router = Router(tags=["lists"])
 extensions_router = Router(tags=["lists"])
 stats_router = Router(tags=["stats"])
 
 
+Light = Literal["green", "yellow", "red"]
+
+
 class ObligationOut(Schema):
     unit: int
     unit_name: str
-    role: str
-    status: str
+    role: HandlingRole
+    status: ObligationStatus
     progress: int
     deadline: date
     next_report_due: date | None
     last_report_at: datetime | None
-    light: str
+    light: Light | None  # none on a draft or a struck-off list
 
 
-class MilestoneIO(Schema):
+class MilestoneOut(Schema):
     due_date: date
     title: str
+
+
+class MilestoneIn(Schema):
+    due_date: Day
+    title: Title
 
 
 class ListOut(Schema):
     id: int
     code: str | None
     year: int
-    status: str
-    source: str
+    status: ListStatus
+    source: Source
     title: str
     content: str
     leader: int | None
     leader_name: str | None
     deadline: date
     report_every_days: int
-    light: str | None
+    light: Light | None
     created_at: datetime
     published_at: datetime | None
     closed_at: datetime | None
     closed_late: bool | None
     days_late: int | None
-    milestones: list[MilestoneIO] = []
+    milestones: list[MilestoneOut] = []
     obligations: list[ObligationOut]
 
 
 class ListIn(Schema):
-    source: str
-    title: str = Field(..., min_length=1, max_length=200)
-    content: str = ""
-    leader: int | None = None
-    lead_unit: int
-    co_units: list[int] = []
-    deadline: date
+    source: Source
+    title: Title
+    content: Text = ""
+    leader: Id | None = None
+    lead_unit: Id
+    co_units: list[Id] = Field([], max_length=100)
+    deadline: Day
     report_every_days: int = Field(30, ge=1, le=366)
-    milestones: list[MilestoneIO] = []
+    milestones: list[MilestoneIn] = Field([], max_length=20)
 
 
 class ReportIn(Schema):
-    unit: int
-    progress: int = Field(..., ge=0, le=100)
-    done: str = Field(..., min_length=1)
-    difficulties: str = ""
-    next_steps: str = ""
+    unit: Id
+    progress: Progress
+    done: RequiredText
+    difficulties: Text = ""
+    next_steps: Text = ""
     request_completion: bool = False
 
 
@@ -91,24 +123,24 @@ class ReportOut(Schema):
 
 
 class UnitRef(Schema):
-    unit: int
+    unit: Id
 
 
 class ReturnIn(Schema):
-    unit: int
-    reason: str = Field(..., min_length=1)
+    unit: Id
+    reason: RequiredText
 
 
 class ExtensionIn(Schema):
-    unit: int
-    new_deadline: date
-    reason: str = Field(..., min_length=1)
+    unit: Id
+    new_deadline: Day
+    reason: RequiredText
 
 
 class ExtensionOut(Schema):
     id: int
     unit: int
-    status: str
+    status: ExtensionStatus
     old_deadline: date
     new_deadline: date
     reason: str
@@ -119,7 +151,7 @@ class ExtensionOut(Schema):
 
 class DecideIn(Schema):
     approve: bool
-    note: str = ""
+    note: Text = ""
 
 
 class EventOut(Schema):
@@ -134,9 +166,15 @@ class EventOut(Schema):
     report: ReportOut | None
 
 
+class LoopRowOut(ObligationOut):
+    done: str
+    difficulties: str
+    next_steps: str
+
+
 class LoopOut(Schema):
     list: ListOut
-    obligations: list[dict]
+    obligations: list[LoopRowOut]
     timeline: list[EventOut]
 
 
@@ -219,21 +257,22 @@ def _detail(request: HttpRequest, list_id: int) -> dict:
 
 
 class ListQuery(Schema):
-    status: str = ""
-    source: str = ""
-    leader: int | None = None
-    unit: int | None = None
-    light: str = ""
-    year: int | None = None
+    status: Annotated[ListStatus | None, BlankIsNone] = None
+    source: Annotated[Source | None, BlankIsNone] = None
+    leader: Annotated[Id | None, BlankIsNone] = None
+    unit: Annotated[Id | None, BlankIsNone] = None
+    light: Annotated[Light | None, BlankIsNone] = None
+    year: Annotated[Year | None, BlankIsNone] = None
     overdue: bool = False
-    q: str = ""
+    q: Search = ""
 
 
-@lists_router.get("", response=list[ListOut])
-@paginate(LimitOffsetPagination)
+@lists_router.get("", response={200: list[ListOut], **errors()})
+@paginate(Page)
 def list_lists(request, filters: Query[ListQuery]):
     today = timezone.localdate()
-    f = queries.ListFilters(**filters.dict())
+    data = filters.dict()
+    f = queries.ListFilters(**{**data, **{k: data[k] or "" for k in ("status", "source", "light")}})
     qs = queries.index_rows(queries.filtered_lists(request.auth, f, today)).prefetch_related("milestones")
     return _LazyRows(qs, today)
 
@@ -254,7 +293,7 @@ class _LazyRows:
         return [_list_out(r, list(r.obligations.all()), self.today) for r in self.qs[s]]
 
 
-@lists_router.post("", response={201: ListOut})
+@lists_router.post("", response={201: ListOut, **errors(403)})
 def create_list(request, payload: ListIn):
     units = Unit.objects.in_bulk([payload.lead_unit, *payload.co_units])
     if payload.lead_unit not in units:
@@ -281,19 +320,31 @@ def create_list(request, payload: ListIn):
     return 201, _detail(request, rlist.pk)
 
 
-@lists_router.get("/{int:list_id}", response=ListOut)
-def get_list(request, list_id: int):
+@lists_router.get("/{int:list_id}", response={200: ListOut, **errors(404)})
+def get_list(request, list_id: Id):
     return _detail(request, list_id)
 
 
-@lists_router.post("/{int:list_id}/publish", response=ListOut)
-def publish_list(request, list_id: int):
+@lists_router.post("/{int:list_id}/publish", response={200: ListOut, **errors(403, 404, 409)})
+def publish_list(request, list_id: Id):
     services.do_publish(request.auth, _visible_list(request, list_id))
     return _detail(request, list_id)
 
 
-@lists_router.post("/{int:list_id}/reports", response={201: ReportOut, 200: ReportOut})
-def file_report(request, list_id: int, payload: ReportIn):
+IDEMPOTENCY_KEY = Header(
+    None,
+    alias="Idempotency-Key",
+    max_length=64,
+    description="Repeating a report with the same key stores it once; "
+    "the same key with a different report is refused with 409.",
+)
+
+
+@lists_router.post("/{int:list_id}/reports", response={201: ReportOut, 200: ReportOut, **errors(403, 404, 409)})
+def file_report(
+    request, list_id: Id, payload: ReportIn, idempotency_key: Annotated[str | None, ONE_LINE] = IDEMPOTENCY_KEY
+):
+    """File a direct report for the caller's own unit. 200 when the same Idempotency-Key and report came before."""
     ob = _obligation(_visible_list(request, list_id), payload.unit)
     report, created = services.do_report(
         request.auth,
@@ -303,19 +354,19 @@ def file_report(request, list_id: int, payload: ReportIn):
         difficulties=payload.difficulties,
         next_steps=payload.next_steps,
         request_completion=payload.request_completion,
-        submission_key=request.headers.get("Idempotency-Key") or None,
+        submission_key=idempotency_key or None,
     )
     return (201 if created else 200), _report_out(report, ob.unit_id)
 
 
-@lists_router.post("/{int:list_id}/accept", response=ObligationOut)
-def accept_completion(request, list_id: int, payload: UnitRef):
+@lists_router.post("/{int:list_id}/accept", response={200: ObligationOut, **errors(403, 404, 409)})
+def accept_completion(request, list_id: Id, payload: UnitRef):
     ob = services.do_accept(request.auth, _obligation(_visible_list(request, list_id), payload.unit))
     return _obligation_out(ob, timezone.localdate())
 
 
-@lists_router.post("/{int:list_id}/return", response=ObligationOut)
-def return_completion(request, list_id: int, payload: ReturnIn):
+@lists_router.post("/{int:list_id}/return", response={200: ObligationOut, **errors(403, 404, 409)})
+def return_completion(request, list_id: Id, payload: ReturnIn):
     ob = _obligation(_visible_list(request, list_id), payload.unit)
     ob = services.do_return(request.auth, ob, payload.reason)
     return _obligation_out(ob, timezone.localdate())
@@ -335,29 +386,31 @@ def _extension_out(ext: Extension) -> dict:
     }
 
 
-@lists_router.post("/{int:list_id}/extensions", response={201: ExtensionOut})
-def request_extension(request, list_id: int, payload: ExtensionIn):
+@lists_router.post("/{int:list_id}/extensions", response={201: ExtensionOut, **errors(403, 404, 409)})
+def request_extension(request, list_id: Id, payload: ExtensionIn):
     ob = _obligation(_visible_list(request, list_id), payload.unit)
     ext = services.do_request_extension(request.auth, ob, payload.new_deadline, payload.reason)
     return 201, _extension_out(ext)
 
 
-@extensions_router.post("/{int:extension_id}/decide", response=ExtensionOut)
-def decide_extension(request, extension_id: int, payload: DecideIn):
-    ext = get_object_or_404(Extension.objects.select_related("obligation"), pk=extension_id)
+@extensions_router.post("/{int:extension_id}/decide", response={200: ExtensionOut, **errors(403, 404, 409)})
+def decide_extension(request, extension_id: Id, payload: DecideIn):
+    ext = Extension.objects.select_related("obligation").filter(pk=extension_id).first()
+    if ext is None:
+        raise NotFound("No such extension request.")
     _visible_list(request, ext.obligation.list_id)
     ext = services.do_decide_extension(request.auth, ext, payload.approve, payload.note)
     return _extension_out(ext)
 
 
-@lists_router.post("/{int:list_id}/close", response=ListOut)
-def close_list(request, list_id: int):
+@lists_router.post("/{int:list_id}/close", response={200: ListOut, **errors(403, 404, 409)})
+def close_list(request, list_id: Id):
     services.do_close(request.auth, _visible_list(request, list_id))
     return _detail(request, list_id)
 
 
-@lists_router.get("/{int:list_id}/loop", response=LoopOut)
-def loop(request, list_id: int):
+@lists_router.get("/{int:list_id}/loop", response={200: LoopOut, **errors(404)})
+def loop(request, list_id: Id):
     today = timezone.localdate()
     rlist = _visible_list(request, list_id)
     obligations = queries.loop_obligations(rlist)
@@ -389,10 +442,33 @@ def loop(request, list_id: int):
     return {"list": _list_out(rlist, obligations, today), "obligations": rows, "timeline": timeline}
 
 
+class Totals(Schema):
+    issued: int
+    completed: int
+    in_progress: int
+    overdue: int
+
+
+class LeaderTotals(Totals):
+    leader_id: int | None
+    leader__name: str | None
+
+
+class UnitTotals(Totals):
+    unit_id: int
+    unit__name: str
+
+
+class OverviewOut(Schema):
+    lists: Totals
+    per_leader: list[LeaderTotals]
+    per_unit: list[UnitTotals]
+
+
 class OverviewQuery(Schema):
-    year: int | None = None
+    year: Annotated[Year | None, BlankIsNone] = None
 
 
-@stats_router.get("/overview")
+@stats_router.get("/overview", response={200: OverviewOut, **errors()})
 def stats_overview(request, params: Query[OverviewQuery]):
     return queries.overview(request.auth, params.year)

@@ -8,9 +8,27 @@ from django.utils.translation import gettext_lazy as _
 from luoshi.errors import InvalidInput, ServiceError
 from luoshi.lists.models import Source
 from luoshi.org.models import Person, Role, Unit
+from luoshi.text import check_text
 
 
-class BootstrapMixin:
+class CheckedTextMixin:
+    """Every text field goes through luoshi.text.check_text: no NUL, control or bidi characters, and a
+    required field needs visible text (not only zero-width spaces). Line breaks only in text areas."""
+
+    def _clean_fields(self) -> None:
+        super()._clean_fields()  # type: ignore[misc]
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            value = self.cleaned_data.get(name)  # type: ignore[attr-defined]
+            if isinstance(field, forms.CharField) and isinstance(value, str):
+                multiline = isinstance(field.widget, forms.Textarea)
+                try:
+                    checked = check_text(value, name, multiline=multiline, required=field.required)
+                    self.cleaned_data[name] = checked  # type: ignore[attr-defined]
+                except InvalidInput as e:
+                    self.add_error(name, e.message)  # type: ignore[attr-defined]
+
+
+class BootstrapMixin(CheckedTextMixin):
     """Give every widget its Bootstrap class, and mark the fields that have errors."""
 
     def __init__(self, *args, **kwargs) -> None:

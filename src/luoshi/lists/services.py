@@ -4,6 +4,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +42,26 @@ def _next_due(today: date, every_days: int, deadline: date) -> date:
     """The next report falls one cadence from today on a working day, never after a deadline still ahead."""
     due = calendar.load().next_workday(today + timedelta(days=every_days))
     return min(due, deadline) if deadline >= today else due
+
+
+EARLIEST_DATE = date(2000, 1, 1)
+
+
+def check_horizon(day: date, field: str, today: date) -> None:
+    """Dates far outside reason (0001-01-01, 9999-12-31) are typing slips, and a deadline in 9999 switches
+    the ladder off for its unit: dates lie between 2000 and LUOSHI_DATE_HORIZON_YEARS years from today."""
+    years = settings.LUOSHI_DATE_HORIZON_YEARS
+    try:
+        last = today.replace(year=today.year + years)
+    except ValueError:  # 29 February
+        last = today.replace(year=today.year + years, day=28)
+    if day > last:
+        raise InvalidInput(
+            _("Give a date at most {years} years ahead, until {last}.").format(years=years, last=last.isoformat()),
+            field,
+        )
+    if day < EARLIEST_DATE:
+        raise InvalidInput(_("Give a date from {first} on.").format(first=EARLIEST_DATE.isoformat()), field)
 
 
 def _changed(ob: Obligation, reason: str, now: datetime) -> None:
@@ -96,9 +117,11 @@ def do_create_list(
         raise InvalidInput(_("Report every 1 to 366 days."), "report_every_days")
     if deadline < timezone.localdate(now):
         raise InvalidInput(_("The deadline has already passed."), "deadline")
+    check_horizon(deadline, "deadline", timezone.localdate(now))
     for m in milestones:
         if not m.title.strip():
             raise InvalidInput(_("Every milestone needs a title."), "milestones")
+        check_horizon(m.due_date, "milestones", timezone.localdate(now))
     with transaction.atomic():
         rlist = ResponsibilityList.objects.create(
             year=timezone.localdate(now).year,
@@ -175,7 +198,7 @@ def do_report(
     if submission_key:
         earlier = Report.objects.filter(obligation=obligation, submission_key=submission_key).first()
         if earlier:
-            return earlier, False
+            return _same_submission(earlier, progress, done, difficulties, next_steps, request_completion), False
     try:
         with transaction.atomic():
             ob = _locked(obligation)
@@ -220,8 +243,23 @@ def do_report(
         if not submission_key:
             raise
         # The same submission raced in twice: the other one stored it.
-        return Report.objects.get(obligation=obligation, submission_key=submission_key), False
+        earlier = Report.objects.get(obligation=obligation, submission_key=submission_key)
+        return _same_submission(earlier, progress, done, difficulties, next_steps, request_completion), False
     return report, True
+
+
+def _same_submission(
+    earlier: Report, progress: int, done: str, difficulties: str, next_steps: str, request_completion: bool
+) -> Report:
+    """A repeated submission key returns the stored report, but only for the same report: another report
+    under a used key would otherwise be dropped without a word."""
+    sent = (progress, done.strip(), difficulties.strip(), next_steps.strip(), request_completion)
+    stored = (earlier.progress, earlier.done, earlier.difficulties, earlier.next_steps, earlier.request_completion)
+    if sent != stored:
+        raise Conflict(
+            _("This submission key (Idempotency-Key) was already used for a different report."), "submission_key"
+        )
+    return earlier
 
 
 def _decide_completion(actor: Person, obligation: Obligation, now: datetime | None) -> tuple[Obligation, dict]:
@@ -302,6 +340,7 @@ def do_request_extension(
             )
         if new_deadline <= ob.deadline:
             raise InvalidInput(_("The new deadline must be later than the current one."), "new_deadline")
+        check_horizon(new_deadline, "new_deadline", today)
         if ob.extensions.filter(status=ExtensionStatus.PENDING).exists():
             raise Conflict(_("This unit already has an extension request waiting for a decision."))
         ext = Extension.objects.create(

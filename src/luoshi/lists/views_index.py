@@ -22,6 +22,7 @@ from luoshi.lists.lights import GREEN, LIGHTS, RED, YELLOW
 from luoshi.lists.models import ListStatus, Obligation, ObligationStatus, Source
 from luoshi.org import access
 from luoshi.org.models import Person, Role, Unit
+from luoshi.text import bad_character
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_Q = 100
@@ -110,6 +111,9 @@ def parse_filters(params: QueryDict, options: FilterOptions) -> queries.ListFilt
     f.q = get("q")
     if len(f.q) > MAX_Q:
         errors["q"] = _("The search text is too long (at most %(n)s characters).") % {"n": MAX_Q}
+    elif (ch := bad_character(f.q, multiline=False)) is not None:
+        errors["q"] = _("The search text contains a character that is not allowed (U+%(code)04X).") % {"code": ord(ch)}
+        f.q = ""  # never sent to the database (PostgreSQL cannot even compare a NUL)
     return f
 
 

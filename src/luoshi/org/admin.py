@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.events.services import record
@@ -28,6 +28,9 @@ class RolesField(forms.MultipleChoiceField):
 
 
 class PersonForm(UserChangeForm):
+    """Usernames are normalised (NFKC, stripped) by UsernameField and checked by the model: the allowed
+    characters (Person.username's validator) and case-insensitive uniqueness (its constraint)."""
+
     roles = RolesField(choices=Role.choices, required=False, label=_("roles"))
 
     class Meta(UserChangeForm.Meta):
@@ -35,9 +38,25 @@ class PersonForm(UserChangeForm):
         fields = ["username", "name", "title", "unit", "roles", "supervised_units", "is_active"]
 
 
+class PersonCreationForm(AdminUserCreationForm):
+    """Django's own creation form names auth.User, which Person replaces: this one checks Person's
+    usernames (case-insensitively, as UserCreationForm does for its model)."""
+
+    roles = RolesField(choices=Role.choices, required=False, label=_("roles"))
+
+    class Meta(AdminUserCreationForm.Meta):
+        model = Person
+        fields = ["username", "name", "unit", "roles"]
+
+
 @admin.register(Person)
 class PersonAdmin(UserAdmin):
     form = PersonForm
+    add_form = PersonCreationForm
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["username", "usable_password", "password1", "password2"]}),
+        (_("Luoshi"), {"fields": ["name", "unit", "roles"]}),
+    ]
     list_display = ["username", "name", "unit", "roles", "is_active"]
     list_filter = ["is_active", "unit__kind"]
     list_select_related = ["unit"]

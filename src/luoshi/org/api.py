@@ -1,11 +1,16 @@
+"""Units and people. Everyone signed in reads the units; each role reads the people it works with."""
+
+from typing import Annotated
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
-from ninja import Router, Schema
+from django.db.models import Prefetch, QuerySet
+from ninja import Field, Router, Schema
 
 from luoshi.errors import InvalidInput, NotAllowed
 from luoshi.org import access, services
-from luoshi.org.models import Person, Unit
+from luoshi.org.models import USERNAME_MAX, Person, Role, Unit, UnitKind
+from luoshi.schemas import ONE_LINE, VISIBLE_LINE, Id, errors
 
 router = Router(tags=["org"])
 
@@ -13,7 +18,7 @@ router = Router(tags=["org"])
 class UnitOut(Schema):
     id: int
     name: str
-    kind: str
+    kind: UnitKind
     parent: int | None
 
     @staticmethod
@@ -22,9 +27,9 @@ class UnitOut(Schema):
 
 
 class UnitIn(Schema):
-    name: str
-    kind: str
-    parent: int | None = None
+    name: Annotated[str, Field(min_length=1, max_length=100), VISIBLE_LINE]
+    kind: UnitKind
+    parent: Id | None = None
 
 
 class PersonOut(Schema):
@@ -33,7 +38,7 @@ class PersonOut(Schema):
     name: str
     title: str
     unit: int | None
-    roles: list[str]
+    roles: list[Role]
     supervised_units: list[int]
 
     @staticmethod
@@ -46,13 +51,13 @@ class PersonOut(Schema):
 
 
 class PersonIn(Schema):
-    username: str
-    name: str
-    password: str
-    title: str = ""
-    unit: int | None = None
-    roles: list[str] = []
-    supervised_units: list[int] = []
+    username: Annotated[str, Field(min_length=1, max_length=USERNAME_MAX), ONE_LINE]
+    name: Annotated[str, Field(max_length=50), ONE_LINE]
+    password: str = Field(..., max_length=128)
+    title: Annotated[str, Field(max_length=80), ONE_LINE] = ""
+    unit: Id | None = None
+    roles: list[Role] = Field([], max_length=len(Role))
+    supervised_units: list[Id] = Field([], max_length=1000)
 
 
 def _admin(request) -> Person:
@@ -61,27 +66,49 @@ def _admin(request) -> Person:
     return request.auth
 
 
-@router.get("/units", response=list[UnitOut])
+@router.get("/units", response={200: list[UnitOut], **errors()})
 def list_units(request):
     return Unit.objects.all()
 
 
-@router.post("/units", response={201: UnitOut})
+@router.post("/units", response={201: UnitOut, **errors(403)})
 def create_unit(request, payload: UnitIn):
     actor = _admin(request)
     return 201, services.do_create_unit(actor, name=payload.name, kind=payload.kind, parent_id=payload.parent)
 
 
-@router.get("/people", response=list[PersonOut])
+def visible_people(person: Person) -> QuerySet[Person]:
+    """Whom a person may look up: the office and administrators everyone; a leader the people of the
+    units he supervises and the office staff; a unit's liaison or head the people of the own unit and
+    the office staff. Anyone at least himself."""
+    active = Person.objects.filter(is_active=True)
+    if person.is_office:
+        return active
+    supervised = set(person.supervised_units.values_list("pk", flat=True)) if person.has_role(Role.LEADER) else set()
+    own = {person.unit_id} if person.unit_id and person.has_role(Role.LIAISON, Role.UNIT_HEAD) else set()
+    units = supervised | own
+    # roles is a JSON list, filtered in Python to stay portable; people are counted in hundreds.
+    ids = [
+        pk
+        for pk, unit_id, roles in active.values_list("pk", "unit_id", "roles")
+        if pk == person.pk or unit_id in units or Role.OFFICE in roles
+    ]
+    return active.filter(pk__in=ids)
+
+
+@router.get("/people", response={200: list[PersonOut], **errors()})
 def list_people(request):
+    """The people the caller works with. The office and administrators see everyone; a leader the
+    people of the units he supervises and the office staff; a liaison or unit head the people of the
+    own unit and the office staff (the contacts for reports and urging). Others see only themselves."""
     return (
-        Person.objects.filter(is_active=True)
+        visible_people(request.auth)
         .prefetch_related(Prefetch("supervised_units", queryset=Unit.objects.only("pk")))
         .order_by("id")
     )
 
 
-@router.post("/people", response={201: PersonOut})
+@router.post("/people", response={201: PersonOut, **errors(403)})
 def create_person(request, payload: PersonIn):
     actor = _admin(request)
     try:

@@ -1,10 +1,14 @@
 """Units (a tree), the people in them, their roles, and leaders' portfolios."""
 
 import hashlib
+import re
 import secrets
+import unicodedata
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -39,7 +43,43 @@ class Role(models.TextChoices):
     LIAISON = "liaison", _("Liaison")
 
 
+# Letters (Chinese too) and digits, with . _ - @ between them: no spaces, markup or look-alike tricks.
+USERNAME_RE = re.compile(r"[\w.@-]+", re.UNICODE)
+USERNAME_MAX = 150
+
+
+def normalize_username(raw: str) -> str:
+    """What a typed username means: NFKC (full-width letters become plain ones), no surrounding spaces."""
+    return unicodedata.normalize("NFKC", raw).strip()
+
+
+def validate_username(value: str) -> None:
+    if not value:
+        raise ValidationError(_("A username is required."), code="required")
+    if len(value) > USERNAME_MAX:
+        raise ValidationError(_("A username has at most 150 characters."), code="max_length")
+    if not USERNAME_RE.fullmatch(value):
+        raise ValidationError(
+            _("A username may contain only letters, digits and the characters . _ - @ (no spaces)."),
+            code="invalid",
+        )
+
+
+class PersonManager(UserManager):
+    def get_by_natural_key(self, username: str | None) -> "Person":
+        """Signing in ignores case and full-width letters, as usernames are unique that way."""
+        return self.get(username__iexact=normalize_username(username or ""))
+
+
 class Person(AbstractUser):
+    username = models.CharField(
+        _("username"),
+        max_length=USERNAME_MAX,
+        unique=True,
+        validators=[validate_username],
+        help_text=_("Letters, digits and . _ - @; case does not matter."),
+        error_messages={"unique": _("This username is taken.")},
+    )
     name = models.CharField(_("full name"), max_length=50, blank=True)
     title = models.CharField(_("post"), max_length=80, blank=True)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
@@ -49,15 +89,31 @@ class Person(AbstractUser):
         Unit, blank=True, related_name="supervisors", verbose_name=_("supervised units")
     )
 
+    objects = PersonManager()
+
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("username"),
+                name="person_username_ci_unique",
+                violation_error_message=_("This username is taken."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name or self.username
 
+    @classmethod
+    def normalize_username(cls, username: str) -> str:
+        """Used by Django's forms, createsuperuser and clean(): NFKC and stripped."""
+        return normalize_username(username) if isinstance(username, str) else username
+
     def has_role(self, *roles: str) -> bool:
-        return any(role in self.roles for role in roles)
+        """A Django superuser is an administrator of Luoshi, whatever roles are stored."""
+        held = {*self.roles, Role.ADMIN} if self.is_superuser else set(self.roles)
+        return any(role in held for role in roles)
 
     @property
     def is_office(self) -> bool:
