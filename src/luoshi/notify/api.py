@@ -1,10 +1,13 @@
+"""The caller's own inbox: notifications, newest first, and marking them read."""
+
 from datetime import datetime
 
-from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
 
 from luoshi.notify.models import Notification
 from luoshi.notify.services import do_mark_read
+from luoshi.schemas import Id, Page, errors
 
 router = Router(tags=["notifications"])
 
@@ -23,18 +26,22 @@ class NotificationOut(Schema):
         return obj.read_at is not None
 
 
-@router.get("", response=list[NotificationOut])
-@paginate(LimitOffsetPagination)
+@router.get("", response={200: list[NotificationOut], **errors()})
+@paginate(Page)
 def my_notifications(request, unread: bool = False):
     qs = Notification.objects.filter(recipient=request.auth)
     return qs.filter(read_at__isnull=True) if unread else qs
 
 
 class ReadIn(Schema):
-    ids: list[int] | None = None
+    ids: list[Id] | None = Field(None, max_length=1000, description="The notifications to mark; none means all.")
 
 
-@router.post("/read")
+class MarkedOut(Schema):
+    marked: int
+
+
+@router.post("/read", response={200: MarkedOut, **errors()})
 def mark_read(request, payload: ReadIn):
     """Mark the given notifications (or all) of the caller as read."""
     return {"marked": do_mark_read(request.auth, payload.ids)}
