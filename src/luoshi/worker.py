@@ -8,15 +8,19 @@ import logging
 import threading
 import time
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, close_old_connections
 from django.utils import timezone
 
+if TYPE_CHECKING:
+    from django_tasks.base import Task
+
 log = logging.getLogger(__name__)
 
 
-def jobs() -> dict[str, tuple[int, object]]:
+def jobs() -> dict[str, tuple[int, "Task"]]:
     from luoshi.escalation.tasks import run_sweep
     from luoshi.notify.tasks import deliver
 
@@ -42,6 +46,13 @@ def claim(name: str, every_seconds: int, now=None) -> bool:
 
 
 def enqueue_due_jobs() -> list[str]:
+    """Enqueue the periodic jobs whose period has passed. Both send to people (the sweep's notices,
+    the deliveries), so they wait for working hours: the first tick after 08:30 does the morning's
+    work. `luoshi escalate` by hand still runs at once."""
+    from luoshi.workdays.hours import in_working_hours
+
+    if not in_working_hours(timezone.now()):
+        return []
     enqueued = []
     for name, (every, task) in jobs().items():
         if claim(name, every):
@@ -67,7 +78,8 @@ def run(interval: float = 1.0) -> None:
     stop = threading.Event()
     threading.Thread(target=_schedule_forever, args=(stop,), name="luoshi-scheduler", daemon=True).start()
     print(f"Luoshi worker: sweep every {settings.LUOSHI_SWEEP_EVERY_SECONDS} s, deliveries every "
-          f"{settings.LUOSHI_DELIVER_EVERY_SECONDS} s (Ctrl+C stops it)", flush=True)
+          f"{settings.LUOSHI_DELIVER_EVERY_SECONDS} s, in working hours {settings.LUOSHI_DELIVERY_HOURS} "
+          "(Ctrl+C stops it)", flush=True)
     try:
         call_command("db_worker", interval=interval, verbosity=1)
     finally:

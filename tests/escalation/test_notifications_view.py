@@ -1,16 +1,20 @@
 """The inbox page (/inbox/) and its mark-read action: own notifications only, the unread count in the
-header, one or all marked read, and no open redirect."""
+header, one or all marked read, no open redirect, and each notice in the reader's language."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 
+from luoshi.escalation.services import sweep
 from luoshi.notify.models import Notification
 from tests.conftest import NOW
+from tests.escalation.conftest import at, publish
 
 INBOX = reverse("notify:inbox")
 READ = reverse("notify:read")
@@ -143,3 +147,39 @@ def test_the_inbox_runs_a_constant_number_of_queries(as_, liaison_a, mine, djang
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(INBOX)
     assert len(response.context["page"]) == 15
+
+
+@pytest.fixture
+def urge_note(office, leader, unit_a, liaison_a, head_a):
+    """A real urge notice from the sweep, made while Chinese is active (as the worker runs)."""
+    publish(office, unit_a, leader=leader)  # first report due Mon 03-09: urged on Tue 03-10
+    with time_machine.travel(at(date(2026, 3, 10)), tick=False), translation.override("zh-hans"):
+        sweep(at(date(2026, 3, 10)))
+    return Notification.objects.get(recipient=liaison_a, kind="escalation.urge")
+
+
+def test_an_english_reader_reads_the_notice_in_english(as_, liaison_a, urge_note):
+    english_title, english_body = urge_note.text_in("en")
+    assert english_title.startswith("Urge notice 2026-CB-0001")
+    assert urge_note.title.startswith("催办通知 2026-CB-0001")  # stored in the office's language
+    html = as_(liaison_a).get(INBOX).content.decode()  # as_ reads with the English cookie
+    assert escape(english_title) in html and escape(english_body) in html
+    assert "催办通知" not in html
+
+
+def test_a_reader_without_a_choice_reads_chinese(client, liaison_a, urge_note):
+    client.force_login(liaison_a)
+    html = client.get(INBOX).content.decode()
+    assert escape(urge_note.title) in html and escape(urge_note.body) in html
+    assert "Urge notice" not in html
+
+
+def test_the_api_answers_in_the_requests_language(api, liaison_a, urge_note):
+    caller = api(liaison_a)
+    chinese = caller.client.get("/api/v1/notifications", headers=caller.headers).json()["items"]
+    english = caller.client.get(
+        "/api/v1/notifications", headers={**caller.headers, "Accept-Language": "en"}
+    ).json()["items"]
+    assert [(n["title"], n["body"]) for n in chinese] == [(urge_note.title, urge_note.body)]
+    assert [(n["title"], n["body"]) for n in english] == [urge_note.text_in("en")]
+    assert english[0]["title"].startswith("Urge notice 2026-CB-0001")

@@ -1,58 +1,23 @@
 """Deliveries to outside channels: queued, sent to a local HTTP server, retried with backoff, logged."""
 
-import json
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 
 from luoshi.notify.models import Channel, Delivery, DeliveryAttempt, Notification
 from luoshi.notify.services import MAX_ATTEMPTS, Message, deliver_due, notify_many
+from tests.conftest import NOW
+from tests.notify.conftest import Receiver
 
 
-class Receiver:
-    """A local HTTP server that records JSON posts and answers with a chosen status and body."""
-
-    def __init__(self, status: int = 200, body: dict | None = None) -> None:
-        self.received: list[dict] = []
-        self.status, self.body = status, body or {"errcode": 0, "errmsg": "ok"}
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                length = int(self.headers["Content-Length"])
-                outer.received.append(json.loads(self.rfile.read(length)))
-                self.send_response(outer.status)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(json.dumps(outer.body).encode())
-
-            def log_message(self, *args):
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_port}/robot"
-
-    def close(self):
-        self.server.shutdown()
-
-
-@pytest.fixture
-def receiver():
-    r = Receiver()
-    yield r
-    r.close()
-
-
-@pytest.fixture
-def people(liaison_a, head_a):
-    liaison_a.email, liaison_a.phone = "liaison@gxw.example.gov.cn", "13800000001"
-    liaison_a.save()
-    return [liaison_a, head_a]
+@pytest.fixture(autouse=True)
+def in_working_hours():
+    """Outside channels deliver in working hours only (see test_hours.py): these run on Mon 10:00."""
+    with time_machine.travel(NOW):
+        yield
 
 
 MESSAGE = Message(kind="escalation.urge", title="催办通知 2026-CB-0001", body="市工信委：报告已逾期3个工作日", url="/lists/1/")

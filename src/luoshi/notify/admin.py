@@ -1,7 +1,13 @@
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from luoshi.events.admin import ReadOnlyAdmin
 from luoshi.notify.models import Channel, Delivery, DeliveryAttempt
+from luoshi.workdays import calendar
+from luoshi.workdays.hours import delivery_hours
 
 
 @admin.register(Channel)
@@ -21,7 +27,17 @@ class AttemptInline(admin.TabularInline):
 class DeliveryAdmin(ReadOnlyAdmin):
     """The delivery log: every message to an outside channel and each attempt's outcome."""
 
-    list_display = ["created_at", "channel", "to", "subject", "status", "attempts", "sent_at"]
+    list_display = ["created_at", "channel", "to", "subject", "state", "attempts", "next_attempt_at", "sent_at"]
     list_filter = ["status", "channel"]
     list_select_related = ["channel"]
+    readonly_fields = ["state"]
     inlines = [AttemptInline]
+
+    @admin.display(description=gettext_lazy("state"), ordering="status")
+    def state(self, obj: Delivery) -> str:
+        """Pending deliveries that wait for working hours say so, and until when."""
+        held = obj.held_until(timezone.now(), delivery_hours(), calendar.load())
+        if held:
+            when = date_format(timezone.localtime(held), "Y-m-d H:i")
+            return _("Waiting for working hours (until %(when)s)") % {"when": when}
+        return str(obj.get_status_display())

@@ -25,6 +25,15 @@ class NotificationOut(Schema):
     def resolve_read(obj) -> bool:
         return obj.read_at is not None
 
+    # Title and body in the request's language (Accept-Language), as the inbox shows them.
+    @staticmethod
+    def resolve_title(obj) -> str:
+        return obj.shown_title
+
+    @staticmethod
+    def resolve_body(obj) -> str:
+        return obj.shown_body
+
 
 @router.get("", response={200: list[NotificationOut], **errors()})
 @paginate(Page)

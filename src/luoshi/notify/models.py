@@ -1,8 +1,14 @@
 """The in-app inbox, outside channels, and every delivery attempt with its outcome."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from luoshi.workdays.calendar import Calendar
+from luoshi.workdays.hours import Hours
 
 
 class Notification(models.Model):
@@ -13,10 +19,30 @@ class Notification(models.Model):
     url = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(_("time"))
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # title and body are in the office's language (settings.LANGUAGE_CODE); the other languages'
+    # renderings, made when the notice was created, are here: {"en": {"title": …, "body": …}}.
+    # Rows from before have none and read the same in every language.
+    texts = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def text_in(self, language: str | None = None) -> tuple[str, str]:
+        """(title, body) in `language` (default: the active one), falling back to the office's."""
+        language = (language or translation.get_language() or settings.LANGUAGE_CODE).lower()
+        own = self.texts.get(language) or self.texts.get(language.split("-")[0])
+        if own:
+            return own.get("title") or self.title, own.get("body", self.body)
+        return self.title, self.body
+
+    @property
+    def shown_title(self) -> str:
+        return self.text_in()[0]
+
+    @property
+    def shown_body(self) -> str:
+        return self.text_in()[1]
 
 
 class ChannelKind(models.TextChoices):
@@ -52,18 +78,31 @@ class DeliveryStatus(models.TextChoices):
 class Delivery(models.Model):
     channel = models.ForeignKey(Channel, models.CASCADE, related_name="deliveries")
     notification = models.ForeignKey(Notification, models.CASCADE, null=True, blank=True, related_name="deliveries")
-    to = models.CharField(max_length=200, blank=True)  # address or phone; blank for group robots
-    subject = models.CharField(max_length=200)
-    text = models.TextField()
-    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(db_index=True)
-    created_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
+    to = models.CharField(_("to"), max_length=200, blank=True)  # address or phone; blank for group robots
+    subject = models.CharField(_("subject"), max_length=200)
+    text = models.TextField(_("message"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), db_index=True)
+    created_at = models.DateTimeField(_("queued"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+
+    def held_until(self, now: datetime, hours: Hours, cal: Calendar) -> datetime | None:
+        """When a pending delivery waits for working hours, the moment it will go; otherwise None."""
+        if self.status != DeliveryStatus.PENDING or hours.always:
+            return None
+        closing = hours.closing(now)
+        if hours.is_open(now, cal) and closing and self.next_attempt_at < closing:
+            return None  # due within the window that is open now
+        return hours.next_open(max(now, self.next_attempt_at), cal)
 
 
 class DeliveryAttempt(models.Model):

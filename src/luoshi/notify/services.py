@@ -1,49 +1,99 @@
 """Notify people: an inbox row each, and deliveries queued for the active channels.
 
-Sending happens later (`deliver_due`, run by the worker): a failing channel never blocks the caller.
+Sending happens later (`deliver_due`, run by the worker, in working hours): a failing channel never
+blocks the caller.
 """
 
+import functools
 import json
 import logging
 import urllib.request
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import ParamSpec
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from luoshi.notify.models import Channel, ChannelKind, Delivery, DeliveryAttempt, DeliveryStatus, Notification
 from luoshi.org.models import Person
+from luoshi.workdays import calendar
+from luoshi.workdays.hours import delivery_hours
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 LEASE = timedelta(minutes=2)  # a claimed delivery is retried by others if its worker dies
+TITLE_LENGTH = 200  # Notification.title and Delivery.subject
+P = ParamSpec("P")
 
 
 @dataclass(frozen=True)
 class Message:
+    """A notice: title and body in the office's language (settings.LANGUAGE_CODE), which outside
+    channels use, and `translations` ((language, title, body), …) for readers of the others."""
+
     kind: str
     title: str
     body: str
     url: str = ""
+    translations: tuple[tuple[str, str, str], ...] = ()
 
 
-def notify_many(items: Iterable[tuple[object, Message]], now: datetime) -> list[Notification]:
-    """Queue (recipient or recipient id, message) pairs: inbox rows, one delivery per person and channel."""
-    items = [(getattr(who, "pk", who), m) for who, m in items]
+def in_every_language(build: Callable[P, Message]) -> Callable[P, Message]:
+    """Decorate a function that builds a Message with gettext: it is run once per language of
+    settings.LANGUAGES, so that each reader's inbox shows the notice in their own language."""
+
+    @functools.wraps(build)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> Message:
+        with translation.override(settings.LANGUAGE_CODE):
+            message = build(*args, **kwargs)
+        others = []
+        for code, _name in settings.LANGUAGES:
+            if code == settings.LANGUAGE_CODE:
+                continue
+            with translation.override(code):
+                other = build(*args, **kwargs)
+            if (other.title, other.body) != (message.title, message.body):
+                others.append((code, other.title, other.body))
+        return replace(message, translations=tuple(others))
+
+    return wrapper
+
+
+def _fit(text: str, length: int = TITLE_LENGTH) -> str:
+    """A list's title may be as long as the column: the notice's prefix must not overflow it."""
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def notify_many(pairs: Iterable[tuple[Person | int, Message]], now: datetime) -> list[Notification]:
+    """Queue (recipient or recipient id, message) pairs: inbox rows at once, and one delivery per
+    person and channel, sent in the next working hours (outside channels never go out at night)."""
+    items = [(who if isinstance(who, int) else who.pk, m) for who, m in pairs]
     if not items:
         return []
     notes = Notification.objects.bulk_create(
-        Notification(recipient_id=pk, kind=m.kind, title=m.title, body=m.body, url=m.url, created_at=now)
+        Notification(
+            recipient_id=pk,
+            kind=m.kind,
+            title=_fit(m.title),
+            body=m.body,
+            url=m.url,
+            created_at=now,
+            texts={code: {"title": _fit(title), "body": body} for code, title, body in m.translations},
+        )
         for pk, m in items
     )
     channels = list(Channel.objects.filter(active=True))
+    if not channels:
+        return notes
+    send_at = delivery_hours().next_open(now, calendar.load())
     deliveries: list[Delivery] = []
     personal = [ch for ch in channels if ch.kind in (ChannelKind.EMAIL, ChannelKind.SMS)]
     if personal:
-        addresses = {
+        addresses: dict[int, dict[str, str]] = {
             pk: {ChannelKind.EMAIL: email, ChannelKind.SMS: phone}
             for pk, email, phone in Person.objects.filter(pk__in={pk for pk, _m in items}).values_list(
                 "pk", "email", "phone"
@@ -57,9 +107,9 @@ def notify_many(items: Iterable[tuple[object, Message]], now: datetime) -> list[
                             channel=ch,
                             notification=note,
                             to=to,
-                            subject=m.title,
+                            subject=_fit(m.title),
                             text=m.body,
-                            next_attempt_at=now,
+                            next_attempt_at=send_at,
                             created_at=now,
                         )
                     )
@@ -71,7 +121,14 @@ def notify_many(items: Iterable[tuple[object, Message]], now: datetime) -> list[
             continue
         seen.add((m.title, m.body))
         deliveries += [
-            Delivery(channel=ch, notification=note, subject=m.title, text=m.body, next_attempt_at=now, created_at=now)
+            Delivery(
+                channel=ch,
+                notification=note,
+                subject=_fit(m.title),
+                text=m.body,
+                next_attempt_at=send_at,
+                created_at=now,
+            )
             for ch in robots
         ]
     Delivery.objects.bulk_create(deliveries)
@@ -116,6 +173,10 @@ def backoff(attempts: int) -> timedelta:
 def deliver_due(now: datetime | None = None, batch: int = 50) -> dict[str, int]:
     """Claim due deliveries (SKIP LOCKED, then a lease), send them, log each attempt."""
     now = now or timezone.now()
+    hours, cal = delivery_hours(), calendar.load()
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    if not hours.is_open(now, cal):
+        return counts  # what is due waits: the first run in working hours sends it
     with transaction.atomic():
         claimed = list(
             Delivery.objects.select_for_update(skip_locked=True)
@@ -123,7 +184,6 @@ def deliver_due(now: datetime | None = None, batch: int = 50) -> dict[str, int]:
             .order_by("next_attempt_at", "id")[:batch]
         )
         Delivery.objects.filter(pk__in=[d.pk for d in claimed]).update(next_attempt_at=now + LEASE)
-    counts = {"sent": 0, "retry": 0, "failed": 0}
     for d in Delivery.objects.filter(pk__in=[d.pk for d in claimed]).select_related("channel"):
         d.attempts += 1
         try:
@@ -137,7 +197,8 @@ def deliver_due(now: datetime | None = None, batch: int = 50) -> dict[str, int]:
                 d.status = DeliveryStatus.FAILED
                 counts["failed"] += 1
             else:
-                d.next_attempt_at = now + backoff(d.attempts)
+                # The backoff is the least wait; a retry that would fall after hours waits for the morning.
+                d.next_attempt_at = hours.next_open(now + backoff(d.attempts), cal)
                 counts["retry"] += 1
             log.warning("delivery %s via %s failed: %s", d.pk, d.channel, detail)
         d.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at"])

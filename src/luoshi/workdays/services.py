@@ -16,7 +16,7 @@ def do_set_day(actor: Person, day: date, is_workday: bool, note: str = "") -> Ca
     if not access.can_manage_org(actor):
         raise NotAllowed(_("Only an administrator edits the calendar."))
     with transaction.atomic():
-        before = CalendarDay.objects.filter(date=day).values("is_workday", "note").first() or {}
+        before: dict = dict(CalendarDay.objects.filter(date=day).values("is_workday", "note").first() or {})
         if is_workday == (day.weekday() < 5):
             CalendarDay.objects.filter(date=day).delete()
             entry = CalendarDay(date=day, is_workday=is_workday, note="")
