@@ -13,7 +13,6 @@ from luoshi.escalation.models import Episode, Escalation
 from luoshi.escalation.services import sweep
 from luoshi.events.models import Event
 from luoshi.lists import services
-from luoshi.notify.models import Notification
 from tests.conftest import make_person
 from tests.escalation.conftest import at, publish
 
@@ -131,59 +130,7 @@ def test_the_board_runs_a_constant_number_of_queries(as_, office, django_assert_
     assert n_few == n_many
 
 
-# --- the manual urge --------------------------------------------------------------------------------
-
-
-def urge(client, ob, seen, query=""):
-    return client.post(reverse("escalation:manual_urge", args=[ob.pk]), {"seen": seen, "query": query})
-
-
-def newest(ob) -> int:
-    return Escalation.objects.filter(episode__obligation=ob).order_by("-pk").values_list("pk", flat=True).first() or 0
-
-
-def test_one_click_urges_the_unit_again(as_, office, urged, unit_a, liaison_a, head_a, on_0316):
-    ob = urged.obligations.get(unit=unit_a)
-    client = as_(office)
-    board = client.get(BOARD, {"step": "order"})
-    assert f'value="{newest(ob)}"' in board.content.decode()  # the board carries what it showed
-    response = urge(client, ob, newest(ob), query="step=order")
-    assert response.status_code == 302 and response.url == f"{BOARD}?step=order"
-    esc = Escalation.objects.get(step="urge", manual=True)
-    assert esc.number == "2026-CB-0003" and esc.created_by == office and esc.unit == unit_a
-    assert messages_of(response) == [f"Urge notice 2026-CB-0003 sent to {unit_a.name}."]
-    assert set(
-        Notification.objects.filter(kind="escalation.urge", title__contains="0003").values_list(
-            "recipient__username", flat=True
-        )
-    ) == {"liaison_a", "head_a"}
-
-
-def test_a_double_click_urges_once(as_, office, urged, unit_a, on_0316):
-    ob = urged.obligations.get(unit=unit_a)
-    client = as_(office)
-    seen = newest(ob)
-    assert urge(client, ob, seen).status_code == 302
-    second = urge(client, ob, seen)
-    assert second.status_code == 409
-    assert "since the board was loaded" in second.content.decode()
-    assert Escalation.objects.filter(manual=True).count() == 1
-    assert Event.objects.filter(kind="escalation.urge", after__manual=True).count() == 1
-
-
-def test_manual_urge_refusals(as_, office, urged, unit_a, liaison_a, draft_list, on_0316):
-    ob = urged.obligations.get(unit=unit_a)
-    assert urge(as_(liaison_a), ob, newest(ob)).status_code == 403
-    client = as_(office)
-    assert client.post(reverse("escalation:manual_urge", args=[99999]), {"seen": 0}).status_code == 404
-    assert client.get(reverse("escalation:manual_urge", args=[ob.pk])).status_code == 405
-    missing = client.post(reverse("escalation:manual_urge", args=[ob.pk]), {})
-    assert missing.status_code == 400 and "reload it" in missing.content.decode()
-    draft_ob = draft_list.obligations.first()
-    conflict = urge(client, draft_ob, 0)
-    assert conflict.status_code == 409
-    assert "Only open work on a list in progress can be urged." in conflict.content.decode()
-    assert not Escalation.objects.filter(manual=True).exists()
+# --- the manual urge: tests/escalation/test_manual_urge.py ------------------------------------------
 
 
 # --- talk proposals ---------------------------------------------------------------------------------
@@ -228,8 +175,9 @@ def test_handling_a_talk_proposal_records_it_once(as_, office, proposals, on_032
     first.refresh_from_db()
     assert first.handled_at and first.handled_note == "已于3月25日约谈单位主要负责人"
     assert messages_of(response) == [f"The talk proposal for {first.unit.name} is recorded as handled."]
-    # handled ones go after the unhandled
-    assert [p.pk for p in client.get(TALKS).context["proposals"]][-1] == first.pk
+    # handled ones leave the default view; in "all" they go after the unhandled
+    assert first.pk not in [p.pk for p in client.get(TALKS).context["proposals"]]
+    assert [p.pk for p in client.get(TALKS, {"state": "all"}).context["proposals"]][-1] == first.pk
     assert [p.pk for p in client.get(TALKS, {"state": "handled"}).context["proposals"]] == [first.pk]
     again = handle(client, first, "再次提交")
     assert again.status_code == 409 and "already been handled" in again.content.decode()

@@ -78,8 +78,8 @@ class BoardFilterForm(SmallForm):
 
 
 class ManualUrgeForm(forms.Form):
-    # The newest escalation of the obligation when the board was shown: a second click finds a newer one.
-    seen = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    # The step the confirmation page showed: if the unit's situation changed since, nothing is sent.
+    step = forms.ChoiceField(choices=[(Step.URGE, Step.URGE), (Step.REMINDER, Step.REMINDER)], widget=forms.HiddenInput)
     query = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
 
 
@@ -87,9 +87,10 @@ class ManualUrgeForm(forms.Form):
 
 
 class TalkStateForm(forms.Form):
+    # "": not handled and the cause still there (the default); "ended": not handled, the cause gone.
     state = forms.ChoiceField(
         required=False,
-        choices=[("", _("All")), ("open", _("Not handled")), ("handled", _("Handled"))],
+        choices=[("", _("Not handled")), ("ended", _("Cause ended")), ("handled", _("Handled")), ("all", _("All"))],
         error_messages={"invalid_choice": _("Unknown view “%(value)s”.")},
     )
 

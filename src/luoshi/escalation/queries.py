@@ -3,20 +3,28 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from luoshi.escalation.models import Episode, Escalation, Step
 from luoshi.lists.models import ListStatus, Obligation, ObligationStatus, Report
 from luoshi.lists.queries import visible_lists
-from luoshi.org.models import Person, Unit
+from luoshi.org.models import Person, Role, Unit
 
 
 def visible_escalations(person: Person) -> QuerySet[Escalation]:
+    """The one rule for every page, download and API call: a unit sees the steps taken on itself, not
+    those on the other units of the same list; the office sees all, a leader those on the lists he is
+    responsible for and on the units he supervises."""
     qs = Escalation.objects.all()
     if person.is_office:
         return qs
-    return qs.filter(list__in=visible_lists(person).values("pk"))
+    q = Q(pk__in=[])
+    if person.has_role(Role.LEADER):
+        q |= Q(list__leader=person) | Q(unit__in=person.supervised_units.values("pk"))
+    if person.unit_id and person.has_role(Role.UNIT_HEAD, Role.LIAISON):
+        q |= Q(unit_id=person.unit_id)
+    return qs.filter(q)
 
 
 def with_open(qs: QuerySet[Escalation]) -> QuerySet[Escalation]:
@@ -53,11 +61,33 @@ def open_episodes(person: Person) -> QuerySet[Episode]:
     return qs.select_related("unit", "list", "obligation").order_by("due_date", "id")
 
 
+# A talk proposal's cause has ended once its lateness has (a report, accepted work, an approved
+# extension) or its list is no longer in progress (struck off): derived, never stored.
+CAUSE_ENDED = Q(episode__closed_at__isnull=False) | ~Q(list__status=ListStatus.IN_PROGRESS)
+TALK_STATES: dict[str, Q] = {
+    "": Q(handled_at__isnull=True) & ~CAUSE_ENDED,  # to do: the default view
+    "ended": Q(handled_at__isnull=True) & CAUSE_ENDED,
+    "handled": Q(handled_at__isnull=False),
+    "all": Q(),
+}
+
+
 def talk_queue() -> QuerySet[Escalation]:
+    """Talk proposals with `cause_ended`; filter with TALK_STATES."""
     return (
         Escalation.objects.filter(step=Step.TALK_PROPOSAL)
-        .select_related("unit", "list", "list__leader")
-        .order_by(F("handled_at").desc(nulls_first=True), "-created_at", "-id")  # unhandled first
+        .annotate(cause_ended=ExpressionWrapper(CAUSE_ENDED, output_field=BooleanField()))
+        .select_related("unit", "list", "list__leader", "episode")
+        # Unhandled first on every database (PostgreSQL sorts NULLs last), then the newest.
+        .order_by(F("handled_at").desc(nulls_first=True), "-created_at", "-id")
+    )
+
+
+def talk_counts() -> dict[str, int]:
+    """How many proposals each state of the queue holds: one query."""
+    qs = Escalation.objects.filter(step=Step.TALK_PROPOSAL).order_by()
+    return qs.aggregate(
+        **{state or "open": Count("pk", filter=q) if q else Count("pk") for state, q in TALK_STATES.items()}
     )
 
 

@@ -57,12 +57,13 @@ def end_stale_episodes(ob: Obligation, reason: str, now: datetime) -> int:
 class _Recipients:
     """Who receives each step, read once per sweep."""
 
-    def __init__(self) -> None:
+    def __init__(self, only_unit: int | None = None) -> None:
         self.by_unit: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         self.office: list[int] = []
-        for pk, unit_id, roles in (
-            Person.objects.filter(is_active=True).order_by("pk").values_list("pk", "unit_id", "roles")
-        ):
+        people = Person.objects.filter(is_active=True)
+        if only_unit is not None:  # a manual step to one unit: its people only
+            people = people.filter(unit_id=only_unit)
+        for pk, unit_id, roles in people.order_by("pk").values_list("pk", "unit_id", "roles"):
             if Role.OFFICE in roles:
                 self.office.append(pk)
             if unit_id:
@@ -83,7 +84,11 @@ class _Recipients:
 def _message(esc: Escalation, ob: Obligation) -> Message:
     step_name = str(Step(esc.step).label)
     title = f"{step_name} {esc.number}".strip() + f"：{ob.list.code} {ob.list.title}"
-    if esc.step == Step.REMINDER:
+    if esc.step == Step.REMINDER and esc.episode.kind == EpisodeKind.DEADLINE:
+        body = _("{unit}: the work on this list is to be completed by {due}.").format(
+            unit=ob.unit.name, due=esc.due_date
+        )
+    elif esc.step == Step.REMINDER:
         body = _("{unit}: the report on this list is due on {due}.").format(unit=ob.unit.name, due=esc.due_date)
     elif esc.step == Step.TALK_PROPOSAL:
         body = _("{unit} is persistently late on this list; a reminder talk is proposed.").format(unit=ob.unit.name)
@@ -271,29 +276,6 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
         for esc in _sweep_chunk(due_ids[start : start + CHUNK], today, horizon, now, cal, rules, who):
             counts[esc.step] += 1
     return counts
-
-
-def do_manual_urge(actor: Person, ob: Obligation, now: datetime | None = None) -> Escalation:
-    """One click on the board: an urge notice now, numbered like the automatic ones."""
-    if not access.can_steer_lists(actor):
-        raise NotAllowed(_("Only the supervision office urges units."))
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    with transaction.atomic():
-        ob = Obligation.objects.select_for_update().select_related("list", "unit").get(pk=ob.pk)
-        if ob.status == ObligationStatus.COMPLETED or ob.list.status != ListStatus.IN_PROGRESS:
-            raise Conflict(_("Only open work on a list in progress can be urged."))
-        due = ob.next_report_due or ob.deadline
-        kind = EpisodeKind.REPORT if ob.next_report_due else EpisodeKind.DEADLINE
-        episode, _created = Episode.objects.get_or_create(
-            obligation=ob,
-            kind=kind,
-            due_date=due,
-            defaults={"unit_id": ob.unit_id, "list_id": ob.list_id, "opened_at": now},
-        )
-        cal, rules = calendar.load(), Rules.from_policy(Policy.current())
-        (esc,) = _take([(episode, ob, Step.URGE)], today, now, cal, rules, _Recipients(), actor=actor)
-    return esc
 
 
 def do_handle_talk_proposal(actor: Person, esc: Escalation, note: str, now: datetime | None = None) -> Escalation:

@@ -13,17 +13,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db import transaction
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from luoshi.errors import ServiceError
-from luoshi.escalation import queries, services
+from luoshi.escalation import manual, queries, services
 from luoshi.escalation.forms import (
     AGE_4_10,
     AGE_GT10,
@@ -34,15 +33,17 @@ from luoshi.escalation.forms import (
     StepFilterForm,
     TalkStateForm,
 )
-from luoshi.escalation.ladder import workdays_overdue
+from luoshi.escalation.ladder import Rules, workdays_overdue
 from luoshi.escalation.models import Episode, Escalation, Step
 from luoshi.lists.models import Obligation, Policy
+from luoshi.notify.services import Message
 from luoshi.org import access
 from luoshi.org.models import Role, Unit
 from luoshi.workdays import calendar
 
 BOARD_TEMPLATE = "escalation/board.html"
 TALKS_TEMPLATE = "escalation/talks.html"
+CONFIRM_TEMPLATE = "escalation/confirm_urge.html"
 NOTICE_STEPS = (Step.URGE, Step.ORDER)
 
 
@@ -107,18 +108,13 @@ def _board_context(request: HttpRequest, params: QueryDict) -> tuple[dict, int]:
     )
     page = _paginate(qs, params.get("page"))
     episodes = list(page.object_list)
-    cal = calendar.load()
-    latest = dict(
-        Escalation.objects.filter(episode__obligation_id__in={e.obligation_id for e in episodes})
-        .order_by()
-        .values_list("episode__obligation_id")
-        .annotate(last=Max("pk"))
-    )
+    cal, rules = calendar.load(), Rules.from_policy(Policy.current())
     for e in episodes:
         e.days_overdue = workdays_overdue(e.due_date, today, cal) if e.due_date < today else 0
         e.days_since_due = (today - e.due_date).days
         e.last_step_label = Step(e.last_step).label
-        e.urge_form = ManualUrgeForm(initial={"seen": latest.get(e.obligation_id, 0), "query": context["query"]})
+        # What the row's button would send: an urge to a late unit, else a reminder.
+        e.manual_late = manual.manual_step(e.obligation, today, cal, rules).late
     context.update(page=page, episodes=episodes, tabs=_step_tabs(counts, data["step"]), step=data["step"])
     return context, 200
 
@@ -138,42 +134,76 @@ def _board_url(query: str) -> str:
     return f"{url}?{query}" if query else url
 
 
+def _in_my_language(message: Message) -> tuple[str, str]:
+    """The notice as the office reads it on the confirmation page (units read it in their own language)."""
+    language = translation.get_language()
+    for code, title, body in message.translations:
+        if code == language:
+            return title, body
+    return message.title, message.body
+
+
+def _confirm_context(request: HttpRequest, ob: Obligation, query: str) -> dict:
+    preview = manual.manual_preview(request.user, ob)
+    title, body = _in_my_language(preview.message)
+    return {
+        "ob": ob,
+        "plan": preview.plan,
+        "already": preview.already,
+        "respond_by": preview.respond_by,
+        "message_title": title,
+        "message_body": body,
+        "recipients": preview.recipients,
+        "form": ManualUrgeForm(initial={"step": preview.plan.step, "query": query}),
+        "back": _board_url(query),
+    }
+
+
+def _sent_message(esc: Escalation, created: bool, unit: Unit) -> str:
+    if not created:
+        what = esc.number or _("a reminder")
+        return _("{unit} was already sent {what} by hand on {day} for this lateness: nothing more was sent.").format(
+            unit=unit.name, what=what, day=timezone.localdate(esc.created_at).isoformat()
+        )
+    if esc.step == Step.REMINDER:
+        return _("Reminder sent to {unit}.").format(unit=unit.name)
+    return _("Urge notice {number} sent to {unit}.").format(number=esc.number, unit=unit.name)
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def manual_urge(request: HttpRequest, obligation_id: int) -> HttpResponse:
+    """GET: the confirmation page (what will be sent, to whom); POST: send it, once."""
     _office_only(request)
-    ob = Obligation.objects.select_related("unit").filter(pk=obligation_id).first()
+    ob = Obligation.objects.select_related("unit", "list", "list__leader").filter(pk=obligation_id).first()
     if ob is None:
         raise Http404(_("No such obligation."))
-    form = ManualUrgeForm(request.POST)
-    query = (form.data.get("query") or "")[:500]
     error, status = None, 200
-    if not form.is_valid():
-        error, status = _("The board changed while you were looking at it: reload it and try again."), 400
+    if request.method == "POST":
+        form = ManualUrgeForm(request.POST)
+        query = (form.data.get("query") or "")[:500]
+        if not form.is_valid():
+            error, status = _("The confirmation was incomplete: look at it again and confirm."), 400
+        else:
+            try:
+                esc, created = manual.do_manual_urge(request.user, ob, confirmed=form.cleaned_data["step"])
+            except ServiceError as err:
+                error, status = err.message, err.status
+                ob.refresh_from_db()
+            else:
+                (messages.success if created else messages.info)(request, _sent_message(esc, created, ob.unit))
+                return redirect(_board_url(query))
     else:
-        try:
-            with transaction.atomic():
-                # Lock the obligation, then compare with what the board showed: a double click urges once.
-                Obligation.objects.select_for_update().filter(pk=ob.pk).values_list("pk").first()
-                newest = (
-                    Escalation.objects.filter(episode__obligation_id=ob.pk).order_by("-pk").values("pk", "number")
-                ).first()
-                if newest and newest["pk"] > form.cleaned_data["seen"]:
-                    what = newest["number"] or _("a new step")
-                    error = _("{unit} was escalated ({what}) since the board was loaded: nothing sent.").format(
-                        unit=ob.unit.name, what=what
-                    )
-                    status = 409
-                else:
-                    esc = services.do_manual_urge(request.user, ob)
-        except ServiceError as err:
-            error, status = err.message, err.status
-    if error:
+        query = (request.GET.get("query") or "")[:500]
+    try:
+        context = _confirm_context(request, ob, query)
+    except ServiceError as err:
+        # Nothing left to confirm (the work was accepted, the list struck off): the board says why.
         context, _status = _board_context(request, QueryDict(query))
-        context["error"] = error
-        return render(request, BOARD_TEMPLATE, context, status=status)
-    messages.success(request, _("Urge notice {number} sent to {unit}.").format(number=esc.number, unit=ob.unit.name))
-    return redirect(_board_url(query))
+        context["error"] = err.message
+        return render(request, BOARD_TEMPLATE, context, status=err.status)
+    context["error"] = error
+    return render(request, CONFIRM_TEMPLATE, context, status=status)
 
 
 # --- talk proposals -----------------------------------------------------------------------------
@@ -199,19 +229,8 @@ def _talks_context(request: HttpRequest, bound: dict | None = None) -> tuple[dic
     if not state_form.is_valid():
         return {"errors": _form_errors(state_form), "state": ""}, 400
     state = state_form.cleaned_data["state"]
-    base = queries.talk_queue()
-    counts = base.order_by().aggregate(
-        all=Count("pk"),
-        open=Count("pk", filter=Q(handled_at__isnull=True)),
-        handled=Count("pk", filter=Q(handled_at__isnull=False)),
-    )
-    qs = base
-    if state == "open":
-        qs = qs.filter(handled_at__isnull=True)
-    elif state == "handled":
-        qs = qs.filter(handled_at__isnull=False)
-    # Unhandled first on every database (PostgreSQL sorts NULLs last), then the newest.
-    qs = qs.order_by(F("handled_at").desc(nulls_first=True), "-created_at", "-id")
+    counts = queries.talk_counts()
+    qs = queries.talk_queue().filter(queries.TALK_STATES[state])
     page = _paginate(qs, request.GET.get("page"))
     proposals = list(page.object_list)
     policy = Policy.current()
@@ -221,9 +240,10 @@ def _talks_context(request: HttpRequest, bound: dict | None = None) -> tuple[dic
         if not p.handled_at:
             p.form = bound.get(p.pk) or HandleTalkForm(auto_id=f"id_talk{p.pk}_%s")
     tabs = [
-        {"value": "", "label": _("All"), "count": counts["all"]},
-        {"value": "open", "label": _("Not handled"), "count": counts["open"]},
+        {"value": "", "label": _("Not handled"), "count": counts["open"]},
+        {"value": "ended", "label": _("Cause ended"), "count": counts["ended"]},
         {"value": "handled", "label": _("Handled"), "count": counts["handled"]},
+        {"value": "all", "label": _("All"), "count": counts["all"]},
     ]
     for tab in tabs:
         tab["active"] = tab["value"] == state
@@ -264,7 +284,10 @@ def handle_talk(request: HttpRequest, escalation_id: int) -> HttpResponse:
             error, status = err.message, err.status
         else:
             messages.success(request, _("The talk proposal for {unit} is recorded as handled.").format(unit=esc.unit))
-            return redirect("escalation:talks")
+            # Back to the view it was handled from (the form's address carries it).
+            state = request.GET.get("state", "")
+            url = reverse("escalation:talks")
+            return redirect(f"{url}?state={state}" if state in queries.TALK_STATES and state else url)
     context, _status = _talks_context(request, {esc.pk: form})
     context["error"] = error
     return render(request, TALKS_TEMPLATE, context, status=status)
