@@ -20,6 +20,10 @@ def test_a_message_is_built_in_every_language_whatever_is_active():
         message = urge("2026-CB-0001", 3)
     assert message.title == "催办通知 2026-CB-0001"  # the office's language first
     assert message.translations == (("en", "Urge notice 2026-CB-0001", "Inbox 3"),)
+    assert message.text_in("en") == ("Urge notice 2026-CB-0001", "Inbox 3")
+    assert message.text_in("zh-hans") == message.text_in("fr") == ("催办通知 2026-CB-0001", "消息 3")
+    with translation.override("en"):
+        assert message.text_in() == ("Urge notice 2026-CB-0001", "Inbox 3")
 
 
 def test_a_language_that_reads_the_same_is_not_stored_twice():

@@ -1,6 +1,8 @@
 """The in-app inbox, outside channels, and every delivery attempt with its outcome."""
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -9,6 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.workdays.calendar import Calendar
 from luoshi.workdays.hours import Hours
+
+T = TypeVar("T")
+
+
+def pick_language(texts: Mapping[str, T], language: str | None = None) -> T | None:
+    """The entry for `language` (default: the active one) or its base language ("en-us" -> "en")."""
+    language = (language or translation.get_language() or settings.LANGUAGE_CODE).lower()
+    return texts.get(language) or texts.get(language.split("-")[0])
 
 
 class Notification(models.Model):
@@ -30,8 +40,7 @@ class Notification(models.Model):
 
     def text_in(self, language: str | None = None) -> tuple[str, str]:
         """(title, body) in `language` (default: the active one), falling back to the office's."""
-        language = (language or translation.get_language() or settings.LANGUAGE_CODE).lower()
-        own = self.texts.get(language) or self.texts.get(language.split("-")[0])
+        own = pick_language(self.texts, language)
         if own:
             return own.get("title") or self.title, own.get("body", self.body)
         return self.title, self.body

@@ -18,7 +18,15 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 
-from luoshi.notify.models import Channel, ChannelKind, Delivery, DeliveryAttempt, DeliveryStatus, Notification
+from luoshi.notify.models import (
+    Channel,
+    ChannelKind,
+    Delivery,
+    DeliveryAttempt,
+    DeliveryStatus,
+    Notification,
+    pick_language,
+)
 from luoshi.org.models import Person
 from luoshi.workdays import calendar
 from luoshi.workdays.hours import delivery_hours
@@ -40,6 +48,11 @@ class Message:
     body: str
     url: str = ""
     translations: tuple[tuple[str, str, str], ...] = ()
+
+    def text_in(self, language: str | None = None) -> tuple[str, str]:
+        """(title, body) in `language` (default: the active one), as the inbox will show it."""
+        own = pick_language({code: (title, body) for code, title, body in self.translations}, language)
+        return own or (self.title, self.body)
 
 
 def in_every_language(build: Callable[P, Message]) -> Callable[P, Message]:
