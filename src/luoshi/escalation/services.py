@@ -16,7 +16,7 @@ from luoshi.escalation.models import STEP_RANK, Episode, EpisodeKind, Escalation
 from luoshi.events.models import Event
 from luoshi.events.services import build, next_number, record
 from luoshi.lists.models import ListStatus, Obligation, ObligationStatus, Policy
-from luoshi.notify.services import Message, notify_many
+from luoshi.notify.services import Message, in_every_language, notify_many
 from luoshi.org import access
 from luoshi.org.models import Person, Role, Unit
 from luoshi.workdays import calendar
@@ -81,6 +81,7 @@ class _Recipients:
         return self.office
 
 
+@in_every_language  # each reader sees it in their language; outside channels in the office's
 def _message(esc: Escalation, ob: Obligation) -> Message:
     step_name = str(Step(esc.step).label)
     title = f"{step_name} {esc.number}".strip() + f"：{ob.list.code} {ob.list.title}"
