@@ -1,7 +1,11 @@
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from luoshi.errors import NotAllowed, NotFound
 
 
 class ChineseFirstLocaleMiddleware:
@@ -27,3 +31,39 @@ class ChineseFirstLocaleMiddleware:
         patch_vary_headers(response, ("Cookie", "Accept-Language"))
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+class ErrorPagesMiddleware:
+    """Pages (not the API) answer refusals with a page of the site rather than a blank one.
+
+    - GET on an address that only takes a form (a POST-only view's bare 405) shows 405.html: the action
+      needs the form on its page, with a link back there.
+    - A service's refusal that no view caught (NotAllowed, NotFound) is the 403 or 404 page, not a 500.
+    Placed last in MIDDLEWARE, so that the person and their messages are known when the page renders.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            isinstance(response, HttpResponseNotAllowed)
+            and not response.content
+            and not request.path.startswith("/api/")
+        ):
+            page = render(request, "405.html", {"method": request.method}, status=405)
+            page["Allow"] = response["Allow"]
+            # the view's decorator logged the refusal already; Django would log this second response again
+            page._has_been_logged = getattr(response, "_has_been_logged", False)  # type: ignore[attr-defined]
+            return page
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, NotAllowed):
+            raise PermissionDenied(exception.message) from exception
+        if isinstance(exception, NotFound):
+            raise Http404(exception.message) from exception
+        return None

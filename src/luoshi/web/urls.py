@@ -5,6 +5,7 @@ from luoshi.web import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),  # browsers ask for it whatever the page links
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("lists/", include("luoshi.lists.urls")),
