@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import datetime, timedelta
+from urllib.parse import quote
 
 import pytest
 import time_machine
@@ -10,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import trans_real
 from openpyxl import load_workbook
 
+from luoshi import sheets
+from luoshi.lists import services
 from luoshi.lists.exports import headers
 from tests.conftest import NOW, TODAY, english, login
 from tests.lists.test_index import close_list, make_list
@@ -35,7 +38,12 @@ ZH = {
     "Closed at": "销号时间",
     "Closed late": "逾期销号",
     "Days late": "逾期天数",
+    "Latest progress": "最新进展",
+    "Difficulties": "困难问题",
 }
+HEADER_ROW = 3  # below the title and the subtitle
+XLSX_NAME = f"责任清单台账-{TODAY.isoformat()}.xlsx"
+CSV_NAME = f"责任清单台账-{TODAY.isoformat()}.csv"
 
 
 @pytest.fixture
@@ -68,6 +76,10 @@ def read_xlsx(response):
     return load_workbook(io.BytesIO(response.content)).active
 
 
+def data_rows(ws):
+    return list(ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True))
+
+
 def read_csv(response):
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
@@ -76,23 +88,23 @@ def test_it_exports_xlsx_with_chinese_headers(client, office, lists, zh_catalogu
     response = login(client, office).get(XLSX)  # no language chosen: the default, zh-hans
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert response["Content-Disposition"] == f'attachment; filename="lists-{TODAY.isoformat()}.xlsx"'
+    assert response["Content-Disposition"] == "attachment; filename*=utf-8''" + quote(XLSX_NAME)
     ws = read_xlsx(response)
-    assert [c.value for c in ws[1]] == list(ZH.values())
-    assert all(c.font.b for c in ws[1])
-    assert ws.freeze_panes == "A2"
+    assert [c.value for c in ws[HEADER_ROW]] == list(ZH.values())
+    assert all(c.font.b for c in ws[HEADER_ROW])
+    assert ws.freeze_panes == "A4"
     assert ws.column_dimensions["B"].width >= 40
-    assert ws.max_row == 4
+    assert ws.max_row == HEADER_ROW + 3
 
 
 def test_headers_follow_the_language(client, office, lists):
     response = english(login(client, office)).get(XLSX)
-    assert [c.value for c in read_xlsx(response)[1]][:3] == ["Code", "Title", "Source"]
+    assert [c.value for c in read_xlsx(response)[HEADER_ROW]][:3] == ["Code", "Title", "Source"]
 
 
 def test_xlsx_cells_are_typed_dates_and_numbers(client, office, lists):
     ws = read_xlsx(english(login(client, office)).get(XLSX))
-    rows = {r[1]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    rows = {r[1]: r for r in data_rows(ws)}
     ab = rows["推进兰州新区产业园区建设"]
     assert ab[0] == lists["ab"].code
     assert ab[3] == "李副市长"
@@ -106,7 +118,7 @@ def test_xlsx_cells_are_typed_dates_and_numbers(client, office, lists):
     assert closed[7] == "Closed"
     assert closed[11] == datetime(2026, 3, 2, 10, 0)  # closed at, Shanghai wall time
     assert closed[12] == "Yes" and closed[13] == 10
-    assert ws["G2"].number_format == "yyyy-mm-dd"
+    assert ws["G4"].number_format == "yyyy-mm-dd"
     assert rows["榆中县供水工程"][8] == "Red"
 
 
@@ -115,7 +127,7 @@ def test_csv_starts_with_a_bom(client, office, lists):
     assert response.status_code == 200
     assert response.content.startswith(b"\xef\xbb\xbf")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == f'attachment; filename="lists-{TODAY.isoformat()}.csv"'
+    assert response["Content-Disposition"] == "attachment; filename*=utf-8''" + quote(CSV_NAME)
     rows = read_csv(response)
     assert len(rows) == 4
     assert len(rows[0]) == len(headers())
@@ -142,9 +154,7 @@ def test_other_units_people_dont_see_the_list_in_export(client, liaison_b, lists
         assert response.status_code == 200
         content = response.content if url == XLSX else response.content.decode("utf-8-sig")
         titles = (
-            [r[1] for r in read_xlsx(response).iter_rows(min_row=2, values_only=True)]
-            if url == XLSX
-            else [r[1] for r in read_csv(response)[1:]]
+            [r[1] for r in data_rows(read_xlsx(response))] if url == XLSX else [r[1] for r in read_csv(response)[1:]]
         )
         assert titles == ["推进兰州新区产业园区建设"]  # unit_b co-handles only this one
         assert "榆中县供水工程" not in str(content)
@@ -173,4 +183,101 @@ def test_export_runs_a_constant_number_of_queries(client, office, unit_a, unit_b
     login(client, office)
     with django_assert_max_num_queries(9):
         response = client.get(XLSX)
-    assert read_xlsx(response).max_row == n + 1
+    assert read_xlsx(response).max_row == HEADER_ROW + n
+
+
+HOSTILE = '=HYPERLINK("http://evil.example","x")'
+
+
+@pytest.fixture
+def hostile(office, leader, unit_a, unit_b, liaison_a):
+    rlist = make_list(office, title=HOSTILE, content="+cmd|' /C calc'!A0", lead_unit=unit_a, co_units=[unit_b])
+    ob = rlist.obligations.get(unit=unit_a)
+    services.do_report(liaison_a, ob, progress=40, done="@SUM(1+1)", difficulties="-2+3", now=NOW)
+    return rlist
+
+
+def test_a_title_that_looks_like_a_formula_stays_text_in_the_xlsx(client, office, hostile):
+    ws = read_xlsx(login(client, office).get(XLSX))
+    assert sheets.formula_cells(ws) == []
+    (row,) = [line for line in ws.iter_rows(min_row=HEADER_ROW + 1) if line[1].value == HOSTILE]
+    assert row[1].data_type == "s" and row[1].quotePrefix  # Excel keeps it text even when edited
+    assert row[14].value == f"市工信委（{TODAY.isoformat()}，40%）：@SUM(1+1)"
+    assert row[15].value == "市工信委：-2+3"
+
+
+def test_a_title_that_looks_like_a_formula_gets_an_apostrophe_in_the_csv(client, office, hostile):
+    content = login(client, office).get(CSV).content
+    assert b'"\'=HYPERLINK(""http://evil.example"",""x"")"' in content  # the bytes Excel reads
+    (row,) = [r for r in read_csv_bytes(content)[1:] if r[1].endswith(HOSTILE)]
+    assert row[1] == "'" + HOSTILE  # the text itself intact behind the apostrophe
+    assert row[14].endswith("：@SUM(1+1)") and row[15] == "市工信委：-2+3"
+    assert row[9] == "20"  # numbers are numbers: no apostrophe
+
+
+def read_csv_bytes(content: bytes):
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@A1", "\t=1", "\r=1", "#N/A"])
+def test_every_risky_start_is_neutralised(text):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    sheets.append_row(wb.active, [text])
+    ws = load_workbook(io.BytesIO(sheets.xlsx_bytes(wb))).active
+    assert ws["A1"].value == text and ws["A1"].data_type == "s"
+    assert sheets.csv_value(text) == ("'" + text if text[0] != "#" else text)
+
+
+def test_the_xlsx_has_a_title_the_filters_and_the_date(client, office, unit_b, lists):
+    ws = read_xlsx(english(login(client, office)).get(XLSX, {"unit": unit_b.pk, "status": "in_progress"}))
+    assert ws["A1"].value == "Responsibility list ledger" and ws["A1"].font.b
+    assert ws["A2"].value == "Exported 2026-03-02 10:00 · 1 lists · Status：In progress；Unit：城关区"
+    assert "A1:P1" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws.print_title_rows == "$3:$3"  # the header repeats on every printed page
+
+
+def test_the_xlsx_prints_on_a4_landscape_fitted_to_the_width(client, office, lists):
+    ws = read_xlsx(login(client, office).get(XLSX))
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.paperSize == 9  # A4
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.auto_filter.ref.startswith("A3:")
+
+
+def test_lights_are_coloured_and_reports_fill_the_progress_columns(client, office, lists, unit_a, liaison_a):
+    ob = lists["ab"].obligations.get(unit=unit_a)
+    services.do_report(liaison_a, ob, progress=60, done="完成规划", difficulties="资金未到位", now=NOW)
+    ws = read_xlsx(english(login(client, office)).get(XLSX))
+    by_title = {line[1].value: line for line in ws.iter_rows(min_row=HEADER_ROW + 1)}
+    green, red = by_title["推进兰州新区产业园区建设"][8], by_title["榆中县供水工程"][8]
+    assert (green.value, green.fill.fgColor.rgb) == ("Green", "002E7D32")
+    assert (red.value, red.fill.fgColor.rgb) == ("Red", "00C62828")
+    assert by_title["已销号清单"][8].fill.fgColor.rgb != "00C62828"  # struck off: no light
+    assert by_title["推进兰州新区产业园区建设"][14].value == "市工信委（2026-03-02，60%）：完成规划"
+    assert by_title["推进兰州新区产业园区建设"][14].alignment.wrap_text
+    assert by_title["推进兰州新区产业园区建设"][15].value == "市工信委：资金未到位"
+    assert by_title["榆中县供水工程"][14].value is None
+
+
+def test_the_league_table_export_keeps_a_formula_like_unit_name_as_text(client, office, unit_a):
+    from luoshi.org.models import Unit
+
+    Unit.objects.create(name=HOSTILE, kind="district")
+    response = login(client, office).get(reverse("escalation:league_export"))
+    assert response.status_code == 200
+    ws = read_xlsx(response)
+    assert sheets.formula_cells(ws) == []
+    assert HOSTILE in [c.value for c in ws["A"]]
+
+
+def test_the_import_template_keeps_a_formula_like_unit_name_as_text(client, office, unit_a):
+    from luoshi.org.models import Unit
+
+    Unit.objects.create(name=HOSTILE, kind="district")
+    response = login(client, office).get(reverse("lists:import_template"))
+    wb = load_workbook(io.BytesIO(response.content))
+    assert all(sheets.formula_cells(ws) == [] for ws in wb.worksheets)
+    assert HOSTILE in [c.value for c in wb["选项"]["C"]]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from luoshi import sheets
 from luoshi.escalation import queries
 from luoshi.escalation.forms import LeagueForm
 
@@ -87,11 +88,11 @@ def export(request: HttpRequest) -> HttpResponse:
     ws = wb.active
     with translation.override("zh-hans"):
         ws.title = _("League table")[:31]
-        ws.append([str(label) for _key, label, _width in COLUMNS])
+        sheets.append_row(ws, [str(label) for _key, label, _width in COLUMNS])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append([row[key] for key, _label, _width in COLUMNS])
+        sheets.append_row(ws, [row[key] for key, _label, _width in COLUMNS])  # unit names stay text
     for i, (_key, _label, width) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"

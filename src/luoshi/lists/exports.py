@@ -1,21 +1,26 @@
-"""What the index shows per list, and the same rows as CSV or XLSX.
+"""What the index shows per list, and the same rows as CSV or XLSX (the 责任清单台账).
 
-The rows come from queries.index_rows (leader and handling units prefetched), so building them
-costs no query of its own whatever their number.
+The rows come from queries.index_rows (leader and handling units with their last report prefetched),
+so building them costs no query of its own whatever their number. Cells are written through
+luoshi.sheets: a title that looks like a formula stays text.
 """
 
-import csv
-import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi import sheets
 from luoshi.lists import queries
 from luoshi.lists.lights import GREEN, RED, YELLOW
-from luoshi.lists.models import HandlingRole, ResponsibilityList
+from luoshi.lists.models import HandlingRole, ListStatus, Obligation, ResponsibilityList, Source
+from luoshi.org.models import Person, Unit
+
+FILE_STEM = "责任清单台账"  # Chinese whatever the UI language, like the import template's name
+# Fill and font colours of the light cell (the page's .light-* colours).
+LIGHT_COLOURS = {GREEN: ("2E7D32", "FFFFFF"), YELLOW: ("F9A825", "000000"), RED: ("C62828", "FFFFFF")}
 
 
 def light_label(light: str | None) -> str:
@@ -53,7 +58,15 @@ def headers() -> list[str]:
         _("Closed at"),
         _("Closed late"),
         _("Days late"),
+        _("Latest progress"),
+        _("Difficulties"),
     ]
+
+
+# Column widths in characters, one per header (Chinese characters count about double).
+WIDTHS = [15, 40, 16, 12, 16, 24, 12, 10, 7, 9, 12, 16, 9, 9, 50, 36]
+DATE_COLUMNS, TIME_COLUMN, LIGHT_COLUMN = (7, 11), 12, 9
+WRAPPED = (2, 6, 15, 16)  # title, co-units, latest progress, difficulties
 
 
 def _local(dt: datetime | None) -> datetime | None:
@@ -67,8 +80,23 @@ def _yes_no(value: bool | None) -> str:
     return _("Yes") if value else _("No")
 
 
+def _latest(obligations: Sequence[Obligation]) -> tuple[str, str]:
+    """Each unit's last report, one line a unit: what was done, and the difficulties it named."""
+    done, difficulties = [], []
+    for ob in obligations:
+        r = ob.last_report
+        if r is None:
+            continue
+        when = timezone.localdate(r.filed_at).isoformat()
+        done.append(f"{ob.unit.name}（{when}，{r.progress}%）：{r.done}")
+        if r.difficulties:
+            difficulties.append(f"{ob.unit.name}：{r.difficulties}")
+    return "\n".join(done), "\n".join(difficulties)
+
+
 def values(r: ResponsibilityList) -> list:
     """One list as typed cells: dates stay dates, numbers stay numbers."""
+    latest, difficulties = _latest(r.handling)
     return [
         r.code or "",
         r.title,
@@ -84,67 +112,97 @@ def values(r: ResponsibilityList) -> list:
         _local(r.closed_at),
         _yes_no(r.closed_late),
         r.days_late,
+        latest,
+        difficulties,
     ]
 
 
 def filename(fmt: str) -> str:
-    return f"lists-{timezone.localdate().isoformat()}.{fmt}"
+    """责任清单台账-2026-03-02.xlsx"""
+    return f"{FILE_STEM}-{timezone.localdate().isoformat()}.{fmt}"
 
 
-def _attachment(response: HttpResponse, fmt: str) -> HttpResponse:
-    response["Content-Disposition"] = f'attachment; filename="{filename(fmt)}"'
-    return response
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+def filter_summary(f: queries.ListFilters, leaders: Iterable[Person], units: Iterable[Unit]) -> str:
+    """The index filters in words, for the title rows: “Status: In progress; Unit: 市工信委”."""
+    parts = []
+    if f.status:
+        parts.append(f"{_('Status')}：{ListStatus(f.status).label}")
+    if f.source:
+        parts.append(f"{_('Source')}：{Source(f.source).label}")
+    if f.leader:
+        parts.append(f"{_('Responsible leader')}：{next((str(p) for p in leaders if p.pk == f.leader), f.leader)}")
+    if f.unit:
+        parts.append(f"{_('Unit')}：{next((u.name for u in units if u.pk == f.unit), f.unit)}")
+    if f.light:
+        parts.append(f"{_('Light')}：{light_label(f.light)}")
+    if f.year:
+        parts.append(f"{_('Year')}：{f.year}")
+    if f.overdue:
+        parts.append(_("Overdue only"))
+    if f.q:
+        parts.append(f"{_('Search')}：“{f.q}”")
+    return "；".join(parts) if parts else _("All lists")
 
 
 def as_csv(rows: Iterable[ResponsibilityList]) -> HttpResponse:
-    buf = io.StringIO()
-    buf.write("\ufeff")  # the BOM: Excel then reads the file as UTF-8 and shows the Chinese correctly
-    writer = csv.writer(buf)
-    writer.writerow(headers())
-    for r in rows:
-        writer.writerow([_text(v) for v in values(r)])
-    response = HttpResponse(buf.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
-    return _attachment(response, "csv")
+    content = sheets.csv_bytes([headers(), *(values(r) for r in rows)])
+    return sheets.attachment(content, sheets.CSV_TYPE, filename("csv"))
 
 
-# Column widths in characters, one per header (Chinese characters count about double).
-WIDTHS = [16, 48, 22, 14, 20, 32, 12, 12, 8, 10, 14, 17, 10, 10]
-
-
-def as_xlsx(rows: Iterable[ResponsibilityList]) -> HttpResponse:
+def as_xlsx(rows: Iterable[ResponsibilityList], summary: str = "") -> HttpResponse:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
 
+    rows = list(rows)
+    last = get_column_letter(len(WIDTHS))
     wb = Workbook()
     ws = wb.active
     ws.title = _("Responsibility lists")[:31]
-    ws.append(headers())
-    for cell in ws[1]:
+    # Two title rows above the header: what this is, when it was exported, which lists it holds.
+    now = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    sheets.set_cell(ws, 1, 1, _("Responsibility list ledger")).font = Font(bold=True, size=16)
+    subtitle = _("Exported %(time)s · %(count)d lists · %(filters)s") % {
+        "time": now,
+        "count": len(rows),
+        "filters": summary or _("All lists"),
+    }
+    sheets.set_cell(ws, 2, 1, subtitle).font = Font(color="555555")
+    ws.merge_cells(f"A1:{last}1")
+    ws.merge_cells(f"A2:{last}2")
+    ws.row_dimensions[1].height = 26
+    sheets.append_row(ws, headers())
+    header_row = ws.max_row
+    fills = {k: (PatternFill("solid", fgColor=bg), Font(bold=True, color=fg)) for k, (bg, fg) in LIGHT_COLOURS.items()}
+    header_fill = PatternFill("solid", fgColor="F2F2F2")
+    for cell in ws[header_row]:
         cell.font = Font(bold=True)
+        cell.fill = header_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    top, wrap = Alignment(vertical="top"), Alignment(vertical="top", wrap_text=True)
     for r in rows:
-        ws.append(values(r))
-        row = ws.max_row
-        for col in (7, 11):  # deadline, next report due
+        row = sheets.append_row(ws, values(r))
+        for col in range(1, len(WIDTHS) + 1):
+            ws.cell(row=row, column=col).alignment = wrap if col in WRAPPED else top
+        for col in DATE_COLUMNS:
             ws.cell(row=row, column=col).number_format = "yyyy-mm-dd"
-        ws.cell(row=row, column=12).number_format = "yyyy-mm-dd hh:mm"
+        ws.cell(row=row, column=TIME_COLUMN).number_format = "yyyy-mm-dd hh:mm"
+        if r.light in fills:
+            light = ws.cell(row=row, column=LIGHT_COLUMN)
+            light.fill, light.font = fills[r.light]
+            light.alignment = Alignment(horizontal="center", vertical="top")
     for i, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(WIDTHS))}{max(ws.max_row, 1)}"
-    out = io.BytesIO()
-    wb.save(out)
-    response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    return _attachment(response, "xlsx")
+    ws.freeze_panes = f"A{header_row + 1}"  # the title rows and the header stay in view
+    ws.auto_filter.ref = f"A{header_row}:{last}{max(ws.max_row, header_row)}"
+    # Printable: A4 landscape, all columns on one page width, the header row repeated on every page.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddFooter.center.text = "&P / &N"
+    return sheets.attachment(sheets.xlsx_bytes(wb), sheets.XLSX_TYPE, filename("xlsx"))

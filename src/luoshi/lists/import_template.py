@@ -1,13 +1,14 @@
 """The Excel template that imports.parse() reads: headers, dropdowns of real names, and a guide sheet.
 
 Its text is Chinese whatever the UI language: it is filled in and passed around as an office document.
+Names from the database are written through luoshi.sheets, so a unit named like a formula stays text.
 """
 
-import io
 from datetime import date
 
 from django.utils import timezone, translation
 
+from luoshi import sheets
 from luoshi.lists.imports import HEADERS_ZH, MAX_ROWS
 from luoshi.lists.models import Source
 from luoshi.org.models import Unit
@@ -30,9 +31,9 @@ def _options_column(ws, col: int, title: str, values: list[str]) -> str:
     """Write the values in a column of the options sheet; return the range a dropdown points at."""
     from openpyxl.utils import get_column_letter
 
-    ws.cell(row=1, column=col, value=title)
+    sheets.set_cell(ws, 1, col, title)
     for i, v in enumerate(values, start=2):
-        ws.cell(row=i, column=col, value=v)
+        sheets.set_cell(ws, i, col, v)
     letter = get_column_letter(col)
     return f"'{ws.title}'!${letter}$2:${letter}${max(len(values), 1) + 1}"
 
@@ -55,7 +56,7 @@ def template_workbook() -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "责任清单"
-    ws.append(list(HEADERS_ZH))
+    sheets.append_row(ws, list(HEADERS_ZH))
     for i, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
         ws.cell(row=1, column=i).font = Font(bold=True)
@@ -80,21 +81,19 @@ def template_workbook() -> bytes:
     days.add(f"H2:H{MAX_ROWS + 1}")
 
     guide = wb.create_sheet("说明", 1)
-    guide.append(["责任清单导入说明"])
+    sheets.append_row(guide, ["责任清单导入说明"])
     guide["A1"].font = Font(bold=True, size=14)
     for line in GUIDE:
-        guide.append([line])
+        sheets.append_row(guide, [line])
     guide.append([])
-    guide.append(["来源", "代码"])
+    sheets.append_row(guide, ["来源", "代码"])
     for code, label in sources:
-        guide.append([label, code])
+        sheets.append_row(guide, [label, code])
     guide.append([])
-    guide.append(["示例"])
-    guide.append(list(HEADERS_ZH))
-    guide.append([*EXAMPLE, date(timezone.localdate().year, 12, 31), 30])
+    sheets.append_row(guide, ["示例"])
+    sheets.append_row(guide, list(HEADERS_ZH))
+    sheets.append_row(guide, [*EXAMPLE, date(timezone.localdate().year, 12, 31), 30])
     guide.cell(row=guide.max_row, column=7).number_format = "yyyy-mm-dd"
     for i, width in enumerate(WIDTHS, start=1):
         guide.column_dimensions[get_column_letter(i)].width = width
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return sheets.xlsx_bytes(wb)

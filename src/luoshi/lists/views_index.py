@@ -212,11 +212,14 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404(_("Exports are CSV or XLSX."))
     today = timezone.localdate()
-    f = parse_filters(request.GET, FilterOptions.for_person(request.user))
+    options = FilterOptions.for_person(request.user)
+    f = parse_filters(request.GET, options)
     if f.errors:
         return HttpResponse("\n".join(f.errors.values()) + "\n", status=400, content_type="text/plain; charset=utf-8")
     rows = exports.decorate(queries.index_rows(queries.filtered_lists(request.user, f, today)), today)
-    return exports.as_csv(rows) if fmt == "csv" else exports.as_xlsx(rows)
+    if fmt == "csv":
+        return exports.as_csv(rows)
+    return exports.as_xlsx(rows, exports.filter_summary(f, options.leaders, options.units))
 
 
 # ---------------------------------------------------------------- a unit's inbox
