@@ -123,3 +123,22 @@ def test_the_league_runs_a_constant_number_of_queries(as_, urged, unit_c, liaiso
         many, n_many = counted(client, LEAGUE)
     assert len(few.context["rows"]) == 3 and len(many.context["rows"]) == 15
     assert n_few == n_many
+
+
+def test_an_end_before_the_start_is_shown_on_the_field(as_, urged, liaison_a):
+    response = as_(liaison_a).get(LEAGUE, {"from": "2026-03-20", "to": "2026-03-01"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["from"] == ["The start date is after the end date."]
+    html = response.content.decode()
+    # under the date field, marked invalid, not only in a box above; no table of the wrong period
+    field = html[html.index('id="id_from"') - 200 : html.index('id="id_from_error"') + 80]
+    assert "is-invalid" in field and "The start date is after the end date." in field
+    assert html.count("The start date is after the end date.") == 1
+    assert 'id="league"' not in html and 'id="league-export"' not in html
+
+
+def test_hidden_fields_errors_still_show_above_the_table(as_, liaison_a):
+    response = as_(liaison_a).get(LEAGUE, {"sort": "spank", "from": "2026-03-20", "to": "2026-03-01"})
+    html = response.content.decode()
+    assert 'id="input-errors"' in html and "Unknown column" in html
+    assert 'id="id_from_error"' in html

@@ -47,7 +47,9 @@ def _errors(form: LeagueForm) -> list[str]:
 def league(request: HttpRequest) -> HttpResponse:
     form = LeagueForm(request.GET)
     if not form.is_valid():
-        return render(request, "escalation/league.html", {"form": form, "errors": _errors(form)}, status=400)
+        # the dates' errors show under their fields; the rest (sort, order: hidden fields) above the table
+        others = [str(e) for name, errors in form.errors.items() if name not in ("from", "to") for e in errors]
+        return render(request, "escalation/league.html", {"form": form, "errors": others}, status=400)
     data = form.cleaned_data
     rows = _rows(form)
     for rank, row in enumerate(rows, start=1):
