@@ -77,7 +77,8 @@ class ListOut(Schema):
     content: str
     leader: int | None
     leader_name: str | None
-    deadline: date
+    deadline: date = Field(description="As the list was created; `effective_deadline` counts extensions.")
+    effective_deadline: date = Field(description="The latest deadline of the units not yet accepted.")
     report_every_days: int
     light: Light | None
     created_at: datetime
@@ -229,6 +230,7 @@ def _list_out(rlist: ResponsibilityList, obligations: list[Obligation], today: d
         },
         "leader": rlist.leader_id,
         "leader_name": str(rlist.leader) if rlist.leader else None,
+        "effective_deadline": queries.effective_deadline(rlist),
         "light": queries.list_light(rlist, today),
         "milestones": [{"due_date": m.due_date, "title": m.title} for m in rlist.milestones.all()],
         "obligations": [_obligation_out(ob, today) for ob in obligations],
@@ -265,6 +267,11 @@ class ListQuery(Schema):
     year: Annotated[Year | None, BlankIsNone] = None
     overdue: bool = False
     q: Search = ""
+    sort: Annotated[str, BlankIsNone] | None = Field(
+        None,
+        pattern=f"^-?({'|'.join(queries.SORTS)})$",
+        description="A column, descending with a leading “-”; by default `light` (red first, then the deadline).",
+    )
 
 
 @lists_router.get("", response={200: list[ListOut], **errors()})
@@ -272,8 +279,9 @@ class ListQuery(Schema):
 def list_lists(request, filters: Query[ListQuery]):
     today = timezone.localdate()
     data = filters.dict()
-    f = queries.ListFilters(**{**data, **{k: data[k] or "" for k in ("status", "source", "light")}})
-    qs = queries.index_rows(queries.filtered_lists(request.auth, f, today)).prefetch_related("milestones")
+    f = queries.ListFilters(**{**data, **{k: data[k] or "" for k in ("status", "source", "light", "sort")}})
+    qs = queries.index_rows(queries.filtered_lists(request.auth, f, today), f.sort, today)
+    qs = qs.prefetch_related("milestones")
     return _LazyRows(qs, today)
 
 
@@ -472,3 +480,6 @@ class OverviewQuery(Schema):
 @stats_router.get("/overview", response={200: OverviewOut, **errors()})
 def stats_overview(request, params: Query[OverviewQuery]):
     return queries.overview(request.auth, params.year)
+
+
+from luoshi.lists import api_drafts  # noqa: E402, F401  PATCH and DELETE on drafts, on lists_router

@@ -3,12 +3,16 @@
 import uuid
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.errors import InvalidInput, ServiceError
 from luoshi.lists.models import Source
-from luoshi.org.models import Person, Role, Unit
+from luoshi.org.models import Person, Role, Unit, UnitKind
 from luoshi.text import check_text
+
+DJANGO_EMPTY_LABEL = "---------"
+CHOOSE = _("Choose…")
 
 
 class CheckedTextMixin:
@@ -34,6 +38,7 @@ class BootstrapMixin(CheckedTextMixin):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            _name_the_empty_choice(field)
             widget = field.widget
             if isinstance(widget, forms.HiddenInput):
                 continue
@@ -64,6 +69,17 @@ class BootstrapMixin(CheckedTextMixin):
                     widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
 
+def _name_the_empty_choice(field: forms.Field) -> None:
+    """Django's empty choice reads "---------"; ours asks the person to choose."""
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DJANGO_EMPTY_LABEL:
+            field.empty_label = CHOOSE
+    elif isinstance(field, forms.ChoiceField):
+        choices = list(field.choices)
+        if choices and choices[0] == ("", DJANGO_EMPTY_LABEL):
+            field.choices = [("", CHOOSE), *choices[1:]]
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -82,22 +98,71 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{obj} · {obj.title}" if obj.title else str(obj)
 
 
+# Handling units in the order an office thinks of them; the general offices last, as they rarely handle work.
+UNIT_GROUPS = (
+    (UnitKind.DEPARTMENT, _("City departments")),
+    (UnitKind.DISTRICT, _("Districts and counties")),
+    (UnitKind.TOWN, _("Towns and streets")),
+    (UnitKind.OFFICE, _("General offices")),
+)
+
+
+class GroupedUnits(ModelChoiceIterator):
+    """Units as option groups by kind; a town is named with its district, which a search also finds."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        units = list(self.queryset)
+        for kind, label in UNIT_GROUPS:
+            members = sorted((u for u in units if u.kind == kind), key=lambda u: (u.parent_id or 0, u.pk))
+            if members:
+                yield (label, [self.choice(u) for u in members])
+        known = {kind for kind, _label in UNIT_GROUPS}
+        if others := [u for u in units if u.kind not in known]:
+            yield (_("Other units"), [self.choice(u) for u in others])
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    iterator = GroupedUnits
+
+    def label_from_instance(self, obj: Unit) -> str:
+        return f"{obj.name} · {obj.parent.name}" if obj.kind == UnitKind.TOWN and obj.parent else obj.name
+
+
+class UnitsChoiceField(forms.ModelMultipleChoiceField):
+    iterator = GroupedUnits
+    label_from_instance = UnitChoiceField.label_from_instance
+
+
+def units() -> "forms.models.QuerySet[Unit]":
+    return Unit.objects.select_related("parent").order_by("id")
+
+
+# Enhanced by static/luoshi/search-select.js into a searchable picker; a plain select without JavaScript.
+SEARCH = {"data-search": ""}
+
+
 class ListForm(BootstrapMixin, forms.Form):
-    source = forms.ChoiceField(label=_("Source"), choices=[("", _("— choose —")), *Source.choices])
+    source = forms.ChoiceField(label=_("Source"), choices=[("", CHOOSE), *Source.choices])
     title = forms.CharField(label=_("Title"), max_length=200)
     content = forms.CharField(
         label=_("Content and requirements"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     leader = PersonChoiceField(
-        label=_("Responsible leader"), queryset=Person.objects.none(), required=False, empty_label=_("— none —")
-    )
-    lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=Unit.objects.all())
-    co_units = forms.ModelMultipleChoiceField(
-        label=_("Co-handling units"),
-        queryset=Unit.objects.all(),
+        label=_("Responsible leader"),
+        queryset=Person.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Hold Ctrl (⌘ on a Mac) to pick several units."),
+        empty_label=_("— none —"),
+        widget=forms.Select(attrs=SEARCH),
+    )
+    lead_unit = UnitChoiceField(label=_("Lead unit"), queryset=units(), widget=forms.Select(attrs=SEARCH))
+    co_units = UnitsChoiceField(
+        label=_("Co-handling units"),
+        queryset=units(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={**SEARCH, "size": 8, "data-placeholder": _("Type to search…")}),
+        help_text=_("Type part of a name to find a unit; pick as many as needed."),
     )
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
     report_every_days = forms.IntegerField(
@@ -107,10 +172,16 @@ class ListForm(BootstrapMixin, forms.Form):
         max_value=366,
         help_text=_("Each handling unit reports directly to the office on this cadence."),
     )
+    # A new draft's form carries a fresh key: posting it twice stores one draft.
+    submission_key = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["leader"].queryset = leaders()
+
+    @staticmethod
+    def new_key() -> str:
+        return uuid.uuid4().hex
 
 
 class MilestoneForm(BootstrapMixin, forms.Form):

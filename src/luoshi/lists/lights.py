@@ -2,10 +2,17 @@
 
 from datetime import date, timedelta
 
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils.translation import gettext as _
+
+from luoshi.lists.models import ListStatus, ObligationStatus
 
 GREEN, YELLOW, RED = "green", "yellow", "red"
 LIGHTS = (GREEN, YELLOW, RED)
+# Sorting by light: the worst first, work without a light (drafts, closed lists) last.
+LIGHT_RANK = {RED: 0, YELLOW: 1, GREEN: 2, None: 3}
+# A draft's handling units: nothing to do yet, whatever their stored status says.
+PENDING = "pending"
 
 
 def thresholds() -> tuple[int, int]:
@@ -47,6 +54,35 @@ def light_q(wanted: str, today: date, due_field: str, deadline_field: str) -> Q:
     if wanted == YELLOW:
         return yellow & ~red
     return ~red & ~yellow
+
+
+def light_rank(today: date, due_field: str, deadline_field: str, lit: Q) -> Case:
+    """LIGHT_RANK of `light` in SQL, over two (possibly annotated) date fields; `lit` says which rows
+    have a light at all. The cases are tried in order, so each needs no negation (NULL-safe)."""
+    due_soon, red_after = thresholds()
+    red = Q(**{f"{deadline_field}__lt": today}) | Q(**{f"{due_field}__lt": today - timedelta(days=red_after)})
+    return Case(
+        When(~lit, then=Value(LIGHT_RANK[None])),
+        When(red, then=Value(LIGHT_RANK[RED])),
+        When(Q(**{f"{due_field}__lte": today + timedelta(days=due_soon)}), then=Value(LIGHT_RANK[YELLOW])),
+        default=Value(LIGHT_RANK[GREEN]),
+        output_field=IntegerField(),
+    )
+
+
+def unit_status(list_status: str, status: str) -> str:
+    """What a handling unit's work stands at: PENDING on a draft (its stored status is the one it
+    will start with), else the stored status."""
+    return PENDING if list_status == ListStatus.DRAFT else status
+
+
+def unit_status_label(status: str) -> str:
+    if status == PENDING:
+        return _("Pending publication")
+    try:
+        return str(ObligationStatus(status).label)
+    except ValueError:
+        return status
 
 
 def overdue_q(today: date, due_field: str, deadline_field: str) -> Q:

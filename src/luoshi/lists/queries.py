@@ -6,22 +6,44 @@ Each returns its rows with a fixed number of queries, whatever the number of row
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Case, Count, Exists, F, IntegerField, Min, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OrderBy,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from luoshi.errors import InvalidInput
 from luoshi.events.models import Event
-from luoshi.lists.lights import LIGHTS, RED, YELLOW, light, light_q, overdue_q
+from luoshi.lists.lights import LIGHTS, RED, YELLOW, light, light_q, light_rank, overdue_q
 from luoshi.lists.models import (
+    HandlingRole,
     ListStatus,
     Obligation,
     ObligationStatus,
     Report,
     ResponsibilityList,
+    Source,
 )
 from luoshi.org import access
 from luoshi.org.models import Person
 
 OPEN = Q(status=ObligationStatus.IN_PROGRESS)
+OPEN_LIST = Q(status=ListStatus.IN_PROGRESS)
 
 
 def visible_lists(person: Person) -> QuerySet[ResponsibilityList]:
@@ -30,13 +52,31 @@ def visible_lists(person: Person) -> QuerySet[ResponsibilityList]:
     return qs if q is None else qs.filter(q)
 
 
+NOT_ACCEPTED = (ObligationStatus.IN_PROGRESS, ObligationStatus.COMPLETION_REQUESTED)
+
+
 def with_lights(qs: QuerySet[ResponsibilityList]) -> QuerySet[ResponsibilityList]:
-    """Annotate the earliest report due and deadline over units still working: the list's light."""
+    """Annotate the earliest report due and deadline over units still working (the list's light), and
+    the effective deadline: the latest deadline of the units not yet accepted (an approved extension
+    moves a unit's deadline), or of all units once every one is accepted. One GROUP BY, no extra query."""
     open_ob = Q(obligations__status=ObligationStatus.IN_PROGRESS)
+    not_accepted = Q(obligations__status__in=NOT_ACCEPTED)
     return qs.annotate(
         open_due=Min("obligations__next_report_due", filter=open_ob),
         open_deadline=Min("obligations__deadline", filter=open_ob),
+        effective_deadline=Coalesce(
+            Max("obligations__deadline", filter=not_accepted), Max("obligations__deadline"), F("deadline")
+        ),
     )
+
+
+def effective_deadline(rlist: ResponsibilityList) -> date:
+    """The list's effective deadline (see with_lights): annotated, or from prefetched obligations."""
+    if hasattr(rlist, "effective_deadline"):
+        return rlist.effective_deadline
+    obligations = list(rlist.obligations.all())
+    not_accepted = [ob.deadline for ob in obligations if ob.status in NOT_ACCEPTED]
+    return max(not_accepted or [ob.deadline for ob in obligations] or [rlist.deadline])
 
 
 def open_dates(rlist: ResponsibilityList) -> tuple[date | None, date | None]:
@@ -64,8 +104,9 @@ def _any_open(q: Q) -> Exists:
 def light_filter(wanted: str, today: date) -> Q:
     """Lists in progress whose light is `wanted`: the worst light of their working units."""
     red = _any_open(light_q(RED, today, "next_report_due", "deadline"))
-    yellow_or_worse = _any_open(light_q(RED, today, "next_report_due", "deadline") | light_q(
-        YELLOW, today, "next_report_due", "deadline"))
+    yellow_or_worse = _any_open(
+        light_q(RED, today, "next_report_due", "deadline") | light_q(YELLOW, today, "next_report_due", "deadline")
+    )
     in_progress = Q(status=ListStatus.IN_PROGRESS)
     if wanted == RED:
         return in_progress & Q(red)
@@ -78,8 +119,11 @@ def overdue_filter(today: date) -> Q:
     return Q(status=ListStatus.IN_PROGRESS) & Q(_any_open(overdue_q(today, "next_report_due", "deadline")))
 
 
-def obligation_light(ob: Obligation, today: date) -> str:
-    if ob.list.status != ListStatus.IN_PROGRESS or ob.status != ObligationStatus.IN_PROGRESS:
+def obligation_light(ob: Obligation, today: date) -> str | None:
+    """No light on a draft (nothing is owed yet) nor on a struck-off list, as for the list itself."""
+    if ob.list.status != ListStatus.IN_PROGRESS:
+        return None
+    if ob.status != ObligationStatus.IN_PROGRESS:
         return light(today, None, None)
     return light(today, ob.next_report_due, ob.deadline)
 
@@ -94,6 +138,7 @@ class ListFilters:
     year: int | None = None
     overdue: bool = False
     q: str = ""
+    sort: str = ""
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -118,13 +163,65 @@ def filtered_lists(person: Person, f: ListFilters, today: date) -> QuerySet[Resp
     return qs
 
 
-def index_rows(qs: QuerySet[ResponsibilityList]) -> QuerySet[ResponsibilityList]:
-    """What the index shows per list: leader and every handling unit with its last report, prefetched."""
-    return (
-        qs.select_related("leader")
-        .prefetch_related(Prefetch("obligations", queryset=Obligation.objects.select_related("unit", "last_report")))
-        .order_by("-id")
+# The columns of the index a person may sort by (`?sort=key`, `?sort=-key` descending).
+SORTS = ("light", "code", "title", "source", "leader", "units", "progress", "due", "deadline", "status")
+DEFAULT_SORT = "light"  # the worst light first, then what falls due first
+
+
+def check_sort(raw: str) -> str:
+    """The sort asked for ("" is the default), or InvalidInput naming the field `sort`."""
+    sort = raw.strip() or DEFAULT_SORT
+    if sort.removeprefix("-") not in SORTS:
+        raise InvalidInput(
+            _("Unknown sort “%(value)s”: choose one of %(keys)s, or the same with a leading “-”.")
+            % {"value": raw, "keys": ", ".join(SORTS)},
+            "sort",
+        )
+    return sort
+
+
+def _rank(field: str, values: list[str]) -> Case:
+    """A choice field in the order its choices are declared (not the alphabet of a translation)."""
+    whens = [When(**{field: v, "then": Value(i)}) for i, v in enumerate(values)]
+    return Case(*whens, default=Value(len(values)), output_field=IntegerField())
+
+
+def sorted_lists(qs: QuerySet[ResponsibilityList], sort: str, today: date) -> QuerySet[ResponsibilityList]:
+    """Order lists annotated by with_lights by one of SORTS, in SQL; ties by id, newest first, so
+    that pages never repeat or skip a row. Empty values (no code, no leader) come last either way."""
+    sort = check_sort(sort)
+    key, descending = sort.removeprefix("-"), sort.startswith("-")
+    keys = {
+        "light": light_rank(today, "open_due", "open_deadline", Q(status=ListStatus.IN_PROGRESS)),
+        "code": F("code"),
+        "title": F("title"),
+        "source": _rank("source", Source.values),
+        "leader": F("leader__name"),
+        "units": Min("obligations__unit__name", filter=Q(obligations__role=HandlingRole.LEAD)),
+        "progress": Avg("obligations__progress"),
+        "due": F("open_due"),
+        "deadline": F("effective_deadline"),
+        "status": _rank("status", ListStatus.values),
+    }
+    qs = qs.annotate(sort_key=keys[key])
+    first = OrderBy(F("sort_key"), descending=descending, nulls_last=True)
+    then = [F("effective_deadline").asc(), F("open_due").asc(nulls_last=True)] if key == "light" else []
+    return qs.order_by(first, *then, F("id").desc())
+
+
+def index_rows(
+    qs: QuerySet[ResponsibilityList], sort: str = DEFAULT_SORT, today: date | None = None
+) -> QuerySet[ResponsibilityList]:
+    """What the index shows per list: its light and effective deadline, its leader and every handling
+    unit with its last report (prefetched), in the order asked for."""
+    today = today or timezone.localdate()
+    late = Q(obligations__status=ObligationStatus.IN_PROGRESS, obligations__deadline__lt=today)
+    rows = with_lights(qs).annotate(units_past_deadline=Count("obligations", filter=late & OPEN_LIST))
+    rows = rows.select_related("leader")
+    rows = rows.prefetch_related(
+        Prefetch("obligations", queryset=Obligation.objects.select_related("unit", "last_report"))
     )
+    return sorted_lists(rows, sort, today)
 
 
 def status_counts(qs: QuerySet[ResponsibilityList]) -> dict[str, int]:

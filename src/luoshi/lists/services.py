@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.errors import Conflict, InvalidInput, NotAllowed
+from luoshi.events.models import Event
 from luoshi.events.services import next_number, record
 from luoshi.lists.models import (
     Extension,
@@ -101,28 +102,28 @@ def do_create_list(
     report_every_days: int,
     milestones: Sequence[MilestoneInput] = (),
     now: datetime | None = None,
+    submission_key: str | None = None,
 ) -> ResponsibilityList:
+    """Create a draft. A repeated `submission_key` (the form's, on a double click or a resent POST)
+    returns the draft it created the first time instead of a second one."""
     _require_office(actor)
     now = _now(now)
     co_units = list(dict.fromkeys(co_units))
-    if source not in Source.values:
-        raise InvalidInput(_("Unknown source."), "source")
-    if not title.strip():
-        raise InvalidInput(_("A title is required."), "title")
-    if leader is not None and not leader.has_role(Role.LEADER):
-        raise InvalidInput(_("The responsible leader must be a leader."), "leader")
-    if lead_unit in co_units:
-        raise InvalidInput(_("The lead unit cannot also be a co-handling unit."), "co_units")
-    if not 1 <= report_every_days <= 366:
-        raise InvalidInput(_("Report every 1 to 366 days."), "report_every_days")
-    if deadline < timezone.localdate(now):
-        raise InvalidInput(_("The deadline has already passed."), "deadline")
-    check_horizon(deadline, "deadline", timezone.localdate(now))
-    for m in milestones:
-        if not m.title.strip():
-            raise InvalidInput(_("Every milestone needs a title."), "milestones")
-        check_horizon(m.due_date, "milestones", timezone.localdate(now))
+    check_list_input(
+        source=source,
+        title=title,
+        content=content,
+        leader=leader,
+        lead_unit=lead_unit,
+        co_units=co_units,
+        deadline=deadline,
+        report_every_days=report_every_days,
+        milestones=milestones,
+        now=now,
+    )
     with transaction.atomic():
+        if submission_key and (earlier := _created_with(actor, submission_key)):
+            return earlier
         rlist = ResponsibilityList.objects.create(
             year=timezone.localdate(now).year,
             source=source,
@@ -141,8 +142,51 @@ def do_create_list(
         Milestone.objects.bulk_create(
             Milestone(list=rlist, due_date=m.due_date, title=m.title.strip()) for m in milestones
         )
-        record(actor, "list.created", "list", rlist.pk, after={"title": rlist.title}, at=now)
+        after = {"title": rlist.title, **({"submission_key": submission_key} if submission_key else {})}
+        record(actor, "list.created", "list", rlist.pk, after=after, at=now)
     return rlist
+
+
+def check_list_input(
+    *,
+    source: str,
+    title: str,
+    content: str,
+    leader: Person | None,
+    lead_unit: Unit,
+    co_units: list[Unit],
+    deadline: date,
+    report_every_days: int,
+    milestones: Sequence[MilestoneInput],
+    now: datetime,
+) -> None:
+    """The rules a list's fields follow, when it is created and when a draft is edited."""
+    if source not in Source.values:
+        raise InvalidInput(_("Unknown source."), "source")
+    if not title.strip():
+        raise InvalidInput(_("A title is required."), "title")
+    if leader is not None and not leader.has_role(Role.LEADER):
+        raise InvalidInput(_("The responsible leader must be a leader."), "leader")
+    if lead_unit in co_units:
+        raise InvalidInput(_("The lead unit cannot also be a co-handling unit."), "co_units")
+    if not 1 <= report_every_days <= 366:
+        raise InvalidInput(_("Report every 1 to 366 days."), "report_every_days")
+    if deadline < timezone.localdate(now):
+        raise InvalidInput(_("The deadline has already passed."), "deadline")
+    check_horizon(deadline, "deadline", timezone.localdate(now))
+    for m in milestones:
+        if not m.title.strip():
+            raise InvalidInput(_("Every milestone needs a title."), "milestones")
+        check_horizon(m.due_date, "milestones", timezone.localdate(now))
+
+
+def _created_with(actor: Person, submission_key: str) -> ResponsibilityList | None:
+    """The list this person created with this key, if any. The person's row is locked first, so that
+    two requests with the same key queue up here and the second finds the first's event."""
+    Person.objects.select_for_update().filter(pk=actor.pk).first()
+    created = Event.objects.filter(kind="list.created", actor=actor, after__submission_key=submission_key)
+    list_id = created.values_list("subject_id", flat=True).first()
+    return ResponsibilityList.objects.filter(pk=list_id).first() if list_id else None
 
 
 def do_publish(actor: Person, rlist: ResponsibilityList, now: datetime | None = None) -> ResponsibilityList:
@@ -439,3 +483,4 @@ def do_close(actor: Person, rlist: ResponsibilityList, now: datetime | None = No
             at=now,
         )
     return rlist
+

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from luoshi.lists import views_import, views_index, views_loop
+from luoshi.lists import views_drafts, views_import, views_index, views_loop
 
 app_name = "lists"
 urlpatterns = [
@@ -9,10 +9,12 @@ urlpatterns = [
     path("inbox/", views_index.inbox, name="inbox"),
     path("leader/", views_index.leader, name="leader"),
     path("overview/", views_index.overview, name="overview"),
-    path("new/", views_loop.create, name="create"),
+    path("new/", views_drafts.create, name="create"),
     path("import/", views_import.upload, name="import"),
     path("import/template.xlsx", views_import.template, name="import_template"),
     path("<int:list_id>/", views_loop.loop, name="loop"),
+    path("<int:list_id>/edit/", views_drafts.edit_draft, name="edit"),
+    path("<int:list_id>/delete/", views_drafts.delete_draft, name="delete"),
     path("<int:list_id>/publish", views_loop.publish, name="publish"),
     path("<int:list_id>/report", views_loop.report, name="report"),
     path("<int:list_id>/accept", views_loop.accept, name="accept"),

@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_htmx.http import push_url
 
+from luoshi.errors import InvalidInput
 from luoshi.lists import exports, queries
 from luoshi.lists.lights import GREEN, LIGHTS, RED, YELLOW
 from luoshi.lists.models import ListStatus, Obligation, ObligationStatus, Source
@@ -114,7 +115,33 @@ def parse_filters(params: QueryDict, options: FilterOptions) -> queries.ListFilt
     elif (ch := bad_character(f.q, multiline=False)) is not None:
         errors["q"] = _("The search text contains a character that is not allowed (U+%(code)04X).") % {"code": ord(ch)}
         f.q = ""  # never sent to the database (PostgreSQL cannot even compare a NUL)
+    f.sort = _sort(params, errors)
     return f
+
+
+def _sort(params: QueryDict, errors: dict[str, str]) -> str:
+    try:
+        return queries.check_sort(params.get("sort", ""))
+    except InvalidInput as err:
+        errors["sort"] = err.message
+        return queries.DEFAULT_SORT
+
+
+def _sort_links(current: str) -> dict[str, dict]:
+    """Per column of the table: the sort its heading asks for (the other direction when it is the
+    current one), its arrow and its aria-sort."""
+    key, descending = current.removeprefix("-"), current.startswith("-")
+    links = {}
+    for k in queries.SORTS:
+        if k == key:
+            links[k] = {
+                "next": k if descending else f"-{k}",
+                "arrow": "▼" if descending else "▲",
+                "aria": "descending" if descending else "ascending",
+            }
+        else:
+            links[k] = {"next": k, "arrow": "", "aria": "none"}
+    return links
 
 
 def _page_number(params: QueryDict, errors: dict[str, str]) -> int | str:
@@ -191,11 +218,13 @@ def index(request: HttpRequest) -> HttpResponse:
     else:
         qs = queries.filtered_lists(request.user, f, today)
         counts = queries.status_counts(queries.filtered_lists(request.user, replace(f, status=""), today))
-        page = _paginate(queries.index_rows(qs), page_number)
+        page = _paginate(queries.index_rows(qs, f.sort, today), page_number)
         context.update(
             page=page,
             rows=exports.decorate(page.object_list, today),
             tabs=_status_tabs(request.user, counts, f.status),
+            sort=f.sort,
+            sorts=_sort_links(f.sort),
             today=today,
         )
     partial = request.htmx and request.htmx.target == "index-results" and not request.htmx.history_restore_request
@@ -216,7 +245,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     f = parse_filters(request.GET, options)
     if f.errors:
         return HttpResponse("\n".join(f.errors.values()) + "\n", status=400, content_type="text/plain; charset=utf-8")
-    rows = exports.decorate(queries.index_rows(queries.filtered_lists(request.user, f, today)), today)
+    rows = exports.decorate(queries.index_rows(queries.filtered_lists(request.user, f, today), f.sort, today), today)
     if fmt == "csv":
         return exports.as_csv(rows)
     return exports.as_xlsx(rows, exports.filter_summary(f, options.leaders, options.units))
@@ -285,11 +314,13 @@ def leader(request: HttpRequest) -> HttpResponse:
     scope = request.GET.get("scope", "").strip() or "all"
     if scope not in scopes:
         errors.append(_("Unknown view “%(value)s”.") % {"value": scope})
+    # Lists on the books by default; struck-off ones are kept apart, behind their own tab.
     status = request.GET.get("status", "").strip()
     if status and status not in ListStatus.values:
         errors.append(_("Unknown status “%(value)s”.") % {"value": status})
     page_errors: dict[str, str] = {}
     page_number = _page_number(request.GET, page_errors)
+    sort = _sort(request.GET, page_errors)
     errors += page_errors.values()
     if errors:
         return render(request, "lists/leader.html", {"errors": errors}, status=400)
@@ -298,8 +329,13 @@ def leader(request: HttpRequest) -> HttpResponse:
     scope_counts = base.aggregate(**{name: Count("pk", filter=q) for name, q in scopes.items()})
     in_scope = base.filter(scopes[scope])
     counts = queries.status_counts(in_scope)
-    qs = in_scope.filter(status=status) if status else in_scope
-    page = _paginate(queries.index_rows(qs), page_number)
+    closed = status == ListStatus.CLOSED
+    qs = in_scope.filter(status=ListStatus.CLOSED) if closed else in_scope.exclude(status=ListStatus.CLOSED)
+    page = _paginate(queries.index_rows(qs, sort, today), page_number)
+    tabs = [
+        {"value": "", "label": _("On the books"), "count": counts["all"] - counts["closed"], "active": not closed},
+        {"value": ListStatus.CLOSED, "label": _("Struck off"), "count": counts["closed"], "active": closed},
+    ]
     labels = {"all": _("All my lists"), "mine": _("I am responsible"), "units": _("My supervised units")}
     context = {
         "scopes": [
@@ -307,7 +343,11 @@ def leader(request: HttpRequest) -> HttpResponse:
             for name in scopes
         ],
         "scope": scope,
-        "tabs": _status_tabs(user, counts, status),
+        "tabs": tabs,
+        "closed": closed,
+        "closed_count": counts["closed"],
+        "sort": sort,
+        "sorts": _sort_links(sort),
         "supervised_units": list(user.supervised_units.order_by("id")),
         "page": page,
         "rows": exports.decorate(page.object_list, today),

@@ -1,4 +1,4 @@
-"""The loop page (点开闭环), the form that creates a list, and the actions posted from the loop page.
+"""The loop page (点开闭环) and the actions posted from it (drafts are created and edited in views_drafts).
 
 Every view is thin: parse with a form, check the list is visible (else 404), call the one service,
 redirect back to the loop page with a message. A refusal re-renders the page with the message and
@@ -9,13 +9,12 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from luoshi.errors import InvalidInput, ServiceError
@@ -24,8 +23,6 @@ from luoshi.lists import queries, services
 from luoshi.lists.forms import (
     DecideExtensionForm,
     ExtensionForm,
-    ListForm,
-    MilestoneFormSet,
     ReportForm,
     ReturnForm,
     UnitForm,
@@ -41,7 +38,6 @@ from luoshi.lists.models import (
 from luoshi.org import access
 
 LOOP_TEMPLATE = "lists/loop.html"
-CREATE_TEMPLATE = "lists/create.html"
 
 # Several forms share the page: each gets its own id prefix so labels point at the right field.
 REPORT_IDS = "id_report_%s"
@@ -150,6 +146,13 @@ def _loop_context(request: HttpRequest, rlist: ResponsibilityList, bound: dict |
         "awaiting": [r for r in rows if r.return_form or r.decide_form],
         "open_units": [r.ob.unit for r in rows if r.ob.status != ObligationStatus.COMPLETED],
         "can_publish": office and rlist.status == ListStatus.DRAFT,
+        "can_edit_draft": office and rlist.status == ListStatus.DRAFT,
+        "effective_deadline": queries.effective_deadline(rlist),
+        "units_past_deadline": [
+            r.ob.unit for r in rows if r.ob.status == ObligationStatus.IN_PROGRESS and r.ob.deadline < today
+        ]
+        if in_progress
+        else [],
         "can_close": office and in_progress,
         "timeline": _timeline(rlist),
         "today": today,
@@ -328,51 +331,3 @@ def close(request: HttpRequest, list_id: int) -> HttpResponse:
     except ServiceError as err:
         return _refused(request, rlist, err.status, err.message)
     return _done(request, list_id, _("The list is struck off."))
-
-
-# --- creating -----------------------------------------------------------------------------------
-
-
-def _milestones(formset) -> list[services.MilestoneInput]:
-    rows = (f.cleaned_data for f in formset.forms if f.cleaned_data)
-    return [services.MilestoneInput(r["due_date"], r["title"]) for r in rows if r.get("due_date") or r.get("title")]
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def create(request: HttpRequest) -> HttpResponse:
-    if not access.can_steer_lists(request.user):
-        raise PermissionDenied(_("Only the supervision office may do this."))
-    status, error = 200, None
-    if request.method == "POST":
-        form = ListForm(request.POST)
-        milestones = MilestoneFormSet(request.POST, prefix="milestones")
-        if form.is_valid() and milestones.is_valid():
-            data = form.cleaned_data
-            try:
-                rlist = services.do_create_list(
-                    request.user,
-                    source=data["source"],
-                    title=data["title"],
-                    content=data["content"],
-                    leader=data["leader"],
-                    lead_unit=data["lead_unit"],
-                    co_units=list(data["co_units"]),
-                    deadline=data["deadline"],
-                    report_every_days=data["report_every_days"],
-                    milestones=_milestones(milestones),
-                )
-            except ServiceError as err:
-                status, error = err.status, err.message
-                form.show_refusal(err)
-            else:
-                messages.success(request, _("Saved as a draft. Check it, then publish it to the handling units."))
-                url = reverse("lists:loop", args=[rlist.pk])
-                return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-        else:
-            status, error = 400, _("Please correct the errors below.")
-    else:
-        form = ListForm()
-        milestones = MilestoneFormSet(prefix="milestones")
-    context = {"form": form, "milestones": milestones, "error": error}
-    return render(request, CREATE_TEMPLATE, context, status=status)

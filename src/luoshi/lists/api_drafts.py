@@ -1,0 +1,74 @@
+"""PATCH and DELETE /api/v1/lists/{id}: the office edits or withdraws a draft (lists.drafts).
+
+Every field of a PATCH is optional: what is sent changes, what is left out stays. A published list
+answers 409 for now; `reason` is recorded with the edit (a later change lets published lists be
+edited with a reason, in the same shape).
+"""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Schema
+
+from luoshi.errors import InvalidInput
+from luoshi.lists import drafts
+from luoshi.lists.api import ListOut, MilestoneIn, _detail, _visible_list, lists_router
+from luoshi.lists.models import Source
+from luoshi.lists.services import MilestoneInput
+from luoshi.org.models import Person, Unit
+from luoshi.schemas import Day, Id, Text, Title, errors
+
+
+class ListPatch(Schema):
+    source: Source | None = None
+    title: Title | None = None
+    content: Text | None = None
+    leader: Id | None = Field(None, description="null takes the responsible leader off.")
+    lead_unit: Id | None = None
+    co_units: list[Id] | None = Field(None, max_length=100, description="The whole new set of co-handling units.")
+    deadline: Day | None = None
+    report_every_days: int | None = Field(None, ge=1, le=366)
+    milestones: list[MilestoneIn] | None = Field(None, max_length=20, description="Replace all milestones.")
+    reason: Text = Field("", description="Why the list changes; kept in its timeline.")
+
+
+def _changes(sent: dict[str, Any]) -> dict[str, Any]:
+    """The sent fields as do_update_draft takes them: ids to units and people, checked to exist."""
+    for name, value in sent.items():
+        if value is None and name != "leader":
+            raise InvalidInput(f"{name} cannot be null; leave it out to keep it.", name)
+    changes = dict(sent)
+    unit_ids = [*([sent["lead_unit"]] if "lead_unit" in sent else []), *sent.get("co_units", [])]
+    units = Unit.objects.in_bulk(unit_ids)
+    if "lead_unit" in sent:
+        if sent["lead_unit"] not in units:
+            raise InvalidInput("No such unit.", "lead_unit")
+        changes["lead_unit"] = units[sent["lead_unit"]]
+    if "co_units" in sent:
+        if missing := [u for u in sent["co_units"] if u not in units]:
+            raise InvalidInput(f"No such unit: {missing}.", "co_units")
+        changes["co_units"] = [units[u] for u in sent["co_units"]]
+    if sent.get("leader") is not None:
+        changes["leader"] = Person.objects.filter(pk=sent["leader"]).first()
+        if changes["leader"] is None:
+            raise InvalidInput("No such person.", "leader")
+    if "milestones" in sent:
+        changes["milestones"] = [MilestoneInput(m["due_date"], m["title"]) for m in sent["milestones"]]
+    return changes
+
+
+@lists_router.patch("/{int:list_id}", response={200: ListOut, **errors(403, 404, 409)})
+def update_list(request: HttpRequest, list_id: Id, payload: ListPatch):
+    """Change a draft's fields (office only). Sending the same change twice changes nothing more."""
+    rlist = _visible_list(request, list_id)
+    sent = payload.dict(exclude_unset=True)
+    reason = sent.pop("reason", "")
+    drafts.do_update_draft(request.auth, rlist, _changes(sent), reason=reason)
+    return _detail(request, list_id)
+
+
+@lists_router.delete("/{int:list_id}", response={204: None, **errors(403, 404, 409)})
+def delete_list(request: HttpRequest, list_id: Id):
+    """Delete a draft (office only); a published list is never deleted (409)."""
+    drafts.do_delete_draft(request.auth, _visible_list(request, list_id))
+    return 204, None
