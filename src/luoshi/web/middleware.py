@@ -50,7 +50,7 @@ class ErrorPagesMiddleware:
         if (
             isinstance(response, HttpResponseNotAllowed)
             and not response.content
-            and not request.path.startswith("/api/")
+            and not request.path_info.startswith("/api/")
         ):
             page = render(request, "405.html", {"method": request.method}, status=405)
             page["Allow"] = response["Allow"]
@@ -60,7 +60,7 @@ class ErrorPagesMiddleware:
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if request.path.startswith("/api/"):
+        if request.path_info.startswith("/api/"):
             return None
         if isinstance(exception, NotAllowed):
             raise PermissionDenied(exception.message) from exception

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django import template
 from django.http import HttpRequest
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, get_script_prefix, resolve, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -75,7 +75,7 @@ def nav_toggle(context: template.Context, label: str, *view_names: str) -> SafeS
 def page_above(context: template.Context) -> str:
     """The nearest page above the address shown (/lists/146/report → /lists/146/): where "back" leads."""
     request: HttpRequest | None = context.get("request")
-    path = request.path if request is not None else "/"
+    path = request.path_info if request is not None else "/"
     while path.strip("/") and not path.startswith("/api/"):
         path = path.rstrip("/").rsplit("/", 1)[0] + "/"
         try:
@@ -83,5 +83,5 @@ def page_above(context: template.Context) -> str:
         except Resolver404:
             continue
         if match.url_name not in {"logout", "favicon"}:
-            return path
+            return get_script_prefix().rstrip("/") + path
     return reverse("home")
