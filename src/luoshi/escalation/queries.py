@@ -12,18 +12,45 @@ from luoshi.lists.queries import visible_lists
 from luoshi.org.models import Person, Role, Unit
 
 
-def visible_escalations(person: Person) -> QuerySet[Escalation]:
-    """The one rule for every page, download and API call: a unit sees the steps taken on itself, not
-    those on the other units of the same list; the office sees all, a leader those on the lists he is
-    responsible for and on the units he supervises."""
-    qs = Escalation.objects.all()
+@dataclass(frozen=True)
+class EscalationScope:
+    """Whose escalations (urge notices, supervision orders …) a person may see: the one rule, read by
+    the query below and by `may_see` (links on the loop page). A unit sees the steps taken on itself,
+    not those on the other units of the same list; the office sees all; a leader those on the lists he
+    is responsible for and on the units he supervises."""
+
+    everything: bool = False
+    leader_id: int | None = None  # every step on the lists whose responsible leader this is
+    units: frozenset[int] = frozenset()  # every step on these units
+
+    def may_see(self, unit_id: int, list_leader_id: int | None) -> bool:
+        if self.everything:
+            return True
+        return unit_id in self.units or (self.leader_id is not None and list_leader_id == self.leader_id)
+
+
+def escalation_scope(person: Person) -> EscalationScope:
     if person.is_office:
-        return qs
-    q = Q(pk__in=[])
+        return EscalationScope(everything=True)
+    units: set[int] = set()
+    leader_id = None
     if person.has_role(Role.LEADER):
-        q |= Q(list__leader=person) | Q(unit__in=person.supervised_units.values("pk"))
+        leader_id = person.pk
+        units.update(person.supervised_units.values_list("pk", flat=True))
     if person.unit_id and person.has_role(Role.UNIT_HEAD, Role.LIAISON):
-        q |= Q(unit_id=person.unit_id)
+        units.add(person.unit_id)
+    return EscalationScope(leader_id=leader_id, units=frozenset(units))
+
+
+def visible_escalations(person: Person) -> QuerySet[Escalation]:
+    """The escalations of `escalation_scope`, for every page, download and API call."""
+    scope = escalation_scope(person)
+    qs = Escalation.objects.all()
+    if scope.everything:
+        return qs
+    q = Q(unit_id__in=sorted(scope.units))
+    if scope.leader_id is not None:
+        q |= Q(list__leader_id=scope.leader_id)
     return qs.filter(q)
 
 
