@@ -99,6 +99,28 @@ def test_a_unit_not_yet_due_gets_a_reminder_not_an_urge(office, urged, unit_b, l
     assert sweep(at(date(2026, 3, 23)))["urge"] == 1  # but urges once the report is late
 
 
+def test_an_old_urge_sent_before_the_due_date_prints_as_a_reminder(office, urged, unit_b):
+    """The board used to send a numbered urge to a unit not yet due: its paper must not demand reasons."""
+    ob = urged.obligations.get(unit=unit_b)  # next due Fri 03-20
+    episode = Episode.objects.create(
+        obligation=ob, unit=unit_b, list=urged, kind="report", due_date=date(2026, 3, 20),
+        opened_at=at(date(2026, 3, 16)), last_step="urge",
+    )  # fmt: skip
+    esc = Escalation.objects.create(
+        episode=episode, step="urge", unit=unit_b, list=urged, number="2026-CB-0099", manual=True,
+        created_at=at(date(2026, 3, 16)), created_by=office, due_date=date(2026, 3, 20), respond_by=date(2026, 3, 19),
+    )  # fmt: skip
+    notice = documents.notice_fields(esc)
+    text = "".join(notice.paragraphs)
+    assert "尚未到报送时限" in text and "原因" not in text and "逾期仍未" not in text
+    assert notice.closing == "特此提醒。"
+    cells = dict(cell for row in notice.rows for cell in row)
+    assert cells["逾期情况"] == "尚未逾期" and cells["反馈时限"] == "2026年3月20日前"
+    late = documents.notice_fields(Escalation.objects.get(number="2026-CB-0001"))  # the sweep's, 1 day late
+    assert "已逾期1个工作日" in late.paragraphs[0] and "说明未按时报送的原因" in late.paragraphs[1]
+    assert late.closing == "特此催办。"
+
+
 @pytest.fixture
 def deadline_list(office, unit_a, liaison_a, head_a):
     """Reports every 14 days, deadline Fri 03-20: the report due date stays 03-20 report after report."""

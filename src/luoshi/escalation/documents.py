@@ -89,12 +89,17 @@ def notice_fields(esc: Escalation) -> Notice:
     code = rlist.code or "—"
 
     subject = f"你单位作为{role}承办的责任清单“{rlist.title}”"
+    # A unit that was not late (an urge by hand before the report was due, which the board once sent)
+    # is reminded, not asked for reasons of lateness.
+    reminder = not is_order and episode.kind == EpisodeKind.REPORT and esc.due_date >= issued
     if episode.kind == EpisodeKind.REPORT:
         lateness = f"{subject}，应于{cn_date(esc.due_date)}向督查室直报工作进展，"
-        if esc.days_overdue > 0:
+        if reminder:
+            lateness += "目前尚未到报送时限。"
+        elif esc.days_overdue > 0:
             lateness += f"截至{cn_date(issued)}已逾期{esc.days_overdue}个工作日，仍未报送。"
         else:
-            lateness += "请抓紧推进、按时报送。"  # an urge by hand before the due date
+            lateness += f"截至{cn_date(issued)}仍未报送。"
     else:
         lateness = (
             f"{subject}，完成时限为{cn_date(esc.due_date)}，截至{cn_date(issued)}已超过完成时限"
@@ -113,6 +118,14 @@ def notice_fields(esc: Escalation) -> Notice:
         paragraphs.append("逾期仍未落实的，督查室将按规定提出提醒约谈建议，并依规依纪严肃问责。")
         addressee = f"{unit.name}主要负责同志" + (f"（{heads}）" if heads else "") + "："
         closing = "特此督办。"
+    elif reminder:
+        paragraphs.append(
+            f"请你单位高度重视、抓紧推进，于{cn_date(esc.due_date)}前按时通过落实系统直报工作进展，"
+            "如实反映工作推进情况和存在的困难。"
+        )
+        paragraphs.append("逾期未报送的，督查室将按规定催办。")
+        addressee = f"{unit.name}："
+        closing = "特此提醒。"
     else:
         paragraphs.append(
             "请你单位高度重视，"
@@ -135,8 +148,8 @@ def notice_fields(esc: Escalation) -> Notice:
         [handling, ("单位负责人", heads or "—")] if is_order else [handling],
         dates,
         [
-            ("逾期情况", f"逾期{esc.days_overdue}个工作日" if esc.days_overdue > 0 else "—"),
-            ("反馈时限", f"{by}前" if by else "—"),
+            ("逾期情况", "尚未逾期" if reminder else f"逾期{esc.days_overdue}个工作日" if esc.days_overdue else "—"),
+            ("反馈时限", f"{cn_date(esc.due_date)}前" if reminder else f"{by}前" if by else "—"),
         ],
     ]
     return Notice(
