@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BeforeValidator, model_validator
 from pydantic_core import PydanticCustomError
 
 from luoshi import text
@@ -73,6 +73,19 @@ def _time_in_range(value: datetime) -> datetime:
 
 Day = Annotated[date, AfterValidator(_day_in_range)]
 Moment = Annotated[datetime, AfterValidator(_time_in_range)]
+
+
+class BodyIn(Schema):
+    """A request body: a JSON object. (Ninja's Schema reads attributes off anything, so without this
+    `[null, null]` or `5` would pass as an object whose fields all take their defaults.)"""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        raw = getattr(data, "_obj", data)  # Schema's own validator has wrapped it already
+        if isinstance(raw, list | str | int | float | bool) or raw is None:
+            raise PydanticCustomError("model_type", "Give a JSON object.")
+        return data
 
 
 class FieldErrorOut(Schema):

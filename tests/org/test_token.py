@@ -1,3 +1,5 @@
+import hashlib
+
 from luoshi.cli import main
 from luoshi.org.models import ApiToken
 
@@ -5,8 +7,10 @@ from luoshi.org.models import ApiToken
 def test_token_create_prints_a_working_token_as_its_last_line(capsys, liaison_a, client):
     main(["token", "create", liaison_a.username])
     token = capsys.readouterr().out.strip().splitlines()[-1]
-    assert ApiToken.objects.filter(person=liaison_a).count() == 1
-    assert token not in {t.key_hash for t in ApiToken.objects.all()}  # only the hash is stored
+    stored = ApiToken.objects.get(person=liaison_a)
+    # Only the hash is stored: SHA-256 of the raw token, and the raw token nowhere in the row.
+    assert stored.key_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in {stored.key_hash, stored.prefix} and stored.prefix == token[:8]
     r = client.get("/api/v1/units", headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 200
 

@@ -14,7 +14,7 @@ from luoshi.escalation import queries
 from luoshi.escalation.models import Step
 from luoshi.escalation.services import sweep
 from luoshi.org import access
-from luoshi.schemas import BlankIsNone, Day, Id, Moment, Page, errors
+from luoshi.schemas import BlankIsNone, BodyIn, Day, Id, Moment, Page, errors
 
 router = Router(tags=["escalation"])
 stats_router = Router(tags=["stats"])
@@ -72,7 +72,7 @@ def list_escalations(request, filters: Query[EscalationQuery]):
     return queries.filtered(request.auth, queries.EscalationFilters(**{**data, "step": data["step"] or ""}))
 
 
-class RunIn(Schema):
+class RunIn(BodyIn):
     now: Moment | None = Field(
         None, description="Only with DEBUG or LUOSHI_TIME_TRAVEL=true: sweep as of this time instead of now."
     )

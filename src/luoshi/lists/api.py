@@ -25,6 +25,7 @@ from luoshi.org.models import Person, Unit
 from luoshi.schemas import (
     ONE_LINE,
     BlankIsNone,
+    BodyIn,
     Day,
     Id,
     Page,
@@ -62,7 +63,7 @@ class MilestoneOut(Schema):
     title: str
 
 
-class MilestoneIn(Schema):
+class MilestoneIn(BodyIn):
     due_date: Day
     title: Title
 
@@ -90,7 +91,7 @@ class ListOut(Schema):
     obligations: list[ObligationOut]
 
 
-class ListIn(Schema):
+class ListIn(BodyIn):
     source: Source
     title: Title
     content: Text = ""
@@ -102,7 +103,7 @@ class ListIn(Schema):
     milestones: list[MilestoneIn] = Field([], max_length=20)
 
 
-class ReportIn(Schema):
+class ReportIn(BodyIn):
     unit: Id
     progress: Progress
     done: RequiredText
@@ -123,16 +124,16 @@ class ReportOut(Schema):
     author: str
 
 
-class UnitRef(Schema):
+class UnitRef(BodyIn):
     unit: Id
 
 
-class ReturnIn(Schema):
+class ReturnIn(BodyIn):
     unit: Id
     reason: RequiredText
 
 
-class ExtensionIn(Schema):
+class ExtensionIn(BodyIn):
     unit: Id
     new_deadline: Day
     reason: RequiredText
@@ -150,7 +151,7 @@ class ExtensionOut(Schema):
     decided_at: datetime | None
 
 
-class DecideIn(Schema):
+class DecideIn(BodyIn):
     approve: bool
     note: Text = ""
 

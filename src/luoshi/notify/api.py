@@ -7,7 +7,7 @@ from ninja.pagination import paginate
 
 from luoshi.notify.models import Notification
 from luoshi.notify.services import do_mark_read
-from luoshi.schemas import Id, Page, errors
+from luoshi.schemas import BodyIn, Id, Page, errors
 
 router = Router(tags=["notifications"])
 
@@ -42,7 +42,7 @@ def my_notifications(request, unread: bool = False):
     return qs.filter(read_at__isnull=True) if unread else qs
 
 
-class ReadIn(Schema):
+class ReadIn(BodyIn):
     ids: list[Id] | None = Field(None, max_length=1000, description="The notifications to mark; none means all.")
 
 

@@ -37,6 +37,13 @@ class PersonForm(UserChangeForm):
         model = Person
         fields = ["username", "name", "title", "unit", "roles", "supervised_units", "is_active"]
 
+    def clean_username(self) -> str:
+        # On the field, not as the constraint's form-wide error.
+        username = self.cleaned_data["username"]
+        if Person.objects.filter(username__iexact=username).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("This username is taken."), code="unique")
+        return username
+
 
 class PersonCreationForm(AdminUserCreationForm):
     """Django's own creation form names auth.User, which Person replaces: this one checks Person's

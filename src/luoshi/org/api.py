@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema
 from luoshi.errors import InvalidInput, NotAllowed
 from luoshi.org import access, services
 from luoshi.org.models import USERNAME_MAX, Person, Role, Unit, UnitKind
-from luoshi.schemas import ONE_LINE, VISIBLE_LINE, Id, errors
+from luoshi.schemas import ONE_LINE, VISIBLE_LINE, BodyIn, Id, errors
 
 router = Router(tags=["org"])
 
@@ -26,7 +26,7 @@ class UnitOut(Schema):
         return obj.parent_id
 
 
-class UnitIn(Schema):
+class UnitIn(BodyIn):
     name: Annotated[str, Field(min_length=1, max_length=100), VISIBLE_LINE]
     kind: UnitKind
     parent: Id | None = None
@@ -50,7 +50,7 @@ class PersonOut(Schema):
         return [u.pk for u in obj.supervised_units.all()]
 
 
-class PersonIn(Schema):
+class PersonIn(BodyIn):
     username: Annotated[str, Field(min_length=1, max_length=USERNAME_MAX), ONE_LINE]
     name: Annotated[str, Field(max_length=50), ONE_LINE]
     password: str = Field(..., max_length=128)
@@ -87,11 +87,12 @@ def visible_people(person: Person) -> QuerySet[Person]:
     supervised = set(person.supervised_units.values_list("pk", flat=True)) if person.has_role(Role.LEADER) else set()
     own = {person.unit_id} if person.unit_id and person.has_role(Role.LIAISON, Role.UNIT_HEAD) else set()
     units = supervised | own
+    contacts = bool(person.has_role(Role.LEADER) or own)  # the office is whom they report to
     # roles is a JSON list, filtered in Python to stay portable; people are counted in hundreds.
     ids = [
         pk
         for pk, unit_id, roles in active.values_list("pk", "unit_id", "roles")
-        if pk == person.pk or unit_id in units or Role.OFFICE in roles
+        if pk == person.pk or unit_id in units or (contacts and Role.OFFICE in roles)
     ]
     return active.filter(pk__in=ids)
 
