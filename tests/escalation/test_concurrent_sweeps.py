@@ -1,31 +1,68 @@
-"""Many workers sweeping at once take no step twice and lose none."""
+"""Many workers sweeping at once do exactly what one sweep does: no step twice, none lost."""
 
+from collections import Counter as Tally
 from datetime import date, datetime, time
 
 import pytest
+from django.db import transaction
 
 from luoshi.escalation.models import Escalation
 from luoshi.escalation.services import sweep
+from luoshi.events.models import Counter, Event
+from luoshi.notify.models import Notification
 from luoshi.worker import claim
 from tests.conftest import SHANGHAI
 from tests.escalation.conftest import publish
 from tests.lists.test_concurrency import run_together
 
 
+def outcome() -> dict:
+    """What a sweep left behind, in terms that do not depend on which worker took which row."""
+    steps = Escalation.objects.values_list("episode__obligation_id", "episode__kind", "step", "unit_id")
+    return {
+        # every step but the talk proposal on its own obligation and episode kind
+        "steps": Tally((ob, kind, step) for ob, kind, step, _u in steps if step != "talk_proposal"),
+        # a unit's talk proposal goes with whichever of its orders came K-th: counted per unit
+        "talks": Tally(unit for _o, _k, step, unit in steps if step == "talk_proposal"),
+        "numbers": sorted(n for n in Escalation.objects.values_list("number", flat=True) if n),
+        "notifications": Tally(Notification.objects.values_list("recipient_id", "kind")),
+        "events": Tally(Event.objects.filter(kind__startswith="escalation.").values_list("kind", flat=True)),
+    }
+
+
+class Rollback(Exception):
+    pass
+
+
+def sequential_reference(now) -> tuple[dict, dict]:
+    """One sweep alone, on the same data, rolled back: what the concurrent sweeps must add up to."""
+    try:
+        with transaction.atomic():
+            counts = sweep(now)
+            result = outcome()
+            raise Rollback
+    except Rollback:
+        pass
+    assert not Escalation.objects.exists()
+    assert not Counter.objects.filter(key__in=["CB-2026", "DB-2026"]).exists()  # the numbers start again at 1
+    return counts, result
+
+
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_sweeps_take_each_step_once(office, leader, unit_a, unit_b, unit_c, liaison_a, liaison_b, outsider):
+def test_concurrent_sweeps_do_what_one_sweep_does(office, leader, unit_a, unit_b, unit_c, liaison_a, liaison_b, outsider):
     for i in range(30):
         publish(office, unit_a, [unit_b, unit_c], leader=leader, title=f"任务{i}")
     now = datetime.combine(date(2026, 3, 16), time(9), tzinfo=SHANGHAI)  # a week overdue: urge + order
+    counts, reference = sequential_reference(now)
+    assert (counts["urge"], counts["order"], counts["talk_proposal"]) == (90, 90, 3)
+    assert reference["notifications"] and len(reference["numbers"]) == 180
+
     results: list[dict] = []
     run_together(*[lambda: results.append(sweep(now))] * 4)
-    steps = list(Escalation.objects.values_list("episode_id", "step"))
-    assert len(steps) == len(set(steps)) == 90 * 2 + 3  # an urge and an order each; one talk proposal per unit
-    assert Escalation.objects.filter(step="talk_proposal").values("unit").distinct().count() == 3
-    numbers = [n for n in Escalation.objects.values_list("number", flat=True) if n]
-    assert len(numbers) == len(set(numbers)) == 180
-    assert sum(r["urge"] for r in results) == 90 and sum(r["order"] for r in results) == 90
-    assert sweep(now)["urge"] == 0  # and nothing left to do afterwards
+    assert outcome() == reference
+    for step in ("reminder", "urge", "order", "talk_proposal"):
+        assert sum(r[step] for r in results) == counts[step], step
+    assert sweep(now) == {**counts, **dict.fromkeys(("reminder", "urge", "order", "talk_proposal"), 0)}
 
 
 @pytest.mark.django_db(transaction=True)
