@@ -3,10 +3,16 @@
 parse() reads the first sheet and checks every row without writing anything; do_import() then
 creates one draft per row through services.do_create_list, all in one transaction, and only when
 every row is valid (all or nothing).
+
+An uploaded file is hostile until shown otherwise: it must be a zip (an .xlsx is one) whose members
+unpack to a bounded size before openpyxl opens it (a 400 KB file can hold a 400 MB cell); its XML is
+parsed by defusedxml (no DTD entities); anything openpyxl cannot read becomes a message on the file,
+and every cell's text is bounded and goes through luoshi.text.check_text.
 """
 
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any
@@ -22,9 +28,18 @@ from luoshi.lists.forms import ListForm
 from luoshi.lists.models import ResponsibilityList, Source
 from luoshi.org import access
 from luoshi.org.models import Person, Role, Unit
+from luoshi.text import check_text
 
 MAX_BYTES = 5 * 1024 * 1024
+MAX_UNPACKED = 20 * 1024 * 1024  # a filled 1,000-row template with long contents unpacks to about 7 MB
+MAX_MEMBERS = 200  # Excel writes about a dozen parts
 MAX_ROWS = 1000
+MAX_TITLE = 200
+MAX_CONTENT = 2000
+MAX_CELL = 200  # names, dates, numbers
+MAX_SHOWN = 200  # a longer cell is shown cut in the preview
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old .xls (and encrypted .xlsx)
+ZIP_MAGIC = b"PK\x03\x04"
 DEFAULT_EVERY = 30
 HEADER_SCAN = 10  # a 台账 often has a title row or two above its header row
 EMPTY_RUN = 1000  # stop reading after this many empty rows in a row (formatted but unused rows)
@@ -246,8 +261,6 @@ def _date(value: Any) -> date:
 def _title(text: str) -> str:
     if not text:
         raise _Bad(_("A title is required."))
-    if len(text) > 200:
-        raise _Bad(_("A title has at most 200 characters."))
     return text
 
 
@@ -260,19 +273,46 @@ def _every(value: Any) -> int:
     return int(text)
 
 
+LIMITS = {"title": MAX_TITLE, "content": MAX_CONTENT, "co_units": MAX_CONTENT}
+MULTILINE = ("content", "co_units")
+
+
+def _checked(name: str, text: str) -> str:
+    """The cell's text if it is not too long and holds no character that may not be stored."""
+    limit = LIMITS.get(name, MAX_CELL)
+    if len(text) > limit:
+        raise _Bad(_("At most %(max)d characters (this cell has %(n)d).") % {"max": limit, "n": len(text)})
+    try:
+        return check_text(text, name, multiline=name in MULTILINE, required=name == "title" and bool(text))
+    except InvalidInput as err:
+        raise _Bad(err.message) from None
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "…"
+
+
 def _clean(number: int, values: dict[str, Any], look: _Lookups) -> RowResult:
-    row = RowResult(number, {f: _text(values.get(f)) for f in FIELDS})
+    texts = {f: _text(values.get(f)) for f in FIELDS}
+    row = RowResult(number, {f: _shown(t) for f, t in texts.items()})
+    for name, text in texts.items():
+        try:
+            texts[name] = _checked(name, text)
+        except _Bad as bad:
+            row.add_error(name, str(bad))
     checks = {
-        "source": lambda: look.source(values.get("source")),
-        "title": lambda: _title(row.raw["title"]),
-        "content": lambda: row.raw["content"],
-        "leader": lambda: look.leader(values.get("leader")),
-        "lead_unit": lambda: look.unit(values.get("lead_unit")),
-        "co_units": lambda: look.co_units(values.get("co_units")),
+        "source": lambda: look.source(texts["source"]),
+        "title": lambda: _title(texts["title"]),
+        "content": lambda: texts["content"],
+        "leader": lambda: look.leader(texts["leader"]),
+        "lead_unit": lambda: look.unit(texts["lead_unit"]),
+        "co_units": lambda: look.co_units(texts["co_units"]),
         "deadline": lambda: look.deadline(values.get("deadline")),
         "report_every_days": lambda: _every(values.get("report_every_days")),
     }
     for name, check in checks.items():
+        if name in row.errors:
+            continue
         try:
             row.cleaned[name] = check()
         except _Bad as bad:
@@ -283,19 +323,65 @@ def _clean(number: int, values: dict[str, Any], look: _Lookups) -> RowResult:
     return row
 
 
+def _check_package(data: bytes) -> None:
+    """Refuse what is not an .xlsx, or would unpack to too much, before openpyxl reads a byte of it."""
+    if len(data) > MAX_BYTES:
+        raise ImportFileError(_("The file is larger than 5 MB."))
+    if data.startswith(OLE_MAGIC):
+        raise ImportFileError(_("This is an old Excel .xls file (or a protected one): save it as .xlsx."))
+    not_xlsx = ImportFileError(_("This is not an Excel .xlsx file. Use the template."))
+    if not data.startswith(ZIP_MAGIC):
+        raise not_xlsx
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            members = z.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        raise not_xlsx from None
+    names = {m.filename for m in members}
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise not_xlsx  # another kind of zip (a .docx, an archive)
+    if len(members) > MAX_MEMBERS:
+        raise ImportFileError(_("The file has too many parts (%(n)d) for a sheet of lists.") % {"n": len(members)})
+    # zipfile never inflates a member past the size its directory declares (the CRC check fails
+    # instead), so the declared sizes bound what openpyxl can unpack.
+    if sum(m.file_size for m in members) > MAX_UNPACKED:
+        raise ImportFileError(
+            _("The file unpacks to more than %(mb)d MB: a sheet of lists is far smaller.")
+            % {"mb": MAX_UNPACKED // (1024 * 1024)}
+        )
+    if any(m.flag_bits & 0x1 for m in members):
+        raise ImportFileError(_("The file is encrypted: save it without a password."))
+
+
+def _unreadable(err: Exception) -> ImportFileError:
+    from defusedxml import DefusedXmlException
+
+    causes, cause = [], err  # openpyxl wraps what the parser raised in a ValueError
+    while cause is not None and len(causes) < 10:
+        causes.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    if any(isinstance(c, DefusedXmlException) for c in causes):
+        return ImportFileError(
+            _("The file contains XML entity or DTD declarations, which Excel never writes: it was refused.")
+        )
+    return ImportFileError(_("The file is damaged or not an Excel .xlsx file: open it in Excel and save it again."))
+
+
 def _read_rows(file: IO[bytes]) -> list[tuple[int, dict[str, Any]]]:
     """The data rows of the first sheet, keyed by field, with their Excel row numbers."""
     from openpyxl import load_workbook
 
     data = file.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise ImportFileError(_("The file is larger than 5 MB."))
-    if data[:4] == b"\xd0\xcf\x11\xe0":
-        raise ImportFileError(_("This is an old Excel .xls file: open it in Excel and save it as .xlsx."))
+    _check_package(data)
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises zip, XML and key errors alike on a file it cannot read
-        raise ImportFileError(_("This is not an Excel .xlsx file. Use the template.")) from None
+        return _rows_of(load_workbook(io.BytesIO(data), read_only=True, data_only=True))
+    except ImportFileError:
+        raise
+    except Exception as err:  # openpyxl raises zip, XML, key and value errors alike, reading lazily
+        raise _unreadable(err) from None
+
+
+def _rows_of(wb: Any) -> list[tuple[int, dict[str, Any]]]:
     try:
         lines = wb.worksheets[0].iter_rows(values_only=True)
         columns: dict[int, str] = {}

@@ -14,12 +14,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -137,21 +139,57 @@ def _upload_page(
     return render(request, UPLOAD_TEMPLATE, context, status=status)
 
 
+class CappedUpload(FileUploadHandler):
+    """Stops taking an uploaded file in once it passes the import's limit: a 2 GB upload is neither
+    kept in memory nor written to a temporary file."""
+
+    too_large = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > imports.MAX_BYTES:
+            self.too_large = True
+            raise SkipFile
+        return raw_data  # on to Django's own handlers
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+TOO_LARGE = gettext_lazy("The file is larger than 5 MB.")
+BODY_SLACK = 64 * 1024  # the form's other fields and the multipart boundaries
+
+
+@csrf_exempt  # checked by _upload, once the capped upload handler is in place (Django's documented way)
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
     _office_only(request)
     if request.method == "GET":
         return _upload_page(request, UploadForm())
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > imports.MAX_BYTES + BODY_SLACK:
+        return _upload_page(request, UploadForm(), 400, str(TOO_LARGE))  # refused before reading the body
+    capped = CappedUpload(request)
+    request.upload_handlers.insert(0, capped)
+    return _upload(request, capped)
+
+
+@csrf_protect
+def _upload(request: HttpRequest, capped: CappedUpload) -> HttpResponse:
     if "token" in request.POST:
         return _confirm(request)
+    if capped.too_large:
+        return _upload_page(request, UploadForm(), 400, str(TOO_LARGE))
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _upload_page(request, form, 400, _("Please correct the errors below."))
     sheet = form.cleaned_data["file"]
     try:
         if sheet.size > imports.MAX_BYTES:
-            raise imports.ImportFileError(_("The file is larger than 5 MB."))
+            raise imports.ImportFileError(str(TOO_LARGE))
         parsed = imports.parse(sheet)
     except imports.ImportFileError as err:
         return _upload_page(request, form, 400, err.message)
