@@ -259,6 +259,15 @@ def _detail(request: HttpRequest, list_id: int) -> dict:
     return _list_out(rlist, obligations, timezone.localdate())
 
 
+SortKey = Annotated[
+    str,
+    Field(
+        pattern=f"^-?({'|'.join(queries.SORTS)})$",
+        description="A column, descending with a leading “-”; by default `light` (red first, then the deadline).",
+    ),
+]
+
+
 class ListQuery(Schema):
     status: Annotated[ListStatus | None, BlankIsNone] = None
     source: Annotated[Source | None, BlankIsNone] = None
@@ -268,11 +277,7 @@ class ListQuery(Schema):
     year: Annotated[Year | None, BlankIsNone] = None
     overdue: bool = False
     q: Search = ""
-    sort: Annotated[str, BlankIsNone] | None = Field(
-        None,
-        pattern=f"^-?({'|'.join(queries.SORTS)})$",
-        description="A column, descending with a leading “-”; by default `light` (red first, then the deadline).",
-    )
+    sort: Annotated[SortKey | None, BlankIsNone] = None
 
 
 @lists_router.get("", response={200: list[ListOut], **errors()})
