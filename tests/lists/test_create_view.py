@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from luoshi.lists.models import HandlingRole, ListStatus, ResponsibilityList
+from luoshi.org.models import Unit
 from tests.conftest import NOW, days
 
 URL = reverse("lists:create")
@@ -16,7 +17,6 @@ URL = reverse("lists:create")
 def at_now():
     with time_machine.travel(NOW):
         yield
-
 
 
 def form_data(lead, co=(), **overrides):
@@ -139,3 +139,58 @@ def test_create_over_htmx_answers_with_a_client_redirect(as_, office, unit_a):
     rlist = ResponsibilityList.objects.get()
     assert response.status_code == 200
     assert response["HX-Redirect"] == reverse("lists:loop", args=[rlist.pk])
+
+
+def test_saving_lands_on_the_drafts_own_page_so_a_reload_shows_the_draft(as_, office, unit_a):
+    response = as_(office).post(URL, form_data(unit_a), follow=True)
+    rlist = ResponsibilityList.objects.get()
+    assert response.redirect_chain == [(reverse("lists:loop", args=[rlist.pk]), 302)]
+    assert response.request["PATH_INFO"] == reverse("lists:loop", args=[rlist.pk])
+    reloaded = as_(office).get(response.request["PATH_INFO"])
+    assert "治理黄河风情线环境" in reloaded.content.decode()
+
+
+def test_posting_the_same_form_twice_stores_one_draft(as_, office, unit_a, unit_b):
+    key = as_(office).get(URL).context["form"]["submission_key"].value()
+    data = form_data(unit_a, [unit_b], submission_key=key)
+    first = as_(office).post(URL, data)
+    second = as_(office).post(URL, data)  # a double click, or the browser resending
+    rlist = ResponsibilityList.objects.get()
+    assert first.url == second.url == reverse("lists:loop", args=[rlist.pk])
+    # A new form (a new key) is a new draft.
+    as_(office).post(
+        URL, form_data(unit_a, submission_key=as_(office).get(URL).context["form"]["submission_key"].value())
+    )
+    assert ResponsibilityList.objects.count() == 2
+
+
+def test_units_are_grouped_and_the_office_is_not_offered_first(as_, office, unit_a, unit_b):
+    general = Unit.objects.create(name="市委督查室", kind="office")
+    town = Unit.objects.create(name="张掖路街道", kind="town", parent=unit_b)
+    office.unit = general
+    office.save()
+    html = as_(office).get(URL).content.decode()
+    co = html.split('name="co_units"', 1)[1].split("</select>", 1)[0]
+    groups = [g.split('"', 1)[0] for g in co.split('<optgroup label="')[1:]]
+    assert groups == ["City departments", "Districts and counties", "Towns and streets", "General offices"]
+    assert co.index(unit_a.name) < co.index(unit_b.name) < co.index("张掖路街道 · 城关区") < co.index(general.name)
+    lead = html.split('name="lead_unit"', 1)[1].split("</select>", 1)[0]
+    first_option = lead.split("<option", 2)[1]
+    assert 'value=""' in first_option and "Choose…" in first_option  # not "---------"
+    assert "---------" not in html
+    assert town.pk and f'value="{general.pk}"' in lead  # still a possible choice, only last
+
+
+def test_the_unit_and_leader_pickers_are_searchable_without_inline_script(as_, office):
+    html = as_(office).get(URL).content.decode()
+    for name in ("leader", "lead_unit", "co_units"):
+        tag = (
+            html.split(f'name="{name}"', 1)[0].rsplit("<select", 1)[1]
+            + html.split(f'name="{name}"', 1)[1].split(">", 1)[0]
+        )
+        assert "data-search" in tag, name
+    assert "/static/vendor/tom-select/tom-select.complete.min.js" in html
+    assert "/static/vendor/tom-select/tom-select.bootstrap5.min.css" in html
+    assert "/static/luoshi/search-select.js" in html
+    body = html.split("<body", 1)[1]
+    assert "<script>" not in body and "<script " not in body.split("</nav>", 1)[1].split("</main>", 1)[0]

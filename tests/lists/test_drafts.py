@@ -11,7 +11,7 @@ from django.urls import reverse
 from luoshi.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from luoshi.events.models import Event
 from luoshi.lists import drafts, services
-from luoshi.lists.models import HandlingRole, ListStatus, Milestone, Obligation, ResponsibilityList
+from luoshi.lists.models import HandlingRole, Milestone, Obligation, ResponsibilityList
 from tests.conftest import NOW, ApiClient, days
 from tests.lists.test_create_view import form_data
 
@@ -45,7 +45,11 @@ def test_office_edits_a_draft_and_the_event_says_what_changed(office, draft_list
     event = Event.objects.get(kind="list.updated")
     assert event.actor == office and event.subject_id == draft_list.pk
     assert event.note == "领导批示调整"
-    assert event.before == {"title": "推进兰州新区产业园区建设", "co_units": [unit_b.pk], "deadline": days(60).isoformat()}
+    assert event.before == {
+        "title": "推进兰州新区产业园区建设",
+        "co_units": [unit_b.pk],
+        "deadline": days(60).isoformat(),
+    }
     assert event.after == {"title": "新标题", "co_units": [unit_c.pk], "deadline": days(90).isoformat()}
 
 

@@ -104,7 +104,8 @@ def test_the_leader_page_shows_the_effective_deadline(as_, leader, extended):
 
 
 def test_once_every_unit_is_accepted_it_is_the_latest_deadline_of_all(office, extended, liaison_a, liaison_b):
-    for liaison, ob in zip((liaison_a, liaison_b), extended.obligations.select_related("list", "unit").order_by("-role")):
+    obligations = extended.obligations.select_related("list", "unit").order_by("-role")  # lead, then co
+    for liaison, ob in zip((liaison_a, liaison_b), obligations, strict=True):
         services.do_report(liaison, ob, progress=100, done="完成", request_completion=True, now=NOW)
         services.do_accept(office, ob, now=NOW)
     rlist = queries.with_lights(ResponsibilityList.objects.filter(pk=extended.pk)).get()
