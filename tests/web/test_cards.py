@@ -13,15 +13,21 @@ from tests.escalation.conftest import at, make_urged
 from tests.web.html import card_tables
 
 
-def assert_labelled(html: str, table_id: str, min_rows: int = 1, unlabelled: tuple[str, ...] = ()) -> dict:
-    """`unlabelled`: headings only screen readers read (a column of buttons): their cells take the card's width."""
+def assert_labelled(
+    html: str, table_id: str, min_rows: int = 1, unlabelled: tuple[str, ...] = (), renamed: dict | None = None
+) -> dict:
+    """`unlabelled`: headings only screen readers read (a column of buttons): their cells take the card's
+    width. `renamed`: a heading shown as a sign (#) whose cells name it in words. Rows without any label
+    (a group's heading) are skipped."""
     table = card_tables(html)[table_id]
-    heads = [h for h in table["heads"] if h not in unlabelled]
-    assert len(table["rows"]) >= min_rows
-    for row in table["rows"]:
+    heads = [h.removesuffix(" ▲").removesuffix(" ▼") for h in table["heads"]]  # the sorted column's arrow
+    heads = [(renamed or {}).get(h, h) for h in heads if h not in unlabelled]
+    rows = [row for row in table["rows"] if any(label is not None for label, _text in row)]
+    assert len(rows) >= min_rows
+    for row in rows:
         labels = [label for label, _text in row if label is not None]
         assert labels == heads, (table_id, labels, heads)
-    return table
+    return {"heads": heads, "rows": rows}
 
 
 def light_cells(html: str) -> list[str]:
@@ -88,3 +94,16 @@ def test_the_leaders_orders_are_labelled(as_, urged, leader, on_0320):
 def test_the_units_urges_and_the_board_are_labelled(as_, urged, liaison_a, office, on_0320):
     assert_labelled(as_(liaison_a).get(reverse("escalation:unit")).content.decode(), "escalations", min_rows=2)
     assert_labelled(as_(office).get(reverse("escalation:board")).content.decode(), "board", unlabelled=("Actions",))
+
+
+def test_the_units_work_and_the_league_are_labelled(as_, urged, liaison_a, on_0320):
+    client = as_(liaison_a)
+    html = client.get(reverse("lists:inbox")).content.decode()
+    row = dict(assert_labelled(html, "unit-work", unlabelled=("Actions",))["rows"][0])
+    assert row["Light"] in {"green", "yellow", "red"} and row["Role"] == "Lead unit"
+    assert 'id="light-legend"' in html
+    html = client.get(reverse("escalation:league")).content.decode()
+    assert_labelled(html, "league", min_rows=2, renamed={"#": "Rank"})
+    # the cards hide the sortable headings: the same sorting links stand above them
+    sort = html[html.index('id="league-sort"') : html.index("</nav>", html.index('id="league-sort"'))]
+    assert sort.count("sort=") == 8
