@@ -234,3 +234,22 @@ def test_the_ladders_history_is_there_urges_orders_and_talk_proposals(city):
     assert {"reminder", "urge", "order", "talk_proposal"} <= steps
     assert Escalation.objects.filter(step="urge", episode__closed_at__isnull=True).exists()  # some open today
     assert not Escalation.objects.filter(created_at__gt=timezone.now()).exists()
+
+
+def test_the_office_has_handled_most_of_its_old_talk_proposals(city):
+    from luoshi.escalation.queries import talk_counts, talk_queue
+
+    proposals = list(talk_queue().select_related("list"))
+    counts = talk_counts()
+    old = [p for p in proposals if p.created_at < timezone.now() - timedelta(days=14)]
+    handled = [p for p in proposals if p.handled_at]
+    assert old and sum(1 for p in old if p.handled_at) >= 0.7 * len(old)
+    assert counts["handled"] == len(handled) and counts["ended"] >= 1  # a few left, their cause gone
+    for p in handled:
+        assert p.created_at < p.handled_at < timezone.now() and p.handled_note
+    # The queue's default view: live causes only, none on a list struck off.
+    waiting = [p for p in proposals if not p.handled_at and not p.cause_ended]
+    assert waiting and len(waiting) == counts["open"]
+    assert all(p.list.status == ListStatus.IN_PROGRESS and p.episode.closed_at is None for p in waiting)
+    decided = Event.objects.filter(kind="escalation.talk_handled").select_related("actor")
+    assert decided.count() == len(handled) and all(e.actor.has_role(Role.OFFICE) for e in decided)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from luoshi.demo.history import ListPlan
 from luoshi.demo.names import ADMIN, GIVEN, LEADERS, OFFICE_STAFF, SURNAMES, UNITS, head_title, liaison_title
 from luoshi.demo.plan import plan_year
+from luoshi.demo.talks import handle_old_talk_proposals
 from luoshi.escalation.replay import replay_history
 from luoshi.escalation.services import sweep
 from luoshi.events.models import Counter, Event
@@ -69,9 +70,11 @@ def build_demo_city(reset: bool = False, seed: int = 2015) -> None:
         names = {code: unit.name for code, unit in units.items()}
         plans = plan_year(rng, timezone.localdate(), names, leaders_of(), calendar.load().is_workday)
         _play(rng, plans, units, people)
-        # The ladder's past (as if the sweep had run every working morning), then today's sweep.
+        # The ladder's past (as if the sweep had run every working morning), the office's decisions
+        # on its old talk proposals, then today's sweep.
         now = timezone.now()
         replay_history(now)
+        handle_old_talk_proposals(rng, now)
         sweep(now)
 
 
