@@ -26,6 +26,13 @@
         hidePlaceholder: multiple,
         lockOptgroupOrder: true, // departments, districts, towns: the groups keep their order
         placeholder: select.getAttribute("data-placeholder") || undefined,
+        // After a pick the search starts afresh, with every unit offered again.
+        onItemAdd: multiple
+          ? function () {
+              this.setTextboxValue("");
+              this.refreshOptions(false);
+            }
+          : undefined,
       });
     });
   }
