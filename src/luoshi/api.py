@@ -102,11 +102,13 @@ def _add_routers() -> None:
     from luoshi.escalation.api import router as escalation_router
     from luoshi.escalation.api import stats_router as league_router
     from luoshi.lists.api import extensions_router, lists_router, stats_router
+    from luoshi.lists.api_documents import router as documents_router
     from luoshi.notify.api import router as notify_router
     from luoshi.org.api import router as org_router
 
     api.add_router("/", org_router)
     api.add_router("/lists", lists_router)
+    api.add_router("/lists", documents_router)  # closing records (PDF, DOCX)
     api.add_router("/extensions", extensions_router)
     api.add_router("/stats", stats_router)
     api.add_router("/stats", league_router)

@@ -100,5 +100,5 @@ def csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
 def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
     """A download; a Chinese file name goes out as RFC 5987 filename*=utf-8''…"""
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename) or "attachment"
     return response

@@ -253,8 +253,10 @@ def _date(value: Any) -> date:
         raise _Bad(_("Give the deadline."))
     m = DATE_TEXT.fullmatch(text)
     try:
+        if m is None:
+            raise ValueError(text)
         return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except (AttributeError, ValueError):
+    except ValueError:
         raise _Bad(_("“%(value)s” is not a date: write it as 2026-03-31.") % {"value": text}) from None
 
 
@@ -356,7 +358,8 @@ def _check_package(data: bytes) -> None:
 def _unreadable(err: Exception) -> ImportFileError:
     from defusedxml import DefusedXmlException
 
-    causes, cause = [], err  # openpyxl wraps what the parser raised in a ValueError
+    causes: list[BaseException] = []  # openpyxl wraps what the parser raised in a ValueError
+    cause: BaseException | None = err
     while cause is not None and len(causes) < 10:
         causes.append(cause)
         cause = cause.__cause__ or cause.__context__

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from luoshi.lists import views_drafts, views_import, views_index, views_loop
+from luoshi.lists import closing, views_drafts, views_import, views_index, views_loop
 
 app_name = "lists"
 urlpatterns = [
@@ -22,4 +22,5 @@ urlpatterns = [
     path("<int:list_id>/extension", views_loop.request_extension, name="extension"),
     path("extensions/<int:extension_id>/decide", views_loop.decide_extension, name="decide_extension"),
     path("<int:list_id>/close", views_loop.close, name="close"),
+    path("<int:list_id>/closing-record.<str:fmt>", closing.download, name="closing_record"),  # pdf | docx
 ]

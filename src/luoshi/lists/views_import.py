@@ -18,13 +18,13 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
+from luoshi import sheets
 from luoshi.lists import import_template, imports
 from luoshi.lists.forms import BootstrapMixin
 from luoshi.lists.models import ListStatus, ResponsibilityList
@@ -104,13 +104,19 @@ def _repeats(parsed: imports.ParsedSheet) -> list[int]:
 # --- views -------------------------------------------------------------------------------------------
 
 
+def _person(request: HttpRequest) -> Person:
+    person = request.user
+    assert isinstance(person, Person)  # login_required ran first
+    return person
+
+
 def _office_only(request: HttpRequest) -> None:
-    if not access.can_steer_lists(request.user):
+    if not access.can_steer_lists(_person(request)):
         raise PermissionDenied(_("Only the supervision office may do this."))
 
 
 def _go(request: HttpRequest, url: str) -> HttpResponse:
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    return HttpResponseClientRedirect(url) if getattr(request, "htmx", False) else redirect(url)
 
 
 def _drafts_url() -> str:
@@ -118,7 +124,7 @@ def _drafts_url() -> str:
 
 
 def _columns() -> list[str]:
-    return [imports.LABELS[f] for f in imports.FIELDS]
+    return [str(imports.LABELS[f]) for f in imports.FIELDS]
 
 
 def _upload_page(
@@ -173,7 +179,9 @@ def upload(request: HttpRequest) -> HttpResponse:
     if declared > imports.MAX_BYTES + BODY_SLACK:
         return _upload_page(request, UploadForm(), 400, str(TOO_LARGE))  # refused before reading the body
     capped = CappedUpload(request)
-    request.upload_handlers.insert(0, capped)
+    handlers = request.upload_handlers
+    assert isinstance(handlers, list)  # still a list: nothing has read the body yet
+    handlers.insert(0, capped)
     return _upload(request, capped)
 
 
@@ -220,7 +228,7 @@ def _confirm(request: HttpRequest) -> HttpResponse:
         return _go(request, _drafts_url())
     request.session.save()
     try:
-        created = imports.do_import(request.user, from_session(data))
+        created = imports.do_import(_person(request), from_session(data))
     except imports.ImportRejected as err:
         return _upload_page(request, UploadForm(), 400, err.message, err.parsed)
     count = len(created)
@@ -240,6 +248,4 @@ def _confirm(request: HttpRequest) -> HttpResponse:
 @require_safe
 def template(request: HttpRequest) -> HttpResponse:
     _office_only(request)
-    response = HttpResponse(import_template.template_workbook(), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, TEMPLATE_NAME)
-    return response
+    return sheets.attachment(import_template.template_workbook(), sheets.XLSX_TYPE, TEMPLATE_NAME)
