@@ -7,7 +7,6 @@ edited with a reason, in the same shape).
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Field, Schema
 
 from luoshi.errors import InvalidInput
@@ -58,7 +57,7 @@ def _changes(sent: dict[str, Any]) -> dict[str, Any]:
 
 
 @lists_router.patch("/{int:list_id}", response={200: ListOut, **errors(403, 404, 409)})
-def update_list(request: HttpRequest, list_id: Id, payload: ListPatch):
+def update_list(request, list_id: Id, payload: ListPatch):
     """Change a draft's fields (office only). Sending the same change twice changes nothing more."""
     rlist = _visible_list(request, list_id)
     sent = payload.dict(exclude_unset=True)
@@ -68,7 +67,7 @@ def update_list(request: HttpRequest, list_id: Id, payload: ListPatch):
 
 
 @lists_router.delete("/{int:list_id}", response={204: None, **errors(403, 404, 409)})
-def delete_list(request: HttpRequest, list_id: Id):
+def delete_list(request, list_id: Id):
     """Delete a draft (office only); a published list is never deleted (409)."""
     drafts.do_delete_draft(request.auth, _visible_list(request, list_id))
     return 204, None

@@ -3,6 +3,7 @@
 import uuid
 
 from django import forms
+from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
@@ -75,8 +76,8 @@ def _name_the_empty_choice(field: forms.Field) -> None:
         if field.empty_label == DJANGO_EMPTY_LABEL:
             field.empty_label = CHOOSE
     elif isinstance(field, forms.ChoiceField):
-        choices = list(field.choices)
-        if choices and choices[0] == ("", DJANGO_EMPTY_LABEL):
+        choices = field.choices  # normalised to a list by the field
+        if isinstance(choices, list) and choices and choices[0] == ("", DJANGO_EMPTY_LABEL):
             field.choices = [("", CHOOSE), *choices[1:]]
 
 
@@ -87,7 +88,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-def leaders() -> "forms.models.QuerySet[Person]":
+def leaders() -> QuerySet[Person]:
     """Active people with the leader role (roles is a JSON list, filtered in Python to stay portable)."""
     ids = [p.pk for p in Person.objects.filter(is_active=True).only("pk", "roles") if p.has_role(Role.LEADER)]
     return Person.objects.filter(pk__in=ids).order_by("name", "username")
@@ -135,7 +136,7 @@ class UnitsChoiceField(forms.ModelMultipleChoiceField):
     label_from_instance = UnitChoiceField.label_from_instance
 
 
-def units() -> "forms.models.QuerySet[Unit]":
+def units() -> QuerySet[Unit]:
     return Unit.objects.select_related("parent").order_by("id")
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
 
 from luoshi.errors import NotFound, ServiceError
 from luoshi.lists import drafts, queries, services
@@ -20,8 +21,16 @@ from luoshi.lists.forms import ListForm, MilestoneFormSet
 from luoshi.lists.models import HandlingRole, ListStatus, ResponsibilityList
 from luoshi.lists.views_loop import _refused, _visible
 from luoshi.org import access
+from luoshi.org.models import Person
 
 CREATE_TEMPLATE = "lists/create.html"
+
+
+class Request(HttpRequest):
+    """What these views get: a signed-in person (login_required) and django-htmx's details."""
+
+    user: Person
+    htmx: HtmxDetails
 
 
 def _milestones(formset) -> list[services.MilestoneInput]:
@@ -39,12 +48,12 @@ def _fields(form: ListForm, milestones) -> dict:
     }
 
 
-def _office_only(request: HttpRequest) -> None:
+def _office_only(request: Request) -> None:
     if not access.can_steer_lists(request.user):
         raise PermissionDenied(_("Only the supervision office may do this."))
 
 
-def _to_loop(request: HttpRequest, list_id: int, message: str) -> HttpResponse:
+def _to_loop(request: Request, list_id: int, message: str) -> HttpResponse:
     """Post/redirect/get: the browser lands on the draft's own address, so a reload shows it."""
     messages.success(request, message)
     url = reverse("lists:loop", args=[list_id])
@@ -53,7 +62,7 @@ def _to_loop(request: HttpRequest, list_id: int, message: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: Request) -> HttpResponse:
     _office_only(request)
     status, error = 200, None
     if request.method == "POST":
@@ -99,7 +108,7 @@ def _draft_initial(rlist: ResponsibilityList) -> tuple[dict, list[dict]]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit_draft(request: HttpRequest, list_id: int) -> HttpResponse:
+def edit_draft(request: Request, list_id: int) -> HttpResponse:
     """The create form again, filled in from the draft; saving changes only what changed."""
     rlist = _visible(request, list_id)
     _office_only(request)
@@ -129,7 +138,7 @@ def edit_draft(request: HttpRequest, list_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def delete_draft(request: HttpRequest, list_id: int) -> HttpResponse:
+def delete_draft(request: Request, list_id: int) -> HttpResponse:
     """GET asks for confirmation (works without JavaScript), POST deletes. A second POST (a double
     click, a resent form) finds the draft gone and says so rather than failing."""
     office = access.can_steer_lists(request.user)
@@ -154,7 +163,7 @@ def delete_draft(request: HttpRequest, list_id: int) -> HttpResponse:
     return render(request, "lists/delete_draft.html", {"rlist": rlist})
 
 
-def _already_deleted(request: HttpRequest) -> HttpResponse:
+def _already_deleted(request: Request) -> HttpResponse:
     messages.info(request, _("This draft no longer exists; it may have been deleted already."))
     url = reverse("lists:index")
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
