@@ -281,3 +281,14 @@ def test_the_import_template_keeps_a_formula_like_unit_name_as_text(client, offi
     wb = load_workbook(io.BytesIO(response.content))
     assert all(sheets.formula_cells(ws) == [] for ws in wb.worksheets)
     assert HOSTILE in [c.value for c in wb["选项"]["C"]]
+
+
+def test_the_deadline_column_is_the_effective_deadline_after_an_extension(client, office, lists, unit_a, liaison_a):
+    ob = lists["ab"].obligations.get(unit=unit_a)
+    ext = services.do_request_extension(liaison_a, ob, ob.deadline + timedelta(days=30), "征地延后", now=NOW)
+    services.do_decide_extension(office, ext, approve=True, now=NOW)
+    ws = read_xlsx(login(client, office).get(XLSX))
+    row = next(r for r in data_rows(ws) if r[1] == "推进兰州新区产业园区建设")
+    assert row[6] == datetime(2026, 5, 31)  # not the list's original 2026-05-01
+    csv_row = next(r for r in read_csv(client.get(CSV)) if r[1] == "推进兰州新区产业园区建设")
+    assert csv_row[6] == "2026-05-31"

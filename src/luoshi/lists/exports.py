@@ -104,7 +104,7 @@ def values(r: ResponsibilityList) -> list:
         str(r.leader) if r.leader else "",
         "、".join(ob.unit.name for ob in r.lead_obligations),
         "、".join(ob.unit.name for ob in r.co_obligations),
-        r.deadline,
+        queries.effective_deadline(r),  # after an approved extension, the latest of the open units'
         r.get_status_display(),
         light_label(r.light),
         r.avg_progress,
