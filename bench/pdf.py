@@ -6,7 +6,8 @@ Each cold figure is a fresh Python process (Django set up first, not counted). "
 urge notice straight away, as a server without warm-up did at a liaison's first click; "after warm-up"
 first runs printing.warm_up() (what luoshi.wsgi starts in the background when a server starts) and then
 prints the notice; "no font cache" is cold with an empty fontconfig cache (a server whose fonts were
-installed without fc-cache). "warm" is the median of later prints in one process. Nothing is asserted.
+installed without fc-cache). "warm" is the median of later prints of a new document in one process,
+"content cache" the same document printed again. Nothing is asserted.
 """
 
 import argparse
@@ -70,10 +71,14 @@ def child(mode: str) -> dict:
     out["first"] = time.perf_counter() - start
     warm = []
     for _ in range(5):
+        printing.rendered.clear()  # a document not printed before
         start = time.perf_counter()
         printing.render_pdf(TEMPLATE, context)
         warm.append(time.perf_counter() - start)
     out["warm"] = statistics.median(warm)
+    start = time.perf_counter()
+    printing.render_pdf(TEMPLATE, context)  # the same document again: from the content cache
+    out["cached"] = time.perf_counter() - start
     out["bytes"] = len(pdf)
     return out
 
@@ -120,6 +125,7 @@ def main() -> None:
     print(f"  start-up warm-up (in the background)          {med('warmed', 'warm_up'):6.2f} s")
     print(f"  first print after the warm-up                 {med('warmed', 'first'):6.2f} s")
     print(f"  warm, later prints in the same process        {med('cold', 'warm'):6.2f} s")
+    print(f"  the same document again (content cache)       {med('cold', 'cached'):6.3f} s")
 
 
 if __name__ == "__main__":

@@ -5,15 +5,18 @@ Documents are Chinese whatever the reader's UI language: templates render under 
 
 WeasyPrint's first document in a process costs seconds (importing it parses its C declarations and
 loads fontTools; the first layout initialises fontconfig and Pango; the first subset loads HarfBuzz's
-types). `warm_up_in_background()` pays that at server start instead of at a liaison's first click;
-bench/pdf.py measures both.
+types). `warm_up_in_background()` pays that at server start instead of at a liaison's first click,
+and a PDF printed once is kept (by its HTML's hash, bounded in bytes) for the next download of the
+same document. bench/pdf.py measures each case.
 """
 
+import hashlib
 import io
 import logging
 import os
 import threading
 import time
+from collections import OrderedDict
 from datetime import date
 from typing import Any
 
@@ -54,10 +57,50 @@ def render_html(template: str, context: dict[str, Any]) -> str:
         return render_to_string(template, context)
 
 
+class _Rendered:
+    """PDFs already printed in this process, keyed by their HTML: a document downloaded again (the
+    office archives a record, then the leader opens it) costs a hash, not a layout. Bounded in bytes."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes, self.size = max_bytes, 0
+        self.pdfs: OrderedDict[str, bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self.lock:
+            pdf = self.pdfs.get(key)
+            if pdf is not None:
+                self.pdfs.move_to_end(key)
+            return pdf
+
+    def put(self, key: str, pdf: bytes) -> None:
+        if len(pdf) > self.max_bytes // 4:
+            return
+        with self.lock:
+            if key not in self.pdfs:
+                self.pdfs[key] = pdf
+                self.size += len(pdf)
+            while self.size > self.max_bytes:
+                self.size -= len(self.pdfs.popitem(last=False)[1])
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pdfs.clear()
+            self.size = 0
+
+
+rendered = _Rendered(max_bytes=32 * 1024 * 1024)
+
+
 def html_to_pdf(html: str) -> bytes:
+    key = hashlib.sha256(html.encode()).hexdigest()
+    if (pdf := rendered.get(key)) is not None:
+        return pdf
     from weasyprint import HTML  # heavy import: only when a document is printed (or warmed up)
 
-    return HTML(string=html).write_pdf()
+    pdf = HTML(string=html).write_pdf()
+    rendered.put(key, pdf)
+    return pdf
 
 
 def render_pdf(template: str, context: dict[str, Any]) -> bytes:
@@ -69,10 +112,13 @@ _WARM_HTML = """<!doctype html><html lang="zh-CN"><head><style>@page { size: A4;
 .s { font-family: "Noto Serif CJK SC", serif; } .h { font-family: "Noto Sans CJK SC", sans-serif; }
 </style></head><body><p class="s">落实 <b>督办</b></p><p class="h">催办 <b>销号</b> 2026</p></body></html>"""
 
+
 def warm_up() -> float:
     """Import WeasyPrint and python-docx and print a small page in every face: the seconds it took."""
     start = time.perf_counter()
-    html_to_pdf(_WARM_HTML)
+    from weasyprint import HTML
+
+    HTML(string=_WARM_HTML).write_pdf()  # not through the cache: the point is to print
     import docx  # noqa: F401  (its import is the DOCX's only cold cost)
 
     return time.perf_counter() - start

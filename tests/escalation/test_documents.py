@@ -219,3 +219,31 @@ def test_the_warm_up_prints_a_page():
     from luoshi import printing
 
     assert printing.warm_up() > 0
+
+
+def test_a_pdf_printed_once_comes_from_the_content_cache(monkeypatch):
+    import weasyprint
+
+    from luoshi import printing
+
+    printing.rendered.clear()
+    html = "<p>落实</p>"
+    first = printing.html_to_pdf(html)
+    monkeypatch.setattr(weasyprint, "HTML", None)  # printing again would fail
+    assert printing.html_to_pdf(html) is first
+    with pytest.raises(TypeError):
+        printing.html_to_pdf("<p>另一份</p>")  # other content is printed anew
+
+
+def test_the_content_cache_is_bounded_in_bytes():
+    from luoshi import printing
+
+    cache = printing._Rendered(max_bytes=100)
+    cache.put("a", b"x" * 20)
+    cache.put("b", b"x" * 20)
+    cache.put("too big", b"x" * 30)  # over a quarter of the budget: not kept
+    assert cache.get("too big") is None
+    cache.get("a")  # recently used
+    for key in "cdef":
+        cache.put(key, b"x" * 20)
+    assert cache.get("a") is not None and cache.get("b") is None and cache.size <= 100
