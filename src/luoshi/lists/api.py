@@ -1,5 +1,6 @@
 """The responsibility-list API: thin handlers over lists.queries (reads) and lists.services (writes)."""
 
+import builtins
 from datetime import date, datetime
 from typing import Annotated, Literal
 
@@ -176,8 +177,8 @@ class LoopRowOut(ObligationOut):
 
 class LoopOut(Schema):
     list: ListOut
-    obligations: list[LoopRowOut]
-    timeline: list[EventOut]
+    obligations: builtins.list[LoopRowOut]  # builtins: `list` is a field name here
+    timeline: builtins.list[EventOut]
 
 
 def _obligation_out(ob: Obligation, today: date) -> dict:
@@ -194,7 +195,7 @@ def _obligation_out(ob: Obligation, today: date) -> dict:
     }
 
 
-def _report_out(r: Report, unit_id: int) -> dict:
+def _report_out(r: Report, unit_id: int | None) -> dict:
     return {
         "id": r.pk,
         "unit": unit_id,
@@ -239,7 +240,8 @@ def _list_out(rlist: ResponsibilityList, obligations: list[Obligation], today: d
 
 
 def _visible_list(request: HttpRequest, list_id: int) -> ResponsibilityList:
-    qs = queries.with_lights(queries.visible_lists(request.auth)).select_related("leader")
+    person: Person = request.auth  # type: ignore[attr-defined]  # set by the API's authentication
+    qs = queries.with_lights(queries.visible_lists(person)).select_related("leader")
     rlist = qs.filter(pk=list_id).first()
     if rlist is None:
         raise NotFound("No such list, or not one you may see.")
@@ -449,7 +451,7 @@ def loop(request, list_id: Id):
             "before": e.before,
             "after": e.after,
             "note": e.note,
-            "report": _report_out(e.report, e.unit_id) if e.report else None,
+            "report": _report_out(report, e.unit_id) if (report := getattr(e, "report", None)) else None,
         }
         for e in queries.timeline(rlist)
     ]

@@ -33,7 +33,7 @@ class PersonForm(UserChangeForm):
 
     roles = RolesField(choices=Role.choices, required=False, label=_("roles"))
 
-    class Meta(UserChangeForm.Meta):
+    class Meta(UserChangeForm.Meta):  # type: ignore[name-defined]
         model = Person
         fields = ["username", "name", "title", "unit", "roles", "supervised_units", "is_active"]
 
@@ -51,7 +51,7 @@ class PersonCreationForm(AdminUserCreationForm):
 
     roles = RolesField(choices=Role.choices, required=False, label=_("roles"))
 
-    class Meta(AdminUserCreationForm.Meta):
+    class Meta(AdminUserCreationForm.Meta):  # type: ignore[name-defined]
         model = Person
         fields = ["username", "name", "unit", "roles"]
 

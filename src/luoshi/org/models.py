@@ -4,6 +4,7 @@ import hashlib
 import re
 import secrets
 import unicodedata
+from typing import TYPE_CHECKING, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
@@ -65,7 +66,13 @@ def validate_username(value: str) -> None:
         )
 
 
-class PersonManager(UserManager):
+if TYPE_CHECKING:
+    _PersonManagerBase = UserManager["Person"]
+else:
+    _PersonManagerBase = UserManager
+
+
+class PersonManager(_PersonManagerBase):
     def get_by_natural_key(self, username: str | None) -> "Person":
         """Signing in ignores case and full-width letters, as usernames are unique that way."""
         return self.get(username__iexact=normalize_username(username or ""))
@@ -89,7 +96,7 @@ class Person(AbstractUser):
         Unit, blank=True, related_name="supervisors", verbose_name=_("supervised units")
     )
 
-    objects = PersonManager()
+    objects: ClassVar[PersonManager] = PersonManager()
 
     class Meta:
         verbose_name = _("person")
