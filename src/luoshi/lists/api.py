@@ -1,8 +1,7 @@
 """The responsibility-list API: thin handlers over lists.queries (reads) and lists.services (writes)."""
 
-import builtins
-from datetime import date, datetime
-from typing import Annotated, Literal
+from datetime import date
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -11,13 +10,29 @@ from ninja.pagination import paginate
 
 from luoshi.errors import InvalidInput, NotFound
 from luoshi.lists import queries, services
+from luoshi.lists.api_schemas import (  # noqa: F401  (re-exported for lists.api_drafts)
+    DecideIn,
+    EventOut,
+    ExtensionIn,
+    ExtensionOut,
+    Light,
+    ListIn,
+    ListOut,
+    LoopOut,
+    LoopRowOut,
+    MilestoneIn,
+    MilestoneOut,
+    ObligationOut,
+    OverviewOut,
+    ReportIn,
+    ReportOut,
+    ReturnIn,
+    UnitRef,
+)
 from luoshi.lists.models import (
     Extension,
-    ExtensionStatus,
-    HandlingRole,
     ListStatus,
     Obligation,
-    ObligationStatus,
     Report,
     ResponsibilityList,
     Source,
@@ -26,15 +41,9 @@ from luoshi.org.models import Person, Unit
 from luoshi.schemas import (
     ONE_LINE,
     BlankIsNone,
-    BodyIn,
-    Day,
     Id,
     Page,
-    Progress,
-    RequiredText,
     Search,
-    Text,
-    Title,
     Year,
     errors,
 )
@@ -42,143 +51,6 @@ from luoshi.schemas import (
 lists_router = Router(tags=["lists"])
 extensions_router = Router(tags=["lists"])
 stats_router = Router(tags=["stats"])
-
-
-Light = Literal["green", "yellow", "red"]
-
-
-class ObligationOut(Schema):
-    unit: int
-    unit_name: str
-    role: HandlingRole
-    status: ObligationStatus
-    progress: int
-    deadline: date
-    next_report_due: date | None
-    last_report_at: datetime | None
-    light: Light | None  # none on a draft or a struck-off list
-
-
-class MilestoneOut(Schema):
-    due_date: date
-    title: str
-
-
-class MilestoneIn(BodyIn):
-    due_date: Day
-    title: Title
-
-
-class ListOut(Schema):
-    id: int
-    code: str | None
-    year: int
-    status: ListStatus
-    source: Source
-    title: str
-    content: str
-    leader: int | None
-    leader_name: str | None
-    deadline: date = Field(description="As the list was created; `effective_deadline` counts extensions.")
-    effective_deadline: date = Field(description="The latest deadline of the units not yet accepted.")
-    report_every_days: int
-    light: Light | None
-    created_at: datetime
-    published_at: datetime | None
-    closed_at: datetime | None
-    closed_late: bool | None
-    days_late: int | None
-    milestones: list[MilestoneOut] = []
-    obligations: list[ObligationOut]
-
-
-class ListIn(BodyIn):
-    source: Source
-    title: Title
-    content: Text = ""
-    leader: Id | None = None
-    lead_unit: Id
-    co_units: list[Id] = Field([], max_length=100)
-    deadline: Day
-    report_every_days: int = Field(30, ge=1, le=366)
-    milestones: list[MilestoneIn] = Field([], max_length=20)
-
-
-class ReportIn(BodyIn):
-    unit: Id
-    progress: Progress
-    done: RequiredText
-    difficulties: Text = ""
-    next_steps: Text = ""
-    request_completion: bool = False
-
-
-class ReportOut(Schema):
-    id: int
-    unit: int
-    progress: int
-    done: str
-    difficulties: str
-    next_steps: str
-    request_completion: bool
-    filed_at: datetime
-    author: str
-
-
-class UnitRef(BodyIn):
-    unit: Id
-
-
-class ReturnIn(BodyIn):
-    unit: Id
-    reason: RequiredText
-
-
-class ExtensionIn(BodyIn):
-    unit: Id
-    new_deadline: Day
-    reason: RequiredText
-
-
-class ExtensionOut(Schema):
-    id: int
-    unit: int
-    status: ExtensionStatus
-    old_deadline: date
-    new_deadline: date
-    reason: str
-    note: str
-    requested_at: datetime
-    decided_at: datetime | None
-
-
-class DecideIn(BodyIn):
-    approve: bool
-    note: Text = ""
-
-
-class EventOut(Schema):
-    at: datetime
-    kind: str
-    actor: str | None
-    unit: int | None
-    unit_name: str | None
-    before: dict
-    after: dict
-    note: str
-    report: ReportOut | None
-
-
-class LoopRowOut(ObligationOut):
-    done: str
-    difficulties: str
-    next_steps: str
-
-
-class LoopOut(Schema):
-    list: ListOut
-    obligations: builtins.list[LoopRowOut]  # builtins: `list` is a field name here
-    timeline: builtins.list[EventOut]
 
 
 def _obligation_out(ob: Obligation, today: date) -> dict:
@@ -456,29 +328,6 @@ def loop(request, list_id: Id):
         for e in queries.timeline(rlist)
     ]
     return {"list": _list_out(rlist, obligations, today), "obligations": rows, "timeline": timeline}
-
-
-class Totals(Schema):
-    issued: int
-    completed: int
-    in_progress: int
-    overdue: int
-
-
-class LeaderTotals(Totals):
-    leader_id: int | None
-    leader__name: str | None
-
-
-class UnitTotals(Totals):
-    unit_id: int
-    unit__name: str
-
-
-class OverviewOut(Schema):
-    lists: Totals
-    per_leader: list[LeaderTotals]
-    per_unit: list[UnitTotals]
 
 
 class OverviewQuery(Schema):
