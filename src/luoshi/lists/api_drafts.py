@@ -7,7 +7,7 @@ edited with a reason, in the same shape).
 
 from typing import Any
 
-from ninja import Field, Schema
+from ninja import Field
 
 from luoshi.errors import InvalidInput
 from luoshi.lists import drafts
@@ -15,10 +15,10 @@ from luoshi.lists.api import ListOut, MilestoneIn, _detail, _visible_list, lists
 from luoshi.lists.models import Source
 from luoshi.lists.services import MilestoneInput
 from luoshi.org.models import Person, Unit
-from luoshi.schemas import Day, Id, Text, Title, errors
+from luoshi.schemas import BodyIn, Day, Id, Text, Title, errors
 
 
-class ListPatch(Schema):
+class ListPatch(BodyIn):
     source: Source | None = None
     title: Title | None = None
     content: Text | None = None
