@@ -95,3 +95,24 @@ def test_the_migration_stops_with_the_names_that_clash():
     migration.refuse_clashes(Apps(["office", "liaison"]), None)  # no clash: nothing happens
     with pytest.raises(RuntimeError, match="Office, office"):
         migration.refuse_clashes(Apps(["Office", "office", "liaison"]), None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_a_database_with_a_case_clash_stops_cleanly_and_changes_nothing():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("org", "0001_initial")], [("org", "0002_username_case_insensitive")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old = MigrationExecutor(connection).loader.project_state(before[0]).apps.get_model("org", "Person")
+        for username in ("Office", "office"):
+            old.objects.create(username=username, password="!", roles=[])
+        with pytest.raises(RuntimeError, match="Office, office"):
+            MigrationExecutor(connection).migrate(after)
+        assert set(old.objects.values_list("username", flat=True)) == {"Office", "office"}
+        old.objects.filter(username="Office").update(username="office2")
+    finally:
+        MigrationExecutor(connection).migrate(after)
+    assert Person.objects.filter(username="office2").exists()
