@@ -23,8 +23,10 @@ def pick(page: Page, field_id: str, typed: str, option: str) -> None:
     """Type into a searchable select (Tom Select) and choose the option shown."""
     control = page.locator(f"#{field_id}-ts-control")
     control.click()
-    control.fill(typed)
+    control.press_sequentially(typed, delay=50)
     page.locator(f"#{field_id}-ts-dropdown .option", has_text=option).click()
+    expect(page.locator(f"#{field_id}-ts-dropdown")).to_be_hidden()  # a single choice closes its list
+    expect(page.locator(f"#{field_id} + .ts-wrapper .item")).to_have_text(option)
 
 
 def make(
@@ -76,13 +78,13 @@ def test_a_draft_is_created_edited_listed_and_another_deleted(
     # Grouped departments, districts, towns; the office's own unit is the last choice, never the first.
     assert options.all_inner_texts() == ["市工信委", "城关区", "榆中县", "张掖路街道 · 城关区", "市委督查室"]
     expect(desk.locator("#id_co_units-ts-dropdown .optgroup-header")).to_have_count(4)
-    control.fill("城关")
+    control.press_sequentially("城关", delay=50)  # as a person types
     expect(options).to_have_count(2)
     expect(options.first).to_have_text("城关区")
     expect(options.nth(1)).to_have_text("张掖路街道 · 城关区")
     options.first.click()
     expect(control).to_have_value("")  # the search starts afresh after a pick
-    control.fill("榆中")
+    control.press_sequentially("榆中", delay=50)
     expect(options.first).to_have_text("榆中县")
     expect(options).to_have_count(1)
     options.first.click()

@@ -332,9 +332,15 @@ def leader(request: HttpRequest) -> HttpResponse:
     closed = status == ListStatus.CLOSED
     qs = in_scope.filter(status=ListStatus.CLOSED) if closed else in_scope.exclude(status=ListStatus.CLOSED)
     page = _paginate(queries.index_rows(qs, sort, today), page_number)
+    # Leaders never see drafts: what is not struck off is in progress.
     tabs = [
-        {"value": "", "label": _("On the books"), "count": counts["all"] - counts["closed"], "active": not closed},
-        {"value": ListStatus.CLOSED, "label": _("Struck off"), "count": counts["closed"], "active": closed},
+        {
+            "value": "",
+            "label": ListStatus.IN_PROGRESS.label,
+            "count": counts["all"] - counts["closed"],
+            "active": not closed,
+        },
+        {"value": ListStatus.CLOSED, "label": ListStatus.CLOSED.label, "count": counts["closed"], "active": closed},
     ]
     labels = {"all": _("All my lists"), "mine": _("I am responsible"), "units": _("My supervised units")}
     context = {

@@ -17,7 +17,7 @@
         return;
       }
       var multiple = select.multiple;
-      new window.TomSelect(select, {
+      var settings = {
         plugins: multiple ? ["remove_button"] : [],
         maxOptions: null, // all units, not the first 50
         // An optional single select keeps its empty choice ("— none —") as one to pick again.
@@ -25,15 +25,22 @@
         closeAfterSelect: !multiple,
         hidePlaceholder: multiple,
         lockOptgroupOrder: true, // departments, districts, towns: the groups keep their order
-        placeholder: select.getAttribute("data-placeholder") || undefined,
+        // Filter at each keystroke: the options are local and few, and a delayed refresh would reopen
+        // (and take the focus back to) a picker closed by a quick tap on an option.
+        refreshThrottle: 0,
+      };
+      if (multiple) {
         // After a pick the search starts afresh, with every unit offered again.
-        onItemAdd: multiple
-          ? function () {
-              this.setTextboxValue("");
-              this.refreshOptions(false);
-            }
-          : undefined,
-      });
+        settings.onItemAdd = function () {
+          this.setTextboxValue("");
+          this.refreshOptions(false);
+        };
+      }
+      // Without one of its own, a select's placeholder is its empty choice ("Choose…").
+      if (select.hasAttribute("data-placeholder")) {
+        settings.placeholder = select.getAttribute("data-placeholder");
+      }
+      new window.TomSelect(select, settings);
     });
   }
 
