@@ -20,7 +20,7 @@ MAX_ID = 2**31 - 1  # the smallest primary key range of the databases we run on
 MAX_LIMIT = 200
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID, json_schema_extra={"example": 1})]
 Count = Annotated[int, Field(ge=0, le=MAX_ID)]
 Progress = Annotated[int, Field(ge=0, le=100)]
 Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]

@@ -26,6 +26,8 @@ def test_a_superuser_manages_units_and_sees_every_list(api, root, published_list
     c = api(root)
     assert c.post("/units", {"name": "新区管委会", "kind": "department"}).status_code == 201
     assert c.get("/lists").json()["count"] == 1
+    me = next(p for p in c.get("/people").json() if p["username"] == "root")
+    assert me["roles"] == ["admin"]
 
 
 def test_a_superuser_sees_lists_and_administration_on_the_web(as_, root, published_list):

@@ -46,6 +46,11 @@ class PersonOut(Schema):
         return obj.unit_id
 
     @staticmethod
+    def resolve_roles(obj: Person) -> list[str]:
+        """A Django superuser is an administrator, stored role or not."""
+        return [Role.ADMIN, *obj.roles] if obj.is_superuser and Role.ADMIN not in obj.roles else list(obj.roles)
+
+    @staticmethod
     def resolve_supervised_units(obj: Person) -> list[int]:
         return [u.pk for u in obj.supervised_units.all()]
 
