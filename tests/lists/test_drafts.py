@@ -351,3 +351,21 @@ def test_the_create_form_carries_a_fresh_submission_key(as_, office):
     second = Client()
     second.force_login(office)
     assert first and first != second.get(reverse("lists:create")).context["form"]["submission_key"].value()
+
+
+def test_a_draft_and_its_units_have_no_light_in_the_api(office, draft_list):
+    body = Api(office).get(f"/lists/{draft_list.pk}").json()
+    assert body["status"] == "draft" and body["light"] is None
+    assert [o["light"] for o in body["obligations"]] == [None, None]
+
+
+def test_the_openapi_document_declares_patch_and_delete(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    item = paths["/api/v1/lists/{list_id}"]
+    assert {"get", "patch", "delete"} <= set(item)
+    assert "204" in item["delete"]["responses"] and "409" in item["patch"]["responses"]
+    ref = item["patch"]["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"][ref]
+    assert "required" not in schema  # every field optional
+    assert "anyOf" not in schema["properties"]["title"]  # optional, not nullable: null is a 400
+    assert {"type": "null"} in schema["properties"]["leader"]["anyOf"]  # null takes the leader off

@@ -8,6 +8,7 @@ edited with a reason, in the same shape).
 from typing import Any
 
 from ninja import Field
+from pydantic import ConfigDict
 
 from luoshi.errors import InvalidInput
 from luoshi.lists import drafts
@@ -18,7 +19,21 @@ from luoshi.org.models import Person, Unit
 from luoshi.schemas import BodyIn, Day, Id, Text, Title, errors
 
 
+def _never_null(schema: dict[str, Any]) -> None:
+    """Optional is not nullable: the schema drops the null that `X | None` adds (only `leader` may be
+    null); _changes refuses an explicit null with a 400 naming the field."""
+    for name, prop in schema.get("properties", {}).items():
+        branches = prop.get("anyOf", [])
+        if name != "leader" and {"type": "null"} in branches and len(branches) == 2:
+            del prop["anyOf"]
+            prop.update(next(b for b in branches if b != {"type": "null"}))
+
+
 class ListPatch(BodyIn):
+    """Fields left out stay as they are."""
+
+    model_config = ConfigDict(json_schema_extra=_never_null)
+
     source: Source | None = None
     title: Title | None = None
     content: Text | None = None
