@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from luoshi.escalation.models import Step
 from luoshi.escalation.policy import BOUNDS
 from luoshi.escalation.queries import LEAGUE_COLUMNS
-from luoshi.lists.forms import BootstrapMixin, DateInput
 from luoshi.lists.models import Policy
+from luoshi.pages import BootstrapMixin, DateInput
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MIN_DATE, MAX_DATE = date(MIN_YEAR, 1, 1), date(MAX_YEAR, 12, 31)

@@ -7,85 +7,9 @@ from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.errors import InvalidInput, ServiceError
 from luoshi.lists.models import Source
 from luoshi.org.models import Person, Role, Unit, UnitKind
-from luoshi.text import check_text
-
-DJANGO_EMPTY_LABEL = "---------"
-CHOOSE = _("Choose…")
-
-
-class CheckedTextMixin:
-    """Every text field goes through luoshi.text.check_text: no NUL, control or bidi characters, and a
-    required field needs visible text (not only zero-width spaces). Line breaks only in text areas."""
-
-    def _clean_fields(self) -> None:
-        super()._clean_fields()  # type: ignore[misc]
-        for name, field in self.fields.items():  # type: ignore[attr-defined]
-            value = self.cleaned_data.get(name)  # type: ignore[attr-defined]
-            if isinstance(field, forms.CharField) and isinstance(value, str):
-                multiline = isinstance(field.widget, forms.Textarea)
-                try:
-                    checked = check_text(value, name, multiline=multiline, required=field.required)
-                    self.cleaned_data[name] = checked  # type: ignore[attr-defined]
-                except InvalidInput as e:
-                    self.add_error(name, e.message)  # type: ignore[attr-defined]
-
-
-class BootstrapMixin(CheckedTextMixin):
-    """Give every widget its Bootstrap class, and mark the fields that have errors."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            _name_the_empty_choice(field)
-            widget = field.widget
-            if isinstance(widget, forms.HiddenInput):
-                continue
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self.mark_invalid()
-
-    def show_refusal(self, err: ServiceError, skip: tuple[str, ...] = ()) -> None:
-        """Put a service's InvalidInput on its field, when this form has that field."""
-        if isinstance(err, InvalidInput) and err.field in self.fields and err.field not in skip:
-            self.add_error(err.field, err.message)
-            self.mark_invalid()
-
-    def mark_invalid(self) -> None:
-        """Called again after a service error is added to a field."""
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                if "is-invalid" not in widget.attrs.get("class", ""):
-                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-
-
-def _name_the_empty_choice(field: forms.Field) -> None:
-    """Django's empty choice reads "---------"; ours asks the person to choose."""
-    if isinstance(field, forms.ModelChoiceField):
-        if field.empty_label == DJANGO_EMPTY_LABEL:
-            field.empty_label = CHOOSE
-    elif isinstance(field, forms.ChoiceField):
-        choices = field.choices  # normalised to a list by the field
-        if isinstance(choices, list) and choices and choices[0] == ("", DJANGO_EMPTY_LABEL):
-            field.choices = [("", CHOOSE), *choices[1:]]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
+from luoshi.pages import CHOOSE, BootstrapMixin, DateInput
 
 
 def leaders() -> QuerySet[Person]:

@@ -26,10 +26,10 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from luoshi import sheets
 from luoshi.lists import import_template, imports
-from luoshi.lists.forms import BootstrapMixin
 from luoshi.lists.models import ListStatus, ResponsibilityList
 from luoshi.org import access
 from luoshi.org.models import Person, Unit
+from luoshi.pages import BootstrapMixin
 
 UPLOAD_TEMPLATE = "lists/import.html"
 PREVIEW_TEMPLATE = "lists/import_preview.html"
