@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.errors import InvalidInput
 from luoshi.events.models import Event
+from luoshi.lists.access import visible_lists_q
 from luoshi.lists.lights import LIGHTS, RED, YELLOW, light, light_q, light_rank, overdue_q
 from luoshi.lists.models import (
     HandlingRole,
@@ -39,7 +40,6 @@ from luoshi.lists.models import (
     ResponsibilityList,
     Source,
 )
-from luoshi.org import access
 from luoshi.org.models import Person
 
 OPEN = Q(status=ObligationStatus.IN_PROGRESS)
@@ -47,7 +47,7 @@ OPEN_LIST = Q(status=ListStatus.IN_PROGRESS)
 
 
 def visible_lists(person: Person) -> QuerySet[ResponsibilityList]:
-    q = access.visible_lists_q(person)
+    q = visible_lists_q(person)
     qs = ResponsibilityList.objects.all()
     return qs if q is None else qs.filter(q)
 
@@ -81,7 +81,7 @@ def effective_deadline(rlist: ResponsibilityList) -> date:
 
 def open_dates(rlist: ResponsibilityList) -> tuple[date | None, date | None]:
     """The earliest report due and deadline of units still working: annotated, or from prefetched obligations."""
-    if hasattr(rlist, "open_due"):
+    if hasattr(rlist, "open_due") and hasattr(rlist, "open_deadline"):
         return rlist.open_due, rlist.open_deadline
     working = [ob for ob in rlist.obligations.all() if ob.status == ObligationStatus.IN_PROGRESS]
     return (
@@ -242,19 +242,31 @@ def loop_obligations(rlist: ResponsibilityList) -> list[Obligation]:
     )
 
 
-def timeline(rlist: ResponsibilityList) -> list[Event]:
-    """Every event of the list, with the reports they filed attached as `.report`."""
+@dataclass
+class TimelineEntry:
+    """An event of a list's timeline, with the report it filed (a report.filed event) and, for the loop
+    page, its change of status in words (before, after)."""
+
+    event: Event
+    report: Report | None = None
+    status_change: tuple[str, str] | None = None
+
+
+def timeline(rlist: ResponsibilityList) -> list[TimelineEntry]:
+    """Every event of the list, each with the report it filed."""
     events = list(Event.objects.filter(subject_type="list", subject_id=rlist.pk).select_related("actor", "unit"))
     report_ids = [e.after["report"] for e in events if e.kind == "report.filed" and "report" in e.after]
     reports = Report.objects.in_bulk(report_ids) if report_ids else {}
-    for e in events:
-        e.report = reports.get(e.after.get("report")) if e.kind == "report.filed" else None
-    return events
+    return [
+        TimelineEntry(e, reports.get(e.after.get("report")) if e.kind == "report.filed" else None) for e in events
+    ]
 
 
 def unit_inbox(person: Person) -> QuerySet[Obligation]:
     """The obligations of the person's unit on published lists: open work first, then what waits for
     acceptance, then what is done; within each, what is due first (no due date last, on every database)."""
+    if person.unit_id is None:
+        return Obligation.objects.none()
     stage = Case(
         When(status=ObligationStatus.IN_PROGRESS, then=Value(0)),
         When(status=ObligationStatus.COMPLETION_REQUESTED, then=Value(1)),

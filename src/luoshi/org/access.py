@@ -1,7 +1,5 @@
-"""Who may see and do what. Views and the API ask here; nothing else decides access."""
-
-from django.apps import apps
-from django.db.models import Q
+"""Who may do what, by role. Which records a person may see is decided by the area that owns them
+(e.g. luoshi.lists.access); this module knows no area above org."""
 
 from luoshi.org.models import Person, Role
 
@@ -13,22 +11,6 @@ def can_manage_org(person: Person) -> bool:
 def can_steer_lists(person: Person) -> bool:
     """Create, publish, close lists and decide extensions: the supervision office."""
     return person.is_office
-
-
-def visible_lists_q(person: Person) -> Q | None:
-    """A filter on responsibility lists this person may see; None means everything."""
-    if person.is_office:
-        return None
-    # Subqueries rather than joins, so that a list handled by several visible units appears once.
-    obligations = apps.get_model("lists", "Obligation").objects
-    q = Q(pk__in=[])
-    published = ~Q(status="draft")  # drafts are the office's until published
-    if person.has_role(Role.LEADER):
-        supervised = person.supervised_units.values("pk")
-        q |= Q(leader=person) | Q(pk__in=obligations.filter(unit__in=supervised).values("list_id"))
-    if person.unit_id and person.has_role(Role.UNIT_HEAD, Role.LIAISON):
-        q |= Q(pk__in=obligations.filter(unit_id=person.unit_id).values("list_id"))
-    return q & published
 
 
 def can_report_for(person: Person, unit_id: int) -> bool:
