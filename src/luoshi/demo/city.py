@@ -233,7 +233,7 @@ def _play(rng: random.Random, plans: list[ListPlan], units: dict[str, Unit], peo
     code_of = {unit.pk: code for code, unit in units.items()}
     for at, i, step in actions:
         plan, actor, data = plans[i], people[step.actor], step.data
-        ob = obligations.get((i, step.unit))
+        key = (i, step.unit)  # the unit's obligation, for the steps of one unit
         if step.kind == "create":
             rlist = services.do_create_list(
                 actor,
@@ -254,17 +254,17 @@ def _play(rng: random.Random, plans: list[ListPlan], units: dict[str, Unit], peo
         elif step.kind == "publish":
             rlists[i] = services.do_publish(actor, rlists[i], now=at)
         elif step.kind == "report":
-            services.do_report(actor, ob, **data, now=at)
+            services.do_report(actor, obligations[key], **data, now=at)
         elif step.kind == "ext_request":
-            pending[(i, step.unit)] = services.do_request_extension(
-                actor, ob, data["new_deadline"], data["reason"], now=at
+            pending[key] = services.do_request_extension(
+                actor, obligations[key], data["new_deadline"], data["reason"], now=at
             )
         elif step.kind == "ext_decide":
-            services.do_decide_extension(actor, pending.pop((i, step.unit)), data["approve"], data["note"], now=at)
+            services.do_decide_extension(actor, pending.pop(key), data["approve"], data["note"], now=at)
         elif step.kind == "return":
-            services.do_return(actor, ob, data["reason"], now=at)
+            services.do_return(actor, obligations[key], data["reason"], now=at)
         elif step.kind == "accept":
-            services.do_accept(actor, ob, now=at)
+            services.do_accept(actor, obligations[key], now=at)
         elif step.kind == "close":
             services.do_close(actor, rlists[i], now=at)
         else:  # pragma: no cover

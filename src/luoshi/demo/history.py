@@ -71,7 +71,8 @@ class Histories:
     # -- building blocks ----------------------------------------------------------------------------
     def forward(self, after: date, until: date, every: int) -> list[date]:
         """Report days after `after` up to `until`, roughly on the cadence, now and then late."""
-        out, d = [], after
+        out: list[date] = []
+        d = after
         while True:
             late = self.rng.randint(3, 9) if self.rng.random() < 0.1 else 0
             d = d + days(max(1, every + self.rng.choice((-2, -1, 0, 0, 0, 1, 2)) + late))

@@ -16,7 +16,7 @@ from luoshi.escalation.models import EpisodeKind, Escalation, Step
 from luoshi.lists.models import HandlingRole
 from luoshi.org.models import Person, Role, Unit, UnitKind
 
-PRINTABLE = {Step.URGE: "催办通知", Step.ORDER: "督办单"}
+PRINTABLE: dict[str, str] = {Step.URGE: "催办通知", Step.ORDER: "督办单"}
 DEFAULT_OFFICE = "督查室"
 TEMPLATE = "escalation/notice.html"
 

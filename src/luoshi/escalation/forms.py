@@ -2,8 +2,10 @@
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -14,17 +16,19 @@ from luoshi.escalation.queries import LEAGUE_COLUMNS
 from luoshi.lists.models import Policy
 from luoshi.pages import BootstrapMixin, DateInput
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MIN_DATE, MAX_DATE = date(MIN_YEAR, 1, 1), date(MAX_YEAR, 12, 31)
 
 
-def _in_range(value: date | None) -> date | None:
+def _in_range(value: date | None) -> None:
     if value is not None and not MIN_DATE <= value <= MAX_DATE:
         raise forms.ValidationError(
             _("Give a date between %(first)s and %(last)s."),
             params={"first": MIN_DATE.isoformat(), "last": MAX_DATE.isoformat()},
         )
-    return value
 
 
 class SmallForm(BootstrapMixin, forms.Form):
@@ -45,7 +49,7 @@ class SmallForm(BootstrapMixin, forms.Form):
 AGE_LE3, AGE_4_10, AGE_GT10 = "le3", "4-10", "gt10"
 
 
-def age_choices() -> list[tuple[str, str]]:
+def age_choices() -> list[tuple[str, "StrOrPromise"]]:
     return [(AGE_LE3, _("Up to 3 days")), (AGE_4_10, _("4 to 10 days")), (AGE_GT10, _("More than 10 days"))]
 
 
@@ -73,7 +77,9 @@ class BoardFilterForm(SmallForm):
 
     def __init__(self, *args, units: Sequence[tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("All units")), *((str(pk), name) for pk, name in units)]
+        unit = self.fields["unit"]
+        assert isinstance(unit, forms.TypedChoiceField)
+        unit.choices = [("", _("All units")), *((str(pk), name) for pk, name in units)]
         self.fields["list"].widget.attrs["placeholder"] = _("e.g. 2026-ZR-0001")
 
 
@@ -143,8 +149,8 @@ class LeagueForm(SmallForm):
         for name in ("from", "to"):
             self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = self.cleaned_data  # Form.clean returns it (typed as optional)
         today = timezone.localdate()
         if "from" in self.errors or "to" in self.errors:
             return data
@@ -171,12 +177,18 @@ POLICY_HELP = {
 }
 
 
+def _policy_label(name: str) -> "StrOrPromise":
+    field = Policy._meta.get_field(name)
+    assert isinstance(field, models.Field)  # a column, not a relation
+    return field.verbose_name
+
+
 class PolicyForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name, (low, high) in BOUNDS.items():
             self.fields[name] = forms.IntegerField(
-                label=capfirst(Policy._meta.get_field(name).verbose_name),
+                label=capfirst(_policy_label(name)),
                 min_value=low,
                 max_value=high,
                 help_text=POLICY_HELP[name],
@@ -185,8 +197,8 @@ class PolicyForm(BootstrapMixin, forms.Form):
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control"
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = self.cleaned_data
         m, ell = data.get("order_after_workdays"), data.get("talk_overdue_workdays")
         if m is not None and ell is not None and ell <= m:
             self.add_error(

@@ -34,7 +34,7 @@ def reached_steps(kind: str, due: date, today: date, cal: Calendar, rules: Rules
             return [Step.REMINDER]
         return []
     overdue = cal.workdays_between(due, today)
-    steps = [Step.URGE] if kind == EpisodeKind.REPORT else []
+    steps: list[str] = [Step.URGE] if kind == EpisodeKind.REPORT else []
     if kind == EpisodeKind.DEADLINE or overdue > rules.order_after_workdays:
         steps.append(Step.ORDER)
     if overdue > rules.talk_overdue_workdays:

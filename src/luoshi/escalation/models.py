@@ -11,7 +11,7 @@ class Step(models.TextChoices):
     TALK_PROPOSAL = "talk_proposal", _("Talk proposal")
 
 
-STEP_RANK = {"": 0, Step.REMINDER: 1, Step.URGE: 2, Step.ORDER: 3, Step.TALK_PROPOSAL: 4}
+STEP_RANK: dict[str, int] = {"": 0, Step.REMINDER: 1, Step.URGE: 2, Step.ORDER: 3, Step.TALK_PROPOSAL: 4}
 
 
 class EpisodeKind(models.TextChoices):

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -75,8 +76,8 @@ def filtered(person: Person, f: EscalationFilters) -> QuerySet[Escalation]:
         qs = qs.filter(unit_id=f.unit)
     if f.list:
         qs = qs.filter(list_id=f.list)
-    if f.open is not None:
-        qs = qs.filter(is_open=f.open)
+    if f.open is not None:  # the same test as `is_open`, on the joined episode
+        qs = qs.filter(episode__closed_at__isnull=f.open)
     return qs.order_by("-created_at", "-id")
 
 
@@ -131,13 +132,13 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
 LEAGUE_COLUMNS = ("reports", "on_time", "on_time_rate", "overdue_now", "urges", "orders", "avg_days_late")
 
 
-def league(start: date, end: date, today: date | None = None) -> list[dict]:
+def league(start: date, end: date, today: date | None = None) -> list[dict[str, Any]]:
     """One row per unit: on-time report rate, reports overdue now, urges and orders received in the
     period, average days late. Built from stored facts (each report's due date, each step taken),
     so closed lists never change a ranking afterwards."""
     today = today or timezone.localdate()
     since, until = _bounds(start, end)
-    rows = {
+    rows: dict[int, dict[str, Any]] = {
         u["pk"]: {
             "unit": u["pk"],
             "unit_name": u["name"],
@@ -159,6 +160,7 @@ def league(start: date, end: date, today: date | None = None) -> list[dict]:
         rows[unit_id]["reports"], rows[unit_id]["on_time"] = n, n_on_time
     # Late reports are the few: their days late are summed here rather than in dialect-specific SQL.
     for unit_id, filed_at, due in reports.exclude(on_time).values_list("obligation__unit_id", "filed_at", "due_date"):
+        assert due is not None  # reports without a due date are filtered out above
         rows[unit_id]["late_reports"] += 1
         rows[unit_id]["days_late_total"] += (timezone.localdate(filed_at) - due).days
     overdue = (
@@ -186,7 +188,7 @@ def league(start: date, end: date, today: date | None = None) -> list[dict]:
     return result
 
 
-def sort_league(rows: list[dict], key: str, descending: bool) -> list[dict]:
+def sort_league(rows: list[dict[str, Any]], key: str, descending: bool) -> list[dict[str, Any]]:
     if key not in ("unit_name", *LEAGUE_COLUMNS):
         key = "on_time_rate"
     # Units without reports sort last whichever way.

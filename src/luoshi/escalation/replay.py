@@ -51,6 +51,7 @@ def replay_history(until: datetime) -> int:
         .order_by("filed_at", "pk")
         .values_list("obligation_id", "filed_at", "due_date")
     ):
+        assert due is not None  # filtered above
         ended.append((obligations[ob_id], EpisodeKind.REPORT, due, filed_at, "report"))
     for ob in obligations.values():
         if ob.completed_at and ob.completed_at < until and timezone.localdate(ob.completed_at) > ob.deadline:
@@ -107,12 +108,12 @@ def replay_history(until: datetime) -> int:
                 "escalation.ended",
                 "list",
                 ep.list_id,
-                at=ep.closed_at,
+                at=end_at,
                 unit_id=ep.unit_id,
                 before={"step": ep.last_step, "kind": ep.kind, "due_date": ep.due_date.isoformat()},
                 after={"reason": ep.closed_reason, "episode": ep.pk},
             )
-            for ep in episodes
+            for ep, (_o, _k, _d, end_at, _r, _s) in zip(episodes, plan, strict=True)
         )
         # The past has been read.
         Notification.objects.filter(kind__startswith="escalation.", created_at__lt=until).update(

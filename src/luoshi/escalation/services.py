@@ -23,7 +23,7 @@ from luoshi.workdays import calendar
 from luoshi.workdays.calendar import Calendar
 
 CHUNK = 2000  # obligations claimed per transaction: fewer round trips, short enough locks
-NUMBER_PREFIX = {Step.URGE: "CB", Step.ORDER: "DB"}
+NUMBER_PREFIX: dict[str, str] = {Step.URGE: "CB", Step.ORDER: "DB"}
 
 
 def end_stale_episodes(ob: Obligation, reason: str, now: datetime) -> int:
@@ -236,7 +236,7 @@ def _talks_for_repeated_orders(
             "unit_id", flat=True
         )
     )
-    steps = []
+    steps: list[tuple[Episode, Obligation, str]] = []
     for unit_id, order in ordered.items():
         if needs_talk_for_orders(recent.get(unit_id, 0), int(unit_id in talked), rules):
             episode = order.episode

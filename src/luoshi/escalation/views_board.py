@@ -7,14 +7,12 @@ Every page runs a fixed number of queries whatever the number of rows.
 
 from collections import defaultdict
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -37,29 +35,17 @@ from luoshi.escalation.ladder import Rules, workdays_overdue
 from luoshi.escalation.models import Episode, Escalation, Step
 from luoshi.lists.models import Obligation, Policy
 from luoshi.notify.services import Message
-from luoshi.org import access
 from luoshi.org.models import Role, Unit
+from luoshi.pages import Request, form_errors, office_only, paginate
 from luoshi.workdays import calendar
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 BOARD_TEMPLATE = "escalation/board.html"
 TALKS_TEMPLATE = "escalation/talks.html"
 CONFIRM_TEMPLATE = "escalation/confirm_urge.html"
 NOTICE_STEPS = (Step.URGE, Step.ORDER)
-
-
-def _office_only(request: HttpRequest) -> None:
-    if not access.can_steer_lists(request.user):
-        raise PermissionDenied(_("This page is for the supervision office."))
-
-
-def _paginate(qs, number) -> Page:
-    page = Paginator(qs, settings.LUOSHI_PAGE_SIZE).get_page(number)
-    page.elided = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
-    return page
-
-
-def _form_errors(form) -> list[str]:
-    return [str(e) for errors in form.errors.values() for e in errors]
 
 
 # --- the board ----------------------------------------------------------------------------------
@@ -81,19 +67,19 @@ def _board_filter(qs: QuerySet[Episode], data: dict, today) -> QuerySet[Episode]
     return qs
 
 
-def _step_tabs(counts: dict[str, int], current: str) -> list[dict]:
-    tabs = [("", _("All"), sum(counts.values()))]
+def _step_tabs(counts: dict[str, int], current: str) -> list[dict[str, Any]]:
+    tabs: list[tuple[str, StrOrPromise, int]] = [("", _("All"), sum(counts.values()))]
     tabs += [(value, label, counts.get(value, 0)) for value, label in Step.choices]
     return [{"value": v, "label": label, "count": n, "active": v == current} for v, label, n in tabs]
 
 
-def _board_context(request: HttpRequest, params: QueryDict) -> tuple[dict, int]:
+def _board_context(request: Request, params: QueryDict) -> tuple[dict, int]:
     today = timezone.localdate()
     units = list(Unit.objects.order_by("id").values_list("pk", "name"))
     form = BoardFilterForm(params, units=units)
     context = {"form": form, "query": params.urlencode(), "today": today}
     if not form.is_valid():
-        context["errors"] = _form_errors(form)
+        context["errors"] = form_errors(form)
         return context, 400
     data = form.cleaned_data
     base = _board_filter(queries.open_episodes(request.user), data, today)
@@ -106,7 +92,7 @@ def _board_context(request: HttpRequest, params: QueryDict) -> tuple[dict, int]:
             to_attr="notices",
         )
     )
-    page = _paginate(qs, params.get("page"))
+    page = paginate(qs, params.get("page"))
     episodes = list(page.object_list)
     cal, rules = calendar.load(), Rules.from_policy(Policy.current())
     for e in episodes:
@@ -121,8 +107,8 @@ def _board_context(request: HttpRequest, params: QueryDict) -> tuple[dict, int]:
 
 @login_required
 @require_safe
-def board(request: HttpRequest) -> HttpResponse:
-    _office_only(request)
+def board(request: Request) -> HttpResponse:
+    office_only(request)
     context, status = _board_context(request, request.GET)
     return render(request, BOARD_TEMPLATE, context, status=status)
 
@@ -143,7 +129,7 @@ def _in_my_language(message: Message) -> tuple[str, str]:
     return message.title, message.body
 
 
-def _confirm_context(request: HttpRequest, ob: Obligation, query: str) -> dict:
+def _confirm_context(request: Request, ob: Obligation, query: str) -> dict:
     preview = manual.manual_preview(request.user, ob)
     title, body = _in_my_language(preview.message)
     return {
@@ -172,9 +158,9 @@ def _sent_message(esc: Escalation, created: bool, unit: Unit) -> str:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def manual_urge(request: HttpRequest, obligation_id: int) -> HttpResponse:
+def manual_urge(request: Request, obligation_id: int) -> HttpResponse:
     """GET: the confirmation page (what will be sent, to whom); POST: send it, once."""
-    _office_only(request)
+    office_only(request)
     ob = Obligation.objects.select_related("unit", "list", "list__leader").filter(pk=obligation_id).first()
     if ob is None:
         raise Http404(_("No such obligation."))
@@ -223,15 +209,15 @@ def _orders_before(proposals: list[Escalation], window_days: int) -> dict[int, i
     return {p.pk: sum(1 for at in orders[p.unit_id] if p.created_at - window <= at <= p.created_at) for p in proposals}
 
 
-def _talks_context(request: HttpRequest, bound: dict | None = None) -> tuple[dict, int]:
+def _talks_context(request: Request, bound: dict | None = None) -> tuple[dict, int]:
     bound = bound or {}
     state_form = TalkStateForm(request.GET)
     if not state_form.is_valid():
-        return {"errors": _form_errors(state_form), "state": ""}, 400
+        return {"errors": form_errors(state_form), "state": ""}, 400
     state = state_form.cleaned_data["state"]
     counts = queries.talk_counts()
     qs = queries.talk_queue().filter(queries.TALK_STATES[state])
-    page = _paginate(qs, request.GET.get("page"))
+    page = paginate(qs, request.GET.get("page"))
     proposals = list(page.object_list)
     policy = Policy.current()
     orders = _orders_before(proposals, policy.talk_window_days)
@@ -261,22 +247,22 @@ def _talks_context(request: HttpRequest, bound: dict | None = None) -> tuple[dic
 
 @login_required
 @require_safe
-def talks(request: HttpRequest) -> HttpResponse:
-    _office_only(request)
+def talks(request: Request) -> HttpResponse:
+    office_only(request)
     context, status = _talks_context(request)
     return render(request, TALKS_TEMPLATE, context, status=status)
 
 
 @login_required
 @require_POST
-def handle_talk(request: HttpRequest, escalation_id: int) -> HttpResponse:
-    _office_only(request)
+def handle_talk(request: Request, escalation_id: int) -> HttpResponse:
+    office_only(request)
     esc = Escalation.objects.select_related("unit").filter(pk=escalation_id, step=Step.TALK_PROPOSAL).first()
     if esc is None:
         raise Http404(_("No such talk proposal."))
     form = HandleTalkForm(request.POST, auto_id=f"id_talk{esc.pk}_%s")
     if not form.is_valid():
-        error, status = _("Please correct the errors below.") + " " + " ".join(_form_errors(form)), 400
+        error, status = _("Please correct the errors below.") + " " + " ".join(form_errors(form)), 400
     else:
         try:
             services.do_handle_talk_proposal(request.user, esc, form.cleaned_data["note"])
@@ -298,27 +284,27 @@ def handle_talk(request: HttpRequest, escalation_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def leader_orders(request: HttpRequest) -> HttpResponse:
+def leader_orders(request: Request) -> HttpResponse:
     user = request.user
     if not user.has_role(Role.LEADER):
         raise Http404(_("This page is for leaders."))
     qs = queries.orders_for_leader(user).order_by("-is_open", "-created_at", "-id")
     counts = qs.order_by().aggregate(all=Count("pk"), open=Count("pk", filter=Q(is_open=True)))
-    page = _paginate(qs, request.GET.get("page"))
+    page = paginate(qs, request.GET.get("page"))
     context = {"page": page, "orders": list(page.object_list), "counts": counts, "today": timezone.localdate()}
     return render(request, "escalation/orders.html", context)
 
 
 @login_required
 @require_safe
-def unit_escalations(request: HttpRequest) -> HttpResponse:
+def unit_escalations(request: Request) -> HttpResponse:
     user = request.user
     if not user.unit_id:
         raise Http404(_("You belong to no unit."))
     form = StepFilterForm(request.GET)
-    context = {"form": form, "unit": user.unit}
+    context: dict[str, Any] = {"form": form, "unit": user.unit}
     if not form.is_valid():
-        context["errors"] = _form_errors(form)
+        context["errors"] = form_errors(form)
         return render(request, "escalation/unit.html", context, status=400)
     base = queries.with_open(queries.visible_escalations(user).filter(unit_id=user.unit_id))
     by_step = base.order_by().values_list("step").annotate(n=Count("pk"), n_open=Count("pk", filter=Q(is_open=True)))
@@ -326,7 +312,7 @@ def unit_escalations(request: HttpRequest) -> HttpResponse:
     open_count = sum(n_open for _step, _n, n_open in by_step)
     step = form.cleaned_data["step"]
     qs = (base.filter(step=step) if step else base).select_related("list").order_by("-created_at", "-id")
-    page = _paginate(qs, request.GET.get("page"))
+    page = paginate(qs, request.GET.get("page"))
     context.update(
         page=page,
         escalations=list(page.object_list),

@@ -1,13 +1,14 @@
 """Download the printable urge notice (催办通知) or supervision order (督办单) as PDF or DOCX."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from luoshi.escalation import documents, queries
+from luoshi.pages import Request
 
 RENDERERS = {
     "pdf": (documents.notice_pdf, documents.PDF_TYPE),
@@ -17,7 +18,7 @@ RENDERERS = {
 
 @login_required
 @require_safe
-def download(request: HttpRequest, escalation_id: int, fmt: str) -> HttpResponse:
+def download(request: Request, escalation_id: int, fmt: str) -> HttpResponse:
     """Whoever sees the escalation may print it; reminders and talk proposals have no document (404)."""
     if fmt not in RENDERERS:
         raise Http404
@@ -27,6 +28,6 @@ def download(request: HttpRequest, escalation_id: int, fmt: str) -> HttpResponse
     render, content_type = RENDERERS[fmt]
     response = HttpResponse(render(esc), content_type=content_type)
     filename = documents.filename(esc, fmt)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename) or "attachment"
     patch_cache_control(response, private=True, no_store=True)
     return response

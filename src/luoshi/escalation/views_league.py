@@ -6,7 +6,7 @@ Everyone signed in sees it; the same rows download as XLSX. A fixed number of qu
 import io
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 from luoshi import sheets
 from luoshi.escalation import queries
 from luoshi.escalation.forms import LeagueForm
+from luoshi.pages import Request, form_errors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -38,13 +39,9 @@ def _rows(form: LeagueForm) -> list[dict]:
     return queries.sort_league(rows, data["sort"], data["descending"])
 
 
-def _errors(form: LeagueForm) -> list[str]:
-    return [str(e) for errors in form.errors.values() for e in errors]
-
-
 @login_required
 @require_safe
-def league(request: HttpRequest) -> HttpResponse:
+def league(request: Request) -> HttpResponse:
     form = LeagueForm(request.GET)
     if not form.is_valid():
         # the dates' errors show under their fields; the rest (sort, order: hidden fields) above the table
@@ -76,10 +73,10 @@ def league(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: Request) -> HttpResponse:
     form = LeagueForm(request.GET)
     if not form.is_valid():
-        return HttpResponse("\n".join(_errors(form)) + "\n", status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse("\n".join(form_errors(form)) + "\n", status=400, content_type="text/plain; charset=utf-8")
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter

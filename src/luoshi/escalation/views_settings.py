@@ -7,7 +7,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,17 +20,14 @@ from luoshi.errors import ServiceError
 from luoshi.escalation import policy as settings_service
 from luoshi.escalation.forms import PolicyForm, SetDayForm, YearForm
 from luoshi.org import access
+from luoshi.pages import Request, form_errors
 from luoshi.workdays import china
 from luoshi.workdays.models import CalendarDay
 
 
-def _admin_only(request: HttpRequest) -> None:
+def _admin_only(request: Request) -> None:
     if not access.can_manage_org(request.user):
         raise PermissionDenied(_("This page is for administrators."))
-
-
-def _errors(form) -> list[str]:
-    return [str(e) for errors in form.errors.values() for e in errors]
 
 
 # --- policy -------------------------------------------------------------------------------------
@@ -38,7 +35,7 @@ def _errors(form) -> list[str]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def policy(request: HttpRequest) -> HttpResponse:
+def policy(request: Request) -> HttpResponse:
     _admin_only(request)
     stored = settings_service.stored_policy()
     status, error = 200, None
@@ -135,7 +132,7 @@ def _weekdays() -> list[str]:
     ]
 
 
-def _calendar_page(request: HttpRequest, year: int, status: int = 200, **extra) -> HttpResponse:
+def _calendar_page(request: Request, year: int, status: int = 200, **extra) -> HttpResponse:
     today = timezone.localdate()
     entries = list(CalendarDay.objects.filter(date__year=year).order_by("date"))
     context = {
@@ -158,13 +155,13 @@ def _year_url(year: int) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: Request) -> HttpResponse:
     _admin_only(request)
     today = timezone.localdate()
     year_form = YearForm(request.GET)
     if not year_form.is_valid():
         return render(
-            request, "escalation/calendar.html", {"errors": _errors(year_form), "year": today.year}, status=400
+            request, "escalation/calendar.html", {"errors": form_errors(year_form), "year": today.year}, status=400
         )
     year = year_form.cleaned_data["year"] or today.year
     if request.method == "GET":

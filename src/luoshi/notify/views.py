@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -8,10 +8,11 @@ from django.views.decorators.http import require_POST
 
 from luoshi.notify.models import Notification
 from luoshi.notify.services import do_mark_read
+from luoshi.pages import Request
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: Request) -> HttpResponse:
     """Everyone's own inbox: urges, orders, reminders and proposals addressed to them."""
     qs = Notification.objects.filter(recipient=request.user)
     if request.GET.get("unread"):
@@ -22,7 +23,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_read(request: HttpRequest) -> HttpResponse:
+def mark_read(request: Request) -> HttpResponse:
     """Mark one (`id`) or all of one's notifications read, then follow its link if asked."""
     raw = request.POST.get("id", "")
     if raw and not raw.isdigit():

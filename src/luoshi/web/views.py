@@ -1,5 +1,3 @@
-from typing import cast
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect
@@ -7,13 +5,13 @@ from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from luoshi.org.models import Person
+from luoshi.pages import Request
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: Request) -> HttpResponse:
     """Each role lands where its work is: the office on the index, a unit on its inbox."""
-    user = cast(Person, request.user)  # login_required: never anonymous
+    user = request.user
     if user.is_office:
         return redirect("lists:index")
     if user.has_role("leader"):
