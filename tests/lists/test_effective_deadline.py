@@ -31,7 +31,7 @@ def report_late_in_the_term(liaison, rlist, unit, progress=80, **extra):
 
 
 def row_of(response, rlist):
-    (row,) = [r for r in response.context["rows"] if r.pk == rlist.pk]
+    (row,) = [r for r in response.context["rows"] if r.rlist.pk == rlist.pk]
     return row
 
 
@@ -39,7 +39,7 @@ def test_the_index_shows_the_extended_deadline_and_the_original(as_, office, ext
     with time_machine.travel(NOW, tick=False):
         response = as_(office).get(INDEX)
     row = row_of(response, extended)
-    assert row.deadline == days(60)  # the list's own, as created
+    assert row.rlist.deadline == days(60)  # the list's own, as created
     assert row.effective_deadline == days(90)
     html = response.content.decode()
     assert days(90).isoformat() in html
@@ -63,8 +63,8 @@ def test_0148_one_unit_accepted_the_other_extended_is_green_and_not_red_on_its_o
         assert "past its deadline" not in html and "past their deadline" not in html
         assert f'<span class="text-nowrap">{days(90).isoformat()}</span>' in html  # not in red
         # The filters agree: neither red nor overdue.
-        assert extended.pk not in {r.pk for r in as_(office).get(INDEX, {"overdue": "1"}).context["rows"]}
-        assert extended.pk in {r.pk for r in as_(office).get(INDEX, {"light": "green"}).context["rows"]}
+        assert extended.pk not in {r.rlist.pk for r in as_(office).get(INDEX, {"overdue": "1"}).context["rows"]}
+        assert extended.pk in {r.rlist.pk for r in as_(office).get(INDEX, {"light": "green"}).context["rows"]}
 
 
 def test_a_unit_still_working_past_its_own_deadline_is_named_even_if_another_was_extended(
@@ -78,7 +78,7 @@ def test_a_unit_still_working_past_its_own_deadline_is_named_even_if_another_was
         assert row.effective_deadline == days(90)
         assert row.units_past_deadline == 1
         assert "1 unit past its deadline" in as_(office).get(INDEX).content.decode()
-        assert extended.pk in {r.pk for r in as_(office).get(INDEX, {"overdue": "1"}).context["rows"]}
+        assert extended.pk in {r.rlist.pk for r in as_(office).get(INDEX, {"overdue": "1"}).context["rows"]}
 
         header = as_(office).get(reverse("lists:loop", args=[extended.pk]))
         assert header.context["effective_deadline"] == days(90)

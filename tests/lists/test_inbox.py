@@ -38,7 +38,7 @@ def work(office, leader, unit_a, unit_b, unit_c, liaison_a):
 
 
 def rows(response):
-    return [ob.list.title for _, obs in response.context["groups"] for ob in obs]
+    return [row.ob.list.title for _, group in response.context["groups"] for row in group]
 
 
 def test_a_liaison_sees_the_units_work_due_first(client, liaison_a, work):
@@ -46,7 +46,7 @@ def test_a_liaison_sees_the_units_work_due_first(client, liaison_a, work):
     assert response.status_code == 200
     # Open work by next report due, then what waits for acceptance, then what is accepted; no drafts.
     assert rows(response) == ["红灯清单", "黄灯清单", "绿灯清单", "待验收清单", "已验收清单"]
-    lights = [ob.light for _, obs in response.context["groups"] for ob in obs][:3]
+    lights = [row.light for _, group in response.context["groups"] for row in group][:3]
     assert lights == ["red", "yellow", "green"]
 
 

@@ -56,7 +56,7 @@ def close_list(office, rlist, liaisons, at=NOW):
 
 
 def titles(response) -> list[str]:
-    return [row.title for row in response.context["rows"]]
+    return [row.rlist.title for row in response.context["rows"]]
 
 
 @pytest.fixture
@@ -175,7 +175,7 @@ def test_rows_show_light_units_progress_and_next_report_due(client, office, liai
     assert row.avg_progress == 30
     assert row.open_due == TODAY + timedelta(days=14)
     html = response.content.decode()
-    assert reverse("lists:loop", args=[row.pk]) in html
+    assert reverse("lists:loop", args=[row.rlist.pk]) in html
     assert (TODAY + timedelta(days=14)).isoformat() in html
     assert "light-green" in html
     assert "60%" in html

@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from luoshi.lists import queries, services
-from tests.conftest import NOW, SHANGHAI, ApiClient, login
+from tests.conftest import NOW, SHANGHAI, ApiClient, english, login
 from tests.lists.test_index import INDEX_QUERIES, close_list, make_list, titles
 
 INDEX = reverse("lists:index")
@@ -107,7 +107,7 @@ def test_ties_are_broken_by_id_so_pages_never_repeat_or_skip(client, office, uni
 
 @pytest.mark.parametrize("sort", ["id", "-", "--light", "light;drop", "Light", "-title "])
 def test_an_unknown_sort_is_a_400_naming_the_choices(client, office, city, sort):
-    response = login(client, office).get(INDEX, {"sort": sort})
+    response = english(login(client, office)).get(INDEX, {"sort": sort})
     if sort == "-title ":  # surrounding white space is forgiven, as for the other filters
         assert response.status_code == 200
         return
@@ -154,7 +154,7 @@ def desk(office, leader, unit_a, unit_b, liaison_a, liaison_b):
 
 
 def test_the_leader_page_puts_red_first_and_keeps_struck_off_lists_apart(client, leader, desk):
-    response = login(client, leader).get(LEADER)
+    response = english(login(client, leader)).get(LEADER)
     assert titles(response) == ["红", "黄", "绿"]
     tabs = {t["value"]: (t["count"], t["active"]) for t in response.context["tabs"]}
     assert tabs == {"": (3, True), "closed": (1, False)}

@@ -313,21 +313,23 @@ def loop(request, list_id: Id):
                 "next_steps": last.next_steps if last else "",
             }
         )
-    timeline = [
-        {
-            "at": e.at,
-            "kind": e.kind,
-            "actor": str(e.actor) if e.actor else None,
-            "unit": e.unit_id,
-            "unit_name": e.unit.name if e.unit else None,
-            "before": e.before,
-            "after": e.after,
-            "note": e.note,
-            "report": _report_out(report, e.unit_id) if (report := getattr(e, "report", None)) else None,
-        }
-        for e in queries.timeline(rlist)
-    ]
+    timeline = [_event_out(entry) for entry in queries.timeline(rlist)]
     return {"list": _list_out(rlist, obligations, today), "obligations": rows, "timeline": timeline}
+
+
+def _event_out(entry: queries.TimelineEntry) -> dict:
+    e = entry.event
+    return {
+        "at": e.at,
+        "kind": e.kind,
+        "actor": str(e.actor) if e.actor else None,
+        "unit": e.unit_id,
+        "unit_name": e.unit.name if e.unit else None,
+        "before": e.before,
+        "after": e.after,
+        "note": e.note,
+        "report": _report_out(entry.report, e.unit_id) if entry.report else None,
+    }
 
 
 class OverviewQuery(Schema):

@@ -6,6 +6,7 @@ luoshi.sheets: a title that looks like a formula stays text.
 """
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.http import HttpResponse
@@ -27,19 +28,39 @@ def light_label(light: str | None) -> str:
     return {GREEN: _("Green"), YELLOW: _("Yellow"), RED: _("Red")}.get(light or "", "")
 
 
-def decorate(rows: Iterable[ResponsibilityList], today: date) -> list[ResponsibilityList]:
-    """Attach to each list (fetched with index_rows) its light, its lead and co-units and average progress."""
-    out = []
-    for r in rows:
-        obs = list(r.obligations.all())  # prefetched
-        r.open_due, r.open_deadline = queries.open_dates(r)
-        r.light = queries.list_light(r, today)
-        r.handling = obs
-        r.lead_obligations = [ob for ob in obs if ob.role == HandlingRole.LEAD]
-        r.co_obligations = [ob for ob in obs if ob.role == HandlingRole.CO]
-        r.avg_progress = round(sum(ob.progress for ob in obs) / len(obs)) if obs else 0
-        out.append(r)
-    return out
+@dataclass
+class IndexRow:
+    """One list as the index, a leader's page and the exports show it: the list (from index_rows, so
+    its units come prefetched) with its light, its dates, its lead and co-units and average progress."""
+
+    rlist: ResponsibilityList
+    light: str | None
+    open_due: date | None  # the earliest report due of the units still working
+    effective_deadline: date
+    units_past_deadline: int  # units still at work past their own deadline
+    handling: list[Obligation]
+    lead_obligations: list[Obligation]
+    co_obligations: list[Obligation]
+    avg_progress: int
+
+    @classmethod
+    def of(cls, rlist: ResponsibilityList, today: date) -> "IndexRow":
+        obs = list(rlist.obligations.all())  # prefetched
+        return cls(
+            rlist,
+            light=queries.list_light(rlist, today),
+            open_due=queries.open_dates(rlist)[0],
+            effective_deadline=queries.effective_deadline(rlist),
+            units_past_deadline=getattr(rlist, "units_past_deadline", 0),  # index_rows' annotation
+            handling=obs,
+            lead_obligations=[ob for ob in obs if ob.role == HandlingRole.LEAD],
+            co_obligations=[ob for ob in obs if ob.role == HandlingRole.CO],
+            avg_progress=round(sum(ob.progress for ob in obs) / len(obs)) if obs else 0,
+        )
+
+
+def decorate(rows: Iterable[ResponsibilityList], today: date) -> list[IndexRow]:
+    return [IndexRow.of(r, today) for r in rows]
 
 
 def headers() -> list[str]:
@@ -94,21 +115,22 @@ def _latest(obligations: Sequence[Obligation]) -> tuple[str, str]:
     return "\n".join(done), "\n".join(difficulties)
 
 
-def values(r: ResponsibilityList) -> list:
+def values(row: IndexRow) -> list:
     """One list as typed cells: dates stay dates, numbers stay numbers."""
-    latest, difficulties = _latest(r.handling)
+    latest, difficulties = _latest(row.handling)
+    r = row.rlist
     return [
         r.code or "",
         r.title,
         r.get_source_display(),
         str(r.leader) if r.leader else "",
-        "、".join(ob.unit.name for ob in r.lead_obligations),
-        "、".join(ob.unit.name for ob in r.co_obligations),
-        queries.effective_deadline(r),  # after an approved extension, the latest of the open units'
+        "、".join(ob.unit.name for ob in row.lead_obligations),
+        "、".join(ob.unit.name for ob in row.co_obligations),
+        row.effective_deadline,  # after an approved extension, the latest of the open units'
         r.get_status_display(),
-        light_label(r.light),
-        r.avg_progress,
-        r.open_due,
+        light_label(row.light),
+        row.avg_progress,
+        row.open_due,
         _local(r.closed_at),
         _yes_no(r.closed_late),
         r.days_late,
@@ -144,12 +166,12 @@ def filter_summary(f: queries.ListFilters, leaders: Iterable[Person], units: Ite
     return "；".join(parts) if parts else _("All lists")
 
 
-def as_csv(rows: Iterable[ResponsibilityList]) -> HttpResponse:
+def as_csv(rows: Iterable[IndexRow]) -> HttpResponse:
     content = sheets.csv_bytes([headers(), *(values(r) for r in rows)])
     return sheets.attachment(content, sheets.CSV_TYPE, filename("csv"))
 
 
-def as_xlsx(rows: Iterable[ResponsibilityList], summary: str = "") -> HttpResponse:
+def as_xlsx(rows: Iterable[IndexRow], summary: str = "") -> HttpResponse:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter

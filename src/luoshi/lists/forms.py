@@ -102,7 +102,9 @@ class ListForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["leader"].queryset = leaders()
+        leader = self.fields["leader"]
+        assert isinstance(leader, PersonChoiceField)
+        leader.queryset = leaders()
 
     @staticmethod
     def new_key() -> str:
@@ -114,7 +116,7 @@ class MilestoneForm(BootstrapMixin, forms.Form):
     title = forms.CharField(label=_("Milestone"), max_length=200, required=False)
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("due_date") and not (data.get("title") or "").strip():
             self.add_error("title", _("Every milestone needs a title."))
         if (data.get("title") or "").strip() and not data.get("due_date") and "due_date" not in self.errors:

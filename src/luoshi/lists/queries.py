@@ -257,9 +257,7 @@ def timeline(rlist: ResponsibilityList) -> list[TimelineEntry]:
     events = list(Event.objects.filter(subject_type="list", subject_id=rlist.pk).select_related("actor", "unit"))
     report_ids = [e.after["report"] for e in events if e.kind == "report.filed" and "report" in e.after]
     reports = Report.objects.in_bulk(report_ids) if report_ids else {}
-    return [
-        TimelineEntry(e, reports.get(e.after.get("report")) if e.kind == "report.filed" else None) for e in events
-    ]
+    return [TimelineEntry(e, reports.get(e.after.get("report")) if e.kind == "report.filed" else None) for e in events]
 
 
 def unit_inbox(person: Person) -> QuerySet[Obligation]:

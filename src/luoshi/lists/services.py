@@ -445,12 +445,12 @@ def do_decide_extension(
     return ext
 
 
-def _finished_at(ob: Obligation) -> datetime:
+def _finished_at(ob: Obligation, now: datetime) -> datetime:
     """When the unit finished: the report that asked for the completion the office accepted, not the
     acceptance itself (the office's own delay is not the unit's lateness)."""
     if ob.last_report and ob.last_report.request_completion:
         return ob.last_report.filed_at
-    return ob.completed_at
+    return ob.completed_at or now  # do_accept stamps it; a unit accepted without a stamp counts as finished now
 
 
 def do_close(actor: Person, rlist: ResponsibilityList, now: datetime | None = None) -> ResponsibilityList:
@@ -467,7 +467,9 @@ def do_close(actor: Person, rlist: ResponsibilityList, now: datetime | None = No
             raise Conflict(
                 _("The list cannot be struck off: not yet completed by {units}.").format(units="、".join(still_open))
             )
-        days_late = max(((timezone.localdate(_finished_at(ob)) - ob.deadline).days for ob in obligations), default=0)
+        days_late = max(
+            ((timezone.localdate(_finished_at(ob, now)) - ob.deadline).days for ob in obligations), default=0
+        )
         rlist.status = ListStatus.CLOSED
         rlist.closed_at = now
         rlist.days_late = max(days_late, 0)
@@ -483,4 +485,3 @@ def do_close(actor: Person, rlist: ResponsibilityList, now: datetime | None = No
             at=now,
         )
     return rlist
-

@@ -6,14 +6,12 @@ never posts again; a repeated post (a double click) stores one draft.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
-from django_htmx.middleware import HtmxDetails
 
 from luoshi.errors import NotFound, ServiceError
 from luoshi.lists import drafts, queries, services
@@ -21,16 +19,9 @@ from luoshi.lists.forms import ListForm, MilestoneFormSet
 from luoshi.lists.models import HandlingRole, ListStatus, ResponsibilityList
 from luoshi.lists.views_loop import _refused, _visible
 from luoshi.org import access
-from luoshi.org.models import Person
+from luoshi.pages import Request, office_only
 
 CREATE_TEMPLATE = "lists/create.html"
-
-
-class Request(HttpRequest):
-    """What these views get: a signed-in person (login_required) and django-htmx's details."""
-
-    user: Person
-    htmx: HtmxDetails
 
 
 def _milestones(formset) -> list[services.MilestoneInput]:
@@ -48,11 +39,6 @@ def _fields(form: ListForm, milestones) -> dict:
     }
 
 
-def _office_only(request: Request) -> None:
-    if not access.can_steer_lists(request.user):
-        raise PermissionDenied(_("Only the supervision office may do this."))
-
-
 def _to_loop(request: Request, list_id: int, message: str) -> HttpResponse:
     """Post/redirect/get: the browser lands on the draft's own address, so a reload shows it."""
     messages.success(request, message)
@@ -63,7 +49,7 @@ def _to_loop(request: Request, list_id: int, message: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request: Request) -> HttpResponse:
-    _office_only(request)
+    office_only(request)
     status, error = 200, None
     if request.method == "POST":
         form = ListForm(request.POST)
@@ -111,7 +97,7 @@ def _draft_initial(rlist: ResponsibilityList) -> tuple[dict, list[dict]]:
 def edit_draft(request: Request, list_id: int) -> HttpResponse:
     """The create form again, filled in from the draft; saving changes only what changed."""
     rlist = _visible(request, list_id)
-    _office_only(request)
+    office_only(request)
     if rlist.status != ListStatus.DRAFT:
         return _refused(request, rlist, 409, _("Only a draft can be edited; this list is already published."))
     status, error = 200, None
@@ -146,7 +132,7 @@ def delete_draft(request: Request, list_id: int) -> HttpResponse:
     if rlist is None and request.method == "POST" and office:
         return _already_deleted(request)
     rlist = _visible(request, list_id)
-    _office_only(request)
+    office_only(request)
     if rlist.status != ListStatus.DRAFT:
         message = _("Only a draft can be deleted; a published list stays on the books until it is struck off.")
         return _refused(request, rlist, 409, message)

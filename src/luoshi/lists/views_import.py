@@ -13,9 +13,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,9 +26,8 @@ from django_htmx.http import HttpResponseClientRedirect
 from luoshi import sheets
 from luoshi.lists import import_template, imports
 from luoshi.lists.models import ListStatus, ResponsibilityList
-from luoshi.org import access
 from luoshi.org.models import Person, Unit
-from luoshi.pages import BootstrapMixin
+from luoshi.pages import BootstrapMixin, Request, office_only
 
 UPLOAD_TEMPLATE = "lists/import.html"
 PREVIEW_TEMPLATE = "lists/import_preview.html"
@@ -104,19 +102,8 @@ def _repeats(parsed: imports.ParsedSheet) -> list[int]:
 # --- views -------------------------------------------------------------------------------------------
 
 
-def _person(request: HttpRequest) -> Person:
-    person = request.user
-    assert isinstance(person, Person)  # login_required ran first
-    return person
-
-
-def _office_only(request: HttpRequest) -> None:
-    if not access.can_steer_lists(_person(request)):
-        raise PermissionDenied(_("Only the supervision office may do this."))
-
-
-def _go(request: HttpRequest, url: str) -> HttpResponse:
-    return HttpResponseClientRedirect(url) if getattr(request, "htmx", False) else redirect(url)
+def _go(request: Request, url: str) -> HttpResponse:
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 def _drafts_url() -> str:
@@ -128,7 +115,7 @@ def _columns() -> list[str]:
 
 
 def _upload_page(
-    request: HttpRequest,
+    request: Request,
     form: UploadForm,
     status: int = 200,
     error: str | None = None,
@@ -168,8 +155,8 @@ BODY_SLACK = 64 * 1024  # the form's other fields and the multipart boundaries
 @csrf_exempt  # checked by _upload, once the capped upload handler is in place (Django's documented way)
 @login_required
 @require_http_methods(["GET", "POST"])
-def upload(request: HttpRequest) -> HttpResponse:
-    _office_only(request)
+def upload(request: Request) -> HttpResponse:
+    office_only(request)
     if request.method == "GET":
         return _upload_page(request, UploadForm())
     try:
@@ -186,7 +173,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_protect
-def _upload(request: HttpRequest, capped: CappedUpload) -> HttpResponse:
+def _upload(request: Request, capped: CappedUpload) -> HttpResponse:
     if "token" in request.POST:
         return _confirm(request)
     if capped.too_large:
@@ -215,7 +202,7 @@ def _upload(request: HttpRequest, capped: CappedUpload) -> HttpResponse:
     return render(request, PREVIEW_TEMPLATE, context)
 
 
-def _confirm(request: HttpRequest) -> HttpResponse:
+def _confirm(request: Request) -> HttpResponse:
     form = ConfirmForm(request.POST)
     token = form.cleaned_data["token"].hex if form.is_valid() else ""
     data = request.session.pop(SESSION_KEY.format(token=token), None) if token else None
@@ -228,7 +215,7 @@ def _confirm(request: HttpRequest) -> HttpResponse:
         return _go(request, _drafts_url())
     request.session.save()
     try:
-        created = imports.do_import(_person(request), from_session(data))
+        created = imports.do_import(request.user, from_session(data))
     except imports.ImportRejected as err:
         return _upload_page(request, UploadForm(), 400, err.message, err.parsed)
     count = len(created)
@@ -246,6 +233,6 @@ def _confirm(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def template(request: HttpRequest) -> HttpResponse:
-    _office_only(request)
+def template(request: Request) -> HttpResponse:
+    office_only(request)
     return sheets.attachment(import_template.template_workbook(), sheets.XLSX_TYPE, TEMPLATE_NAME)

@@ -4,12 +4,12 @@ Reads only, all through lists.queries; each page runs a fixed number of queries 
 """
 
 from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -23,6 +23,7 @@ from luoshi.lists.lights import GREEN, LIGHTS, RED, YELLOW
 from luoshi.lists.models import ListStatus, Obligation, ObligationStatus, Source
 from luoshi.org import access
 from luoshi.org.models import Person, Role, Unit
+from luoshi.pages import Request, paginate
 from luoshi.text import bad_character
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -33,6 +34,9 @@ FALSE = {"", "0", "off", "false", "no"}
 
 def _lights() -> list[tuple[str, str]]:
     return [(GREEN, _("Green")), (YELLOW, _("Yellow")), (RED, _("Red"))]
+
+
+Choices = list[tuple[str, str]]
 
 
 # ---------------------------------------------------------------- filters
@@ -127,11 +131,11 @@ def _sort(params: QueryDict, errors: dict[str, str]) -> str:
         return queries.DEFAULT_SORT
 
 
-def _sort_links(current: str) -> dict[str, dict]:
+def _sort_links(current: str) -> dict[str, dict[str, str]]:
     """Per column of the table: the sort its heading asks for (the other direction when it is the
     current one), its arrow and its aria-sort."""
     key, descending = current.removeprefix("-"), current.startswith("-")
-    links = {}
+    links: dict[str, dict[str, str]] = {}
     for k in queries.SORTS:
         if k == key:
             links[k] = {
@@ -157,39 +161,42 @@ def _page_number(params: QueryDict, errors: dict[str, str]) -> int | str:
     return n
 
 
-def _selects(person: Person, options: FilterOptions, params: QueryDict, year_selected: int | None) -> list[dict]:
-    """The select boxes of the filter form, as (value, label) choices; the empty value means all."""
+@dataclass
+class Select:
+    """A select box of the filter form: (value, label) choices, the empty value meaning all."""
+
+    name: str
+    label: str
+    choices: Choices
+    value: str = ""
+
+
+def _selects(person: Person, options: FilterOptions, params: QueryDict, year_selected: int | None) -> list[Select]:
     years = list(options.years)
     if year_selected and year_selected not in years:
         years = sorted([*years, year_selected], reverse=True)
     selects = [
-        {"name": "status", "label": _("Status"), "choices": _statuses(person)},
-        {"name": "source", "label": _("Source"), "choices": Source.choices},
-        {"name": "leader", "label": _("Responsible leader"), "choices": [(str(p.pk), str(p)) for p in options.leaders]},
-        {"name": "unit", "label": _("Handling unit"), "choices": [(str(u.pk), u.name) for u in options.units]},
-        {"name": "light", "label": _("Light"), "choices": _lights()},
-        {"name": "year", "label": _("Year"), "choices": [(str(y), str(y)) for y in years]},
+        Select("status", _("Status"), _statuses(person)),
+        Select("source", _("Source"), [(v, str(label)) for v, label in Source.choices]),
+        Select("leader", _("Responsible leader"), [(str(p.pk), str(p)) for p in options.leaders]),
+        Select("unit", _("Handling unit"), [(str(u.pk), u.name) for u in options.units]),
+        Select("light", _("Light"), _lights()),
+        Select("year", _("Year"), [(str(y), str(y)) for y in years]),
     ]
     for select in selects:
-        select["value"] = params.get(select["name"], "").strip()
+        select.value = params.get(select.name, "").strip()
     return selects
 
 
-def _statuses(person: Person) -> list[tuple[str, str]]:
+def _statuses(person: Person) -> Choices:
     """Drafts are the office's until published: nobody else is offered them."""
-    return [(v, label) for v, label in ListStatus.choices if v != ListStatus.DRAFT or person.is_office]
+    return [(v, str(label)) for v, label in ListStatus.choices if v != ListStatus.DRAFT or person.is_office]
 
 
-def _status_tabs(person: Person, counts: dict[str, int], current: str) -> list[dict]:
+def _status_tabs(person: Person, counts: dict[str, int], current: str) -> list[dict[str, Any]]:
     tabs = [("", _("All"), counts["all"])]
     tabs += [(value, label, counts[value]) for value, label in _statuses(person)]
     return [{"value": v, "label": label, "count": n, "active": v == current} for v, label, n in tabs]
-
-
-def _paginate(qs, number: int | str):
-    page = Paginator(qs, settings.LUOSHI_PAGE_SIZE).get_page(number)
-    page.elided = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
-    return page
 
 
 def _vary(response: HttpResponse) -> HttpResponse:
@@ -201,7 +208,7 @@ def _vary(response: HttpResponse) -> HttpResponse:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: Request) -> HttpResponse:
     today = timezone.localdate()
     options = FilterOptions.for_person(request.user)
     f = parse_filters(request.GET, options)
@@ -218,7 +225,7 @@ def index(request: HttpRequest) -> HttpResponse:
     else:
         qs = queries.filtered_lists(request.user, f, today)
         counts = queries.status_counts(queries.filtered_lists(request.user, replace(f, status=""), today))
-        page = _paginate(queries.index_rows(qs, f.sort, today), page_number)
+        page = paginate(queries.index_rows(qs, f.sort, today), page_number)
         context.update(
             page=page,
             rows=exports.decorate(page.object_list, today),
@@ -232,12 +239,12 @@ def index(request: HttpRequest) -> HttpResponse:
         return _vary(render(request, "lists/index.html", context, status=status))
     response = render(request, "lists/_index_results.html", context, status=status)
     # The address pushed to the browser's history: without the form's empty fields.
-    query = urlencode([(k, v) for k, v in request.GET.items() if v.strip()])
+    query = urlencode([(k, v) for k, v in request.GET.items() if isinstance(v, str) and v.strip()])
     return _vary(push_url(response, f"{request.path}?{query}" if query else request.path))
 
 
 @login_required
-def export(request: HttpRequest, fmt: str) -> HttpResponse:
+def export(request: Request, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404(_("Exports are CSV or XLSX."))
     today = timezone.localdate()
@@ -254,8 +261,34 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 # ---------------------------------------------------------------- a unit's inbox
 
 
+@dataclass
+class InboxRow:
+    """One of the unit's obligations on its page, with its light and how far off its dates are."""
+
+    ob: Obligation
+    light: str | None
+    due_in: int | None  # days until the next report is due (negative: overdue)
+    overdue_days: int
+    late_days: int  # days past the deadline while still open
+
+    @classmethod
+    def of(cls, ob: Obligation, today: date) -> "InboxRow":
+        due_in = (ob.next_report_due - today).days if ob.next_report_due else None
+        return cls(
+            ob,
+            queries.obligation_light(ob, today),
+            due_in,
+            -due_in if due_in is not None and due_in < 0 else 0,
+            (today - ob.deadline).days if ob.is_open and ob.deadline < today else 0,
+        )
+
+    @property
+    def working(self) -> bool:
+        return self.ob.status == ObligationStatus.IN_PROGRESS
+
+
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: Request) -> HttpResponse:
     user = request.user
     if not user.unit_id:
         raise Http404(_("You belong to no unit."))
@@ -265,27 +298,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
         message = _("Unknown light “%(value)s”: choose green, yellow or red.") % {"value": wanted}
         return render(request, "lists/inbox.html", {"errors": [message], "unit": user.unit}, status=400)
 
-    obligations = list(queries.unit_inbox(user))
-    for ob in obligations:
-        ob.light = queries.obligation_light(ob, today)
-        ob.due_in = (ob.next_report_due - today).days if ob.next_report_due else None
-        ob.overdue_days = -ob.due_in if ob.due_in is not None and ob.due_in < 0 else 0
-        ob.late_days = (today - ob.deadline).days if ob.is_open and ob.deadline < today else 0
-    light_counts = {
-        light: sum(1 for ob in obligations if ob.status == ObligationStatus.IN_PROGRESS and ob.light == light)
-        for light in LIGHTS
-    }
-    shown = [
-        ob for ob in obligations if not wanted or (ob.status == ObligationStatus.IN_PROGRESS and ob.light == wanted)
-    ]
+    rows = [InboxRow.of(ob, today) for ob in queries.unit_inbox(user)]
+    light_counts = {light: sum(1 for r in rows if r.working and r.light == light) for light in LIGHTS}
+    shown = [r for r in rows if not wanted or (r.working and r.light == wanted)]
     groups = [
-        (_("To report"), [ob for ob in shown if ob.status == ObligationStatus.IN_PROGRESS]),
-        (_("Waiting for acceptance"), [ob for ob in shown if ob.status == ObligationStatus.COMPLETION_REQUESTED]),
-        (_("Accepted, list still open"), [ob for ob in shown if ob.status == ObligationStatus.COMPLETED]),
+        (_("To report"), [r for r in shown if r.working]),
+        (_("Waiting for acceptance"), [r for r in shown if r.ob.status == ObligationStatus.COMPLETION_REQUESTED]),
+        (_("Accepted, list still open"), [r for r in shown if r.ob.status == ObligationStatus.COMPLETED]),
     ]
     context = {
         "unit": user.unit,
-        "groups": [(title, rows) for title, rows in groups if rows],
+        "groups": [(title, group) for title, group in groups if group],
         "total": len(shown),
         "light_tabs": [(value, label, light_counts[value]) for value, label in _lights()],
         "wanted": wanted,
@@ -299,7 +322,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def leader(request: HttpRequest) -> HttpResponse:
+def leader(request: Request) -> HttpResponse:
     user = request.user
     if not user.has_role(Role.LEADER):
         raise Http404(_("This page is for leaders."))
@@ -331,7 +354,7 @@ def leader(request: HttpRequest) -> HttpResponse:
     counts = queries.status_counts(in_scope)
     closed = status == ListStatus.CLOSED
     qs = in_scope.filter(status=ListStatus.CLOSED) if closed else in_scope.exclude(status=ListStatus.CLOSED)
-    page = _paginate(queries.index_rows(qs, sort, today), page_number)
+    page = paginate(queries.index_rows(qs, sort, today), page_number)
     # Leaders never see drafts: what is not struck off is in progress.
     tabs = [
         {
@@ -367,7 +390,7 @@ def leader(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: Request) -> HttpResponse:
     today = timezone.localdate()
     years = set(
         queries.visible_lists(request.user)

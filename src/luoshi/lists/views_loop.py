@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from luoshi.errors import InvalidInput, ServiceError
-from luoshi.events.models import Event
 from luoshi.lists import queries, services
 from luoshi.lists.forms import (
     DecideExtensionForm,
@@ -36,6 +35,7 @@ from luoshi.lists.models import (
     ResponsibilityList,
 )
 from luoshi.org import access
+from luoshi.pages import Request
 
 LOOP_TEMPLATE = "lists/loop.html"
 
@@ -55,7 +55,7 @@ def _decide_ids(extension_id: int | None) -> str:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def _visible(request: HttpRequest, list_id: int) -> ResponsibilityList:
+def _visible(request: Request, list_id: int) -> ResponsibilityList:
     """The list with its light and leader, if the user may see it; otherwise 404."""
     rlist = queries.with_lights(queries.visible_lists(request.user)).select_related("leader").filter(pk=list_id).first()
     if rlist is None:
@@ -75,7 +75,7 @@ class Row:
     """One handling unit on the loop page, with the forms the current user may use on it."""
 
     ob: Obligation
-    light: str
+    light: str | None
     extensions: list[Extension]
     pending: Extension | None
     mine: bool
@@ -86,29 +86,25 @@ class Row:
     decide_form: DecideExtensionForm | None = None
 
 
-def _status_label(kind: str, value: str | None) -> str | None:
-    if value is None:
-        return None
+def _status_label(kind: str, value: str) -> str:
     choices = ListStatus if kind.startswith("list.") else ObligationStatus
     try:
-        return choices(value).label
+        return str(choices(value).label)
     except ValueError:
         return value
 
 
-def _timeline(rlist: ResponsibilityList) -> list[Event]:
-    events = queries.timeline(rlist)
-    for e in events:
+def _timeline(rlist: ResponsibilityList) -> list[queries.TimelineEntry]:
+    entries = queries.timeline(rlist)
+    for entry in entries:
+        e = entry.event
         before, after = e.before.get("status"), e.after.get("status")
-        e.status_change = (
-            (_status_label(e.kind, before), _status_label(e.kind, after))
-            if before and after and before != after
-            else None
-        )
-    return events
+        if before and after and before != after:
+            entry.status_change = (_status_label(e.kind, before), _status_label(e.kind, after))
+    return entries
 
 
-def _loop_context(request: HttpRequest, rlist: ResponsibilityList, bound: dict | None = None) -> dict:
+def _loop_context(request: Request, rlist: ResponsibilityList, bound: dict | None = None) -> dict:
     """Everything the loop page shows, in a fixed number of queries. `bound` holds forms that failed."""
     bound = bound or {}
     user = request.user
@@ -161,7 +157,7 @@ def _loop_context(request: HttpRequest, rlist: ResponsibilityList, bound: dict |
 
 @login_required
 @require_safe
-def loop(request: HttpRequest, list_id: int) -> HttpResponse:
+def loop(request: Request, list_id: int) -> HttpResponse:
     rlist = _visible(request, list_id)
     return render(request, LOOP_TEMPLATE, _loop_context(request, rlist))
 
@@ -169,7 +165,7 @@ def loop(request: HttpRequest, list_id: int) -> HttpResponse:
 # --- writing ------------------------------------------------------------------------------------
 
 
-def _done(request: HttpRequest, list_id: int, message: str, level: int = messages.SUCCESS) -> HttpResponse:
+def _done(request: Request, list_id: int, message: str, level: int = messages.SUCCESS) -> HttpResponse:
     messages.add_message(request, level, message)
     url = reverse("lists:loop", args=[list_id])
     # htmx posts get a full page load of the loop page, so every part of it is fresh.
@@ -177,7 +173,7 @@ def _done(request: HttpRequest, list_id: int, message: str, level: int = message
 
 
 def _refused(
-    request: HttpRequest,
+    request: Request,
     rlist: ResponsibilityList,
     status: int,
     message: str,
@@ -189,11 +185,11 @@ def _refused(
     return render(request, LOOP_TEMPLATE, context, status=status)
 
 
-def _invalid(request: HttpRequest, rlist: ResponsibilityList, key: tuple, form) -> HttpResponse:
+def _invalid(request: Request, rlist: ResponsibilityList, key: tuple, form) -> HttpResponse:
     return _refused(request, rlist, 400, _("Please correct the errors below."), key, form)
 
 
-def _service_error(request: HttpRequest, rlist: ResponsibilityList, err: ServiceError, key: tuple, form):
+def _service_error(request: Request, rlist: ResponsibilityList, err: ServiceError, key: tuple, form):
     form.show_refusal(err, skip=("unit",))
     return _refused(request, rlist, err.status, err.message, key, form)
 
@@ -207,7 +203,7 @@ def _unit_of(data) -> int | None:
 
 @login_required
 @require_POST
-def publish(request: HttpRequest, list_id: int) -> HttpResponse:
+def publish(request: Request, list_id: int) -> HttpResponse:
     rlist = _visible(request, list_id)
     try:
         published = services.do_publish(request.user, rlist)
@@ -220,7 +216,7 @@ def publish(request: HttpRequest, list_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report(request: HttpRequest, list_id: int) -> HttpResponse:
+def report(request: Request, list_id: int) -> HttpResponse:
     rlist = _visible(request, list_id)
     form = ReportForm(request.POST, auto_id=REPORT_IDS)
     key = ("report", _unit_of(request.POST))
@@ -250,7 +246,7 @@ def report(request: HttpRequest, list_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def accept(request: HttpRequest, list_id: int) -> HttpResponse:
+def accept(request: Request, list_id: int) -> HttpResponse:
     rlist = _visible(request, list_id)
     form = UnitForm(request.POST)
     if not form.is_valid():
@@ -264,7 +260,7 @@ def accept(request: HttpRequest, list_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def return_completion(request: HttpRequest, list_id: int) -> HttpResponse:
+def return_completion(request: Request, list_id: int) -> HttpResponse:
     rlist = _visible(request, list_id)
     form = ReturnForm(request.POST, auto_id=_return_ids(_unit_of(request.POST)))
     key = ("return", _unit_of(request.POST))
@@ -280,7 +276,7 @@ def return_completion(request: HttpRequest, list_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_extension(request: HttpRequest, list_id: int) -> HttpResponse:
+def request_extension(request: Request, list_id: int) -> HttpResponse:
     rlist = _visible(request, list_id)
     form = ExtensionForm(request.POST, auto_id=EXTENSION_IDS)
     key = ("extension", _unit_of(request.POST))
@@ -297,7 +293,7 @@ def request_extension(request: HttpRequest, list_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def decide_extension(request: HttpRequest, extension_id: int) -> HttpResponse:
+def decide_extension(request: Request, extension_id: int) -> HttpResponse:
     ext = Extension.objects.select_related("obligation__unit").filter(pk=extension_id).first()
     if ext is None:
         raise Http404(_("No such extension request."))
@@ -324,7 +320,7 @@ def decide_extension(request: HttpRequest, extension_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def close(request: HttpRequest, list_id: int) -> HttpResponse:
+def close(request: Request, list_id: int) -> HttpResponse:
     rlist = _visible(request, list_id)
     try:
         services.do_close(request.user, rlist)
