@@ -1,15 +1,14 @@
 """The list index (with its exports), a unit's inbox, a leader's page and the overview figures.
 
-Reads only, all through lists.queries; each page runs a fixed number of queries whatever the number of rows.
+Reads only, all through lists.queries (the index's parameters are parsed by lists.filters); each page runs a fixed number of queries whatever the number of rows.
 """
 
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -17,186 +16,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_htmx.http import push_url
 
-from luoshi.errors import InvalidInput
-from luoshi.lists import exports, queries
-from luoshi.lists.lights import GREEN, LIGHTS, RED, YELLOW
-from luoshi.lists.models import ListStatus, Obligation, ObligationStatus, Source
+from luoshi.lists import exports, filters, queries
+from luoshi.lists.lights import LIGHTS
+from luoshi.lists.models import ListStatus, Obligation, ObligationStatus
 from luoshi.org import access
-from luoshi.org.models import Person, Role, Unit
+from luoshi.org.models import Role
 from luoshi.pages import Request, paginate
-from luoshi.text import bad_character
-
-MIN_YEAR, MAX_YEAR = 2000, 2100
-MAX_Q = 100
-TRUE = {"1", "on", "true", "yes"}
-FALSE = {"", "0", "off", "false", "no"}
-
-
-def _lights() -> list[tuple[str, str]]:
-    return [(GREEN, _("Green")), (YELLOW, _("Yellow")), (RED, _("Red"))]
-
-
-Choices = list[tuple[str, str]]
-
-
-# ---------------------------------------------------------------- filters
-
-
-@dataclass
-class FilterOptions:
-    """The choices of the filter form, from what the person may see: one query each."""
-
-    leaders: list[Person]
-    units: list[Unit]
-    years: list[int]
-
-    @classmethod
-    def for_person(cls, person: Person) -> "FilterOptions":
-        visible = queries.visible_lists(person)
-        leaders = list(
-            Person.objects.filter(pk__in=visible.order_by().values("leader_id"))
-            .only("id", "username", "name")
-            .order_by("name", "id")
-        )
-        units = list(
-            Unit.objects.filter(
-                pk__in=Obligation.objects.filter(list__in=visible.order_by().values("pk")).values("unit_id")
-            )
-            .only("id", "name")
-            .order_by("id")
-        )
-        years = list(visible.order_by("-year").values_list("year", flat=True).distinct())
-        return cls(leaders, units, years)
-
-
-def _int(raw: str) -> int | None:
-    try:
-        return int(raw)
-    except ValueError:
-        return None
-
-
-def parse_filters(params: QueryDict, options: FilterOptions) -> queries.ListFilters:
-    """GET parameters to ListFilters; what cannot be understood goes, with a message, to `errors`."""
-    f = queries.ListFilters()
-    errors = f.errors
-    get = lambda name: params.get(name, "").strip()  # noqa: E731
-
-    f.status = get("status")
-    if f.status and f.status not in ListStatus.values:
-        errors["status"] = _("Unknown status “%(value)s”.") % {"value": f.status}
-    f.source = get("source")
-    if f.source and f.source not in Source.values:
-        errors["source"] = _("Unknown source “%(value)s”.") % {"value": f.source}
-    f.light = get("light")
-    if f.light and f.light not in LIGHTS:
-        errors["light"] = _("Unknown light “%(value)s”: choose green, yellow or red.") % {"value": f.light}
-
-    if raw := get("leader"):
-        f.leader = _int(raw)
-        if f.leader not in {p.pk for p in options.leaders}:
-            errors["leader"] = _("Unknown leader “%(value)s”: choose one from the list.") % {"value": raw}
-    if raw := get("unit"):
-        f.unit = _int(raw)
-        if f.unit not in {u.pk for u in options.units}:
-            errors["unit"] = _("Unknown unit “%(value)s”: choose one from the list.") % {"value": raw}
-    if raw := get("year"):
-        f.year = _int(raw)
-        if f.year is None or not MIN_YEAR <= f.year <= MAX_YEAR:
-            errors["year"] = _("Unknown year “%(value)s”: give a year such as %(year)s.") % {
-                "value": raw,
-                "year": timezone.localdate().year,
-            }
-
-    overdue = get("overdue").lower()
-    if overdue not in TRUE | FALSE:
-        errors["overdue"] = _("“Overdue only” is either on or off.")
-    f.overdue = overdue in TRUE
-
-    f.q = get("q")
-    if len(f.q) > MAX_Q:
-        errors["q"] = _("The search text is too long (at most %(n)s characters).") % {"n": MAX_Q}
-    elif (ch := bad_character(f.q, multiline=False)) is not None:
-        errors["q"] = _("The search text contains a character that is not allowed (U+%(code)04X).") % {"code": ord(ch)}
-        f.q = ""  # never sent to the database (PostgreSQL cannot even compare a NUL)
-    f.sort = _sort(params, errors)
-    return f
-
-
-def _sort(params: QueryDict, errors: dict[str, str]) -> str:
-    try:
-        return queries.check_sort(params.get("sort", ""))
-    except InvalidInput as err:
-        errors["sort"] = err.message
-        return queries.DEFAULT_SORT
-
-
-def _sort_links(current: str) -> dict[str, dict[str, str]]:
-    """Per column of the table: the sort its heading asks for (the other direction when it is the
-    current one), its arrow and its aria-sort."""
-    key, descending = current.removeprefix("-"), current.startswith("-")
-    links: dict[str, dict[str, str]] = {}
-    for k in queries.SORTS:
-        if k == key:
-            links[k] = {
-                "next": k if descending else f"-{k}",
-                "arrow": "▼" if descending else "▲",
-                "aria": "descending" if descending else "ascending",
-            }
-        else:
-            links[k] = {"next": k, "arrow": "", "aria": "none"}
-    return links
-
-
-def _page_number(params: QueryDict, errors: dict[str, str]) -> int | str:
-    raw = params.get("page", "").strip()
-    if not raw:
-        return 1
-    if raw == "last":
-        return raw
-    n = _int(raw)
-    if n is None or n < 1:
-        errors["page"] = _("The page must be a positive number.")
-        return 1
-    return n
-
-
-@dataclass
-class Select:
-    """A select box of the filter form: (value, label) choices, the empty value meaning all."""
-
-    name: str
-    label: str
-    choices: Choices
-    value: str = ""
-
-
-def _selects(person: Person, options: FilterOptions, params: QueryDict, year_selected: int | None) -> list[Select]:
-    years = list(options.years)
-    if year_selected and year_selected not in years:
-        years = sorted([*years, year_selected], reverse=True)
-    selects = [
-        Select("status", _("Status"), _statuses(person)),
-        Select("source", _("Source"), [(v, str(label)) for v, label in Source.choices]),
-        Select("leader", _("Responsible leader"), [(str(p.pk), str(p)) for p in options.leaders]),
-        Select("unit", _("Handling unit"), [(str(u.pk), u.name) for u in options.units]),
-        Select("light", _("Light"), _lights()),
-        Select("year", _("Year"), [(str(y), str(y)) for y in years]),
-    ]
-    for select in selects:
-        select.value = params.get(select.name, "").strip()
-    return selects
-
-
-def _statuses(person: Person) -> Choices:
-    """Drafts are the office's until published: nobody else is offered them."""
-    return [(v, str(label)) for v, label in ListStatus.choices if v != ListStatus.DRAFT or person.is_office]
-
-
-def _status_tabs(person: Person, counts: dict[str, int], current: str) -> list[dict[str, Any]]:
-    tabs = [("", _("All"), counts["all"])]
-    tabs += [(value, label, counts[value]) for value, label in _statuses(person)]
-    return [{"value": v, "label": label, "count": n, "active": v == current} for v, label, n in tabs]
 
 
 def _vary(response: HttpResponse) -> HttpResponse:
@@ -210,11 +35,11 @@ def _vary(response: HttpResponse) -> HttpResponse:
 @login_required
 def index(request: Request) -> HttpResponse:
     today = timezone.localdate()
-    options = FilterOptions.for_person(request.user)
-    f = parse_filters(request.GET, options)
-    page_number = _page_number(request.GET, f.errors)
+    options = filters.FilterOptions.for_person(request.user)
+    f = filters.parse_filters(request.GET, options)
+    page_number = filters.page_number(request.GET, f.errors)
     context = {
-        "selects": _selects(request.user, options, request.GET, f.year if "year" not in f.errors else None),
+        "selects": filters.selects(request.user, options, request.GET, f.year if "year" not in f.errors else None),
         "filters": f,
         "errors": list(f.errors.values()),
         "htmx_target": "index-results",
@@ -229,9 +54,9 @@ def index(request: Request) -> HttpResponse:
         context.update(
             page=page,
             rows=exports.decorate(page.object_list, today),
-            tabs=_status_tabs(request.user, counts, f.status),
+            tabs=filters.status_tabs(request.user, counts, f.status),
             sort=f.sort,
-            sorts=_sort_links(f.sort),
+            sorts=filters.sort_links(f.sort),
             today=today,
         )
     partial = request.htmx and request.htmx.target == "index-results" and not request.htmx.history_restore_request
@@ -248,8 +73,8 @@ def export(request: Request, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404(_("Exports are CSV or XLSX."))
     today = timezone.localdate()
-    options = FilterOptions.for_person(request.user)
-    f = parse_filters(request.GET, options)
+    options = filters.FilterOptions.for_person(request.user)
+    f = filters.parse_filters(request.GET, options)
     if f.errors:
         return HttpResponse("\n".join(f.errors.values()) + "\n", status=400, content_type="text/plain; charset=utf-8")
     rows = exports.decorate(queries.index_rows(queries.filtered_lists(request.user, f, today), f.sort, today), today)
@@ -310,7 +135,7 @@ def inbox(request: Request) -> HttpResponse:
         "unit": user.unit,
         "groups": [(title, group) for title, group in groups if group],
         "total": len(shown),
-        "light_tabs": [(value, label, light_counts[value]) for value, label in _lights()],
+        "light_tabs": [(value, label, light_counts[value]) for value, label in filters.lights()],
         "wanted": wanted,
         "can_report": access.can_report_for(user, user.unit_id),
         "today": today,
@@ -342,8 +167,8 @@ def leader(request: Request) -> HttpResponse:
     if status and status not in ListStatus.values:
         errors.append(_("Unknown status “%(value)s”.") % {"value": status})
     page_errors: dict[str, str] = {}
-    page_number = _page_number(request.GET, page_errors)
-    sort = _sort(request.GET, page_errors)
+    page_number = filters.page_number(request.GET, page_errors)
+    sort = filters.parse_sort(request.GET, page_errors)
     errors += page_errors.values()
     if errors:
         return render(request, "lists/leader.html", {"errors": errors}, status=400)
@@ -376,7 +201,7 @@ def leader(request: Request) -> HttpResponse:
         "closed": closed,
         "closed_count": counts["closed"],
         "sort": sort,
-        "sorts": _sort_links(sort),
+        "sorts": filters.sort_links(sort),
         "supervised_units": list(user.supervised_units.order_by("id")),
         "page": page,
         "rows": exports.decorate(page.object_list, today),
@@ -405,8 +230,8 @@ def overview(request: Request) -> HttpResponse:
     if raw == "all":
         year = None
     elif raw:
-        year = _int(raw)
-        if year is None or not MIN_YEAR <= year <= MAX_YEAR:
+        year = filters.parse_int(raw)
+        if year is None or not filters.MIN_YEAR <= year <= filters.MAX_YEAR:
             message = _("Unknown year “%(value)s”: give a year such as %(year)s.") % {"value": raw, "year": today.year}
             return render(
                 request, "lists/overview.html", {"errors": [message], "years": sorted(years, reverse=True)}, status=400
