@@ -1,4 +1,5 @@
-"""The escalation API: the steps taken (filtered as each person may see them), the sweep, the league table."""
+"""The escalation API: the steps taken (filtered as each person may see them), the office's "urge now",
+the sweep, the league table."""
 
 from datetime import date, datetime, timedelta
 from typing import Annotated, Literal
@@ -9,11 +10,15 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from luoshi.errors import InvalidInput, NotAllowed
+from luoshi.errors import InvalidInput, NotAllowed, NotFound
 from luoshi.escalation import queries
-from luoshi.escalation.models import Step
+from luoshi.escalation.manual import do_manual_urge, manual_preview
+from luoshi.escalation.models import EpisodeKind, Escalation, Step
 from luoshi.escalation.services import sweep
+from luoshi.lists.models import Obligation
+from luoshi.lists.queries import visible_lists
 from luoshi.org import access
+from luoshi.org.models import Person
 from luoshi.schemas import BlankIsNone, BodyIn, Day, Id, Moment, Page, errors
 
 router = Router(tags=["escalation"])
@@ -70,6 +75,90 @@ def list_escalations(request, filters: Query[EscalationQuery]):
     responsible for and on the units he supervises."""
     data = filters.dict()
     return queries.filtered(request.auth, queries.EscalationFilters(**{**data, "step": data["step"] or ""}))
+
+
+# --- "urge now" (立即催办): preview, then confirm ---------------------------------------------------
+
+# What "urge now" sends: an urge notice to a late unit, a reminder to one whose report is not yet due.
+ManualStepName = Literal["urge", "reminder"]
+
+
+class UrgeTarget(Schema):
+    list: Id
+    unit: Id = Field(description="A unit handling the list.")
+
+
+class UrgeIn(BodyIn):
+    list: Id
+    unit: Id = Field(description="A unit handling the list.")
+    step: ManualStepName = Field(
+        description="The step the preview (GET) showed. If the unit's situation changed since, nothing is sent (409)."
+    )
+
+
+class UrgePreviewOut(Schema):
+    list: int
+    unit: int
+    step: ManualStepName = Field(description="What a POST would send now; confirm it as `step`.")
+    late: bool
+    kind: EpisodeKind = Field(description="What is late or falls due: a report or the deadline.")
+    due_date: date
+    days_overdue: int = Field(description="Working days.")
+    respond_by: date | None = Field(description="Urge notices only: the unit reports by this day.")
+    recipients: int = Field(description="How many people receive it.")
+    already_sent: bool = Field(description="Sent by hand already in this lateness: a POST sends nothing more.")
+    title: str
+    body: str
+
+
+def _obligation(person: Person, target: UrgeTarget | UrgeIn) -> Obligation:
+    """The unit's work on a list the caller may see: 404 for a list it may not see, 400 for a unit not on it."""
+    if not visible_lists(person).filter(pk=target.list).exists():
+        raise NotFound(_("No such list, or not one you may see."))
+    ob = (
+        Obligation.objects.select_related("unit", "list", "list__leader")
+        .filter(list_id=target.list, unit_id=target.unit)
+        .first()
+    )
+    if ob is None:
+        raise InvalidInput(_("This unit does not handle this list."), "unit")
+    return ob
+
+
+@router.get("/urge", response={200: UrgePreviewOut, **errors(403, 404, 409)})
+def preview_urge(request, target: Query[UrgeTarget]):
+    """What "urge now" would send to the unit today, to how many people (the office). Sends nothing."""
+    ob = _obligation(request.auth, target)
+    preview = manual_preview(request.auth, ob)
+    plan = preview.plan
+    title, body = preview.message.text_in()
+    return {
+        "list": ob.list_id,
+        "unit": ob.unit_id,
+        "step": plan.step,
+        "late": plan.late,
+        "kind": plan.kind,
+        "due_date": plan.due_date,
+        "days_overdue": plan.days_overdue,
+        "respond_by": preview.respond_by,
+        "recipients": len(preview.recipients),
+        "already_sent": preview.already is not None,
+        "title": title,
+        "body": body,
+    }
+
+
+@router.post("/urge", response={201: EscalationOut, 200: EscalationOut, **errors(403, 404, 409)})
+def urge_now(request, payload: UrgeIn):
+    """Send what the preview showed (the office): 201 with the urge notice or reminder; 200 with the one
+    already sent by hand in this lateness (a repeated or simultaneous request sends nothing more)."""
+    ob = _obligation(request.auth, payload)
+    esc, created = do_manual_urge(request.auth, ob, confirmed=payload.step)
+    sent = queries.with_open(Escalation.objects.filter(pk=esc.pk)).select_related("unit", "list").get()
+    return (201 if created else 200), sent
+
+
+# --- the sweep ------------------------------------------------------------------------------------
 
 
 class RunIn(BodyIn):

@@ -15,7 +15,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -34,7 +34,6 @@ from luoshi.escalation.forms import (
 from luoshi.escalation.ladder import Rules, workdays_overdue
 from luoshi.escalation.models import Episode, Escalation, Step
 from luoshi.lists.models import Obligation, Policy
-from luoshi.notify.services import Message
 from luoshi.org.models import Role, Unit
 from luoshi.pages import Request, form_errors, office_only, paginate
 from luoshi.workdays import calendar
@@ -120,18 +119,10 @@ def _board_url(query: str) -> str:
     return f"{url}?{query}" if query else url
 
 
-def _in_my_language(message: Message) -> tuple[str, str]:
-    """The notice as the office reads it on the confirmation page (units read it in their own language)."""
-    language = translation.get_language()
-    for code, title, body in message.translations:
-        if code == language:
-            return title, body
-    return message.title, message.body
-
-
 def _confirm_context(request: Request, ob: Obligation, query: str) -> dict:
     preview = manual.manual_preview(request.user, ob)
-    title, body = _in_my_language(preview.message)
+    # The notice as the office reads it here (units read it in their own language).
+    title, body = preview.message.text_in()
     return {
         "ob": ob,
         "plan": preview.plan,
