@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from luoshi.lists import services
+from luoshi.lists import completion, services
 from luoshi.lists.models import HandlingRole, ListStatus, ResponsibilityList
 from luoshi.org.models import Unit
 from tests.browser.test_list_journey import log_in
@@ -59,8 +59,8 @@ def test_a_draft_is_created_edited_listed_and_another_deleted(
     red = make(office, "红灯：棚户区改造", unit_c, days_ago=30)
     extended = make(office, "延期：黄河风情线", unit_a, (unit_b,))
     ob = extended.obligations.select_related("list", "unit").get(unit=unit_b)
-    ext = services.do_request_extension(liaison_b, ob, extended.deadline + timedelta(days=30), "拆迁安置需要时间")
-    services.do_decide_extension(office, ext, True, "同意")
+    ext = completion.do_request_extension(liaison_b, ob, extended.deadline + timedelta(days=30), "拆迁安置需要时间")
+    completion.do_decide_extension(office, ext, True, "同意")
     other_draft = make(office, "将删除的草稿", unit_a, publish=False)
 
     desk = new_page()

@@ -9,7 +9,7 @@ from luoshi.escalation.ladder import Rules, reached_steps, steps_to_take
 from luoshi.escalation.models import Episode, Escalation
 from luoshi.escalation.services import sweep
 from luoshi.events.models import Event
-from luoshi.lists import services
+from luoshi.lists import completion, services
 from luoshi.notify.models import Notification
 from luoshi.workdays.calendar import Calendar, load
 from tests.conftest import SHANGHAI
@@ -106,13 +106,13 @@ def test_an_approved_extension_ends_the_deadline_episode(office, leader, unit_a,
     )
     ob = rlist.obligations.get()
     with time_machine.travel(at(date(2026, 3, 12)), tick=False):
-        ext = services.do_request_extension(liaison_a, ob, date(2026, 4, 30), "拆迁户未签约")
+        ext = completion.do_request_extension(liaison_a, ob, date(2026, 4, 30), "拆迁户未签约")
     # The report falls due with the deadline (Fri 03-13) while the request waits; the weekend takes no
     # steps; on Monday the unit is urged and, its deadline missed, put under a supervision order.
     steps = walk(date(2026, 3, 13), date(2026, 3, 17))
     assert steps == [(date(2026, 3, 13), "reminder"), (date(2026, 3, 16), "urge"), (date(2026, 3, 16), "order")]
     with time_machine.travel(at(date(2026, 3, 17), 16), tick=False):
-        services.do_decide_extension(office, ext, True, "同意延期")
+        completion.do_decide_extension(office, ext, True, "同意延期")
     assert set(Episode.objects.values_list("kind", "closed_reason")) == {
         ("deadline", "extension"),
         ("report", "extension"),

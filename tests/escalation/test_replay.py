@@ -8,7 +8,7 @@ from luoshi.escalation.models import Episode, Escalation
 from luoshi.escalation.replay import replay_history
 from luoshi.escalation.services import sweep
 from luoshi.events.models import Counter, Event
-from luoshi.lists import services
+from luoshi.lists import completion, services
 from luoshi.notify.models import Notification
 from tests.escalation.conftest import at
 
@@ -37,11 +37,11 @@ def live_history(office, leader, unit_a, unit_b, liaison_a, liaison_b, sweep_dai
         date(2026, 10, 13): lambda: services.do_report(
             liaison_b, ob_b, progress=100, done="完成", request_completion=True
         ),
-        date(2026, 10, 14): lambda: services.do_accept(office, ob_b),
+        date(2026, 10, 14): lambda: completion.do_accept(office, ob_b),
         date(2026, 11, 4): lambda: services.do_report(
             liaison_a, ob_a, progress=100, done="完成", request_completion=True
         ),
-        date(2026, 11, 5): lambda: services.do_accept(office, ob_a),
+        date(2026, 11, 5): lambda: completion.do_accept(office, ob_a),
     }
     day = date(2026, 9, 14)
     while day <= date(2026, 11, 6):

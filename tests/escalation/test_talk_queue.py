@@ -9,7 +9,7 @@ from django.urls import reverse
 from luoshi.escalation.models import Escalation
 from luoshi.escalation.queries import talk_counts, talk_queue
 from luoshi.escalation.services import sweep
-from luoshi.lists import services
+from luoshi.lists import completion, services
 from tests.conftest import make_person
 from tests.escalation.conftest import at, publish
 
@@ -28,8 +28,8 @@ def queue(office, leader, unit_a, unit_b, unit_c, liaison_a, liaison_b, head_a):
     liaison_c = make_person("liaison_c", ["liaison"], unit_c)
     ob_c = other.obligations.get()
     services.do_report(liaison_c, ob_c, progress=100, done="完成", request_completion=True, now=at(date(2026, 3, 25)))
-    services.do_accept(office, ob_c, now=at(date(2026, 3, 25), 10))
-    services.do_close(office, other, now=at(date(2026, 3, 25), 11))
+    completion.do_accept(office, ob_c, now=at(date(2026, 3, 25), 10))
+    completion.do_close(office, other, now=at(date(2026, 3, 25), 11))
     return {p.unit_id: p for p in Escalation.objects.filter(step="talk_proposal")}
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from luoshi.events.models import Event
-from luoshi.lists import services
+from luoshi.lists import completion, services
 from luoshi.lists.models import Extension, ExtensionStatus, ListStatus, ObligationStatus, Report
 from tests.conftest import NOW, days
 
@@ -183,8 +183,8 @@ def test_a_refused_report_over_htmx_keeps_its_status_and_page(as_, liaison_a, un
 def test_reporting_on_a_closed_list_gets_409(as_, office, liaison_a, liaison_b, unit_a, published_list):
     for ob, liaison in zip(obligations(published_list), (liaison_a, liaison_b), strict=True):
         ask_completion(liaison, ob)
-        services.do_accept(office, ob, now=NOW)
-    services.do_close(office, published_list, now=NOW)
+        completion.do_accept(office, ob, now=NOW)
+    completion.do_close(office, published_list, now=NOW)
     assert post(as_(liaison_a), "report", published_list, report_data(unit_a)).status_code == 409
 
 
@@ -247,7 +247,7 @@ def test_a_return_without_a_reason_gets_400(as_, office, liaison_a, unit_a, publ
 def test_close_is_refused_while_units_are_open_and_names_them(as_, office, liaison_a, unit_a, published_list):
     ob_a, _ = obligations(published_list)
     ask_completion(liaison_a, ob_a)
-    services.do_accept(office, ob_a, now=NOW)
+    completion.do_accept(office, ob_a, now=NOW)
     response = post(as_(office), "close", published_list)
     assert response.status_code == 409
     html = response.content.decode()
@@ -259,7 +259,7 @@ def test_close_is_refused_while_units_are_open_and_names_them(as_, office, liais
 def test_office_closes_once_every_unit_is_accepted(as_, office, liaison_a, liaison_b, published_list):
     for ob, liaison in zip(obligations(published_list), (liaison_a, liaison_b), strict=True):
         ask_completion(liaison, ob)
-        services.do_accept(office, ob, now=NOW)
+        completion.do_accept(office, ob, now=NOW)
     response = post(as_(office), "close", published_list)
     assert response.status_code == 302
     published_list.refresh_from_db()
@@ -303,7 +303,7 @@ def test_a_unit_requests_an_extension_and_the_office_approves_it(as_, liaison_a,
 
 def test_the_office_refuses_an_extension(as_, liaison_a, office, published_list):
     ob_a, _ = obligations(published_list)
-    ext = services.do_request_extension(liaison_a, ob_a, days(90), "理由", now=NOW)
+    ext = completion.do_request_extension(liaison_a, ob_a, days(90), "理由", now=NOW)
     assert decide(as_(office), ext, {"approve": "no", "note": "理由不足"}).status_code == 302
     ext.refresh_from_db()
     ob_a.refresh_from_db()
@@ -312,14 +312,14 @@ def test_the_office_refuses_an_extension(as_, liaison_a, office, published_list)
 
 def test_a_decision_is_taken_once(as_, liaison_a, office, published_list):
     ob_a, _ = obligations(published_list)
-    ext = services.do_request_extension(liaison_a, ob_a, days(90), "理由", now=NOW)
+    ext = completion.do_request_extension(liaison_a, ob_a, days(90), "理由", now=NOW)
     decide(as_(office), ext, {"approve": "yes"})
     assert decide(as_(office), ext, {"approve": "no"}).status_code == 409
 
 
 def test_a_decision_needs_yes_or_no(as_, liaison_a, office, published_list):
     ob_a, _ = obligations(published_list)
-    ext = services.do_request_extension(liaison_a, ob_a, days(90), "理由", now=NOW)
+    ext = completion.do_request_extension(liaison_a, ob_a, days(90), "理由", now=NOW)
     assert decide(as_(office), ext, {"approve": "maybe"}).status_code == 400
 
 
@@ -364,7 +364,7 @@ def test_another_unit_cannot_ask_for_an_extension(as_, liaison_b, unit_a, publis
 
 def test_only_the_office_decides_and_outsiders_get_404(as_, liaison_a, leader, outsider, published_list):
     ob_a, _ = obligations(published_list)
-    ext = services.do_request_extension(liaison_a, ob_a, days(90), "理由", now=NOW)
+    ext = completion.do_request_extension(liaison_a, ob_a, days(90), "理由", now=NOW)
     assert decide(as_(leader), ext, {"approve": "yes"}).status_code == 403
     assert decide(as_(outsider), ext, {"approve": "yes"}).status_code == 404
     assert as_(leader).post(reverse("lists:decide_extension", args=[999]), {"approve": "yes"}).status_code == 404

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from docx import Document
 
-from luoshi.lists import closing, services
+from luoshi.lists import closing, completion, services
 from luoshi.lists.models import ResponsibilityList
 from tests.conftest import NOW, english, login
 from tests.escalation.test_documents import docx_text, inflated, needs
@@ -43,15 +43,15 @@ def struck_off(office, leader, published_list, unit_a, unit_b, liaison_a, liaiso
     a = published_list.obligations.get(unit=unit_a)
     b = published_list.obligations.get(unit=unit_b)
     services.do_report(liaison_a, a, progress=30, done="完成规划审批", difficulties="资金缺口2000万元", now=NOW + DAY)
-    ext = services.do_request_extension(liaison_a, a, a.deadline + 30 * DAY, "征地手续延后", now=NOW + 2 * DAY)
-    services.do_decide_extension(office, ext, approve=True, note="同意延期一个月", now=NOW + 3 * DAY)
+    ext = completion.do_request_extension(liaison_a, a, a.deadline + 30 * DAY, "征地手续延后", now=NOW + 2 * DAY)
+    completion.do_decide_extension(office, ext, approve=True, note="同意延期一个月", now=NOW + 3 * DAY)
     services.do_report(liaison_b, b, progress=100, done="完成配套道路", request_completion=True, now=NOW + 4 * DAY)
-    services.do_return(office, b, "缺少验收材料", now=NOW + 5 * DAY)
+    completion.do_return(office, b, "缺少验收材料", now=NOW + 5 * DAY)
     services.do_report(liaison_b, b, progress=100, done="补齐验收材料", request_completion=True, now=NOW + 6 * DAY)
-    services.do_accept(leader, b, now=NOW + 7 * DAY)
+    completion.do_accept(leader, b, now=NOW + 7 * DAY)
     services.do_report(liaison_a, a, progress=100, done="园区一期建成", request_completion=True, now=NOW + 8 * DAY)
-    services.do_accept(office, a, now=NOW + 9 * DAY)
-    return services.do_close(office, published_list, now=NOW + 10 * DAY)
+    completion.do_accept(office, a, now=NOW + 9 * DAY)
+    return completion.do_close(office, published_list, now=NOW + 10 * DAY)
 
 
 EXPECTED = (

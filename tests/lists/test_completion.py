@@ -4,7 +4,7 @@ import pytest
 
 from luoshi.errors import Conflict, InvalidInput, NotAllowed
 from luoshi.events.models import Event
-from luoshi.lists import services
+from luoshi.lists import completion, services
 from luoshi.lists.models import ObligationStatus
 from tests.conftest import NOW, TODAY
 
@@ -17,7 +17,7 @@ def requested(published_list, liaison_a):
 
 
 def test_office_accepts_a_completion(requested, office):
-    ob = services.do_accept(office, requested, now=NOW + timedelta(days=1))
+    ob = completion.do_accept(office, requested, now=NOW + timedelta(days=1))
     assert ob.status == ObligationStatus.COMPLETED
     assert ob.completed_at == NOW + timedelta(days=1)
     assert ob.next_report_due is None
@@ -25,17 +25,17 @@ def test_office_accepts_a_completion(requested, office):
 
 
 def test_the_responsible_leader_may_accept(requested, leader):
-    assert services.do_accept(leader, requested, now=NOW).status == ObligationStatus.COMPLETED
+    assert completion.do_accept(leader, requested, now=NOW).status == ObligationStatus.COMPLETED
 
 
 def test_others_may_not_decide_on_completion(requested, other_leader, liaison_a, head_a):
     for person in (other_leader, liaison_a, head_a):
         with pytest.raises(NotAllowed):
-            services.do_accept(person, requested, now=NOW)
+            completion.do_accept(person, requested, now=NOW)
 
 
 def test_office_returns_a_completion_with_a_reason(requested, office):
-    ob = services.do_return(office, requested, "佐证材料不全", now=NOW + timedelta(days=2))
+    ob = completion.do_return(office, requested, "佐证材料不全", now=NOW + timedelta(days=2))
     assert ob.status == ObligationStatus.IN_PROGRESS
     assert ob.next_report_due == TODAY + timedelta(days=2 + 14)
     event = Event.objects.get(kind="completion.returned")
@@ -45,17 +45,17 @@ def test_office_returns_a_completion_with_a_reason(requested, office):
 
 def test_a_return_needs_a_reason(requested, office):
     with pytest.raises(InvalidInput) as err:
-        services.do_return(office, requested, "  ", now=NOW)
+        completion.do_return(office, requested, "  ", now=NOW)
     assert err.value.field == "reason"
 
 
 def test_accepting_twice_is_a_conflict(requested, office):
-    services.do_accept(office, requested, now=NOW)
+    completion.do_accept(office, requested, now=NOW)
     with pytest.raises(Conflict):
-        services.do_accept(office, requested, now=NOW)
+        completion.do_accept(office, requested, now=NOW)
 
 
 def test_accepted_work_takes_no_more_reports(requested, office, liaison_a):
-    services.do_accept(office, requested, now=NOW)
+    completion.do_accept(office, requested, now=NOW)
     with pytest.raises(Conflict):
         services.do_report(liaison_a, requested, progress=100, done="x", now=NOW)

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from luoshi.lists import queries, services
+from luoshi.lists import completion, queries, services
 from luoshi.lists.models import ResponsibilityList
 from tests.conftest import NOW, ApiClient, days
 
@@ -19,8 +19,8 @@ INDEX = reverse("lists:index")
 def extended(published_list, office, liaison_b):
     """The co-unit (城关区) of the two-unit list asked for 30 more days, and got them."""
     ob_b = published_list.obligations.get(role="co")
-    ext = services.do_request_extension(liaison_b, ob_b, days(90), "拆迁安置需要时间", now=NOW)
-    services.do_decide_extension(office, ext, True, "同意", now=NOW)
+    ext = completion.do_request_extension(liaison_b, ob_b, days(90), "拆迁安置需要时间", now=NOW)
+    completion.do_decide_extension(office, ext, True, "同意", now=NOW)
     return published_list
 
 
@@ -51,7 +51,7 @@ def test_0148_one_unit_accepted_the_other_extended_is_green_and_not_red_on_its_o
 ):
     ob_a = extended.obligations.select_related("list", "unit").get(unit=unit_a)
     services.do_report(liaison_a, ob_a, progress=100, done="完成", request_completion=True, now=NOW)
-    services.do_accept(office, ob_a, now=NOW)
+    completion.do_accept(office, ob_a, now=NOW)
     report_late_in_the_term(liaison_b, extended, unit_b)
     with time_machine.travel(NOW + timedelta(days=61), tick=False):  # past the list's original deadline
         response = as_(office).get(INDEX)
@@ -107,7 +107,7 @@ def test_once_every_unit_is_accepted_it_is_the_latest_deadline_of_all(office, ex
     obligations = extended.obligations.select_related("list", "unit").order_by("-role")  # lead, then co
     for liaison, ob in zip((liaison_a, liaison_b), obligations, strict=True):
         services.do_report(liaison, ob, progress=100, done="完成", request_completion=True, now=NOW)
-        services.do_accept(office, ob, now=NOW)
+        completion.do_accept(office, ob, now=NOW)
     rlist = queries.with_lights(ResponsibilityList.objects.filter(pk=extended.pk)).get()
     assert rlist.effective_deadline == days(90)
 

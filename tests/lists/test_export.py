@@ -12,7 +12,7 @@ from django.utils.translation import trans_real
 from openpyxl import load_workbook
 
 from luoshi import sheets
-from luoshi.lists import services
+from luoshi.lists import completion, services
 from luoshi.lists.exports import headers
 from tests.conftest import NOW, TODAY, english, login
 from tests.lists.test_index import close_list, make_list
@@ -285,8 +285,8 @@ def test_the_import_template_keeps_a_formula_like_unit_name_as_text(client, offi
 
 def test_the_deadline_column_is_the_effective_deadline_after_an_extension(client, office, lists, unit_a, liaison_a):
     ob = lists["ab"].obligations.get(unit=unit_a)
-    ext = services.do_request_extension(liaison_a, ob, ob.deadline + timedelta(days=30), "征地延后", now=NOW)
-    services.do_decide_extension(office, ext, approve=True, now=NOW)
+    ext = completion.do_request_extension(liaison_a, ob, ob.deadline + timedelta(days=30), "征地延后", now=NOW)
+    completion.do_decide_extension(office, ext, approve=True, now=NOW)
     ws = read_xlsx(login(client, office).get(XLSX))
     row = next(r for r in data_rows(ws) if r[1] == "推进兰州新区产业园区建设")
     assert row[6] == datetime(2026, 5, 31)  # not the list's original 2026-05-01

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from luoshi.lists import services
+from luoshi.lists import completion, services
 from tests.conftest import NOW, TODAY, english, login, make_person
 from tests.lists.test_index import make_list
 
@@ -31,7 +31,7 @@ def work(office, leader, unit_a, unit_b, unit_c, liaison_a):
     accepted = make_list(office, title="已验收清单", lead_unit=unit_a, co_units=[unit_b])
     ob = accepted.obligations.get(unit=unit_a)
     services.do_report(liaison_a, ob, progress=100, done="全部完成", request_completion=True, now=NOW)
-    services.do_accept(office, ob, now=NOW)
+    completion.do_accept(office, ob, now=NOW)
     make_list(office, title="草稿清单", lead_unit=unit_a, publish=False)
     make_list(office, title="榆中县清单", lead_unit=unit_c)
     return {"red": red, "green": green, "yellow": yellow, "requested": requested, "accepted": accepted}

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from luoshi.lists import services
+from luoshi.lists import completion, services
 from luoshi.lists.models import ResponsibilityList
 from tests.conftest import NOW, SHANGHAI, TODAY, english, login
 
@@ -51,8 +51,8 @@ def close_list(office, rlist, liaisons, at=NOW):
     """Every unit asks for completion, the office accepts each and strikes the list off."""
     for ob in rlist.obligations.select_related("unit", "list"):
         services.do_report(liaisons[ob.unit_id], ob, progress=100, done="完成", request_completion=True, now=at)
-        services.do_accept(office, ob, now=at)
-    return services.do_close(office, rlist, now=at)
+        completion.do_accept(office, ob, now=at)
+    return completion.do_close(office, rlist, now=at)
 
 
 def titles(response) -> list[str]:

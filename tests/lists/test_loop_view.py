@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 from django.utils.html import escape
 
-from luoshi.lists import services
+from luoshi.lists import completion, services
 from luoshi.lists.models import Policy, ResponsibilityList
 from luoshi.org.models import Unit
 from tests.conftest import NOW, days, make_person
@@ -137,7 +137,7 @@ def test_a_pending_extension_shows_approve_and_refuse_to_the_office_only(
     as_, office, leader, liaison_a, published_list
 ):
     ob_a, _ = obligations(published_list)
-    ext = services.do_request_extension(liaison_a, ob_a, days(90), "征地手续未批", now=NOW)
+    ext = completion.do_request_extension(liaison_a, ob_a, days(90), "征地手续未批", now=NOW)
     decide = reverse("lists:decide_extension", args=[ext.pk])
     assert decide in as_(office).get(url(published_list)).content.decode()
     assert decide not in as_(leader).get(url(published_list)).content.decode()
@@ -157,9 +157,9 @@ def test_the_timeline_tells_the_whole_story(as_, office, liaison_a, liaison_b, p
         request_completion=True,
         now=NOW + timedelta(hours=1),
     )
-    services.do_return(office, ob_a, "缺少竣工验收材料", now=NOW + timedelta(hours=2))
-    ext = services.do_request_extension(liaison_b, ob_b, days(75), "拆迁未完成", now=NOW + timedelta(hours=3))
-    services.do_decide_extension(office, ext, True, "同意延期", now=NOW + timedelta(hours=4))
+    completion.do_return(office, ob_a, "缺少竣工验收材料", now=NOW + timedelta(hours=2))
+    ext = completion.do_request_extension(liaison_b, ob_b, days(75), "拆迁未完成", now=NOW + timedelta(hours=3))
+    completion.do_decide_extension(office, ext, True, "同意延期", now=NOW + timedelta(hours=4))
     html = as_(office).get(url(published_list)).content.decode()
     for kind in (
         "list.created",
@@ -208,9 +208,9 @@ def _busy_list(office, leader, n_units: int, reports_each: int) -> Responsibilit
         for r in range(reports_each):
             services.do_report(liaison, ob, progress=10 * (r + 1), done=f"第{r}次", difficulties="困难", now=NOW)
         if i % 2:
-            ext = services.do_request_extension(liaison, ob, days(80), "理由", now=NOW)
-            services.do_decide_extension(office, ext, i % 4 == 1, now=NOW)
-            services.do_request_extension(liaison, ob, days(90), "再延", now=NOW)
+            ext = completion.do_request_extension(liaison, ob, days(80), "理由", now=NOW)
+            completion.do_decide_extension(office, ext, i % 4 == 1, now=NOW)
+            completion.do_request_extension(liaison, ob, days(90), "再延", now=NOW)
         if i % 3 == 2:
             services.do_report(liaison, ob, progress=100, done="完成", request_completion=True, now=NOW)
     return rlist

@@ -23,7 +23,7 @@ from luoshi.demo.talks import handle_old_talk_proposals
 from luoshi.escalation.replay import replay_history
 from luoshi.escalation.services import sweep
 from luoshi.events.models import Counter, Event
-from luoshi.lists import services
+from luoshi.lists import completion, services
 from luoshi.lists.models import Extension, Milestone, Obligation, Report, ResponsibilityList
 from luoshi.org.models import ApiToken, Person, Role, Unit
 from luoshi.workdays import calendar
@@ -256,17 +256,17 @@ def _play(rng: random.Random, plans: list[ListPlan], units: dict[str, Unit], peo
         elif step.kind == "report":
             services.do_report(actor, obligations[key], **data, now=at)
         elif step.kind == "ext_request":
-            pending[key] = services.do_request_extension(
+            pending[key] = completion.do_request_extension(
                 actor, obligations[key], data["new_deadline"], data["reason"], now=at
             )
         elif step.kind == "ext_decide":
-            services.do_decide_extension(actor, pending.pop(key), data["approve"], data["note"], now=at)
+            completion.do_decide_extension(actor, pending.pop(key), data["approve"], data["note"], now=at)
         elif step.kind == "return":
-            services.do_return(actor, obligations[key], data["reason"], now=at)
+            completion.do_return(actor, obligations[key], data["reason"], now=at)
         elif step.kind == "accept":
-            services.do_accept(actor, obligations[key], now=at)
+            completion.do_accept(actor, obligations[key], now=at)
         elif step.kind == "close":
-            services.do_close(actor, rlists[i], now=at)
+            completion.do_close(actor, rlists[i], now=at)
         else:  # pragma: no cover
             raise ValueError(step.kind)
 

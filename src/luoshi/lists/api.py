@@ -9,7 +9,7 @@ from ninja import Field, Header, Query, Router, Schema
 from ninja.pagination import paginate
 
 from luoshi.errors import InvalidInput, NotFound
-from luoshi.lists import queries, services
+from luoshi.lists import completion, queries, services
 from luoshi.lists.api_schemas import (  # noqa: F401  (re-exported for lists.api_drafts)
     DecideIn,
     EventOut,
@@ -249,14 +249,14 @@ def file_report(
 
 @lists_router.post("/{int:list_id}/accept", response={200: ObligationOut, **errors(403, 404, 409)})
 def accept_completion(request, list_id: Id, payload: UnitRef):
-    ob = services.do_accept(request.auth, _obligation(_visible_list(request, list_id), payload.unit))
+    ob = completion.do_accept(request.auth, _obligation(_visible_list(request, list_id), payload.unit))
     return _obligation_out(ob, timezone.localdate())
 
 
 @lists_router.post("/{int:list_id}/return", response={200: ObligationOut, **errors(403, 404, 409)})
 def return_completion(request, list_id: Id, payload: ReturnIn):
     ob = _obligation(_visible_list(request, list_id), payload.unit)
-    ob = services.do_return(request.auth, ob, payload.reason)
+    ob = completion.do_return(request.auth, ob, payload.reason)
     return _obligation_out(ob, timezone.localdate())
 
 
@@ -277,7 +277,7 @@ def _extension_out(ext: Extension) -> dict:
 @lists_router.post("/{int:list_id}/extensions", response={201: ExtensionOut, **errors(403, 404, 409)})
 def request_extension(request, list_id: Id, payload: ExtensionIn):
     ob = _obligation(_visible_list(request, list_id), payload.unit)
-    ext = services.do_request_extension(request.auth, ob, payload.new_deadline, payload.reason)
+    ext = completion.do_request_extension(request.auth, ob, payload.new_deadline, payload.reason)
     return 201, _extension_out(ext)
 
 
@@ -287,13 +287,13 @@ def decide_extension(request, extension_id: Id, payload: DecideIn):
     if ext is None:
         raise NotFound("No such extension request.")
     _visible_list(request, ext.obligation.list_id)
-    ext = services.do_decide_extension(request.auth, ext, payload.approve, payload.note)
+    ext = completion.do_decide_extension(request.auth, ext, payload.approve, payload.note)
     return _extension_out(ext)
 
 
 @lists_router.post("/{int:list_id}/close", response={200: ListOut, **errors(403, 404, 409)})
 def close_list(request, list_id: Id):
-    services.do_close(request.auth, _visible_list(request, list_id))
+    completion.do_close(request.auth, _visible_list(request, list_id))
     return _detail(request, list_id)
 
 

@@ -9,18 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from luoshi.errors import Conflict, InvalidInput, NotFound
 from luoshi.events.services import record
 from luoshi.lists.models import HandlingRole, ListStatus, Milestone, Obligation, ResponsibilityList
-from luoshi.lists.services import MilestoneInput, check_list_input
-from luoshi.org import access
+from luoshi.lists.services import MilestoneInput, check_list_input, require_office
 from luoshi.org.models import Person, Unit
-
-
-def _require_office(actor: Person) -> None:
-    if not access.can_steer_lists(actor):
-        raise NotAllowed(_("Only the supervision office may do this."))
-
 
 DRAFT_FIELDS = (
     "source",
@@ -85,7 +78,7 @@ def do_update_draft(
     milestones as MilestoneInput, which replace the old ones). The result obeys the rules of
     do_create_list. An edit that changes nothing records nothing, so a repeated submission is harmless.
     `reason` goes into the event; on a published list the edit is refused (409)."""
-    _require_office(actor)
+    require_office(actor)
     if unknown := sorted(set(changes) - set(DRAFT_FIELDS)):
         raise InvalidInput(_("This field cannot be changed: {field}.").format(field=unknown[0]), unknown[0])
     now = now or timezone.now()
@@ -143,7 +136,7 @@ def _replace_units(rlist: ResponsibilityList, lead_unit: Unit, co_units: list[Un
 def do_delete_draft(actor: Person, rlist: ResponsibilityList, now: datetime | None = None) -> None:
     """Withdraw a draft: it and its units and milestones go; the event log keeps what it was.
     A published list is never deleted (409); a draft already deleted is NotFound (404)."""
-    _require_office(actor)
+    require_office(actor)
     now = now or timezone.now()
     with transaction.atomic():
         rlist = _locked_draft(

@@ -22,11 +22,10 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from luoshi.errors import InvalidInput, NotAllowed
+from luoshi.errors import InvalidInput
 from luoshi.lists import services
 from luoshi.lists.forms import ListForm
 from luoshi.lists.models import ResponsibilityList, Source
-from luoshi.org import access
 from luoshi.org.models import Person, Role, Unit
 from luoshi.text import check_text
 
@@ -427,8 +426,7 @@ def parse(file: IO[bytes], now: datetime | None = None) -> ParsedSheet:
 
 def do_import(actor: Person, parsed: ParsedSheet, now: datetime | None = None) -> list[ResponsibilityList]:
     """One draft per row, in one transaction; raises ImportRejected (nothing created) if any row is invalid."""
-    if not access.can_steer_lists(actor):
-        raise NotAllowed(_("Only the supervision office may do this."))
+    services.require_office(actor)
     if not parsed.valid:
         raise ImportRejected(parsed)
     created = []

@@ -1,4 +1,7 @@
-"""The writes on responsibility lists: one function per action, each one transaction and one event."""
+"""The writes on responsibility lists: one function per action, each one transaction and one event.
+
+Here a list is created, published and reported on, with the rules those writes share; deciding on a
+unit's completion, extending its deadline and striking the list off are in lists.completion."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -13,8 +16,6 @@ from luoshi.errors import Conflict, InvalidInput, NotAllowed
 from luoshi.events.models import Event
 from luoshi.events.services import next_number, record
 from luoshi.lists.models import (
-    Extension,
-    ExtensionStatus,
     HandlingRole,
     ListStatus,
     Milestone,
@@ -30,16 +31,16 @@ from luoshi.org.models import Person, Role, Unit
 from luoshi.workdays import calendar
 
 
-def _now(now: datetime | None) -> datetime:
+def resolve_now(now: datetime | None) -> datetime:
     return now or timezone.now()
 
 
-def _require_office(actor: Person) -> None:
+def require_office(actor: Person) -> None:
     if not access.can_steer_lists(actor):
         raise NotAllowed(_("Only the supervision office may do this."))
 
 
-def _next_due(today: date, every_days: int, deadline: date) -> date:
+def next_due(today: date, every_days: int, deadline: date) -> date:
     """The next report falls one cadence from today on a working day, never after a deadline still ahead."""
     due = calendar.load().next_workday(today + timedelta(days=every_days))
     return min(due, deadline) if deadline >= today else due
@@ -65,11 +66,13 @@ def check_horizon(day: date, field: str, today: date) -> None:
         raise InvalidInput(_("Give a date from {first} on.").format(first=EARLIEST_DATE.isoformat()), field)
 
 
-def _changed(ob: Obligation, reason: str, now: datetime) -> None:
+def announce_change(ob: Obligation, reason: str, now: datetime) -> None:
+    """Tell whoever follows a unit's dates (the escalation ladder ends its episodes) that they changed."""
     obligation_changed.send(sender=Obligation, obligation=ob, reason=reason, now=now)
 
 
-def _obligation_state(ob: Obligation) -> dict:
+def obligation_state(ob: Obligation) -> dict:
+    """What an event records of a unit's work, before and after a write."""
     return {
         "status": ob.status,
         "progress": ob.progress,
@@ -78,7 +81,7 @@ def _obligation_state(ob: Obligation) -> dict:
     }
 
 
-def _locked(ob: Obligation) -> Obligation:
+def locked_obligation(ob: Obligation) -> Obligation:
     """Re-read the obligation under a row lock so concurrent writers queue up."""
     return Obligation.objects.select_for_update().select_related("list", "unit").get(pk=ob.pk)
 
@@ -106,8 +109,8 @@ def do_create_list(
 ) -> ResponsibilityList:
     """Create a draft. A repeated `submission_key` (the form's, on a double click or a resent POST)
     returns the draft it created the first time instead of a second one."""
-    _require_office(actor)
-    now = _now(now)
+    require_office(actor)
+    now = resolve_now(now)
     co_units = list(dict.fromkeys(co_units))
     check_list_input(
         source=source,
@@ -190,8 +193,8 @@ def _created_with(actor: Person, submission_key: str) -> ResponsibilityList | No
 
 
 def do_publish(actor: Person, rlist: ResponsibilityList, now: datetime | None = None) -> ResponsibilityList:
-    _require_office(actor)
-    now = _now(now)
+    require_office(actor)
+    now = resolve_now(now)
     today = timezone.localdate(now)
     with transaction.atomic():
         rlist = ResponsibilityList.objects.select_for_update().get(pk=rlist.pk)
@@ -203,7 +206,7 @@ def do_publish(actor: Person, rlist: ResponsibilityList, now: datetime | None = 
         rlist.code = f"{today.year}-ZR-{next_number(f'list-code-{today.year}'):04d}"
         rlist.save(update_fields=["status", "published_at", "year", "code"])
         for ob in rlist.obligations.all():
-            ob.next_report_due = _next_due(today, rlist.report_every_days, ob.deadline)
+            ob.next_report_due = next_due(today, rlist.report_every_days, ob.deadline)
             ob.save(update_fields=["next_report_due"])
         record(
             actor,
@@ -238,19 +241,19 @@ def do_report(
         raise InvalidInput(_("Say what work was done."), "done")
     if request_completion and progress != 100:
         raise InvalidInput(_("Asking for completion needs progress 100."), "progress")
-    now = _now(now)
+    now = resolve_now(now)
     if submission_key:
         earlier = Report.objects.filter(obligation=obligation, submission_key=submission_key).first()
         if earlier:
             return _same_submission(earlier, progress, done, difficulties, next_steps, request_completion), False
     try:
         with transaction.atomic():
-            ob = _locked(obligation)
+            ob = locked_obligation(obligation)
             if ob.list.status != ListStatus.IN_PROGRESS:
                 raise Conflict(_("Reports are only filed on a published list that is not closed."))
             if ob.status == ObligationStatus.COMPLETED:
                 raise Conflict(_("This unit's work is already accepted; reporting has ended."))
-            before = _obligation_state(ob)
+            before = obligation_state(ob)
             report = Report.objects.create(
                 obligation=ob,
                 author=actor,
@@ -270,9 +273,9 @@ def do_report(
                 ob.next_report_due = None  # paused while the office decides
             else:
                 ob.status = ObligationStatus.IN_PROGRESS
-                ob.next_report_due = _next_due(timezone.localdate(now), ob.list.report_every_days, ob.deadline)
+                ob.next_report_due = next_due(timezone.localdate(now), ob.list.report_every_days, ob.deadline)
             ob.save(update_fields=["progress", "last_report", "status", "next_report_due"])
-            _changed(ob, "report", now)
+            announce_change(ob, "report", now)
             record(
                 actor,
                 "report.filed",
@@ -280,7 +283,7 @@ def do_report(
                 ob.list_id,
                 unit_id=ob.unit_id,
                 before=before,
-                after={**_obligation_state(ob), "report": report.pk},
+                after={**obligation_state(ob), "report": report.pk},
                 at=now,
             )
     except IntegrityError:
@@ -304,184 +307,3 @@ def _same_submission(
             _("This submission key (Idempotency-Key) was already used for a different report."), "submission_key"
         )
     return earlier
-
-
-def _decide_completion(actor: Person, obligation: Obligation, now: datetime | None) -> tuple[Obligation, dict]:
-    ob = _locked(obligation)
-    if not access.can_decide_completion(actor, ob.list.leader_id):
-        raise NotAllowed(_("Only the office or the responsible leader decides on completion."))
-    if ob.status != ObligationStatus.COMPLETION_REQUESTED:
-        raise Conflict(_("{unit} has not asked for completion.").format(unit=ob.unit.name))
-    return ob, _obligation_state(ob)
-
-
-def do_accept(actor: Person, obligation: Obligation, now: datetime | None = None) -> Obligation:
-    now = _now(now)
-    with transaction.atomic():
-        ob, before = _decide_completion(actor, obligation, now)
-        ob.status = ObligationStatus.COMPLETED
-        ob.progress = 100
-        ob.completed_at = now
-        ob.next_report_due = None
-        ob.save(update_fields=["status", "progress", "completed_at", "next_report_due"])
-        _changed(ob, "accepted", now)
-        record(
-            actor,
-            "completion.accepted",
-            "list",
-            ob.list_id,
-            unit_id=ob.unit_id,
-            before=before,
-            after=_obligation_state(ob),
-            at=now,
-        )
-    return ob
-
-
-def do_return(actor: Person, obligation: Obligation, reason: str, now: datetime | None = None) -> Obligation:
-    """Send a completion request back (退回): the unit keeps working and reporting."""
-    if not reason.strip():
-        raise InvalidInput(_("Say why the completion is returned."), "reason")
-    now = _now(now)
-    with transaction.atomic():
-        ob, before = _decide_completion(actor, obligation, now)
-        ob.status = ObligationStatus.IN_PROGRESS
-        ob.next_report_due = _next_due(timezone.localdate(now), ob.list.report_every_days, ob.deadline)
-        ob.save(update_fields=["status", "next_report_due"])
-        _changed(ob, "returned", now)
-        record(
-            actor,
-            "completion.returned",
-            "list",
-            ob.list_id,
-            unit_id=ob.unit_id,
-            before=before,
-            after=_obligation_state(ob),
-            note=reason.strip(),
-            at=now,
-        )
-    return ob
-
-
-def do_request_extension(
-    actor: Person, obligation: Obligation, new_deadline: date, reason: str, now: datetime | None = None
-) -> Extension:
-    if not access.can_report_for(actor, obligation.unit_id):
-        raise NotAllowed(_("Only the unit's own liaison or head may ask for an extension."))
-    if not reason.strip():
-        raise InvalidInput(_("Give a reason for the extension."), "reason")
-    now = _now(now)
-    today = timezone.localdate(now)
-    with transaction.atomic():
-        ob = _locked(obligation)
-        if ob.list.status != ListStatus.IN_PROGRESS or ob.status == ObligationStatus.COMPLETED:
-            raise Conflict(_("Extensions are only asked for open work on a published list."))
-        if today > ob.deadline:
-            raise Conflict(
-                _("An extension must be asked for before the deadline ({deadline}).").format(
-                    deadline=ob.deadline.isoformat()
-                )
-            )
-        if new_deadline <= ob.deadline:
-            raise InvalidInput(_("The new deadline must be later than the current one."), "new_deadline")
-        check_horizon(new_deadline, "new_deadline", today)
-        if ob.extensions.filter(status=ExtensionStatus.PENDING).exists():
-            raise Conflict(_("This unit already has an extension request waiting for a decision."))
-        ext = Extension.objects.create(
-            obligation=ob,
-            requested_by=actor,
-            requested_at=now,
-            old_deadline=ob.deadline,
-            new_deadline=new_deadline,
-            reason=reason.strip(),
-        )
-        record(
-            actor,
-            "extension.requested",
-            "list",
-            ob.list_id,
-            unit_id=ob.unit_id,
-            before={"deadline": ob.deadline.isoformat()},
-            after={"deadline": new_deadline.isoformat(), "extension": ext.pk},
-            note=ext.reason,
-            at=now,
-        )
-    return ext
-
-
-def do_decide_extension(
-    actor: Person, extension: Extension, approve: bool, note: str = "", now: datetime | None = None
-) -> Extension:
-    _require_office(actor)
-    now = _now(now)
-    with transaction.atomic():
-        ext = Extension.objects.select_for_update().get(pk=extension.pk)
-        if ext.status != ExtensionStatus.PENDING:
-            raise Conflict(_("This extension request has already been decided."))
-        ob = _locked(ext.obligation)
-        if approve and (ob.status == ObligationStatus.COMPLETED or ob.list.status != ListStatus.IN_PROGRESS):
-            raise Conflict(_("This unit's work is finished; its deadline can no longer be extended."))
-        before = _obligation_state(ob)
-        ext.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
-        ext.decided_by, ext.decided_at, ext.note = actor, now, note.strip()
-        ext.save(update_fields=["status", "decided_by", "decided_at", "note"])
-        if approve:
-            ob.deadline = ext.new_deadline
-            if ob.status == ObligationStatus.IN_PROGRESS:
-                ob.next_report_due = _next_due(timezone.localdate(now), ob.list.report_every_days, ob.deadline)
-            ob.save(update_fields=["deadline", "next_report_due"])
-            _changed(ob, "extension", now)
-        record(
-            actor,
-            f"extension.{ext.status}",
-            "list",
-            ob.list_id,
-            unit_id=ob.unit_id,
-            before=before,
-            after={**_obligation_state(ob), "extension": ext.pk},
-            note=ext.note,
-            at=now,
-        )
-    return ext
-
-
-def _finished_at(ob: Obligation, now: datetime) -> datetime:
-    """When the unit finished: the report that asked for the completion the office accepted, not the
-    acceptance itself (the office's own delay is not the unit's lateness)."""
-    if ob.last_report and ob.last_report.request_completion:
-        return ob.last_report.filed_at
-    return ob.completed_at or now  # do_accept stamps it; a unit accepted without a stamp counts as finished now
-
-
-def do_close(actor: Person, rlist: ResponsibilityList, now: datetime | None = None) -> ResponsibilityList:
-    """Strike the list off (销号) once every unit's work is accepted; lateness is frozen here."""
-    _require_office(actor)
-    now = _now(now)
-    with transaction.atomic():
-        rlist = ResponsibilityList.objects.select_for_update().get(pk=rlist.pk)
-        if rlist.status != ListStatus.IN_PROGRESS:
-            raise Conflict(_("Only a list in progress can be struck off."))
-        obligations = list(rlist.obligations.select_related("unit", "last_report"))
-        still_open = [ob.unit.name for ob in obligations if ob.status != ObligationStatus.COMPLETED]
-        if still_open:
-            raise Conflict(
-                _("The list cannot be struck off: not yet completed by {units}.").format(units="、".join(still_open))
-            )
-        days_late = max(
-            ((timezone.localdate(_finished_at(ob, now)) - ob.deadline).days for ob in obligations), default=0
-        )
-        rlist.status = ListStatus.CLOSED
-        rlist.closed_at = now
-        rlist.days_late = max(days_late, 0)
-        rlist.closed_late = days_late > 0
-        rlist.save(update_fields=["status", "closed_at", "days_late", "closed_late"])
-        record(
-            actor,
-            "list.closed",
-            "list",
-            rlist.pk,
-            before={"status": ListStatus.IN_PROGRESS},
-            after={"status": rlist.status, "closed_late": rlist.closed_late, "days_late": rlist.days_late},
-            at=now,
-        )
-    return rlist

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from luoshi.errors import InvalidInput, ServiceError
-from luoshi.lists import queries, services
+from luoshi.lists import completion, queries, services
 from luoshi.lists.forms import (
     DecideExtensionForm,
     ExtensionForm,
@@ -252,7 +252,7 @@ def accept(request: Request, list_id: int) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, rlist, 400, _("Say which unit's completion is accepted."))
     try:
-        ob = services.do_accept(request.user, _obligation(rlist, form.cleaned_data["unit"]))
+        ob = completion.do_accept(request.user, _obligation(rlist, form.cleaned_data["unit"]))
     except ServiceError as err:
         return _refused(request, rlist, err.status, err.message)
     return _done(request, list_id, _("Completion of {unit} accepted; its reporting has ended.").format(unit=ob.unit))
@@ -268,7 +268,7 @@ def return_completion(request: Request, list_id: int) -> HttpResponse:
         return _invalid(request, rlist, key, form)
     try:
         ob = _obligation(rlist, form.cleaned_data["unit"])
-        ob = services.do_return(request.user, ob, form.cleaned_data["reason"])
+        ob = completion.do_return(request.user, ob, form.cleaned_data["reason"])
     except ServiceError as err:
         return _service_error(request, rlist, err, key, form)
     return _done(request, list_id, _("Completion of {unit} returned; the unit keeps reporting.").format(unit=ob.unit))
@@ -285,7 +285,7 @@ def request_extension(request: Request, list_id: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         ob = _obligation(rlist, data["unit"])
-        services.do_request_extension(request.user, ob, data["new_deadline"], data["reason"])
+        completion.do_request_extension(request.user, ob, data["new_deadline"], data["reason"])
     except ServiceError as err:
         return _service_error(request, rlist, err, key, form)
     return _done(request, list_id, _("Extension requested. The office will decide."))
@@ -303,7 +303,7 @@ def decide_extension(request: Request, extension_id: int) -> HttpResponse:
     if not form.is_valid():
         return _invalid(request, rlist, key, form)
     try:
-        ext = services.do_decide_extension(request.user, ext, form.cleaned_data["approve"], form.cleaned_data["note"])
+        ext = completion.do_decide_extension(request.user, ext, form.cleaned_data["approve"], form.cleaned_data["note"])
     except ServiceError as err:
         return _service_error(request, rlist, err, key, form)
     unit = ext.obligation.unit
@@ -323,7 +323,7 @@ def decide_extension(request: Request, extension_id: int) -> HttpResponse:
 def close(request: Request, list_id: int) -> HttpResponse:
     rlist = _visible(request, list_id)
     try:
-        services.do_close(request.user, rlist)
+        completion.do_close(request.user, rlist)
     except ServiceError as err:
         return _refused(request, rlist, err.status, err.message)
     return _done(request, list_id, _("The list is struck off."))
