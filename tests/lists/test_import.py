@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from luoshi.lists import imports
+from luoshi.lists import import_file, imports
 from luoshi.lists.models import HandlingRole, ListStatus, ResponsibilityList
 from tests.conftest import NOW, days, make_person
 
@@ -24,7 +24,7 @@ def at_now():
         yield
 
 
-def xlsx(rows, headers=imports.HEADERS_ZH, above=()) -> bytes:
+def xlsx(rows, headers=import_file.HEADERS_ZH, above=()) -> bytes:
     wb = Workbook()
     ws = wb.active
     for line in above:
@@ -82,7 +82,7 @@ def test_the_template_downloads_with_chinese_headers_dropdowns_and_a_guide(as_, 
     assert "%E8%B4%A3%E4%BB%BB%E6%B8%85%E5%8D%95" in response["Content-Disposition"]  # 责任清单, UTF-8 encoded
     wb = load_workbook(io.BytesIO(response.content))
     ws = wb.worksheets[0]
-    assert [c.value for c in ws[1]] == list(imports.HEADERS_ZH)
+    assert [c.value for c in ws[1]] == list(import_file.HEADERS_ZH)
     assert ws.max_row == 1
     guide = [c.value for line in wb["说明"].iter_rows() for c in line if c.value]
     assert "年度工作要点" in guide and "work_point" in guide and "督查发现" in guide
@@ -141,7 +141,7 @@ def test_english_headers_work_too(as_, city):
 
 
 def test_the_header_row_may_sit_below_a_title_and_extra_columns_are_ignored(as_, city):
-    headers = ["序号", *imports.HEADERS_ZH, "备注"]
+    headers = ["序号", *import_file.HEADERS_ZH, "备注"]
     data = xlsx([[1, *row(), "x"], [2], [3, *row(title="第二项")]], headers=headers, above=[["2026年责任清单台账"]])
     preview = upload(as_(city), data)
     assert preview.status_code == 200
@@ -255,7 +255,7 @@ def test_more_than_a_thousand_rows_are_refused(as_, city):
 
 
 def test_a_file_over_five_megabytes_is_refused(as_, city):
-    response = upload(as_(city), b"PK" + b"\0" * imports.MAX_BYTES)
+    response = upload(as_(city), b"PK" + b"\0" * import_file.MAX_BYTES)
     assert response.status_code == 400
     assert "larger than 5 MB" in response.content.decode()
 

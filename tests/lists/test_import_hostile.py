@@ -12,7 +12,7 @@ from django.test import Client
 from openpyxl import Workbook, load_workbook
 
 from luoshi import sheets
-from luoshi.lists import imports
+from luoshi.lists import import_file, imports
 from luoshi.lists.models import ResponsibilityList
 from tests.conftest import NOW
 from tests.lists.test_import import URL, confirm, row, upload, xlsx
@@ -163,7 +163,7 @@ def test_a_400_mb_cell_in_a_small_file_is_refused_before_unpacking(as_, city):
 
 def test_a_file_of_too_many_parts_is_refused(as_, city):
     parts = members(xlsx([row()]))
-    parts.update({f"xl/media/image{i}.png": b"" for i in range(imports.MAX_MEMBERS)})
+    parts.update({f"xl/media/image{i}.png": b"" for i in range(import_file.MAX_MEMBERS)})
     assert "too many parts" in error_of(upload(as_(city), rezip(parts)))
 
 
@@ -218,7 +218,7 @@ def test_each_cell_is_bounded_and_checked(as_, city, bad, field, message):
 def test_a_formula_like_title_is_imported_as_text_and_exported_as_text(as_, city):
     wb = Workbook()
     ws = wb.active
-    sheets.append_row(ws, list(imports.HEADERS_ZH))
+    sheets.append_row(ws, list(import_file.HEADERS_ZH))
     sheets.append_row(ws, row(title=HOSTILE_TITLE, content="@SUM(1)"))  # string cells, as Excel saves typed text
     client = as_(city)
     preview = upload(client, sheets.xlsx_bytes(wb))

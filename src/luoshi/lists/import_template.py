@@ -9,7 +9,7 @@ from datetime import date
 from django.utils import timezone, translation
 
 from luoshi import sheets
-from luoshi.lists.imports import HEADERS_ZH, MAX_ROWS
+from luoshi.lists.import_file import HEADERS_ZH, MAX_ROWS
 from luoshi.lists.models import Source
 from luoshi.org.models import Unit
 

@@ -4,15 +4,11 @@ parse() reads the first sheet and checks every row without writing anything; do_
 creates one draft per row through services.do_create_list, all in one transaction, and only when
 every row is valid (all or nothing).
 
-An uploaded file is hostile until shown otherwise: it must be a zip (an .xlsx is one) whose members
-unpack to a bounded size before openpyxl opens it (a 400 KB file can hold a 400 MB cell); its XML is
-parsed by defusedxml (no DTD entities); anything openpyxl cannot read becomes a message on the file,
-and every cell's text is bounded and goes through luoshi.text.check_text.
+The file itself is read, warily, by lists.import_file; here every cell's text is bounded and goes
+through luoshi.text.check_text, and names are looked up among the units and leaders.
 """
 
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any
@@ -25,57 +21,21 @@ from django.utils.translation import gettext as _
 from luoshi.errors import InvalidInput
 from luoshi.lists import services
 from luoshi.lists.forms import ListForm
+from luoshi.lists.import_file import FIELDS, cell_text, name_key, read_rows
 from luoshi.lists.models import ResponsibilityList, Source
 from luoshi.org.models import Person, Role, Unit
 from luoshi.text import check_text
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_UNPACKED = 20 * 1024 * 1024  # a filled 1,000-row template with long contents unpacks to about 7 MB
-MAX_MEMBERS = 200  # Excel writes about a dozen parts
-MAX_ROWS = 1000
 MAX_TITLE = 200
 MAX_CONTENT = 2000
 MAX_CELL = 200  # names, dates, numbers
 MAX_SHOWN = 200  # a longer cell is shown cut in the preview
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old .xls (and encrypted .xlsx)
-ZIP_MAGIC = b"PK\x03\x04"
 DEFAULT_EVERY = 30
-HEADER_SCAN = 10  # a 台账 often has a title row or two above its header row
-EMPTY_RUN = 1000  # stop reading after this many empty rows in a row (formatted but unused rows)
 
-FIELDS = ("source", "title", "content", "leader", "lead_unit", "co_units", "deadline", "report_every_days")
-HEADERS_ZH = ("来源", "标题", "内容及要求", "责任领导", "牵头单位", "配合单位", "完成时限", "报送周期（天）")
-HEADERS_EN = ("source", "title", "content", "leader", "lead unit", "co-units", "deadline", "report every days")
-# Other names for the same columns, including those of our own export (lists/exports.py).
-ALIASES = {
-    "content": ("内容", "content and requirements"),
-    "leader": ("落实主体", "responsible leader"),
-    "co_units": ("co-handling units",),
-    "report_every_days": ("报送周期",),
-}
-REQUIRED = ("source", "title", "lead_unit", "deadline")
 LABELS = {name: ListForm.base_fields[name].label for name in FIELDS}  # the create form's labels
 SEPARATORS = re.compile(r"[、，,;；\r\n]+")
 DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
 WITH_POST = re.compile(r"(.+?)\s*(?:[（(]\s*(.+?)\s*[）)]|·\s*(.+))")
-
-
-class ImportFileError(InvalidInput):
-    """The file as a whole cannot be read: no row is looked at."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, "file")
-
-
-def _key(text: str) -> str:
-    return re.sub(r"[\s_\-*（）()]", "", text.lower())
-
-
-COLUMNS = {
-    _key(name): f
-    for f, zh, en in zip(FIELDS, HEADERS_ZH, HEADERS_EN, strict=True)
-    for name in (zh, en, *ALIASES.get(f, ()))
-}
 
 
 @dataclass
@@ -146,18 +106,6 @@ class _Bad(Exception):
     pass
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).replace("\u3000", " ").strip()
-
-
 def source_names() -> dict[str, str]:
     """Every accepted spelling of a source (code, Chinese and English label) → its code."""
     names = {}
@@ -165,7 +113,7 @@ def source_names() -> dict[str, str]:
         names[code] = code
         for lang in ("en", "zh-hans"):
             with translation.override(lang):
-                names[_key(str(label))] = code
+                names[name_key(str(label))] = code
     return names
 
 
@@ -178,7 +126,7 @@ class _Lookups:
         self.units = {u.name: u for u in Unit.objects.all()}
         names = set()
         for r in rows:
-            text = _text(r.get("leader"))
+            text = cell_text(r.get("leader"))
             m = WITH_POST.fullmatch(text)
             names |= {text, m.group(1)} if m else {text}
         names.discard("")
@@ -187,16 +135,16 @@ class _Lookups:
             self.people.setdefault(str(p), []).append(p)
 
     def source(self, value: Any) -> str:
-        text = _text(value)
+        text = cell_text(value)
         if not text:
             raise _Bad(_("Give the source."))
-        if code := self.sources.get(_key(text)):
+        if code := self.sources.get(name_key(text)):
             return code
         allowed = "、".join(str(label) for label in Source.labels)
         raise _Bad(_("Unknown source “%(value)s”: use one of %(allowed)s.") % {"value": text, "allowed": allowed})
 
     def leader(self, value: Any) -> Person | None:
-        text = _text(value)
+        text = cell_text(value)
         if not text:
             return None
         name, post, m = text, None, WITH_POST.fullmatch(text)
@@ -217,7 +165,7 @@ class _Lookups:
         raise _Bad(_("No leader named “%(name)s”.") % {"name": text})
 
     def unit(self, value: Any) -> Unit:
-        text = _text(value)
+        text = cell_text(value)
         if not text:
             raise _Bad(_("Give the lead unit."))
         if text not in self.units:
@@ -225,7 +173,7 @@ class _Lookups:
         return self.units[text]
 
     def co_units(self, value: Any) -> list[Unit]:
-        names = list(dict.fromkeys(n.strip() for n in SEPARATORS.split(_text(value)) if n.strip()))
+        names = list(dict.fromkeys(n.strip() for n in SEPARATORS.split(cell_text(value)) if n.strip()))
         unknown = [n for n in names if n not in self.units]
         if unknown:
             raise _Bad(_("No unit named %(names)s.") % {"names": "、".join(f"“{n}”" for n in unknown)})
@@ -247,7 +195,7 @@ def _date(value: Any) -> date:
         from openpyxl.utils.datetime import from_excel
 
         return from_excel(value).date()  # an Excel date serial whose cell lost its date format
-    text = _text(value)
+    text = cell_text(value)
     if not text:
         raise _Bad(_("Give the deadline."))
     m = DATE_TEXT.fullmatch(text)
@@ -266,7 +214,7 @@ def _title(text: str) -> str:
 
 
 def _every(value: Any) -> int:
-    text = _text(value).removesuffix("天").strip()
+    text = cell_text(value).removesuffix("天").strip()
     if not text:
         return DEFAULT_EVERY
     if not text.isdigit() or not 1 <= int(text) <= 366:
@@ -294,7 +242,7 @@ def _shown(text: str) -> str:
 
 
 def _clean(number: int, values: dict[str, Any], look: _Lookups) -> RowResult:
-    texts = {f: _text(values.get(f)) for f in FIELDS}
+    texts = {f: cell_text(values.get(f)) for f in FIELDS}
     row = RowResult(number, {f: _shown(t) for f, t in texts.items()})
     for name, text in texts.items():
         try:
@@ -324,102 +272,9 @@ def _clean(number: int, values: dict[str, Any], look: _Lookups) -> RowResult:
     return row
 
 
-def _check_package(data: bytes) -> None:
-    """Refuse what is not an .xlsx, or would unpack to too much, before openpyxl reads a byte of it."""
-    if len(data) > MAX_BYTES:
-        raise ImportFileError(_("The file is larger than 5 MB."))
-    if data.startswith(OLE_MAGIC):
-        raise ImportFileError(_("This is an old Excel .xls file (or a protected one): save it as .xlsx."))
-    not_xlsx = ImportFileError(_("This is not an Excel .xlsx file. Use the template."))
-    if not data.startswith(ZIP_MAGIC):
-        raise not_xlsx
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            members = z.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-        raise not_xlsx from None
-    names = {m.filename for m in members}
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise not_xlsx  # another kind of zip (a .docx, an archive)
-    if len(members) > MAX_MEMBERS:
-        raise ImportFileError(_("The file has too many parts (%(n)d) for a sheet of lists.") % {"n": len(members)})
-    # zipfile never inflates a member past the size its directory declares (the CRC check fails
-    # instead), so the declared sizes bound what openpyxl can unpack.
-    if sum(m.file_size for m in members) > MAX_UNPACKED:
-        raise ImportFileError(
-            _("The file unpacks to more than %(mb)d MB: a sheet of lists is far smaller.")
-            % {"mb": MAX_UNPACKED // (1024 * 1024)}
-        )
-    if any(m.flag_bits & 0x1 for m in members):
-        raise ImportFileError(_("The file is encrypted: save it without a password."))
-
-
-def _unreadable(err: Exception) -> ImportFileError:
-    from defusedxml import DefusedXmlException
-
-    causes: list[BaseException] = []  # openpyxl wraps what the parser raised in a ValueError
-    cause: BaseException | None = err
-    while cause is not None and len(causes) < 10:
-        causes.append(cause)
-        cause = cause.__cause__ or cause.__context__
-    if any(isinstance(c, DefusedXmlException) for c in causes):
-        return ImportFileError(
-            _("The file contains XML entity or DTD declarations, which Excel never writes: it was refused.")
-        )
-    return ImportFileError(_("The file is damaged or not an Excel .xlsx file: open it in Excel and save it again."))
-
-
-def _read_rows(file: IO[bytes]) -> list[tuple[int, dict[str, Any]]]:
-    """The data rows of the first sheet, keyed by field, with their Excel row numbers."""
-    from openpyxl import load_workbook
-
-    data = file.read(MAX_BYTES + 1)
-    _check_package(data)
-    try:
-        return _rows_of(load_workbook(io.BytesIO(data), read_only=True, data_only=True))
-    except ImportFileError:
-        raise
-    except Exception as err:  # openpyxl raises zip, XML, key and value errors alike, reading lazily
-        raise _unreadable(err) from None
-
-
-def _rows_of(wb: Any) -> list[tuple[int, dict[str, Any]]]:
-    try:
-        lines = wb.worksheets[0].iter_rows(values_only=True)
-        columns: dict[int, str] = {}
-        for header_at, line in enumerate(lines, start=1):
-            found = {i: COLUMNS[_key(v)] for i, v in enumerate(line) if isinstance(v, str) and _key(v) in COLUMNS}
-            if len(found) >= 2:
-                columns = found
-            if columns or header_at >= HEADER_SCAN:
-                break
-        if not columns:
-            raise ImportFileError(_("No header row found: the first sheet needs columns named as in the template."))
-        missing = [HEADERS_ZH[FIELDS.index(f)] for f in REQUIRED if f not in columns.values()]
-        if missing:
-            raise ImportFileError(_("Columns missing: %(names)s.") % {"names": "、".join(missing)})
-        rows, empty = [], 0
-        for number, line in enumerate(lines, start=header_at + 1):
-            values = {f: line[i] for i, f in columns.items() if i < len(line)}
-            if not any(_text(v) for v in values.values()):
-                empty += 1
-                if empty >= EMPTY_RUN:
-                    break
-                continue
-            empty = 0
-            rows.append((number, values))
-            if len(rows) > MAX_ROWS:
-                raise ImportFileError(_("More than %(max)d rows: split the sheet.") % {"max": MAX_ROWS})
-    finally:
-        wb.close()
-    if not rows:
-        raise ImportFileError(_("The sheet has a header row but no rows to import."))
-    return rows
-
-
 def parse(file: IO[bytes], now: datetime | None = None) -> ParsedSheet:
     """Read and check every row; raises ImportFileError when the file as a whole cannot be used."""
-    rows = _read_rows(file)
+    rows = read_rows(file)
     look = _Lookups([values for _n, values in rows], timezone.localdate(now or timezone.now()))
     return ParsedSheet([_clean(number, values, look) for number, values in rows])
 

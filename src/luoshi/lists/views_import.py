@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from luoshi import sheets
-from luoshi.lists import import_template, imports
+from luoshi.lists import import_file, import_template, imports
 from luoshi.lists.models import ListStatus, ResponsibilityList
 from luoshi.org.models import Person, Unit
 from luoshi.pages import BootstrapMixin, Request, office_only
@@ -81,7 +81,7 @@ def from_session(data: list[dict[str, Any]]) -> imports.ParsedSheet:
             "deadline": date.fromisoformat(d["deadline"]),
         }
         row = imports.RowResult(d["row"], {}, cleaned)
-        row.raw = {f: row.display(f) for f in imports.FIELDS}
+        row.raw = {f: row.display(f) for f in import_file.FIELDS}
         if (d["leader"] and cleaned["leader"] is None) or None in (cleaned["lead_unit"], *cleaned["co_units"]):
             row.add_error("row", _("A person or unit of this row no longer exists."))
         rows.append(row)
@@ -111,7 +111,7 @@ def _drafts_url() -> str:
 
 
 def _columns() -> list[str]:
-    return [str(imports.LABELS[f]) for f in imports.FIELDS]
+    return [str(imports.LABELS[f]) for f in import_file.FIELDS]
 
 
 def _upload_page(
@@ -127,7 +127,7 @@ def _upload_page(
         "columns": _columns(),
         "rows": parsed.bad_rows if parsed else [],
         "total": len(parsed.rows) if parsed else 0,
-        "max_rows": imports.MAX_ROWS,
+        "max_rows": import_file.MAX_ROWS,
     }
     return render(request, UPLOAD_TEMPLATE, context, status=status)
 
@@ -139,7 +139,7 @@ class CappedUpload(FileUploadHandler):
     too_large = False
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        if start + len(raw_data) > imports.MAX_BYTES:
+        if start + len(raw_data) > import_file.MAX_BYTES:
             self.too_large = True
             raise SkipFile
         return raw_data  # on to Django's own handlers
@@ -163,7 +163,7 @@ def upload(request: Request) -> HttpResponse:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         declared = 0
-    if declared > imports.MAX_BYTES + BODY_SLACK:
+    if declared > import_file.MAX_BYTES + BODY_SLACK:
         return _upload_page(request, UploadForm(), 400, str(TOO_LARGE))  # refused before reading the body
     capped = CappedUpload(request)
     handlers = request.upload_handlers
@@ -183,10 +183,10 @@ def _upload(request: Request, capped: CappedUpload) -> HttpResponse:
         return _upload_page(request, form, 400, _("Please correct the errors below."))
     sheet = form.cleaned_data["file"]
     try:
-        if sheet.size > imports.MAX_BYTES:
-            raise imports.ImportFileError(str(TOO_LARGE))
+        if sheet.size > import_file.MAX_BYTES:
+            raise import_file.ImportFileError(str(TOO_LARGE))
         parsed = imports.parse(sheet)
-    except imports.ImportFileError as err:
+    except import_file.ImportFileError as err:
         return _upload_page(request, form, 400, err.message)
     if not parsed.valid:
         return _upload_page(request, UploadForm(), 400, imports.ImportRejected(parsed).message, parsed)
