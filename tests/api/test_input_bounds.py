@@ -164,7 +164,7 @@ def test_a_reused_key_with_another_report_is_409_and_keeps_the_first(api, publis
     other = c.post(url, {"unit": unit_a.pk, "progress": 60, "done": "开工"}, headers=key)
     assert (first.status_code, again.status_code, other.status_code) == (201, 200, 409)
     assert again.json()["id"] == first.json()["id"]
-    assert "already used" in other.json()["detail"]
+    assert "已用于另一份" in other.json()["detail"]  # the API speaks Chinese unless asked otherwise
     assert list(Report.objects.values_list("progress", flat=True)) == [5]
 
 
@@ -189,7 +189,7 @@ def test_the_horizon_is_a_setting(api, office, unit_a, settings):
     data = {"source": "meeting", "title": "任务", "lead_unit": unit_a.pk, "deadline": days(3 * 366).isoformat()}
     settings.LUOSHI_DATE_HORIZON_YEARS = 2
     body = bad(api(office).post("/lists", data), "deadline")
-    assert "2 years" in body["detail"]
+    assert "2 年以内" in body["detail"]
     settings.LUOSHI_DATE_HORIZON_YEARS = 5
     assert api(office).post("/lists", data).status_code == 201
 
