@@ -93,6 +93,19 @@ def test_office_sees_publish_on_a_draft_and_the_units_do_not(as_, office, liaiso
     assert 'id="report"' not in page  # nothing to report on a draft
 
 
+def units_table(html: str) -> str:
+    start = html.index('id="obligations"')
+    return html[start : html.index("</table>", start)]
+
+
+def test_a_drafts_units_show_no_progress_bar_until_published(as_, office, draft_list):
+    before = units_table(as_(office).get(url(draft_list)).content.decode())
+    assert 'role="progressbar"' not in before and "0%" not in before
+    services.do_publish(office, draft_list)
+    after = units_table(as_(office).get(url(draft_list)).content.decode())
+    assert after.count('role="progressbar"') == 2 and 'aria-valuenow="0"' in after
+
+
 def test_office_sees_close_but_no_report_form(as_, office, published_list):
     html = as_(office).get(url(published_list)).content.decode()
     assert reverse("lists:close", args=[published_list.pk]) in html
