@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import content_disposition_header
 from openpyxl import load_workbook
 
 from luoshi.escalation.views_league import COLUMNS
@@ -97,7 +98,7 @@ def test_the_same_rows_download_as_xlsx(as_, urged, office, unit_a, unit_b):
     response = as_(office).get(EXPORT, params)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert response["Content-Disposition"] == 'attachment; filename="league-2026-01-01-2026-03-20.xlsx"'
+    assert response["Content-Disposition"] == content_disposition_header(True, "单位排名-2026-01-01-2026-03-20.xlsx")
     ws = load_workbook(io.BytesIO(response.content)).active
     with translation.override("zh-hans"):
         expected = [str(label) for _key, label, _width in COLUMNS]
@@ -111,7 +112,7 @@ def test_the_same_rows_download_as_xlsx(as_, urged, office, unit_a, unit_b):
 
 def test_the_default_export_is_the_year_so_far(as_, liaison_a):
     response = as_(liaison_a).get(EXPORT)
-    assert response["Content-Disposition"] == 'attachment; filename="league-2026-01-01-2026-03-20.xlsx"'
+    assert response["Content-Disposition"] == content_disposition_header(True, "单位排名-2026-01-01-2026-03-20.xlsx")
 
 
 def test_the_league_runs_a_constant_number_of_queries(as_, urged, unit_c, liaison_a, django_assert_max_num_queries):

@@ -98,7 +98,5 @@ def export(request: Request) -> HttpResponse:
     ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(ws.max_row, 1)}"
     out = io.BytesIO()
     wb.save(out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
-    name = f"league-{data['start'].isoformat()}-{data['end'].isoformat()}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    # Chinese like every other download (the office files it beside its other 台账).
+    return sheets.attachment(out.getvalue(), XLSX, f"单位排名-{data['start'].isoformat()}-{data['end'].isoformat()}.xlsx")
