@@ -253,3 +253,12 @@ def test_the_office_has_handled_most_of_its_old_talk_proposals(city):
     assert all(p.list.status == ListStatus.IN_PROGRESS and p.episode.closed_at is None for p in waiting)
     decided = Event.objects.filter(kind="escalation.talk_handled").select_related("actor")
     assert decided.count() == len(handled) and all(e.actor.has_role(Role.OFFICE) for e in decided)
+
+
+def test_no_notice_is_stamped_outside_working_hours_whenever_the_demo_is_built(city):
+    """Replay stamps working mornings; today's sweep runs only in working hours, as the worker's would."""
+    from luoshi.escalation.models import Escalation
+    from luoshi.workdays.hours import in_working_hours
+
+    stamps = list(Escalation.objects.values_list("created_at", flat=True))
+    assert stamps and all(in_working_hours(at) for at in stamps)

@@ -158,3 +158,18 @@ def test_a_retry_pushed_past_closing_time_shows_as_waiting_while_the_window_is_s
     with time_machine.travel(at(3, 13, 17, 59), tick=False):
         detail = admin_en.get(f"/admin/notify/delivery/{Delivery.objects.get().pk}/change/").content.decode()
     assert "Waiting for working hours (until 2026-03-16 08:30)" in detail
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        (datetime(2026, 3, 2, 10, 0), datetime(2026, 3, 2, 10, 0)),  # inside: itself
+        (datetime(2026, 3, 3, 6, 0), datetime(2026, 3, 2, 17, 59)),  # before opening: last evening
+        (datetime(2026, 3, 2, 21, 0), datetime(2026, 3, 2, 17, 59)),  # after closing: today's close
+        (datetime(2026, 3, 9, 1, 55), datetime(2026, 3, 6, 17, 59)),  # Monday night: back over the weekend
+    ],
+)
+def test_the_last_working_moment_is_now_or_the_close_of_the_last_window(db, moment, expected):
+    from luoshi.workdays.hours import last_working_moment
+
+    assert last_working_moment(moment.replace(tzinfo=SHANGHAI)) == expected.replace(tzinfo=SHANGHAI)

@@ -27,6 +27,7 @@ from luoshi.lists import completion, services
 from luoshi.lists.models import Extension, Milestone, Obligation, Report, ResponsibilityList
 from luoshi.org.models import ApiToken, Person, Role, Unit
 from luoshi.workdays import calendar
+from luoshi.workdays.hours import last_working_moment
 
 DEMO_PASSWORD = "luoshi2026"
 # The accounts worth printing: (username, what the account is for).
@@ -71,8 +72,9 @@ def build_demo_city(reset: bool = False, seed: int = 2015) -> None:
         plans = plan_year(rng, timezone.localdate(), names, leaders_of(), calendar.load().is_workday)
         _play(rng, plans, units, people)
         # The ladder's past (as if the sweep had run every working morning), the office's decisions
-        # on its old talk proposals, then today's sweep.
-        now = timezone.now()
+        # on its old talk proposals, then the latest sweep: now in working hours, else at the
+        # close of the last working day, as the worker would have left it (no notice stamped at night).
+        now = last_working_moment(timezone.now())
         replay_history(now)
         handle_old_talk_proposals(rng, now)
         sweep(now)

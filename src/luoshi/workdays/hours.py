@@ -86,3 +86,18 @@ def next_working_moment(moment: datetime) -> datetime:
 
 def in_working_hours(moment: datetime) -> bool:
     return delivery_hours().is_open(moment, calendar.load())
+
+
+def last_working_moment(moment: datetime) -> datetime:
+    """`moment` itself inside working hours; otherwise the last minute of the latest window before it."""
+    hours, cal = delivery_hours(), calendar.load()
+    if hours.opens is None or hours.closes is None or hours.is_open(moment, cal):
+        return moment
+    local = timezone.localtime(moment)
+    day = local.date()
+    if not (cal.is_workday(day) and local.time() >= hours.closes):
+        day -= timedelta(days=1)
+        while not cal.is_workday(day):
+            day -= timedelta(days=1)
+    closes = datetime.combine(day, hours.closes, local.tzinfo)
+    return closes - timedelta(minutes=1)
