@@ -53,9 +53,12 @@ def main(argv: list[str]) -> int:
     else:
         args = ["luoshi", *rest]
     uv = find_uv()
-    # uv builds the project's environment with the Python that runs this script unless told otherwise.
     env = {**os.environ}
-    env.setdefault("UV_PYTHON", sys.executable)
+    project_env = Path(env.get("UV_PROJECT_ENVIRONMENT") or ROOT / ".venv")
+    if not project_env.exists():
+        # A new environment is built with the Python that runs this script (uv would otherwise look for
+        # one of its own). Only then: asking for an interpreter by path makes uv rebuild an existing one.
+        env.setdefault("UV_PYTHON", sys.executable)
     return subprocess.call([uv, "run", "--quiet", *args], cwd=ROOT, env=env)
 
 
