@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import PASSWORD
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -84,3 +86,42 @@ def new_page(browser, live_server) -> Iterator[Callable]:
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+def sign_in(page, person, next_url: str) -> None:
+    page.goto(f"/login/?next={next_url}")
+    page.fill("#id_username", person.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"**{next_url}")
+
+
+@pytest.fixture
+def open_as(browser, live_server) -> Iterator[Callable]:
+    """open_as(person, viewport, path, english=False): a signed-in page of a fresh context, a phone below
+    768 px (touch, mobile, 3x pixels), in Chinese unless english; JavaScript errors fail the test."""
+    contexts, errors = [], []
+
+    def open_page(person, viewport: dict, path: str, english: bool = False):
+        phone = viewport["width"] < 768
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport=viewport,
+            is_mobile=phone,
+            has_touch=phone,
+            device_scale_factor=3 if phone else 1,
+            timezone_id="Asia/Shanghai",
+        )
+        if english:
+            context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        sign_in(page, person, path)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not errors, errors

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from luoshi.lists import completion, services
 from luoshi.lists.models import HandlingRole, ListStatus, ResponsibilityList
 from luoshi.org.models import Unit
-from tests.browser.test_list_journey import log_in
+from tests.browser.conftest import sign_in
 
 SCREENSHOT = "/tmp/draft-journey.png"
 
@@ -64,7 +64,7 @@ def test_a_draft_is_created_edited_listed_and_another_deleted(
     other_draft = make(office, "将删除的草稿", unit_a, publish=False)
 
     desk = new_page()
-    log_in(desk, office, "/lists/new/")
+    sign_in(desk, office, "/lists/new/")
     expect(desk.locator("#id_lead_unit-ts-control")).to_be_visible()  # the searchable pickers are on
     desk.select_option("#id_source", "instruction")
     desk.fill("#id_title", "推进兰州新区产业园区建设")
@@ -154,7 +154,7 @@ def test_the_unit_picker_works_by_tapping_on_a_phone(browser, live_server, offic
     page = context.new_page()
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        log_in(page, office, "/lists/new/")
+        sign_in(page, office, "/lists/new/")
         page.locator("#id_co_units-ts-control").tap()
         page.locator("#id_co_units-ts-dropdown .option", has_text="城关区").tap()
         page.locator("#id_co_units-ts-dropdown .option", has_text="榆中县").tap()
@@ -173,7 +173,7 @@ def test_without_javascript_the_plain_selects_still_create_a_draft(browser, live
     context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     page = context.new_page()
     try:
-        log_in(page, office, "/lists/new/")
+        sign_in(page, office, "/lists/new/")
         assert page.locator(".ts-wrapper").count() == 0
         page.select_option("#id_source", "instruction")
         page.fill("#id_title", "无脚本也能建")

@@ -11,17 +11,12 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from luoshi.lists.models import ListStatus, Report, ResponsibilityList
-from tests.conftest import PASSWORD
+from tests.browser.conftest import sign_in
 
 SCREENSHOT = "/tmp/loop.png"
 
 
-def log_in(page: Page, person, next_url: str) -> None:
-    page.goto(f"/login/?next={next_url}")
-    page.fill("#id_username", person.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"**{next_url}")
+
 
 
 def log_out(page: Page) -> None:
@@ -47,7 +42,7 @@ def test_a_list_goes_the_whole_loop(new_page, office, leader, unit_a, unit_b, li
     # The office creates the list through the form...
     desk = new_page()
     desk.on("dialog", lambda dialog: dialog.accept())  # "strike off?" confirmation
-    log_in(desk, office, "/lists/new/")
+    sign_in(desk, office, "/lists/new/")
     desk.select_option("#id_source", "instruction")
     desk.fill("#id_title", "推进兰州新区产业园区建设")
     desk.fill("#id_content", "按市委要求，年底前完成园区一期建设。")
@@ -76,14 +71,14 @@ def test_a_list_goes_the_whole_loop(new_page, office, leader, unit_a, unit_b, li
 
     # Each unit's liaison reports directly; unit A asks for completion.
     unit_a_page = new_page()
-    log_in(unit_a_page, liaison_a, loop)
+    sign_in(unit_a_page, liaison_a, loop)
     expect(unit_a_page.locator("form#report")).to_have_count(1)
     file_report(unit_a_page, 100, "园区一期主体完工", "配套资金尚未到位", ask_completion=True)
     expect(unit_a_page.locator(f"#unit-{unit_a.pk}")).to_contain_text("Completion requested")
     log_out(unit_a_page)
 
     unit_b_page = new_page()
-    log_in(unit_b_page, liaison_b, loop)
+    sign_in(unit_b_page, liaison_b, loop)
     form = unit_b_page.locator("form#report")
     form.get_by_label("Progress (%)").fill("50")
     form.get_by_label("Work done").fill("完成道路征地")
@@ -114,7 +109,7 @@ def test_a_list_goes_the_whole_loop(new_page, office, leader, unit_a, unit_b, li
     expect(desk.locator(f"#unit-{unit_a.pk}")).to_contain_text("In progress")
 
     # Both units finish and ask for completion.
-    log_in(unit_a_page, liaison_a, loop)
+    sign_in(unit_a_page, liaison_a, loop)
     unit_a_page.screenshot(path="/tmp/loop-unit-reporting.png", full_page=True)
     file_report(unit_a_page, 100, "补齐竣工验收材料", ask_completion=True)
     unit_b_page.goto(loop)

@@ -19,7 +19,7 @@ from luoshi.escalation.services import sweep
 from luoshi.lists import services
 from luoshi.notify.models import Notification
 from luoshi.workdays import calendar
-from tests.browser.test_list_journey import log_in
+from tests.browser.conftest import sign_in
 from tests.conftest import SHANGHAI
 
 SCREENSHOT = "/tmp/manual-urge-confirm.png"
@@ -55,7 +55,7 @@ def test_the_office_confirms_an_urge_and_the_unit_gets_one_notice(
         page: Page = new_page()
         page.set_viewport_size(PHONE)
         page.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": live_server.url}])
-        log_in(page, office, "/escalation/board/")
+        sign_in(page, office, "/escalation/board/")
 
         # 立即催办 only opens the confirmation: nothing is sent yet.
         row = page.locator("#board tbody tr", has_text=rlist.title)
@@ -94,7 +94,7 @@ def test_the_office_confirms_an_urge_and_the_unit_gets_one_notice(
 
         # The unit's liaison finds exactly one notice of it in the inbox.
         liaison: Page = new_page()
-        log_in(liaison, liaison_a, "/inbox/")
+        sign_in(liaison, liaison_a, "/inbox/")
         expect(liaison.locator(".list-group-item", has_text=manual.number)).to_have_count(1)
         assert Notification.objects.filter(recipient=liaison_a, title__contains=manual.number).count() == 1
         # and the page opened from the board again says it was sent, offering no second send

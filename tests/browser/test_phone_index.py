@@ -12,9 +12,8 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
-from tests.browser.test_list_journey import log_in
 from tests.browser.test_phone_leader_journey import READ_TABLES, TOO_WIDE
 from tests.lists.test_index import make_list
 
@@ -36,33 +35,6 @@ def lists(office, leader, other_leader, unit_a, unit_b, unit_c):
         make_list(office, title="红灯清单", lead_unit=unit_c, leader=other_leader, at=now - timedelta(days=30)),
         make_list(office, title="草稿清单", lead_unit=unit_a, co_units=[unit_b], publish=False, at=now),
     ]
-
-
-@pytest.fixture
-def open_as(browser: Browser, live_server):
-    contexts, errors = [], []
-
-    def open_page(person, viewport: dict, path: str) -> Page:
-        phone = viewport["width"] < 768
-        context = browser.new_context(
-            base_url=live_server.url,
-            viewport=viewport,
-            is_mobile=phone,
-            has_touch=phone,
-            device_scale_factor=3 if phone else 1,
-            timezone_id="Asia/Shanghai",
-        )
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        log_in(page, person, path)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-    assert not errors, errors
 
 
 def lists_table(page: Page) -> dict:

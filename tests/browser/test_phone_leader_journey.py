@@ -12,13 +12,13 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 from luoshi.escalation.models import Escalation
 from luoshi.escalation.services import sweep
 from luoshi.lists import services
 from luoshi.workdays import calendar
-from tests.conftest import PASSWORD, SHANGHAI, make_person
+from tests.conftest import SHANGHAI, make_person
 
 pytestmark = pytest.mark.browser
 
@@ -66,44 +66,6 @@ def late_list(office, leader, unit_a, unit_b, liaison_a, liaison_b, head_a):
         sweep(at(cal.add_workdays(due, n)))
     assert Escalation.objects.filter(step="order", list=rlist).exists()
     return rlist
-
-
-def sign_in(page: Page, person, next_url: str) -> None:
-    page.goto(f"/login/?next={next_url}")
-    page.fill("#id_username", person.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"**{next_url}")
-
-
-@pytest.fixture
-def open_as(browser: Browser, live_server):
-    """open_as(person, viewport, english=False): a signed-in page of a fresh context; JS errors fail the test."""
-    contexts, errors = [], []
-
-    def open_page(person, viewport: dict, path: str, english: bool = False) -> Page:
-        phone = viewport["width"] < 768
-        context = browser.new_context(
-            base_url=live_server.url,
-            viewport=viewport,
-            is_mobile=phone,
-            has_touch=phone,
-            device_scale_factor=3 if phone else 1,
-            timezone_id="Asia/Shanghai",
-        )
-        if english:
-            context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        sign_in(page, person, path)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-    assert not errors, errors
 
 
 # Per table of cards: its headings, and per row each cell's label (data-label, and what ::before shows),

@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from luoshi.lists import services
-from tests.browser.test_list_journey import log_in
+from tests.browser.conftest import sign_in
 from tests.escalation.test_documents import inflated, needs
 from tests.lists.test_index import make_list
 
@@ -25,7 +25,7 @@ def test_the_printed_loop_page_keeps_its_colours(page, office, leader, unit_a, u
     ob = rlist.obligations.get(unit=unit_b)
     services.do_report(liaison_b, ob, progress=40, done="完成规划审批", difficulties="资金缺口")
 
-    log_in(page, office, f"/lists/{rlist.pk}/")
+    sign_in(page, office, f"/lists/{rlist.pk}/")
     page.emulate_media(media="print")
     expect(page.locator(".ls-nav")).to_be_hidden()
     expect(page.locator("#obligations")).to_be_visible()

@@ -20,7 +20,8 @@ from luoshi.escalation.services import sweep
 from luoshi.lists import services
 from luoshi.notify.models import Notification
 from luoshi.workdays import calendar
-from tests.browser.test_list_journey import file_report, log_in
+from tests.browser.conftest import sign_in
+from tests.browser.test_list_journey import file_report
 from tests.conftest import SHANGHAI
 
 SCREENSHOT = "/tmp/urge-journey.png"
@@ -61,7 +62,7 @@ def test_an_overdue_report_is_urged_printed_and_filed(new_page, office, leader, 
 
         # The liaison logs in and sees the unread count in the header, the urge in the inbox.
         page: Page = new_page()
-        log_in(page, liaison_a, "/inbox/")
+        sign_in(page, liaison_a, "/inbox/")
         expect(page.locator("#unread-count")).to_have_text(str(unread(liaison_a)))
         item = page.locator(".list-group-item", has_text=urge.number)
         expect(item).to_have_count(1)
