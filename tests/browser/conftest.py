@@ -6,6 +6,7 @@ skipped, unless LUOSHI_REQUIRE_SYSTEM_PACKAGES=1 (CI), where a missing browser i
 
 import os
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,25 @@ def open_as(browser, live_server) -> Iterator[Callable]:
     for context in contexts:
         context.close()
     assert not errors, errors
+
+
+def weekly_list(office, leader, unit, title: str, content: str):
+    """A list published today to one unit, reporting weekly, due in 90 days: the journeys' usual case."""
+    from django.utils import timezone
+
+    from luoshi.lists import services
+
+    return services.do_publish(
+        office,
+        services.do_create_list(
+            office,
+            source="instruction",
+            title=title,
+            content=content,
+            leader=leader,
+            lead_unit=unit,
+            co_units=[],
+            deadline=timezone.localdate() + timedelta(days=90),
+            report_every_days=7,
+        ),
+    )

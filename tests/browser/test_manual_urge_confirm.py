@@ -7,19 +7,17 @@ strings are new (merged into the catalogue later), so it is read through its ids
 The clock is moved as in test_urge_journey.py: forward only, for the whole browser session.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 import pytest
 import time_machine
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from luoshi.escalation.models import Escalation
 from luoshi.escalation.services import sweep
-from luoshi.lists import services
 from luoshi.notify.models import Notification
 from luoshi.workdays import calendar
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, weekly_list
 from tests.conftest import SHANGHAI
 
 SCREENSHOT = "/tmp/manual-urge-confirm.png"
@@ -32,20 +30,7 @@ pytestmark = pytest.mark.browser
 def test_the_office_confirms_an_urge_and_the_unit_gets_one_notice(
     new_page, live_server, office, leader, unit_a, liaison_a, head_a
 ):
-    rlist = services.do_publish(
-        office,
-        services.do_create_list(
-            office,
-            source="instruction",
-            title="黄河风情线夜间亮化提升",
-            content="年底前完成亮化提升。",
-            leader=leader,
-            lead_unit=unit_a,
-            co_units=[],
-            deadline=timezone.localdate() + timedelta(days=90),
-            report_every_days=7,
-        ),
-    )
+    rlist = weekly_list(office, leader, unit_a, "黄河风情线夜间亮化提升", "年底前完成亮化提升。")
     ob = rlist.obligations.get()
     # Two working days after the report was due: the sweep has sent its urge notice (CB-0001).
     late_day = calendar.load().add_workdays(ob.next_report_due, 2)

@@ -8,19 +8,17 @@ only: the browser keeps cookies by the real clock, and a session cookie issued "
 already have expired.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 import pytest
 import time_machine
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from luoshi.escalation.models import Episode, Escalation
 from luoshi.escalation.services import sweep
-from luoshi.lists import services
 from luoshi.notify.models import Notification
 from luoshi.workdays import calendar
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, weekly_list
 from tests.browser.test_list_journey import file_report
 from tests.conftest import SHANGHAI
 
@@ -35,20 +33,7 @@ def unread(person) -> int:
 
 def test_an_overdue_report_is_urged_printed_and_filed(new_page, office, leader, unit_a, liaison_a, head_a):
     # A published list whose first report falls due in a week.
-    rlist = services.do_publish(
-        office,
-        services.do_create_list(
-            office,
-            source="instruction",
-            title="第二水源地建设项目征地拆迁",
-            content="年底前完成征地拆迁。",
-            leader=leader,
-            lead_unit=unit_a,
-            co_units=[],
-            deadline=timezone.localdate() + timedelta(days=90),
-            report_every_days=7,
-        ),
-    )
+    rlist = weekly_list(office, leader, unit_a, "第二水源地建设项目征地拆迁", "年底前完成征地拆迁。")
     ob = rlist.obligations.get()
     loop = f"/lists/{rlist.pk}/"
     # The first working day after the due date, mid-morning: the report is one working day overdue.
