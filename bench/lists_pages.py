@@ -29,8 +29,9 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from luoshi.duties.models import Duty, Report  # noqa: E402
 from luoshi.events.models import Event  # noqa: E402
-from luoshi.lists.models import Obligation, Report, ResponsibilityList  # noqa: E402
+from luoshi.lists.models import ResponsibilityList  # noqa: E402
 from luoshi.org.models import Person, Unit  # noqa: E402
 
 
@@ -53,44 +54,77 @@ def build(n_lists: int, units_per_list: int, reports_each: int) -> None:
             for i in range(start, min(start + batch, n_lists)):
                 closed = i % 3 != 0
                 created = now - timedelta(days=rng.randint(20, 300))
-                lists.append(ResponsibilityList(
-                    code=f"{today.year}-ZR-{i + 1:05d}", year=today.year, source="work_point",
-                    title=f"第{i + 1}项 推进重点项目建设与民生实事落实", content="按要求落实。" * 5,
-                    leader=rng.choice(leaders), deadline=today + timedelta(days=rng.randint(-30, 120)),
-                    report_every_days=14, status="closed" if closed else "in_progress", created_by=office,
-                    created_at=created, published_at=created, closed_at=now if closed else None,
-                    closed_late=False if closed else None, days_late=0 if closed else None,
-                ))
+                lists.append(
+                    ResponsibilityList(
+                        code=f"{today.year}-ZR-{i + 1:05d}",
+                        year=today.year,
+                        source="work_point",
+                        title=f"第{i + 1}项 推进重点项目建设与民生实事落实",
+                        content="按要求落实。" * 5,
+                        leader=rng.choice(leaders),
+                        deadline=today + timedelta(days=rng.randint(-30, 120)),
+                        report_every_days=14,
+                        status="closed" if closed else "in_progress",
+                        created_by=office,
+                        created_at=created,
+                        published_at=created,
+                        closed_at=now if closed else None,
+                        closed_late=False if closed else None,
+                        days_late=0 if closed else None,
+                    )
+                )
             lists = ResponsibilityList.objects.bulk_create(lists)
             obligations = []
             for rl in lists:
                 for k, unit in enumerate(rng.sample(units, units_per_list)):
                     done = rl.status == "closed"
-                    obligations.append(Obligation(
-                        list=rl, unit=unit, role="lead" if k == 0 else "co", deadline=rl.deadline,
-                        status="completed" if done else "in_progress", progress=100 if done else rng.randint(0, 90),
-                        next_report_due=None if done else today + timedelta(days=rng.randint(-20, 14)),
-                        completed_at=now if done else None,
-                    ))
-            obligations = Obligation.objects.bulk_create(obligations)
+                    obligations.append(
+                        Duty(
+                            list=rl,
+                            unit=unit,
+                            role="lead" if k == 0 else "co",
+                            deadline=rl.deadline,
+                            status="completed" if done else "in_progress",
+                            progress=100 if done else rng.randint(0, 90),
+                            next_report_due=None if done else today + timedelta(days=rng.randint(-20, 14)),
+                            completed_at=now if done else None,
+                        )
+                    )
+            obligations = Duty.objects.bulk_create(obligations)
             reports, events = [], []
             for ob in obligations:
                 for r in range(reports_each):
                     at = ob.list.created_at + timedelta(days=14 * r)
-                    reports.append(Report(obligation=ob, author=office, filed_at=at, progress=min(100, 10 * r),
-                                          done="完成阶段工作", difficulties="资金缺口较大" if r % 3 == 0 else ""))
+                    reports.append(
+                        Report(
+                            duty=ob,
+                            author=office,
+                            filed_at=at,
+                            progress=min(100, 10 * r),
+                            done="完成阶段工作",
+                            difficulties="资金缺口较大" if r % 3 == 0 else "",
+                        )
+                    )
             reports = Report.objects.bulk_create(reports, batch_size=5000)
             for rep in reports:
-                events.append(Event(at=rep.filed_at, actor=office, kind="report.filed", subject_type="list",
-                                    subject_id=rep.obligation.list_id, unit_id=rep.obligation.unit_id,
-                                    after={"report": rep.pk, "progress": rep.progress}))
+                events.append(
+                    Event(
+                        at=rep.filed_at,
+                        actor=office,
+                        kind="report.filed",
+                        subject_type="list",
+                        subject_id=rep.duty.list_id,
+                        unit_id=rep.duty.unit_id,
+                        after={"report": rep.pk, "progress": rep.progress},
+                    )
+                )
             Event.objects.bulk_create(events, batch_size=5000)
             last = {}
             for rep in reports:
-                last[rep.obligation_id] = rep.pk
+                last[rep.duty_id] = rep.pk
             for ob in obligations:
                 ob.last_report_id = last[ob.pk]
-            Obligation.objects.bulk_update(obligations, ["last_report"], batch_size=5000)
+            Duty.objects.bulk_update(obligations, ["last_report"], batch_size=5000)
             print(f"  built {min(start + batch, n_lists)} lists", flush=True)
 
 
@@ -125,8 +159,10 @@ def main() -> None:
         print(f"build: {time.perf_counter() - t:.0f} s")
     with connection.cursor() as cursor:  # fresh statistics, as autovacuum / a DBA would have them
         cursor.execute("ANALYZE")
-    print(f"database: {connection.vendor}; lists {ResponsibilityList.objects.count()}, "
-          f"obligations {Obligation.objects.count()}, reports {Report.objects.count()}, events {Event.objects.count()}")
+    print(
+        f"database: {connection.vendor}; lists {ResponsibilityList.objects.count()}, "
+        f"obligations {Duty.objects.count()}, reports {Report.objects.count()}, events {Event.objects.count()}"
+    )
     client = Client()
     client.force_login(Person.objects.get(username="bench_office"))
     open_list = ResponsibilityList.objects.filter(status="in_progress").order_by("id").first()

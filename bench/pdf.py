@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def notice():
-    from luoshi.escalation.documents import Notice
+    from luoshi.duties.documents import Notice
 
     return Notice(
         step="urge",
@@ -60,7 +60,7 @@ def child(mode: str) -> dict:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
     django.setup()
     from luoshi import printing
-    from luoshi.escalation.documents import TEMPLATE
+    from luoshi.duties.documents import TEMPLATE
 
     context = {"notice": notice()}
     out = {"warm_up": None}

@@ -26,10 +26,14 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from luoshi.escalation.models import Episode, Escalation  # noqa: E402
-from luoshi.escalation.services import sweep  # noqa: E402
+from luoshi.duties.models import (  # noqa: E402
+    Duty,
+    Episode,
+    Escalation,
+)
+from luoshi.duties.sweep import sweep  # noqa: E402
 from luoshi.events.models import Counter, Event  # noqa: E402
-from luoshi.lists.models import Obligation, ResponsibilityList  # noqa: E402
+from luoshi.lists.models import ResponsibilityList  # noqa: E402
 from luoshi.notify.models import Notification  # noqa: E402
 from luoshi.org.models import Person, Unit  # noqa: E402
 
@@ -38,7 +42,7 @@ NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.get_fixed_timezone(8 * 60))  
 
 def reset() -> None:
     with transaction.atomic():
-        for model in (Notification, Escalation, Episode, Event, Counter, Obligation, ResponsibilityList):
+        for model in (Notification, Escalation, Episode, Event, Counter, Duty, ResponsibilityList):
             model.objects.all().delete()
         Person.objects.all().delete()
         Unit.objects.all().delete()
@@ -78,7 +82,7 @@ def build(n_obligations: int, n_due: int) -> None:
                 for k in range(per_list):
                     due = due_flags[(start + i) * per_list + k]
                     obligations.append(
-                        Obligation(
+                        Duty(
                             list=rl,
                             unit=units[(start + i + k) % len(units)],
                             role="lead" if k == 0 else "co",
@@ -88,7 +92,7 @@ def build(n_obligations: int, n_due: int) -> None:
                             else today + timedelta(days=rng.randint(10, 60)),
                         )
                     )
-            Obligation.objects.bulk_create(obligations, batch_size=5000)
+            Duty.objects.bulk_create(obligations, batch_size=5000)
 
 
 def main() -> None:
@@ -96,14 +100,14 @@ def main() -> None:
     parser.add_argument("--obligations", type=int, default=200_000)
     parser.add_argument("--due", type=int, default=None, help="default: 5%% of --obligations")
     args = parser.parse_args()
-    n_due = args.due if args.due is not None else args.obligations // 20
+    n_due = args.due if args.due is not None else args.duties // 20
     (OUT / "sweep").mkdir(parents=True, exist_ok=True)
     call_command("migrate", verbosity=0)
     reset()
     t = time.perf_counter()
-    build(args.obligations, n_due)
+    build(args.duties, n_due)
     print(
-        f"database {connection.vendor}: built {args.obligations} open obligations, {n_due} due, "
+        f"database {connection.vendor}: built {args.duties} open obligations, {n_due} due, "
         f"in {time.perf_counter() - t:.0f} s"
     )
     with connection.cursor() as cursor:  # fresh statistics, as autovacuum / a DBA would have them

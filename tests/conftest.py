@@ -27,7 +27,7 @@ def fresh_cache():
     """The policy is cached; each test starts from the database it sets up."""
     from django.core.cache import cache
 
-    from luoshi.lists.models import Policy
+    from luoshi.duties.models import Policy
     from luoshi.workdays import calendar
 
     cache.clear()

@@ -99,8 +99,8 @@ class JsonErrorsMiddleware:
 
 
 def _add_routers() -> None:
-    from luoshi.escalation.api import router as escalation_router
-    from luoshi.escalation.api import stats_router as league_router
+    from luoshi.duties.api import router as escalation_router
+    from luoshi.duties.api import stats_router as league_router
     from luoshi.lists.api import extensions_router, lists_router, stats_router
     from luoshi.lists.api_documents import router as documents_router
     from luoshi.notify.api import router as notify_router

@@ -90,9 +90,9 @@ def cmd_escalate(args: argparse.Namespace) -> None:
 
     from django.utils import timezone
 
+    from luoshi.duties.api import sweep_time
+    from luoshi.duties.sweep import sweep
     from luoshi.errors import InvalidInput
-    from luoshi.escalation.api import sweep_time
-    from luoshi.escalation.services import sweep
     from luoshi.schemas import MAX_YEAR, MIN_YEAR
 
     now = None
@@ -153,7 +153,8 @@ def main(argv: list[str] | None = None) -> None:
 
     escalate = sub.add_parser("escalate", help="run one sweep of the escalation ladder and print what it did")
     escalate.add_argument(
-        "--now", help="ISO-8601 time to sweep at (default: now; another time only with DEBUG or LUOSHI_TIME_TRAVEL=true)"
+        "--now",
+        help="ISO-8601 time to sweep at (default: now; another time only with DEBUG or LUOSHI_TIME_TRAVEL=true)",
     )
     escalate.set_defaults(func=cmd_escalate)
 
@@ -161,7 +162,9 @@ def main(argv: list[str] | None = None) -> None:
     admin.add_argument("username")
     admin.add_argument("--name", default="", help="full name shown in the app")
     admin.add_argument(
-        "--password-stdin", action="store_true", help="read the password from stdin (else LUOSHI_ADMIN_PASSWORD or a prompt)"
+        "--password-stdin",
+        action="store_true",
+        help="read the password from stdin (else LUOSHI_ADMIN_PASSWORD or a prompt)",
     )
     admin.set_defaults(func=cmd_createadmin)
 

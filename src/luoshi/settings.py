@@ -40,9 +40,9 @@ INSTALLED_APPS = [
     "luoshi.org",
     "luoshi.events",
     "luoshi.workdays",
-    "luoshi.lists",
     "luoshi.notify",
-    "luoshi.escalation",
+    "luoshi.duties",
+    "luoshi.lists",
     "luoshi.web",
 ]
 

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 
 def jobs() -> dict[str, tuple[int, "Task"]]:
-    from luoshi.escalation.tasks import run_sweep
+    from luoshi.duties.tasks import run_sweep
     from luoshi.notify.tasks import deliver
 
     return {
@@ -77,9 +77,12 @@ def run(interval: float = 1.0) -> None:
 
     stop = threading.Event()
     threading.Thread(target=_schedule_forever, args=(stop,), name="luoshi-scheduler", daemon=True).start()
-    print(f"Luoshi worker: sweep every {settings.LUOSHI_SWEEP_EVERY_SECONDS} s, deliveries every "
-          f"{settings.LUOSHI_DELIVER_EVERY_SECONDS} s, in working hours {settings.LUOSHI_DELIVERY_HOURS} "
-          "(Ctrl+C stops it)", flush=True)
+    print(
+        f"Luoshi worker: sweep every {settings.LUOSHI_SWEEP_EVERY_SECONDS} s, deliveries every "
+        f"{settings.LUOSHI_DELIVER_EVERY_SECONDS} s, in working hours {settings.LUOSHI_DELIVERY_HOURS} "
+        "(Ctrl+C stops it)",
+        flush=True,
+    )
     try:
         call_command("db_worker", interval=interval, verbosity=1)
     finally:

@@ -3,9 +3,9 @@
 import pytest
 import time_machine
 
-from luoshi.escalation.forms import HandleTalkForm, SetDayForm
+from luoshi.duties.forms import HandleTalkForm, SetDayForm
+from luoshi.duties.models import Report
 from luoshi.lists.forms import ListForm, ReportForm
-from luoshi.lists.models import Report
 from tests.conftest import NOW, days
 
 

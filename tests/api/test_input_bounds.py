@@ -3,7 +3,7 @@
 import pytest
 import time_machine
 
-from luoshi.lists.models import Extension, Report
+from luoshi.duties.models import Extension, Report
 from luoshi.notify.models import Notification
 from tests.conftest import NOW, days
 
@@ -112,7 +112,10 @@ def test_milestone_titles_are_checked_at_their_place(api, office, unit_a):
         "title": "任务",
         "lead_unit": unit_a.pk,
         "deadline": days(30).isoformat(),
-        "milestones": [{"due_date": days(10).isoformat(), "title": "ok"}, {"due_date": days(20).isoformat(), "title": "\x00"}],
+        "milestones": [
+            {"due_date": days(10).isoformat(), "title": "ok"},
+            {"due_date": days(20).isoformat(), "title": "\x00"},
+        ],
     }
     bad(api(office).post("/lists", data), "milestones.1.title")
 
@@ -138,7 +141,12 @@ def test_search_text_with_nul_is_400_in_the_api_and_on_the_web(api, office, publ
 
 def test_extension_and_return_reasons_are_checked(api, published_list, liaison_a, office, unit_a):
     url = f"/lists/{published_list.pk}"
-    bad(api(liaison_a).post(f"{url}/extensions", {"unit": unit_a.pk, "new_deadline": days(90).isoformat(), "reason": "\x07"}), "reason")
+    bad(
+        api(liaison_a).post(
+            f"{url}/extensions", {"unit": unit_a.pk, "new_deadline": days(90).isoformat(), "reason": "\x07"}
+        ),
+        "reason",
+    )
     bad(api(office).post(f"{url}/return", {"unit": unit_a.pk, "reason": "\u200b"}), "reason")
     assert not Extension.objects.exists()
 
@@ -208,7 +216,13 @@ def test_an_extension_beyond_the_horizon_is_refused(api, published_list, liaison
 
 def test_an_over_size_body_gets_the_json_error_shape(api, office, unit_a, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
-    data = {"source": "meeting", "title": "任务", "content": "x" * 2000, "lead_unit": unit_a.pk, "deadline": days(30).isoformat()}
+    data = {
+        "source": "meeting",
+        "title": "任务",
+        "content": "x" * 2000,
+        "lead_unit": unit_a.pk,
+        "deadline": days(30).isoformat(),
+    }
     r = api(office).post("/lists", data)
     assert r.status_code == 400 and r["Content-Type"].startswith("application/json")
     assert r.json()["detail"]

@@ -7,8 +7,8 @@ import pytest
 import time_machine
 
 from luoshi.cli import main
-from luoshi.escalation.models import Escalation
-from tests.escalation.conftest import at, publish
+from luoshi.duties.models import Escalation
+from tests.duties.conftest import at, publish
 
 LATE = at(date(2026, 3, 10))  # the day after the first report was due: an urge
 
@@ -51,7 +51,8 @@ def test_debug_or_time_travel_allows_another_time(api, office, late_list, settin
 
 
 @pytest.mark.parametrize(
-    "body", [[None, None], [], "now", 5, {"now": "9999-12-31T00:00:00"}, {"now": "0001-01-01T00:00:00"}, {"now": "soon"}]
+    "body",
+    [[None, None], [], "now", 5, {"now": "9999-12-31T00:00:00"}, {"now": "0001-01-01T00:00:00"}, {"now": "soon"}],
 )
 def test_junk_bodies_are_400_even_with_time_travel(api, office, late_list, settings, body):
     settings.LUOSHI_TIME_TRAVEL = True

@@ -11,8 +11,10 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from luoshi.lists import completion, services
-from luoshi.lists.models import HandlingRole, ListStatus, ResponsibilityList
+from luoshi.duties import completion as duty_completion
+from luoshi.duties.models import HandlingRole
+from luoshi.lists import services
+from luoshi.lists.models import ListStatus, ResponsibilityList
 from luoshi.org.models import Unit
 from tests.browser.conftest import sign_in
 
@@ -58,9 +60,11 @@ def test_a_draft_is_created_edited_listed_and_another_deleted(
     # Lists already on the books: one red (its first report 16 days overdue), one whose co-unit got 30 more days.
     red = make(office, "红灯：棚户区改造", unit_c, days_ago=30)
     extended = make(office, "延期：黄河风情线", unit_a, (unit_b,))
-    ob = extended.obligations.select_related("list", "unit").get(unit=unit_b)
-    ext = completion.do_request_extension(liaison_b, ob, extended.deadline + timedelta(days=30), "拆迁安置需要时间")
-    completion.do_decide_extension(office, ext, True, "同意")
+    ob = extended.duties.select_related("unit").get(unit=unit_b)
+    ext = duty_completion.do_request_extension(
+        liaison_b, ob, extended.deadline + timedelta(days=30), "拆迁安置需要时间"
+    )
+    duty_completion.do_decide_extension(office, ext, True, "同意")
     other_draft = make(office, "将删除的草稿", unit_a, publish=False)
 
     desk = new_page()
@@ -99,7 +103,7 @@ def test_a_draft_is_created_edited_listed_and_another_deleted(
     expect(desk.locator("#list-status")).to_have_text("Draft")
     draft = ResponsibilityList.objects.get(title="推进兰州新区产业园区建设")
     assert desk.url.endswith(f"/lists/{draft.pk}/")
-    assert {ob.unit_id for ob in draft.obligations.filter(role=HandlingRole.CO)} == {unit_b.pk, unit_c.pk}
+    assert {ob.unit_id for ob in draft.duties.filter(role=HandlingRole.CO)} == {unit_b.pk, unit_c.pk}
     expect(desk.locator("#draft-units")).to_have_text("3 units, pending publication")
     expect(desk.locator("#obligations")).not_to_contain_text("In progress")
     desk.reload()
@@ -116,7 +120,7 @@ def test_a_draft_is_created_edited_listed_and_another_deleted(
     assert desk.url.endswith(f"/lists/{draft.pk}/")
     draft.refresh_from_db()
     assert draft.title == "推进兰州新区产业园区一期建设"
-    assert draft.obligations.count() == 3
+    assert draft.duties.count() == 3
 
     # The index: red first, then by deadline; the extended list shows its later deadline and the original.
     desk.goto("/lists/")

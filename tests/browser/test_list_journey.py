@@ -10,13 +10,11 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from luoshi.lists.models import ListStatus, Report, ResponsibilityList
+from luoshi.duties.models import Report
+from luoshi.lists.models import ListStatus, ResponsibilityList
 from tests.browser.conftest import sign_in
 
 SCREENSHOT = "/tmp/loop.png"
-
-
-
 
 
 def log_out(page: Page) -> None:
@@ -85,7 +83,7 @@ def test_a_list_goes_the_whole_loop(new_page, office, leader, unit_a, unit_b, li
     form.get_by_label("Difficulties").fill("拆迁户诉求分歧大")
     form.get_by_role("button", name="File report").dblclick()  # a double click stores one report
     expect(unit_b_page.locator(".alert-success")).to_contain_text("Report filed")
-    assert Report.objects.filter(obligation__unit=unit_b).count() == 1
+    assert Report.objects.filter(duty__unit=unit_b).count() == 1
 
     # Unit B also asks for a later deadline.
     extension = unit_b_page.locator("form#extension")

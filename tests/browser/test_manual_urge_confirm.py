@@ -13,8 +13,8 @@ import pytest
 import time_machine
 from playwright.sync_api import Page, expect
 
-from luoshi.escalation.models import Escalation
-from luoshi.escalation.services import sweep
+from luoshi.duties.models import Escalation
+from luoshi.duties.sweep import sweep
 from luoshi.notify.models import Notification
 from luoshi.workdays import calendar
 from tests.browser.conftest import sign_in, weekly_list
@@ -31,7 +31,7 @@ def test_the_office_confirms_an_urge_and_the_unit_gets_one_notice(
     new_page, live_server, office, leader, unit_a, liaison_a, head_a
 ):
     rlist = weekly_list(office, leader, unit_a, "黄河风情线夜间亮化提升", "年底前完成亮化提升。")
-    ob = rlist.obligations.get()
+    ob = rlist.duties.get()
     # Two working days after the report was due: the sweep has sent its urge notice (CB-0001).
     late_day = calendar.load().add_workdays(ob.next_report_due, 2)
 

@@ -14,8 +14,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page
 
-from luoshi.escalation.models import Escalation
-from luoshi.escalation.services import sweep
+from luoshi.duties import services as duty_services
+from luoshi.duties.models import Escalation
+from luoshi.duties.sweep import sweep
 from luoshi.lists import services
 from luoshi.workdays import calendar
 from tests.conftest import SHANGHAI, make_person
@@ -52,16 +53,16 @@ def late_list(office, leader, unit_a, unit_b, liaison_a, liaison_b, head_a):
         now=at(published),
     )
     services.do_publish(office, rlist, now=at(published))
-    services.do_report(
+    duty_services.do_report(
         liaison_b,
-        rlist.obligations.get(unit=unit_b),
+        rlist.duties.get(unit=unit_b),
         progress=45,
         done="完成征地范围内的入户调查和评估，签订补偿协议（合同编号 " + CONTRACT + "），" * 3,
         difficulties="部分被征收户对补偿标准有异议，需市级层面协调资金和政策。",
         next_steps="召开协调会，逐户做好解释工作。",
         now=at(cal.add_workdays(published, 3)),
     )
-    due = rlist.obligations.get(unit=unit_a).next_report_due
+    due = rlist.duties.get(unit=unit_a).next_report_due
     for n in (1, 6):
         sweep(at(cal.add_workdays(due, n)))
     assert Escalation.objects.filter(step="order", list=rlist).exists()

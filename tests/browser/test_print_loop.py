@@ -8,9 +8,9 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from luoshi.lists import services
+from luoshi.duties import services as duty_services
 from tests.browser.conftest import sign_in
-from tests.escalation.test_documents import inflated, needs
+from tests.duties.test_documents import inflated, needs
 from tests.lists.test_index import make_list
 
 RED = "rgb(198, 40, 40)"  # .light-red
@@ -22,8 +22,8 @@ def test_the_printed_loop_page_keeps_its_colours(page, office, leader, unit_a, u
         office, title="推进兰州新区产业园区建设", lead_unit=unit_a, co_units=[unit_b], leader=leader,
         at=timezone.now() - timedelta(days=30),
     )  # fmt: skip
-    ob = rlist.obligations.get(unit=unit_b)
-    services.do_report(liaison_b, ob, progress=40, done="完成规划审批", difficulties="资金缺口")
+    ob = rlist.duties.get(unit=unit_b)
+    duty_services.do_report(liaison_b, ob, progress=40, done="完成规划审批", difficulties="资金缺口")
 
     sign_in(page, office, f"/lists/{rlist.pk}/")
     page.emulate_media(media="print")

@@ -14,8 +14,8 @@ import pytest
 import time_machine
 from playwright.sync_api import Page, expect
 
-from luoshi.escalation.models import Episode, Escalation
-from luoshi.escalation.services import sweep
+from luoshi.duties.models import Episode, Escalation
+from luoshi.duties.sweep import sweep
 from luoshi.notify.models import Notification
 from luoshi.workdays import calendar
 from tests.browser.conftest import sign_in, weekly_list
@@ -34,7 +34,7 @@ def unread(person) -> int:
 def test_an_overdue_report_is_urged_printed_and_filed(new_page, office, leader, unit_a, liaison_a, head_a):
     # A published list whose first report falls due in a week.
     rlist = weekly_list(office, leader, unit_a, "第二水源地建设项目征地拆迁", "年底前完成征地拆迁。")
-    ob = rlist.obligations.get()
+    ob = rlist.duties.get()
     loop = f"/lists/{rlist.pk}/"
     # The first working day after the due date, mid-morning: the report is one working day overdue.
     overdue_day = calendar.load().add_workdays(ob.next_report_due, 1)

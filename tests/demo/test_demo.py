@@ -16,8 +16,9 @@ from django.utils import timezone
 from luoshi.demo.city import DEMO_PASSWORD, DemoCityError, build_demo_city, demo_accounts, has_demo_city, leaders_of
 from luoshi.demo.names import UNITS
 from luoshi.demo.plan import plan_year
+from luoshi.duties.models import Duty, DutyStatus, Report
 from luoshi.events.models import Event
-from luoshi.lists.models import ListStatus, Obligation, ObligationStatus, Report, ResponsibilityList, Source
+from luoshi.lists.models import ListStatus, ResponsibilityList, Source
 from luoshi.lists.queries import list_light, overview, with_lights
 from luoshi.org.models import ApiToken, Person, Role, Unit
 
@@ -45,7 +46,7 @@ def snapshot() -> dict:
             (rl.code, rl.title, rl.source, rl.status, rl.leader.username, rl.report_every_days, rl.content)
             for rl in lists.select_related("leader")
         ],
-        "units": list(Obligation.objects.order_by("list__code", "unit__name").values_list("list__code", "unit__name")),
+        "units": list(Duty.objects.order_by("list__code", "unit__name").values_list("list__code", "unit__name")),
         "people": list(Person.objects.order_by("username").values_list("username", "name", "title", "unit__name")),
         "events": list(Event.objects.order_by("at", "id").values_list("kind", "unit__name", "note")),
         "reports": list(Report.objects.order_by("filed_at", "id").values_list("progress", "done", "difficulties")),
@@ -122,18 +123,18 @@ def test_demo_accounts_are_the_ones_worth_printing(city):
 
 def test_the_printed_unit_accounts_have_work_in_progress(city):
     for name in ("市工信委", "城关区"):
-        assert Obligation.objects.filter(unit__name=name, list__status=ListStatus.IN_PROGRESS).exists(), name
+        assert Duty.objects.filter(unit__name=name, list__status=ListStatus.IN_PROGRESS).exists(), name
 
 
 def test_every_list_reads_like_a_real_work_item(city):
-    published = list(ResponsibilityList.objects.exclude(status=ListStatus.DRAFT).prefetch_related("obligations"))
+    published = list(ResponsibilityList.objects.exclude(status=ListStatus.DRAFT).prefetch_related("duties"))
     assert len({rl.title for rl in published}) == 148
     assert {rl.source for rl in published} == set(Source.values)
     assert all(not rl.title.isascii() and rl.content for rl in published)
     assert {rl.report_every_days for rl in published} <= {7, 14, 15, 30}
     assert all(rl.leader and rl.leader.has_role(Role.LEADER) for rl in published)
     for rl in published:
-        roles = Counter(ob.role for ob in rl.obligations.all())
+        roles = Counter(ob.role for ob in rl.duties.all())
         assert roles["lead"] == 1 and 0 <= roles["co"] <= 3, rl.title
     assert not ResponsibilityList.objects.filter(milestones=None).exists()
     assert len({rl.code for rl in published}) == 148
@@ -162,7 +163,7 @@ def test_the_history_is_in_the_past_and_in_order(city):
 
 def test_progress_rises_to_a_completion_request_at_100(city):
     assert not Report.objects.filter(request_completion=True).exclude(progress=100).exists()
-    for ob in Obligation.objects.filter(status=ObligationStatus.COMPLETED).select_related("last_report")[:80]:
+    for ob in Duty.objects.filter(status=DutyStatus.COMPLETED).select_related("last_report")[:80]:
         assert ob.last_report.request_completion and ob.last_report.progress == 100
     assert Report.objects.exclude(difficulties="").count() > Report.objects.count() // 5
 
@@ -228,7 +229,7 @@ def test_the_plan_fits_into_the_year_whatever_the_day(today):
 
 
 def test_the_ladders_history_is_there_urges_orders_and_talk_proposals(city):
-    from luoshi.escalation.models import Escalation
+    from luoshi.duties.models import Escalation
 
     steps = set(Escalation.objects.values_list("step", flat=True))
     assert {"reminder", "urge", "order", "talk_proposal"} <= steps
@@ -237,9 +238,9 @@ def test_the_ladders_history_is_there_urges_orders_and_talk_proposals(city):
 
 
 def test_the_office_has_handled_most_of_its_old_talk_proposals(city):
-    from luoshi.escalation.queries import talk_counts, talk_queue
+    from luoshi.duties.queries import talk_counts, talk_queue
 
-    proposals = list(talk_queue().select_related("list"))
+    proposals = list(talk_queue())
     counts = talk_counts()
     old = [p for p in proposals if p.created_at < timezone.now() - timedelta(days=14)]
     handled = [p for p in proposals if p.handled_at]
@@ -250,14 +251,14 @@ def test_the_office_has_handled_most_of_its_old_talk_proposals(city):
     # The queue's default view: live causes only, none on a list struck off.
     waiting = [p for p in proposals if not p.handled_at and not p.cause_ended]
     assert waiting and len(waiting) == counts["open"]
-    assert all(p.list.status == ListStatus.IN_PROGRESS and p.episode.closed_at is None for p in waiting)
+    assert all(p.duty.is_open and p.episode.closed_at is None for p in waiting)
     decided = Event.objects.filter(kind="escalation.talk_handled").select_related("actor")
     assert decided.count() == len(handled) and all(e.actor.has_role(Role.OFFICE) for e in decided)
 
 
 def test_no_notice_is_stamped_outside_working_hours_whenever_the_demo_is_built(city):
     """Replay stamps working mornings; today's sweep runs only in working hours, as the worker's would."""
-    from luoshi.escalation.models import Escalation
+    from luoshi.duties.models import Escalation
     from luoshi.workdays.hours import in_working_hours
 
     stamps = list(Escalation.objects.values_list("created_at", flat=True))

@@ -8,9 +8,12 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils.html import escape
 
+from luoshi.duties import completion as duty_completion
+from luoshi.duties import services as duty_services
+from luoshi.duties.models import DutyStatus, Extension, ExtensionStatus, Report
 from luoshi.events.models import Event
-from luoshi.lists import completion, services
-from luoshi.lists.models import Extension, ExtensionStatus, ListStatus, ObligationStatus, Report
+from luoshi.lists import completion
+from luoshi.lists.models import ListStatus
 from tests.conftest import NOW, days
 
 
@@ -20,9 +23,8 @@ def at_now():
         yield
 
 
-
 def obligations(rlist):
-    return list(rlist.obligations.select_related("unit").order_by("-role", "id"))
+    return list(rlist.duties.select_related("unit").order_by("-role", "id"))
 
 
 def loop_url(rlist) -> str:
@@ -51,7 +53,7 @@ def report_data(unit, **overrides):
 
 
 def ask_completion(liaison, ob):
-    services.do_report(liaison, ob, progress=100, done="完成", request_completion=True, now=NOW)
+    duty_services.do_report(liaison, ob, progress=100, done="完成", request_completion=True, now=NOW)
 
 
 # --- publish ---------------------------------------------------------------------------------------
@@ -103,7 +105,7 @@ def test_the_unit_head_reports_and_asks_for_completion(as_, head_a, unit_a, publ
     response = post(as_(head_a), "report", published_list, report_data(unit_a, progress="100", request_completion="on"))
     assert response.status_code == 302
     ob_a, _ = obligations(published_list)
-    assert ob_a.status == ObligationStatus.COMPLETION_REQUESTED
+    assert ob_a.status == DutyStatus.COMPLETION_REQUESTED
 
 
 def test_it_rejects_report_from_other_unit(as_, liaison_b, outsider, office, unit_a, published_list):
@@ -183,7 +185,7 @@ def test_a_refused_report_over_htmx_keeps_its_status_and_page(as_, liaison_a, un
 def test_reporting_on_a_closed_list_gets_409(as_, office, liaison_a, liaison_b, unit_a, published_list):
     for ob, liaison in zip(obligations(published_list), (liaison_a, liaison_b), strict=True):
         ask_completion(liaison, ob)
-        completion.do_accept(office, ob, now=NOW)
+        duty_completion.do_accept(office, ob, now=NOW)
     completion.do_close(office, published_list, now=NOW)
     assert post(as_(liaison_a), "report", published_list, report_data(unit_a)).status_code == 409
 
@@ -197,7 +199,7 @@ def test_office_accepts_a_completion(as_, office, liaison_a, unit_a, published_l
     response = post(as_(office), "accept", published_list, {"unit": unit_a.pk})
     assert response.status_code == 302
     ob_a.refresh_from_db()
-    assert ob_a.status == ObligationStatus.COMPLETED and ob_a.next_report_due is None
+    assert ob_a.status == DutyStatus.COMPLETED and ob_a.next_report_due is None
 
 
 def test_the_responsible_leader_may_accept(as_, leader, liaison_a, unit_a, published_list):
@@ -211,7 +213,7 @@ def test_a_unit_cannot_accept_its_own_completion(as_, liaison_a, unit_a, publish
     ask_completion(liaison_a, ob_a)
     assert post(as_(liaison_a), "accept", published_list, {"unit": unit_a.pk}).status_code == 403
     ob_a.refresh_from_db()
-    assert ob_a.status == ObligationStatus.COMPLETION_REQUESTED
+    assert ob_a.status == DutyStatus.COMPLETION_REQUESTED
 
 
 def test_accepting_a_unit_that_has_not_asked_gets_409(as_, office, unit_a, published_list):
@@ -226,7 +228,7 @@ def test_office_returns_a_completion_with_a_reason(as_, office, liaison_a, unit_
     response = post(as_(office), "return", published_list, {"unit": unit_a.pk, "reason": "缺少验收报告"})
     assert response.status_code == 302
     ob_a.refresh_from_db()
-    assert ob_a.status == ObligationStatus.IN_PROGRESS and ob_a.next_report_due is not None
+    assert ob_a.status == DutyStatus.OPEN and ob_a.next_report_due is not None
     event = Event.objects.get(kind="completion.returned")
     assert event.note == "缺少验收报告" and event.unit_id == unit_a.pk
     assert "缺少验收报告" in as_(office).get(loop_url(published_list)).content.decode()
@@ -238,7 +240,7 @@ def test_a_return_without_a_reason_gets_400(as_, office, liaison_a, unit_a, publ
     response = post(as_(office), "return", published_list, {"unit": unit_a.pk, "reason": " "})
     assert response.status_code == 400
     ob_a.refresh_from_db()
-    assert ob_a.status == ObligationStatus.COMPLETION_REQUESTED
+    assert ob_a.status == DutyStatus.COMPLETION_REQUESTED
 
 
 # --- close -----------------------------------------------------------------------------------------
@@ -247,7 +249,7 @@ def test_a_return_without_a_reason_gets_400(as_, office, liaison_a, unit_a, publ
 def test_close_is_refused_while_units_are_open_and_names_them(as_, office, liaison_a, unit_a, published_list):
     ob_a, _ = obligations(published_list)
     ask_completion(liaison_a, ob_a)
-    completion.do_accept(office, ob_a, now=NOW)
+    duty_completion.do_accept(office, ob_a, now=NOW)
     response = post(as_(office), "close", published_list)
     assert response.status_code == 409
     html = response.content.decode()
@@ -259,7 +261,7 @@ def test_close_is_refused_while_units_are_open_and_names_them(as_, office, liais
 def test_office_closes_once_every_unit_is_accepted(as_, office, liaison_a, liaison_b, published_list):
     for ob, liaison in zip(obligations(published_list), (liaison_a, liaison_b), strict=True):
         ask_completion(liaison, ob)
-        completion.do_accept(office, ob, now=NOW)
+        duty_completion.do_accept(office, ob, now=NOW)
     response = post(as_(office), "close", published_list)
     assert response.status_code == 302
     published_list.refresh_from_db()
@@ -303,7 +305,7 @@ def test_a_unit_requests_an_extension_and_the_office_approves_it(as_, liaison_a,
 
 def test_the_office_refuses_an_extension(as_, liaison_a, office, published_list):
     ob_a, _ = obligations(published_list)
-    ext = completion.do_request_extension(liaison_a, ob_a, days(90), "理由", now=NOW)
+    ext = duty_completion.do_request_extension(liaison_a, ob_a, days(90), "理由", now=NOW)
     assert decide(as_(office), ext, {"approve": "no", "note": "理由不足"}).status_code == 302
     ext.refresh_from_db()
     ob_a.refresh_from_db()
@@ -312,14 +314,14 @@ def test_the_office_refuses_an_extension(as_, liaison_a, office, published_list)
 
 def test_a_decision_is_taken_once(as_, liaison_a, office, published_list):
     ob_a, _ = obligations(published_list)
-    ext = completion.do_request_extension(liaison_a, ob_a, days(90), "理由", now=NOW)
+    ext = duty_completion.do_request_extension(liaison_a, ob_a, days(90), "理由", now=NOW)
     decide(as_(office), ext, {"approve": "yes"})
     assert decide(as_(office), ext, {"approve": "no"}).status_code == 409
 
 
 def test_a_decision_needs_yes_or_no(as_, liaison_a, office, published_list):
     ob_a, _ = obligations(published_list)
-    ext = completion.do_request_extension(liaison_a, ob_a, days(90), "理由", now=NOW)
+    ext = duty_completion.do_request_extension(liaison_a, ob_a, days(90), "理由", now=NOW)
     assert decide(as_(office), ext, {"approve": "maybe"}).status_code == 400
 
 
@@ -364,7 +366,7 @@ def test_another_unit_cannot_ask_for_an_extension(as_, liaison_b, unit_a, publis
 
 def test_only_the_office_decides_and_outsiders_get_404(as_, liaison_a, leader, outsider, published_list):
     ob_a, _ = obligations(published_list)
-    ext = completion.do_request_extension(liaison_a, ob_a, days(90), "理由", now=NOW)
+    ext = duty_completion.do_request_extension(liaison_a, ob_a, days(90), "理由", now=NOW)
     assert decide(as_(leader), ext, {"approve": "yes"}).status_code == 403
     assert decide(as_(outsider), ext, {"approve": "yes"}).status_code == 404
     assert as_(leader).post(reverse("lists:decide_extension", args=[999]), {"approve": "yes"}).status_code == 404

@@ -1,7 +1,9 @@
 import pytest
 import time_machine
 
-from luoshi.lists.models import ListStatus, Report
+from luoshi.duties import services as duty_services
+from luoshi.duties.models import Report
+from luoshi.lists.models import ListStatus
 from tests.conftest import NOW, days
 
 
@@ -203,12 +205,19 @@ def test_the_index_runs_a_constant_number_of_queries(
     for n in (2, 12):
         while services.ResponsibilityList.objects.count() < n:
             rl = services.do_create_list(
-                office, source="meeting", title="t", content="", leader=leader, lead_unit=unit_a,
-                co_units=[unit_b], deadline=days(30), report_every_days=7,
+                office,
+                source="meeting",
+                title="t",
+                content="",
+                leader=leader,
+                lead_unit=unit_a,
+                co_units=[unit_b],
+                deadline=days(30),
+                report_every_days=7,
                 milestones=[services.MilestoneInput(days(10), "节点")],
             )
             services.do_publish(office, rl)
-            services.do_report(liaison_a, rl.obligations.get(unit=unit_a), progress=10, done="x")
+            duty_services.do_report(liaison_a, rl.duties.get(unit=unit_a), progress=10, done="x")
         with django_assert_max_num_queries(8):
             body = c.get("/lists").json()
         assert body["count"] == n and body["items"][0]["obligations"][0]["last_report_at"]

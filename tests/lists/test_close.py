@@ -2,25 +2,25 @@ from datetime import timedelta
 
 import pytest
 
+from luoshi.duties import completion as duty_completion
+from luoshi.duties import services as duty_services
 from luoshi.errors import Conflict, NotAllowed
 from luoshi.events.models import Event
-from luoshi.lists import completion, services
+from luoshi.lists import completion
 from luoshi.lists.models import ListStatus
 from tests.conftest import NOW
 
 
 def complete(rlist, office, people, at):
-    for ob, person in zip(rlist.obligations.order_by("-role", "id"), people, strict=True):
-        services.do_report(person, ob, progress=100, done="完成", request_completion=True, now=at)
-        completion.do_accept(office, ob, now=at)
+    for ob, person in zip(rlist.duties.order_by("-role", "id"), people, strict=True):
+        duty_services.do_report(person, ob, progress=100, done="完成", request_completion=True, now=at)
+        duty_completion.do_accept(office, ob, now=at)
 
 
-def test_a_list_cannot_be_closed_while_units_are_open_and_the_refusal_names_them(
-    published_list, office, liaison_a
-):
-    ob_a = published_list.obligations.get(role="lead")
-    services.do_report(liaison_a, ob_a, progress=100, done="完成", request_completion=True, now=NOW)
-    completion.do_accept(office, ob_a, now=NOW)
+def test_a_list_cannot_be_closed_while_units_are_open_and_the_refusal_names_them(published_list, office, liaison_a):
+    ob_a = published_list.duties.get(role="lead")
+    duty_services.do_report(liaison_a, ob_a, progress=100, done="完成", request_completion=True, now=NOW)
+    duty_completion.do_accept(office, ob_a, now=NOW)
     with pytest.raises(Conflict) as err:
         completion.do_close(office, published_list, now=NOW)
     assert "城关区" in err.value.message
@@ -58,10 +58,11 @@ def test_a_closed_list_takes_no_reports_and_cannot_close_again(published_list, o
 def test_lateness_counts_from_the_units_request_not_the_offices_acceptance(
     published_list, office, liaison_a, liaison_b
 ):
-    for ob, person in zip(published_list.obligations.order_by("-role", "id"), [liaison_a, liaison_b], strict=True):
+    for ob, person in zip(published_list.duties.order_by("-role", "id"), [liaison_a, liaison_b], strict=True):
         # asked on day 58, two days before the deadline; the office only accepts on day 70
-        services.do_report(person, ob, progress=100, done="完成", request_completion=True,
-                           now=NOW + timedelta(days=58))
-        completion.do_accept(office, ob, now=NOW + timedelta(days=70))
+        duty_services.do_report(
+            person, ob, progress=100, done="完成", request_completion=True, now=NOW + timedelta(days=58)
+        )
+        duty_completion.do_accept(office, ob, now=NOW + timedelta(days=70))
     rlist = completion.do_close(office, published_list, now=NOW + timedelta(days=71))
     assert rlist.closed_late is False and rlist.days_late == 0

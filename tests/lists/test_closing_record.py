@@ -11,10 +11,12 @@ import pytest
 from django.urls import reverse
 from docx import Document
 
-from luoshi.lists import closing, completion, services
+from luoshi.duties import completion as duty_completion
+from luoshi.duties import services as duty_services
+from luoshi.lists import closing, completion
 from luoshi.lists.models import ResponsibilityList
 from tests.conftest import NOW, english, login
-from tests.escalation.test_documents import docx_text, inflated, needs
+from tests.duties.test_documents import docx_text, inflated, needs
 from tests.lists.test_index import close_list, make_list
 
 DAY = timedelta(days=1)
@@ -40,17 +42,19 @@ def pdf_text(content: bytes, tmp_path) -> str:
 @pytest.fixture
 def struck_off(office, leader, published_list, unit_a, unit_b, liaison_a, liaison_b) -> ResponsibilityList:
     """Reports with difficulties, an approved extension, a returned completion, two acceptances, struck off."""
-    a = published_list.obligations.get(unit=unit_a)
-    b = published_list.obligations.get(unit=unit_b)
-    services.do_report(liaison_a, a, progress=30, done="完成规划审批", difficulties="资金缺口2000万元", now=NOW + DAY)
-    ext = completion.do_request_extension(liaison_a, a, a.deadline + 30 * DAY, "征地手续延后", now=NOW + 2 * DAY)
-    completion.do_decide_extension(office, ext, approve=True, note="同意延期一个月", now=NOW + 3 * DAY)
-    services.do_report(liaison_b, b, progress=100, done="完成配套道路", request_completion=True, now=NOW + 4 * DAY)
-    completion.do_return(office, b, "缺少验收材料", now=NOW + 5 * DAY)
-    services.do_report(liaison_b, b, progress=100, done="补齐验收材料", request_completion=True, now=NOW + 6 * DAY)
-    completion.do_accept(leader, b, now=NOW + 7 * DAY)
-    services.do_report(liaison_a, a, progress=100, done="园区一期建成", request_completion=True, now=NOW + 8 * DAY)
-    completion.do_accept(office, a, now=NOW + 9 * DAY)
+    a = published_list.duties.get(unit=unit_a)
+    b = published_list.duties.get(unit=unit_b)
+    duty_services.do_report(
+        liaison_a, a, progress=30, done="完成规划审批", difficulties="资金缺口2000万元", now=NOW + DAY
+    )
+    ext = duty_completion.do_request_extension(liaison_a, a, a.deadline + 30 * DAY, "征地手续延后", now=NOW + 2 * DAY)
+    duty_completion.do_decide_extension(office, ext, approve=True, note="同意延期一个月", now=NOW + 3 * DAY)
+    duty_services.do_report(liaison_b, b, progress=100, done="完成配套道路", request_completion=True, now=NOW + 4 * DAY)
+    duty_completion.do_return(office, b, "缺少验收材料", now=NOW + 5 * DAY)
+    duty_services.do_report(liaison_b, b, progress=100, done="补齐验收材料", request_completion=True, now=NOW + 6 * DAY)
+    duty_completion.do_accept(leader, b, now=NOW + 7 * DAY)
+    duty_services.do_report(liaison_a, a, progress=100, done="园区一期建成", request_completion=True, now=NOW + 8 * DAY)
+    duty_completion.do_accept(office, a, now=NOW + 9 * DAY)
     return completion.do_close(office, published_list, now=NOW + 10 * DAY)
 
 
@@ -179,9 +183,9 @@ def test_the_record_reads_a_fixed_number_of_queries(
         few = closing.closing_fields(struck_off)
     assert sum(len(u.reports) for u in few.units) == 4
     busy = make_list(office, title="月报事项", lead_unit=unit_c, deadline_days=60)
-    ob = busy.obligations.get()
+    ob = busy.duties.get()
     for i in range(12):
-        services.do_report(outsider, ob, progress=5 * i, done=f"第{i}次进展", now=NOW + i * DAY)
+        duty_services.do_report(outsider, ob, progress=5 * i, done=f"第{i}次进展", now=NOW + i * DAY)
     close_list(office, busy, {unit_c.pk: outsider}, at=NOW + 20 * DAY)
     with django_assert_max_num_queries(6):
         many = closing.closing_fields(busy)

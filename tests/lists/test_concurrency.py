@@ -5,9 +5,9 @@ import threading
 import pytest
 from django.db import connection
 
+from luoshi.duties import services as duty_services
+from luoshi.duties.models import Report
 from luoshi.events.models import Event
-from luoshi.lists import services
-from luoshi.lists.models import Report
 from tests.conftest import NOW
 
 
@@ -34,11 +34,11 @@ def run_together(*calls):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_units_reporting_at_the_same_moment_both_land(published_list, liaison_a, liaison_b):
-    ob_a = published_list.obligations.get(unit=liaison_a.unit)
-    ob_b = published_list.obligations.get(unit=liaison_b.unit)
+    ob_a = published_list.duties.get(unit=liaison_a.unit)
+    ob_b = published_list.duties.get(unit=liaison_b.unit)
     run_together(
-        lambda: services.do_report(liaison_a, ob_a, progress=30, done="A", now=NOW),
-        lambda: services.do_report(liaison_b, ob_b, progress=40, done="B", now=NOW),
+        lambda: duty_services.do_report(liaison_a, ob_a, progress=30, done="A", now=NOW),
+        lambda: duty_services.do_report(liaison_b, ob_b, progress=40, done="B", now=NOW),
     )
     ob_a.refresh_from_db()
     ob_b.refresh_from_db()
@@ -49,10 +49,10 @@ def test_two_units_reporting_at_the_same_moment_both_land(published_list, liaiso
 
 @pytest.mark.django_db(transaction=True)
 def test_a_double_clicked_submit_stores_one_report(published_list, liaison_a):
-    ob_a = published_list.obligations.get(unit=liaison_a.unit)
+    ob_a = published_list.duties.get(unit=liaison_a.unit)
 
     def submit():
-        services.do_report(liaison_a, ob_a, progress=50, done="同一次提交", submission_key="click-1", now=NOW)
+        duty_services.do_report(liaison_a, ob_a, progress=50, done="同一次提交", submission_key="click-1", now=NOW)
 
     run_together(submit, submit, submit)
     assert Report.objects.count() == 1

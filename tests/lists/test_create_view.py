@@ -6,7 +6,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from luoshi.lists.models import HandlingRole, ListStatus, ResponsibilityList
+from luoshi.duties.models import HandlingRole
+from luoshi.lists.models import ListStatus, ResponsibilityList
 from luoshi.org.models import Unit
 from tests.conftest import NOW, days
 
@@ -86,7 +87,7 @@ def test_office_creates_a_list_with_two_units(as_, office, leader, unit_a, unit_
     assert rlist.leader == leader
     assert rlist.deadline == days(90)
     assert rlist.report_every_days == 14
-    roles = {ob.unit: ob.role for ob in rlist.obligations.all()}
+    roles = {ob.unit: ob.role for ob in rlist.duties.all()}
     assert roles == {unit_a: HandlingRole.LEAD, unit_b: HandlingRole.CO}
     assert [(m.due_date, m.title) for m in rlist.milestones.all()] == [(days(30), "完成方案")]
 

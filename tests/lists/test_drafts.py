@@ -8,10 +8,11 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from luoshi.duties.models import Duty, HandlingRole
 from luoshi.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from luoshi.events.models import Event
 from luoshi.lists import drafts, services
-from luoshi.lists.models import HandlingRole, Milestone, Obligation, ResponsibilityList
+from luoshi.lists.models import Milestone, ResponsibilityList
 from tests.conftest import NOW, ApiClient, days
 from tests.lists.test_create_view import form_data
 
@@ -23,7 +24,7 @@ def at_now():
 
 
 def units_of(rlist: ResponsibilityList) -> dict:
-    return {ob.unit_id: ob.role for ob in Obligation.objects.filter(list=rlist)}
+    return {ob.unit_id: ob.role for ob in Duty.objects.filter(list=rlist)}
 
 
 # ---------------------------------------------------------------- the services
@@ -41,7 +42,7 @@ def test_office_edits_a_draft_and_the_event_says_what_changed(office, draft_list
     assert draft_list.title == "新标题"
     assert draft_list.deadline == days(90)
     assert units_of(draft_list) == {unit_a.pk: HandlingRole.LEAD, unit_c.pk: HandlingRole.CO}
-    assert set(Obligation.objects.filter(list=draft_list).values_list("deadline", flat=True)) == {days(90)}
+    assert set(Duty.objects.filter(list=draft_list).values_list("deadline", flat=True)) == {days(90)}
     event = Event.objects.get(kind="list.updated")
     assert event.actor == office and event.subject_id == draft_list.pk
     assert event.note == "领导批示调整"
@@ -54,10 +55,10 @@ def test_office_edits_a_draft_and_the_event_says_what_changed(office, draft_list
 
 
 def test_swapping_the_lead_and_a_co_unit_keeps_one_row_each(office, draft_list, unit_a, unit_b):
-    ids = set(Obligation.objects.filter(list=draft_list).values_list("id", flat=True))
+    ids = set(Duty.objects.filter(list=draft_list).values_list("id", flat=True))
     drafts.do_update_draft(office, draft_list, {"lead_unit": unit_b, "co_units": [unit_a]}, now=NOW)
     assert units_of(draft_list) == {unit_b.pk: HandlingRole.LEAD, unit_a.pk: HandlingRole.CO}
-    assert set(Obligation.objects.filter(list=draft_list).values_list("id", flat=True)) == ids
+    assert set(Duty.objects.filter(list=draft_list).values_list("id", flat=True)) == ids
 
 
 def test_milestones_are_replaced_and_the_leader_can_be_taken_off(office, draft_list):
@@ -120,7 +121,7 @@ def test_deleting_a_draft_removes_it_and_logs_what_it_was(office, draft_list, un
     pk = draft_list.pk
     drafts.do_delete_draft(office, draft_list, now=NOW)
     assert not ResponsibilityList.objects.filter(pk=pk).exists()
-    assert not Obligation.objects.filter(list_id=pk).exists()
+    assert not Duty.objects.filter(owner_id=pk).exists()
     assert not Milestone.objects.filter(list_id=pk).exists()
     event = Event.objects.get(kind="list.deleted", subject_id=pk)
     assert event.before["title"] == "推进兰州新区产业园区建设"

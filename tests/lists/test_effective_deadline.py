@@ -8,7 +8,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from luoshi.lists import completion, queries, services
+from luoshi.duties import completion as duty_completion
+from luoshi.duties import services as duty_services
+from luoshi.lists import queries
 from luoshi.lists.models import ResponsibilityList
 from tests.conftest import NOW, ApiClient, days
 
@@ -18,16 +20,16 @@ INDEX = reverse("lists:index")
 @pytest.fixture
 def extended(published_list, office, liaison_b):
     """The co-unit (城关区) of the two-unit list asked for 30 more days, and got them."""
-    ob_b = published_list.obligations.get(role="co")
-    ext = completion.do_request_extension(liaison_b, ob_b, days(90), "拆迁安置需要时间", now=NOW)
-    completion.do_decide_extension(office, ext, True, "同意", now=NOW)
+    ob_b = published_list.duties.get(role="co")
+    ext = duty_completion.do_request_extension(liaison_b, ob_b, days(90), "拆迁安置需要时间", now=NOW)
+    duty_completion.do_decide_extension(office, ext, True, "同意", now=NOW)
     return published_list
 
 
 def report_late_in_the_term(liaison, rlist, unit, progress=80, **extra):
     """A report on day 59, so that the reporting cadence keeps the light green on day 61."""
-    ob = rlist.obligations.select_related("list", "unit").get(unit=unit)
-    return services.do_report(liaison, ob, progress=progress, done="推进中", now=NOW + timedelta(days=59), **extra)
+    ob = rlist.duties.select_related("unit").get(unit=unit)
+    return duty_services.do_report(liaison, ob, progress=progress, done="推进中", now=NOW + timedelta(days=59), **extra)
 
 
 def row_of(response, rlist):
@@ -49,9 +51,9 @@ def test_the_index_shows_the_extended_deadline_and_the_original(as_, office, ext
 def test_0148_one_unit_accepted_the_other_extended_is_green_and_not_red_on_its_old_deadline(
     as_, office, extended, unit_a, unit_b, liaison_a, liaison_b
 ):
-    ob_a = extended.obligations.select_related("list", "unit").get(unit=unit_a)
-    services.do_report(liaison_a, ob_a, progress=100, done="完成", request_completion=True, now=NOW)
-    completion.do_accept(office, ob_a, now=NOW)
+    ob_a = extended.duties.select_related("unit").get(unit=unit_a)
+    duty_services.do_report(liaison_a, ob_a, progress=100, done="完成", request_completion=True, now=NOW)
+    duty_completion.do_accept(office, ob_a, now=NOW)
     report_late_in_the_term(liaison_b, extended, unit_b)
     with time_machine.travel(NOW + timedelta(days=61), tick=False):  # past the list's original deadline
         response = as_(office).get(INDEX)
@@ -104,19 +106,19 @@ def test_the_leader_page_shows_the_effective_deadline(as_, leader, extended):
 
 
 def test_once_every_unit_is_accepted_it_is_the_latest_deadline_of_all(office, extended, liaison_a, liaison_b):
-    obligations = extended.obligations.select_related("list", "unit").order_by("-role")  # lead, then co
+    obligations = extended.duties.select_related("unit").order_by("-role")  # lead, then co
     for liaison, ob in zip((liaison_a, liaison_b), obligations, strict=True):
-        services.do_report(liaison, ob, progress=100, done="完成", request_completion=True, now=NOW)
-        completion.do_accept(office, ob, now=NOW)
+        duty_services.do_report(liaison, ob, progress=100, done="完成", request_completion=True, now=NOW)
+        duty_completion.do_accept(office, ob, now=NOW)
     rlist = queries.with_lights(ResponsibilityList.objects.filter(pk=extended.pk)).get()
     assert rlist.effective_deadline == days(90)
 
 
 def test_the_annotation_and_the_python_twin_agree(office, extended, liaison_a, unit_a):
-    ob_a = extended.obligations.select_related("list", "unit").get(unit=unit_a)
-    services.do_report(liaison_a, ob_a, progress=100, done="完成", request_completion=True, now=NOW)
+    ob_a = extended.duties.select_related("unit").get(unit=unit_a)
+    duty_services.do_report(liaison_a, ob_a, progress=100, done="完成", request_completion=True, now=NOW)
     annotated = queries.with_lights(ResponsibilityList.objects.filter(pk=extended.pk)).get()
-    plain = ResponsibilityList.objects.prefetch_related("obligations").get(pk=extended.pk)
+    plain = ResponsibilityList.objects.prefetch_related("duties").get(pk=extended.pk)
     assert queries.effective_deadline(annotated) == queries.effective_deadline(plain) == days(90)
 
 

@@ -12,7 +12,8 @@ from django.utils.translation import trans_real
 from openpyxl import load_workbook
 
 from luoshi import sheets
-from luoshi.lists import completion, services
+from luoshi.duties import completion as duty_completion
+from luoshi.duties import services as duty_services
 from luoshi.lists.exports import headers
 from tests.conftest import NOW, TODAY, english, login
 from tests.lists.test_index import close_list, make_list
@@ -192,8 +193,8 @@ HOSTILE = '=HYPERLINK("http://evil.example","x")'
 @pytest.fixture
 def hostile(office, leader, unit_a, unit_b, liaison_a):
     rlist = make_list(office, title=HOSTILE, content="+cmd|' /C calc'!A0", lead_unit=unit_a, co_units=[unit_b])
-    ob = rlist.obligations.get(unit=unit_a)
-    services.do_report(liaison_a, ob, progress=40, done="@SUM(1+1)", difficulties="-2+3", now=NOW)
+    ob = rlist.duties.get(unit=unit_a)
+    duty_services.do_report(liaison_a, ob, progress=40, done="@SUM(1+1)", difficulties="-2+3", now=NOW)
     return rlist
 
 
@@ -248,8 +249,8 @@ def test_the_xlsx_prints_on_a4_landscape_fitted_to_the_width(client, office, lis
 
 
 def test_lights_are_coloured_and_reports_fill_the_progress_columns(client, office, lists, unit_a, liaison_a):
-    ob = lists["ab"].obligations.get(unit=unit_a)
-    services.do_report(liaison_a, ob, progress=60, done="完成规划", difficulties="资金未到位", now=NOW)
+    ob = lists["ab"].duties.get(unit=unit_a)
+    duty_services.do_report(liaison_a, ob, progress=60, done="完成规划", difficulties="资金未到位", now=NOW)
     ws = read_xlsx(english(login(client, office)).get(XLSX))
     by_title = {line[1].value: line for line in ws.iter_rows(min_row=HEADER_ROW + 1)}
     green, red = by_title["推进兰州新区产业园区建设"][8], by_title["榆中县供水工程"][8]
@@ -284,9 +285,9 @@ def test_the_import_template_keeps_a_formula_like_unit_name_as_text(client, offi
 
 
 def test_the_deadline_column_is_the_effective_deadline_after_an_extension(client, office, lists, unit_a, liaison_a):
-    ob = lists["ab"].obligations.get(unit=unit_a)
-    ext = completion.do_request_extension(liaison_a, ob, ob.deadline + timedelta(days=30), "征地延后", now=NOW)
-    completion.do_decide_extension(office, ext, approve=True, now=NOW)
+    ob = lists["ab"].duties.get(unit=unit_a)
+    ext = duty_completion.do_request_extension(liaison_a, ob, ob.deadline + timedelta(days=30), "征地延后", now=NOW)
+    duty_completion.do_decide_extension(office, ext, approve=True, now=NOW)
     ws = read_xlsx(login(client, office).get(XLSX))
     row = next(r for r in data_rows(ws) if r[1] == "推进兰州新区产业园区建设")
     assert row[6] == datetime(2026, 5, 31)  # not the list's original 2026-05-01

@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from luoshi.duties.models import HandlingRole
 from luoshi.lists import import_file, imports
-from luoshi.lists.models import HandlingRole, ListStatus, ResponsibilityList
+from luoshi.lists.models import ListStatus, ResponsibilityList
 from tests.conftest import NOW, days, make_person
 
 URL = reverse("lists:import")
@@ -117,10 +118,10 @@ def test_a_filled_template_round_trips_into_two_drafts(as_, city, leader, other_
         DEADLINE,
     )
     assert first.status == ListStatus.DRAFT and first.report_every_days == 14 and first.created_by == city
-    assert first.obligations.get(role=HandlingRole.LEAD).unit == unit_a
-    assert {ob.unit for ob in first.obligations.filter(role=HandlingRole.CO)} == {unit_b, unit_c}
+    assert first.duties.get(role=HandlingRole.LEAD).unit == unit_a
+    assert {ob.unit for ob in first.duties.filter(role=HandlingRole.CO)} == {unit_b, unit_c}
     assert (second.source, second.leader, second.report_every_days) == ("media", other_leader, 30)
-    assert [ob.unit for ob in second.obligations.all()] == [unit_c]
+    assert [ob.unit for ob in second.duties.all()] == [unit_c]
     page = client.get(done["Location"]).content.decode()
     assert "2 drafts created" in page
 
@@ -187,7 +188,7 @@ def test_the_deadline_is_read_in_each_accepted_form(as_, city, given):
 def test_co_units_may_be_separated_in_each_usual_way(as_, city, unit_b, unit_c, co):
     client = as_(city)
     confirm(client, upload(client, xlsx([row(co_units=co)])))
-    assert {ob.unit for ob in ResponsibilityList.objects.get().obligations.filter(role=HandlingRole.CO)} == {
+    assert {ob.unit for ob in ResponsibilityList.objects.get().duties.filter(role=HandlingRole.CO)} == {
         unit_b,
         unit_c,
     }

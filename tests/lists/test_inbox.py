@@ -6,7 +6,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from luoshi.lists import completion, services
+from luoshi.duties import completion as duty_completion
+from luoshi.duties import services as duty_services
 from tests.conftest import NOW, TODAY, english, login, make_person
 from tests.lists.test_index import make_list
 
@@ -26,19 +27,19 @@ def work(office, leader, unit_a, unit_b, unit_c, liaison_a):
     green = make_list(office, title="绿灯清单", lead_unit=unit_b, co_units=[unit_a], every=14)
     yellow = make_list(office, title="黄灯清单", lead_unit=unit_a, every=2)
     requested = make_list(office, title="待验收清单", lead_unit=unit_a, co_units=[unit_b])
-    ob = requested.obligations.get(unit=unit_a)
-    services.do_report(liaison_a, ob, progress=100, done="全部完成", request_completion=True, now=NOW)
+    ob = requested.duties.get(unit=unit_a)
+    duty_services.do_report(liaison_a, ob, progress=100, done="全部完成", request_completion=True, now=NOW)
     accepted = make_list(office, title="已验收清单", lead_unit=unit_a, co_units=[unit_b])
-    ob = accepted.obligations.get(unit=unit_a)
-    services.do_report(liaison_a, ob, progress=100, done="全部完成", request_completion=True, now=NOW)
-    completion.do_accept(office, ob, now=NOW)
+    ob = accepted.duties.get(unit=unit_a)
+    duty_services.do_report(liaison_a, ob, progress=100, done="全部完成", request_completion=True, now=NOW)
+    duty_completion.do_accept(office, ob, now=NOW)
     make_list(office, title="草稿清单", lead_unit=unit_a, publish=False)
     make_list(office, title="榆中县清单", lead_unit=unit_c)
     return {"red": red, "green": green, "yellow": yellow, "requested": requested, "accepted": accepted}
 
 
 def rows(response):
-    return [row.ob.list.title for _, group in response.context["groups"] for row in group]
+    return [row.ob.title for _, group in response.context["groups"] for row in group]
 
 
 def test_a_liaison_sees_the_units_work_due_first(client, liaison_a, work):

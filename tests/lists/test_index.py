@@ -6,6 +6,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from luoshi.duties import completion as duty_completion
+from luoshi.duties import services as duty_services
 from luoshi.lists import completion, services
 from luoshi.lists.models import ResponsibilityList
 from tests.conftest import NOW, SHANGHAI, TODAY, english, login
@@ -49,9 +51,9 @@ def make_list(
 
 def close_list(office, rlist, liaisons, at=NOW):
     """Every unit asks for completion, the office accepts each and strikes the list off."""
-    for ob in rlist.obligations.select_related("unit", "list"):
-        services.do_report(liaisons[ob.unit_id], ob, progress=100, done="完成", request_completion=True, now=at)
-        completion.do_accept(office, ob, now=at)
+    for ob in rlist.duties.select_related("unit"):
+        duty_services.do_report(liaisons[ob.unit_id], ob, progress=100, done="完成", request_completion=True, now=at)
+        duty_completion.do_accept(office, ob, now=at)
     return completion.do_close(office, rlist, now=at)
 
 
@@ -113,7 +115,7 @@ def test_other_units_people_dont_see_the_list_in_index(client, outsider, publish
     assert titles(response) == []
     assert published_list.title not in response.content.decode()
     # Nor can they filter their way to it: the other units are not even among the choices.
-    assert login(client, outsider).get(INDEX, {"unit": published_list.obligations.first().unit_id}).status_code == 400
+    assert login(client, outsider).get(INDEX, {"unit": published_list.duties.first().unit_id}).status_code == 400
 
 
 def test_a_leader_sees_own_lists_and_those_of_supervised_units(client, leader, other_leader, unit_a, office, city):
@@ -157,16 +159,16 @@ def test_it_filters_overdue_lists(client, office, city):
 def test_status_counts_follow_every_filter_but_status(client, office, city):
     login(client, office)
     counts = {t["value"]: t["count"] for t in client.get(INDEX, {"status": "draft"}).context["tabs"]}
-    assert counts == {"": 5, "draft": 1, "in_progress": 4, "closed": 0}
+    assert counts == {"": 5, "draft": 1, "in_progress": 4, "suspended": 0, "closed": 0, "cancelled": 0}
     # Each list judged on its own dates: one red list this year, not every list of its status.
     counts = {t["value"]: t["count"] for t in client.get(INDEX, {"light": "red", "year": 2026}).context["tabs"]}
-    assert counts == {"": 1, "draft": 0, "in_progress": 1, "closed": 0}
+    assert counts == {"": 1, "draft": 0, "in_progress": 1, "suspended": 0, "closed": 0, "cancelled": 0}
 
 
 def test_rows_show_light_units_progress_and_next_report_due(client, office, liaison_a, city):
-    ob = city["green"].obligations.get(unit__name="市工信委")
+    ob = city["green"].duties.get(unit__name="市工信委")
     with time_machine.travel(NOW + timedelta(hours=1), tick=False):
-        services.do_report(liaison_a, ob, progress=60, done="完成规划")
+        duty_services.do_report(liaison_a, ob, progress=60, done="完成规划")
     response = login(client, office).get(INDEX, {"q": "绿灯"})
     (row,) = response.context["rows"]
     assert row.light == "green"
@@ -271,8 +273,8 @@ def test_index_runs_a_constant_number_of_queries(
         for i in range(n):
             rlist = make_list(office, title=f"清单{i}", lead_unit=unit_a, co_units=[unit_b], leader=leader)
             if i % 3 == 0:
-                ob = rlist.obligations.get(unit=unit_a)
-                services.do_report(liaison_a, ob, progress=50, done="进行中", now=NOW)
+                ob = rlist.duties.get(unit=unit_a)
+                duty_services.do_report(liaison_a, ob, progress=50, done="进行中", now=NOW)
 
     login(client, {"office": office, "leader": leader, "liaison_b": liaison_b}[who])
     params = {"unit": unit_b.pk, "leader": leader.pk, "light": "green"}

@@ -2,8 +2,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from luoshi.lists.lights import GREEN, LIGHTS, RED, YELLOW, light, light_q
-from luoshi.lists.models import Obligation, Policy
+from luoshi.duties.lights import GREEN, LIGHTS, RED, YELLOW, light, light_q
+from luoshi.duties.models import Duty, Policy
 
 TODAY = date(2026, 3, 2)
 
@@ -37,12 +37,12 @@ def test_thresholds_come_from_the_policy(db):
 
 
 def test_the_sql_filter_agrees_with_the_pure_function(published_list):
-    ob = published_list.obligations.first()
+    ob = published_list.duties.first()
     for due in [None, *range(-12, 12, 1)]:
         for deadline in (-1, 0, 30):
             due_date = d(due) if due is not None else None
-            Obligation.objects.filter(pk=ob.pk).update(next_report_due=due_date, deadline=d(deadline))
+            Duty.objects.filter(pk=ob.pk).update(next_report_due=due_date, deadline=d(deadline))
             expected = light(TODAY, due_date, d(deadline), (3, 7))
             for wanted in LIGHTS:
-                found = Obligation.objects.filter(light_q(wanted, TODAY, "next_report_due", "deadline"), pk=ob.pk)
+                found = Duty.objects.filter(light_q(wanted, TODAY, "next_report_due", "deadline"), pk=ob.pk)
                 assert found.exists() == (wanted == expected), (due, deadline, wanted)

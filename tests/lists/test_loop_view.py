@@ -7,8 +7,11 @@ import time_machine
 from django.urls import reverse
 from django.utils.html import escape
 
-from luoshi.lists import completion, services
-from luoshi.lists.models import Policy, ResponsibilityList
+from luoshi.duties import completion as duty_completion
+from luoshi.duties import services as duty_services
+from luoshi.duties.models import Policy
+from luoshi.lists import services
+from luoshi.lists.models import ResponsibilityList
 from luoshi.org.models import Unit
 from tests.conftest import NOW, days, make_person
 
@@ -19,18 +22,17 @@ def at_now():
         yield
 
 
-
 def url(rlist: ResponsibilityList) -> str:
     return reverse("lists:loop", args=[rlist.pk])
 
 
 def obligations(rlist):
-    return list(rlist.obligations.select_related("unit").order_by("-role", "id"))
+    return list(rlist.duties.select_related("unit").order_by("-role", "id"))
 
 
 def test_the_loop_page_shows_who_what_how_far_and_what_difficulties(as_, office, published_list, liaison_a):
     ob_a, _ = obligations(published_list)
-    services.do_report(
+    duty_services.do_report(
         liaison_a,
         ob_a,
         progress=40,
@@ -137,7 +139,7 @@ def test_the_decision_forms_show_to_the_office_and_the_responsible_leader(
     as_, office, leader, liaison_a, liaison_b, published_list
 ):
     ob_a, _ = obligations(published_list)
-    services.do_report(liaison_a, ob_a, progress=100, done="全部完成", request_completion=True, now=NOW)
+    duty_services.do_report(liaison_a, ob_a, progress=100, done="全部完成", request_completion=True, now=NOW)
     accept = reverse("lists:accept", args=[published_list.pk])
     for person in (office, leader):
         html = as_(person).get(url(published_list)).content.decode()
@@ -150,7 +152,7 @@ def test_a_pending_extension_shows_approve_and_refuse_to_the_office_only(
     as_, office, leader, liaison_a, published_list
 ):
     ob_a, _ = obligations(published_list)
-    ext = completion.do_request_extension(liaison_a, ob_a, days(90), "征地手续未批", now=NOW)
+    ext = duty_completion.do_request_extension(liaison_a, ob_a, days(90), "征地手续未批", now=NOW)
     decide = reverse("lists:decide_extension", args=[ext.pk])
     assert decide in as_(office).get(url(published_list)).content.decode()
     assert decide not in as_(leader).get(url(published_list)).content.decode()
@@ -161,7 +163,7 @@ def test_a_pending_extension_shows_approve_and_refuse_to_the_office_only(
 
 def test_the_timeline_tells_the_whole_story(as_, office, liaison_a, liaison_b, published_list):
     ob_a, ob_b = obligations(published_list)
-    services.do_report(
+    duty_services.do_report(
         liaison_a,
         ob_a,
         progress=100,
@@ -170,9 +172,9 @@ def test_the_timeline_tells_the_whole_story(as_, office, liaison_a, liaison_b, p
         request_completion=True,
         now=NOW + timedelta(hours=1),
     )
-    completion.do_return(office, ob_a, "缺少竣工验收材料", now=NOW + timedelta(hours=2))
-    ext = completion.do_request_extension(liaison_b, ob_b, days(75), "拆迁未完成", now=NOW + timedelta(hours=3))
-    completion.do_decide_extension(office, ext, True, "同意延期", now=NOW + timedelta(hours=4))
+    duty_completion.do_return(office, ob_a, "缺少竣工验收材料", now=NOW + timedelta(hours=2))
+    ext = duty_completion.do_request_extension(liaison_b, ob_b, days(75), "拆迁未完成", now=NOW + timedelta(hours=3))
+    duty_completion.do_decide_extension(office, ext, True, "同意延期", now=NOW + timedelta(hours=4))
     html = as_(office).get(url(published_list)).content.decode()
     for kind in (
         "list.created",
@@ -219,13 +221,13 @@ def _busy_list(office, leader, n_units: int, reports_each: int) -> Responsibilit
     for i, ob in enumerate(obligations(rlist)):
         liaison = make_person(f"l{n_units}-{i}", ["liaison"], ob.unit, name=f"联络员{i}")
         for r in range(reports_each):
-            services.do_report(liaison, ob, progress=10 * (r + 1), done=f"第{r}次", difficulties="困难", now=NOW)
+            duty_services.do_report(liaison, ob, progress=10 * (r + 1), done=f"第{r}次", difficulties="困难", now=NOW)
         if i % 2:
-            ext = completion.do_request_extension(liaison, ob, days(80), "理由", now=NOW)
-            completion.do_decide_extension(office, ext, i % 4 == 1, now=NOW)
-            completion.do_request_extension(liaison, ob, days(90), "再延", now=NOW)
+            ext = duty_completion.do_request_extension(liaison, ob, days(80), "理由", now=NOW)
+            duty_completion.do_decide_extension(office, ext, i % 4 == 1, now=NOW)
+            duty_completion.do_request_extension(liaison, ob, days(90), "再延", now=NOW)
         if i % 3 == 2:
-            services.do_report(liaison, ob, progress=100, done="完成", request_completion=True, now=NOW)
+            duty_services.do_report(liaison, ob, progress=100, done="完成", request_completion=True, now=NOW)
     return rlist
 
 
@@ -240,7 +242,7 @@ def test_loop_page_runs_a_constant_number_of_queries(as_, office, leader, django
     big = _busy_list(office, leader, n_units=8, reports_each=5)
     counts = {}
     for rlist in (small, big):
-        lead_liaison = rlist.obligations.get(role="lead").unit.people.get()
+        lead_liaison = rlist.duties.get(role="lead").unit.people.get()
         for person in (office, lead_liaison):
             client = as_(person)
             Policy.forget()  # cold: the policy is read too

@@ -7,7 +7,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from luoshi.lists import queries, services
+from luoshi.duties import services as duty_services
+from luoshi.lists import queries
 from tests.conftest import NOW, SHANGHAI, ApiClient, english, login
 from tests.lists.test_index import INDEX_QUERIES, close_list, make_list, titles
 
@@ -82,8 +83,8 @@ def test_sorting_by_title_leader_and_progress(client, office, leader, other_lead
     a = make_list(office, title="A 清单", lead_unit=unit_a, leader=other_leader)
     b = make_list(office, title="B 清单", lead_unit=unit_a, leader=leader)
     make_list(office, title="C 清单", lead_unit=unit_a)
-    services.do_report(liaison_a, b.obligations.get(), progress=70, done="进展", now=NOW)
-    services.do_report(liaison_a, a.obligations.get(), progress=30, done="进展", now=NOW)
+    duty_services.do_report(liaison_a, b.duties.get(), progress=70, done="进展", now=NOW)
+    duty_services.do_report(liaison_a, a.duties.get(), progress=30, done="进展", now=NOW)
     login(client, office)
     assert titles(client.get(INDEX, {"sort": "title"})) == ["A 清单", "B 清单", "C 清单"]
     assert titles(client.get(INDEX, {"sort": "-title"})) == ["C 清单", "B 清单", "A 清单"]
@@ -200,8 +201,8 @@ def add_lists(office, leader, unit_a, unit_b, liaison_a, n):
             office, title=f"清单{i}", lead_unit=unit_a, co_units=[unit_b], leader=leader, every=2 + i % 20
         )
         if i % 3 == 0:
-            services.do_report(
-                liaison_a, rlist.obligations.get(unit=unit_a), progress=10 * (i % 10), done="进展", now=NOW
+            duty_services.do_report(
+                liaison_a, rlist.duties.get(unit=unit_a), progress=10 * (i % 10), done="进展", now=NOW
             )
 
 

@@ -63,7 +63,11 @@ def test_createadmin_takes_the_password_from_the_environment(monkeypatch, api, d
 
 @pytest.mark.parametrize(
     ("username", "password", "message"),
-    [("chief", "short", "password"), ("ADMIN", "a-long-password-1", "username"), ("<b>", "a-long-password-1", "username")],
+    [
+        ("chief", "short", "password"),
+        ("ADMIN", "a-long-password-1", "username"),
+        ("<b>", "a-long-password-1", "username"),
+    ],
 )
 def test_createadmin_refuses_weak_passwords_and_taken_or_bad_names(monkeypatch, admin, username, password, message):
     monkeypatch.setenv("LUOSHI_ADMIN_PASSWORD", password)

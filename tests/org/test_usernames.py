@@ -32,14 +32,18 @@ def test_the_database_refuses_a_case_clash_too(admin):
         make_person("ADMIN", [])
 
 
-@pytest.mark.parametrize("username", ["<b>x</b>", "two words", "a/b", "semi;colon", "x" * 151, "\u200b", "o\u202effice"])
+@pytest.mark.parametrize(
+    "username", ["<b>x</b>", "two words", "a/b", "semi;colon", "x" * 151, "\u200b", "o\u202effice"]
+)
 def test_unsafe_usernames_are_refused(api, admin, person_data, username):
     r = api(admin).post("/people", {**person_data, "username": username})
     assert r.status_code == 400 and r.json()["field"] == "username", r.content
     assert not Person.objects.exclude(username="admin").exists()
 
 
-@pytest.mark.parametrize(("typed", "stored"), [("ｗａｎｇ．ｆａｎｇ", "wang.fang"), ("王芳", "王芳"), ("li-ming@lz", "li-ming@lz")])
+@pytest.mark.parametrize(
+    ("typed", "stored"), [("ｗａｎｇ．ｆａｎｇ", "wang.fang"), ("王芳", "王芳"), ("li-ming@lz", "li-ming@lz")]
+)
 def test_letters_of_any_script_and_full_width_forms_are_normalised(api, admin, person_data, typed, stored):
     r = api(admin).post("/people", {**person_data, "username": typed})
     assert r.status_code == 201, r.content

@@ -7,9 +7,11 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from luoshi.lists import completion, services
+from luoshi.duties import completion as duty_completion
+from luoshi.duties import services as duty_services
+from luoshi.lists import completion
 from tests.conftest import NOW
-from tests.escalation.conftest import at, make_urged
+from tests.duties.conftest import at, make_urged
 from tests.web.html import card_tables
 
 
@@ -53,9 +55,9 @@ def test_the_loop_table_is_labelled_and_lit_while_in_progress(as_, published_lis
 
 
 def test_a_struck_off_list_shows_no_lights(as_, published_list, office, liaison_a, liaison_b):
-    for ob, person in zip(published_list.obligations.order_by("-role", "id"), [liaison_a, liaison_b], strict=True):
-        services.do_report(person, ob, progress=100, done="完成", request_completion=True, now=NOW)
-        completion.do_accept(office, ob, now=NOW)
+    for ob, person in zip(published_list.duties.order_by("-role", "id"), [liaison_a, liaison_b], strict=True):
+        duty_services.do_report(person, ob, progress=100, done="完成", request_completion=True, now=NOW)
+        duty_completion.do_accept(office, ob, now=NOW)
     completion.do_close(office, published_list, now=NOW + timedelta(days=1))
     html = as_(office).get(reverse("lists:loop", args=[published_list.pk])).content.decode()
     table = html[html.index('id="obligations"') : html.index("</table>", html.index('id="obligations"'))]
@@ -65,10 +67,10 @@ def test_a_struck_off_list_shows_no_lights(as_, published_list, office, liaison_
 
 
 def test_finished_and_awaiting_units_show_their_state_not_a_light(as_, published_list, office, liaison_a, liaison_b):
-    lead, co = published_list.obligations.order_by("-role", "id")
-    services.do_report(liaison_a, lead, progress=100, done="完成", request_completion=True, now=NOW)
-    completion.do_accept(office, lead, now=NOW)
-    services.do_report(liaison_b, co, progress=100, done="完成", request_completion=True, now=NOW)
+    lead, co = published_list.duties.order_by("-role", "id")
+    duty_services.do_report(liaison_a, lead, progress=100, done="完成", request_completion=True, now=NOW)
+    duty_completion.do_accept(office, lead, now=NOW)
+    duty_services.do_report(liaison_b, co, progress=100, done="完成", request_completion=True, now=NOW)
     html = as_(office).get(reverse("lists:loop", args=[published_list.pk])).content.decode()
     assert light_cells(html) == ["Completed", "Waiting for acceptance"]
 

@@ -20,11 +20,14 @@ from luoshi.demo.history import ListPlan
 from luoshi.demo.names import ADMIN, GIVEN, LEADERS, OFFICE_STAFF, SURNAMES, UNITS, head_title, liaison_title
 from luoshi.demo.plan import plan_year
 from luoshi.demo.talks import handle_old_talk_proposals
-from luoshi.escalation.replay import replay_history
-from luoshi.escalation.services import sweep
+from luoshi.duties import completion as duty_completion
+from luoshi.duties import services as duty_services
+from luoshi.duties.models import Duty, Extension, Report
+from luoshi.duties.replay import replay_history
+from luoshi.duties.sweep import sweep
 from luoshi.events.models import Counter, Event
 from luoshi.lists import completion, services
-from luoshi.lists.models import Extension, Milestone, Obligation, Report, ResponsibilityList
+from luoshi.lists.models import Milestone, ResponsibilityList
 from luoshi.org.models import ApiToken, Person, Role, Unit
 from luoshi.workdays import calendar
 from luoshi.workdays.hours import last_working_moment
@@ -109,10 +112,10 @@ def wipe() -> None:
     Event.objects.all().delete()
     Counter.objects.all().delete()
     Extension.objects.all().delete()
-    Obligation.objects.update(last_report=None)
+    Duty.objects.update(last_report=None)
     Report.objects.all().delete()
     Milestone.objects.all().delete()
-    Obligation.objects.all().delete()
+    Duty.objects.all().delete()
     ResponsibilityList.objects.all().delete()
     ApiToken.objects.all().delete()
     Session.objects.all().delete()  # the sessions of people who no longer exist
@@ -124,7 +127,7 @@ def wipe() -> None:
 
 def _wipe_dependants() -> None:
     """Rows of other luoshi models that point (perhaps indirectly) at units, people or lists go first."""
-    base = {Event, Counter, Extension, Report, Milestone, Obligation, ResponsibilityList, ApiToken, Person, Unit}
+    base = {Event, Counter, Extension, Report, Milestone, Duty, ResponsibilityList, ApiToken, Person, Unit}
     targets, found = set(base), []
     candidates = [
         m
@@ -230,7 +233,7 @@ def _play(rng: random.Random, plans: list[ListPlan], units: dict[str, Unit], peo
     actions.sort(key=lambda a: (a[0], a[1]))
 
     rlists: dict[int, ResponsibilityList] = {}
-    obligations: dict[tuple[int, str], Obligation] = {}
+    obligations: dict[tuple[int, str], Duty] = {}
     pending: dict[tuple[int, str], Extension] = {}
     code_of = {unit.pk: code for code, unit in units.items()}
     for at, i, step in actions:
@@ -251,22 +254,22 @@ def _play(rng: random.Random, plans: list[ListPlan], units: dict[str, Unit], peo
                 now=at,
             )
             rlists[i] = rlist
-            for o in rlist.obligations.all():
+            for o in rlist.duties.all():
                 obligations[(i, code_of[o.unit_id])] = o
         elif step.kind == "publish":
             rlists[i] = services.do_publish(actor, rlists[i], now=at)
         elif step.kind == "report":
-            services.do_report(actor, obligations[key], **data, now=at)
+            duty_services.do_report(actor, obligations[key], **data, now=at)
         elif step.kind == "ext_request":
-            pending[key] = completion.do_request_extension(
+            pending[key] = duty_completion.do_request_extension(
                 actor, obligations[key], data["new_deadline"], data["reason"], now=at
             )
         elif step.kind == "ext_decide":
-            completion.do_decide_extension(actor, pending.pop(key), data["approve"], data["note"], now=at)
+            duty_completion.do_decide_extension(actor, pending.pop(key), data["approve"], data["note"], now=at)
         elif step.kind == "return":
-            completion.do_return(actor, obligations[key], data["reason"], now=at)
+            duty_completion.do_return(actor, obligations[key], data["reason"], now=at)
         elif step.kind == "accept":
-            completion.do_accept(actor, obligations[key], now=at)
+            duty_completion.do_accept(actor, obligations[key], now=at)
         elif step.kind == "close":
             completion.do_close(actor, rlists[i], now=at)
         else:  # pragma: no cover

@@ -13,8 +13,8 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from luoshi.demo.history import OFFICE
-from luoshi.escalation.models import Escalation, Step
-from luoshi.escalation.services import do_handle_talk_proposal
+from luoshi.duties.models import Escalation, Step
+from luoshi.duties.sweep import do_handle_talk_proposal
 from luoshi.org.models import Person
 from luoshi.workdays import calendar
 

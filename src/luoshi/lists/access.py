@@ -1,22 +1,24 @@
-"""Which responsibility lists a person may see: the one rule every list page and endpoint asks."""
+"""Which responsibility lists a person may see: the one rule every list page and endpoint asks.
+A list is visible to whoever may see one of its duties (duties.access), and to its responsible leader."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
-from luoshi.lists.models import Obligation
+from luoshi.duties.access import visible_duties_q
+from luoshi.duties.models import Duty
 from luoshi.org.models import Person, Role
 
 
 def visible_lists_q(person: Person) -> Q | None:
     """A filter on responsibility lists this person may see; None means everything."""
-    if person.is_office:
+    duty_q = visible_duties_q(person)
+    if duty_q is None:
         return None
-    # Subqueries rather than joins, so that a list handled by several visible units appears once.
-    obligations = Obligation.objects
-    q = Q(pk__in=[])
-    published = ~Q(status="draft")  # drafts are the office's until published
+    from luoshi.lists.models import ResponsibilityList
+
+    # A subquery rather than a join, so that a list handled by several visible units appears once.
+    duties = Duty.objects.filter(duty_q, owner_type=ContentType.objects.get_for_model(ResponsibilityList))
+    q = Q(pk__in=duties.values("owner_id"))
     if person.has_role(Role.LEADER):
-        supervised = person.supervised_units.values("pk")
-        q |= Q(leader=person) | Q(pk__in=obligations.filter(unit__in=supervised).values("list_id"))
-    if person.unit_id and person.has_role(Role.UNIT_HEAD, Role.LIAISON):
-        q |= Q(pk__in=obligations.filter(unit_id=person.unit_id).values("list_id"))
-    return q & published
+        q |= Q(leader=person)
+    return q & ~Q(status="draft")  # drafts are the office's until published

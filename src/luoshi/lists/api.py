@@ -8,6 +8,9 @@ from django.utils import timezone
 from ninja import Field, Header, Query, Router, Schema
 from ninja.pagination import paginate
 
+from luoshi.duties import completion as duty_completion
+from luoshi.duties import services as duty_services
+from luoshi.duties.models import Duty, DutyStatus, Extension, Report
 from luoshi.errors import InvalidInput, NotFound
 from luoshi.lists import completion, queries, services
 from luoshi.lists.api_schemas import (  # noqa: F401  (re-exported for lists.api_drafts)
@@ -28,15 +31,9 @@ from luoshi.lists.api_schemas import (  # noqa: F401  (re-exported for lists.api
     ReportOut,
     ReturnIn,
     UnitRef,
+    unit_status,
 )
-from luoshi.lists.models import (
-    Extension,
-    ListStatus,
-    Obligation,
-    Report,
-    ResponsibilityList,
-    Source,
-)
+from luoshi.lists.models import ListStatus, ResponsibilityList, Source
 from luoshi.org.models import Person, Unit
 from luoshi.schemas import (
     ONE_LINE,
@@ -53,17 +50,17 @@ extensions_router = Router(tags=["lists"])
 stats_router = Router(tags=["stats"])
 
 
-def _obligation_out(ob: Obligation, today: date) -> dict:
+def _obligation_out(ob: Duty, today: date, list_status: str) -> dict:
     return {
         "unit": ob.unit_id,
         "unit_name": ob.unit.name,
         "role": ob.role,
-        "status": ob.status,
+        "status": unit_status(ob.status),
         "progress": ob.progress,
         "deadline": ob.deadline,
         "next_report_due": ob.next_report_due,
         "last_report_at": ob.last_report.filed_at if ob.last_report else None,
-        "light": queries.obligation_light(ob, today),
+        "light": queries.obligation_light(ob, today, list_status),
     }
 
 
@@ -81,7 +78,7 @@ def _report_out(r: Report, unit_id: int | None) -> dict:
     }
 
 
-def _list_out(rlist: ResponsibilityList, obligations: list[Obligation], today: date) -> dict:
+def _list_out(rlist: ResponsibilityList, obligations: list[Duty], today: date) -> dict:
     return {
         **{
             f: getattr(rlist, f)
@@ -107,7 +104,7 @@ def _list_out(rlist: ResponsibilityList, obligations: list[Obligation], today: d
         "effective_deadline": queries.effective_deadline(rlist),
         "light": queries.list_light(rlist, today),
         "milestones": [{"due_date": m.due_date, "title": m.title} for m in rlist.milestones.all()],
-        "obligations": [_obligation_out(ob, today) for ob in obligations],
+        "obligations": [_obligation_out(ob, today, rlist.status) for ob in obligations],
     }
 
 
@@ -120,8 +117,8 @@ def _visible_list(request: HttpRequest, list_id: int) -> ResponsibilityList:
     return rlist
 
 
-def _obligation(rlist: ResponsibilityList, unit_id: int) -> Obligation:
-    ob = rlist.obligations.select_related("unit", "list").filter(unit_id=unit_id).first()
+def _obligation(rlist: ResponsibilityList, unit_id: int) -> Duty:
+    ob = rlist.duties.select_related("unit").exclude(status=DutyStatus.WITHDRAWN).filter(unit_id=unit_id).first()
     if ob is None:
         raise InvalidInput("This unit does not handle this list.", "unit")
     return ob
@@ -129,7 +126,7 @@ def _obligation(rlist: ResponsibilityList, unit_id: int) -> Obligation:
 
 def _detail(request: HttpRequest, list_id: int) -> dict:
     rlist = _visible_list(request, list_id)
-    obligations = list(rlist.obligations.select_related("unit", "last_report", "list"))
+    obligations = list(rlist.duties.select_related("unit", "last_report"))
     return _list_out(rlist, obligations, timezone.localdate())
 
 
@@ -178,7 +175,7 @@ class _LazyRows:
         return self.count()
 
     def __getitem__(self, s: slice) -> list[dict]:
-        return [_list_out(r, list(r.obligations.all()), self.today) for r in self.qs[s]]
+        return [_list_out(r, list(r.duties.all()), self.today) for r in self.qs[s]]
 
 
 @lists_router.post("", response={201: ListOut, **errors(403)})
@@ -234,7 +231,7 @@ def file_report(
 ):
     """File a direct report for the caller's own unit. 200 when the same Idempotency-Key and report came before."""
     ob = _obligation(_visible_list(request, list_id), payload.unit)
-    report, created = services.do_report(
+    report, created = duty_services.do_report(
         request.auth,
         ob,
         progress=payload.progress,
@@ -249,21 +246,22 @@ def file_report(
 
 @lists_router.post("/{int:list_id}/accept", response={200: ObligationOut, **errors(403, 404, 409)})
 def accept_completion(request, list_id: Id, payload: UnitRef):
-    ob = completion.do_accept(request.auth, _obligation(_visible_list(request, list_id), payload.unit))
-    return _obligation_out(ob, timezone.localdate())
+    rlist = _visible_list(request, list_id)
+    ob = duty_completion.do_accept(request.auth, _obligation(rlist, payload.unit))
+    return _obligation_out(ob, timezone.localdate(), rlist.status)
 
 
 @lists_router.post("/{int:list_id}/return", response={200: ObligationOut, **errors(403, 404, 409)})
 def return_completion(request, list_id: Id, payload: ReturnIn):
-    ob = _obligation(_visible_list(request, list_id), payload.unit)
-    ob = completion.do_return(request.auth, ob, payload.reason)
-    return _obligation_out(ob, timezone.localdate())
+    rlist = _visible_list(request, list_id)
+    ob = duty_completion.do_return(request.auth, _obligation(rlist, payload.unit), payload.reason)
+    return _obligation_out(ob, timezone.localdate(), rlist.status)
 
 
 def _extension_out(ext: Extension) -> dict:
     return {
         "id": ext.pk,
-        "unit": ext.obligation.unit_id,
+        "unit": ext.duty.unit_id,
         "status": ext.status,
         "old_deadline": ext.old_deadline,
         "new_deadline": ext.new_deadline,
@@ -277,17 +275,19 @@ def _extension_out(ext: Extension) -> dict:
 @lists_router.post("/{int:list_id}/extensions", response={201: ExtensionOut, **errors(403, 404, 409)})
 def request_extension(request, list_id: Id, payload: ExtensionIn):
     ob = _obligation(_visible_list(request, list_id), payload.unit)
-    ext = completion.do_request_extension(request.auth, ob, payload.new_deadline, payload.reason)
+    ext = duty_completion.do_request_extension(request.auth, ob, payload.new_deadline, payload.reason)
     return 201, _extension_out(ext)
 
 
 @extensions_router.post("/{int:extension_id}/decide", response={200: ExtensionOut, **errors(403, 404, 409)})
 def decide_extension(request, extension_id: Id, payload: DecideIn):
-    ext = Extension.objects.select_related("obligation").filter(pk=extension_id).first()
+    ext = Extension.objects.select_related("duty").filter(pk=extension_id).first()
     if ext is None:
         raise NotFound("No such extension request.")
-    _visible_list(request, ext.obligation.list_id)
-    ext = completion.do_decide_extension(request.auth, ext, payload.approve, payload.note)
+    if ext.duty.owner_kind != "list":
+        raise NotFound("No such extension request.")
+    _visible_list(request, ext.duty.owner_id)
+    ext = duty_completion.do_decide_extension(request.auth, ext, payload.approve, payload.note)
     return _extension_out(ext)
 
 
@@ -307,7 +307,7 @@ def loop(request, list_id: Id):
         last = ob.last_report
         rows.append(
             {
-                **_obligation_out(ob, today),
+                **_obligation_out(ob, today, rlist.status),
                 "done": last.done if last else "",
                 "difficulties": last.difficulties if last else "",
                 "next_steps": last.next_steps if last else "",

@@ -6,17 +6,24 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from luoshi.lists.models import ExtensionStatus, HandlingRole, ListStatus, ObligationStatus, Source
+from luoshi.duties.models import DutyStatus, ExtensionStatus, HandlingRole
+from luoshi.lists.models import ListStatus, Source
 from luoshi.schemas import BodyIn, Day, Id, Progress, RequiredText, Text, Title
 
 Light = Literal["green", "yellow", "red"]
+# A unit's status as this API has always named it (the engine's `open` and `pending` are `in_progress`).
+UnitStatus = Literal["in_progress", "completion_requested", "completed", "withdrawn"]
+
+
+def unit_status(duty_status: str) -> str:
+    return "in_progress" if duty_status in (DutyStatus.OPEN, DutyStatus.PENDING) else duty_status
 
 
 class ObligationOut(Schema):
     unit: int
     unit_name: str
     role: HandlingRole
-    status: ObligationStatus
+    status: UnitStatus
     progress: int
     deadline: date
     next_report_due: date | None

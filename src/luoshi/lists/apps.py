@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ListsConfig(AppConfig):
     name = "luoshi.lists"
     label = "lists"
+
+    def ready(self) -> None:
+        from luoshi.lists import owner
+
+        owner.register()

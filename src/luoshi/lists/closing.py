@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from luoshi import printing, sheets
+from luoshi.duties.models import Duty, HandlingRole, Report
 from luoshi.events.models import Event
 from luoshi.lists import queries
-from luoshi.lists.models import HandlingRole, ListStatus, Obligation, Report, ResponsibilityList
+from luoshi.lists.models import ListStatus, ResponsibilityList
 from luoshi.org.models import Person, Unit, UnitKind
 
 TITLE = "责任清单销号单"
@@ -95,7 +96,7 @@ def _office_name() -> str:
     return office or DEFAULT_OFFICE
 
 
-def _finished(ob: Obligation, reports: list[Report]) -> datetime | None:
+def _finished(ob: Duty, reports: list[Report]) -> datetime | None:
     """When the unit finished: its last completion request before the acceptance (as do_close counts it)."""
     asked = [
         r.filed_at for r in reports if r.request_completion and (not ob.completed_at or r.filed_at <= ob.completed_at)
@@ -103,7 +104,7 @@ def _finished(ob: Obligation, reports: list[Report]) -> datetime | None:
     return asked[-1] if asked else ob.completed_at
 
 
-def _unit_part(ob: Obligation, reports: list[Report], original: date) -> UnitPart:
+def _unit_part(ob: Duty, reports: list[Report], original: date) -> UnitPart:
     finished = _day(_finished(ob, reports))
     deadline = printing.cn_date(ob.deadline)
     if ob.deadline != original:
@@ -172,10 +173,10 @@ def closing_fields(rlist: ResponsibilityList) -> ClosingRecord:
     rlist = ResponsibilityList.objects.select_related("leader").get(pk=rlist.pk)
     if rlist.status != ListStatus.CLOSED:
         raise NotClosed(rlist.pk)
-    obligations = list(rlist.obligations.select_related("unit").order_by("-role", "id"))
+    obligations = list(rlist.duties.select_related("unit").order_by("-role", "id"))
     reports: dict[int, list[Report]] = {ob.pk: [] for ob in obligations}
-    for r in Report.objects.filter(obligation__list=rlist).select_related("author").order_by("filed_at", "id"):
-        reports[r.obligation_id].append(r)
+    for r in Report.objects.filter(duty__list=rlist).select_related("author").order_by("filed_at", "id"):
+        reports[r.duty_id].append(r)
     events = list(Event.objects.filter(subject_type="list", subject_id=rlist.pk).select_related("actor", "unit"))
     requested = {e.after.get("extension"): e for e in events if e.kind == "extension.requested"}
     decisions = [d for e in events if (d := _decision(e, requested)) is not None]

@@ -9,10 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.duties.models import Duty, HandlingRole
 from luoshi.errors import Conflict, InvalidInput, NotFound
 from luoshi.events.services import record
-from luoshi.lists.models import HandlingRole, ListStatus, Milestone, Obligation, ResponsibilityList
-from luoshi.lists.services import MilestoneInput, check_list_input, require_office
+from luoshi.lists.models import ListStatus, Milestone, ResponsibilityList
+from luoshi.lists.services import MilestoneInput, check_list_input, copy_to_duties, list_duty, require_office
 from luoshi.org.models import Person, Unit
 
 DRAFT_FIELDS = (
@@ -30,7 +31,7 @@ LIST_COLUMNS = ("source", "title", "content", "leader", "deadline", "report_ever
 
 
 def _draft_values(rlist: ResponsibilityList) -> dict[str, Any]:
-    obligations = list(rlist.obligations.select_related("unit").order_by("id"))
+    obligations = list(rlist.duties.select_related("unit").order_by("id"))
     return {
         "source": rlist.source,
         "title": rlist.title,
@@ -95,10 +96,11 @@ def do_update_draft(
             for name in columns:
                 setattr(rlist, name, new[name].strip() if isinstance(new[name], str) else new[name])
             rlist.save(update_fields=columns)
+            copy_to_duties(rlist)
         if "lead_unit" in changed or "co_units" in changed:
             _replace_units(rlist, new["lead_unit"], new["co_units"])
         if "deadline" in changed:
-            rlist.obligations.update(deadline=rlist.deadline)  # no extensions before publishing
+            rlist.duties.update(deadline=rlist.deadline)  # no extensions before publishing
         if "milestones" in changed:
             rlist.milestones.all().delete()
             Milestone.objects.bulk_create(
@@ -120,17 +122,14 @@ def do_update_draft(
 def _replace_units(rlist: ResponsibilityList, lead_unit: Unit, co_units: list[Unit]) -> None:
     """Keep the rows of units that stay (with their new role), drop the others, add the new ones."""
     wanted = {lead_unit.pk: HandlingRole.LEAD, **{u.pk: HandlingRole.CO for u in co_units}}
-    rlist.obligations.exclude(unit_id__in=wanted).delete()
-    kept = {ob.unit_id: ob for ob in rlist.obligations.all()}
+    rlist.duties.exclude(unit_id__in=wanted).delete()
+    kept = {ob.unit_id: ob for ob in rlist.duties.all()}
     for unit_id, ob in kept.items():
         if ob.role != wanted[unit_id]:
             ob.role = wanted[unit_id]
             ob.save(update_fields=["role"])
-    Obligation.objects.bulk_create(
-        Obligation(list=rlist, unit_id=unit_id, role=role, deadline=rlist.deadline)
-        for unit_id, role in wanted.items()
-        if unit_id not in kept
-    )
+    units = Unit.objects.in_bulk([u for u in wanted if u not in kept])
+    Duty.objects.bulk_create(list_duty(rlist, units[u], role) for u, role in wanted.items() if u not in kept)
 
 
 def do_delete_draft(actor: Person, rlist: ResponsibilityList, now: datetime | None = None) -> None:

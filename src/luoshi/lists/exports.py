@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi import sheets
+from luoshi.duties.lights import GREEN, RED, YELLOW
+from luoshi.duties.models import Duty, HandlingRole
 from luoshi.lists import queries
-from luoshi.lists.lights import GREEN, RED, YELLOW
-from luoshi.lists.models import HandlingRole, ListStatus, Obligation, ResponsibilityList, Source
+from luoshi.lists.models import ListStatus, ResponsibilityList, Source
 from luoshi.org.models import Person, Unit
 
 FILE_STEM = "责任清单台账"  # Chinese whatever the UI language, like the import template's name
@@ -38,14 +39,14 @@ class IndexRow:
     open_due: date | None  # the earliest report due of the units still working
     effective_deadline: date
     units_past_deadline: int  # units still at work past their own deadline
-    handling: list[Obligation]
-    lead_obligations: list[Obligation]
-    co_obligations: list[Obligation]
+    handling: list[Duty]
+    lead_obligations: list[Duty]
+    co_obligations: list[Duty]
     avg_progress: int
 
     @classmethod
     def of(cls, rlist: ResponsibilityList, today: date) -> "IndexRow":
-        obs = list(rlist.obligations.all())  # prefetched
+        obs = list(rlist.duties.all())  # prefetched
         return cls(
             rlist,
             light=queries.list_light(rlist, today),
@@ -101,7 +102,7 @@ def _yes_no(value: bool | None) -> str:
     return _("Yes") if value else _("No")
 
 
-def _latest(obligations: Sequence[Obligation]) -> tuple[str, str]:
+def _latest(obligations: Sequence[Duty]) -> tuple[str, str]:
     """Each unit's last report, one line a unit: what was done, and the difficulties it named."""
     done, difficulties = [], []
     for ob in obligations:

@@ -11,10 +11,12 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.duties.lights import GREEN, LIGHTS, RED, YELLOW
+from luoshi.duties.models import Duty
 from luoshi.errors import InvalidInput
 from luoshi.lists import queries
-from luoshi.lists.lights import GREEN, LIGHTS, RED, YELLOW
-from luoshi.lists.models import ListStatus, Obligation, Source
+from luoshi.lists.models import ListStatus, Source
+from luoshi.lists.services import owner_type
 from luoshi.org.models import Person, Unit
 from luoshi.text import bad_character
 
@@ -49,7 +51,9 @@ class FilterOptions:
         )
         units = list(
             Unit.objects.filter(
-                pk__in=Obligation.objects.filter(list__in=visible.order_by().values("pk")).values("unit_id")
+                pk__in=Duty.objects.filter(
+                    owner_type=owner_type(), owner_id__in=visible.order_by().values("pk")
+                ).values("unit_id")
             )
             .only("id", "name")
             .order_by("id")

@@ -27,22 +27,16 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.duties.lights import LIGHTS, RED, YELLOW, light, light_q, light_rank, overdue_q
+from luoshi.duties.models import Duty, DutyStatus, HandlingRole, Report
 from luoshi.errors import InvalidInput
 from luoshi.events.models import Event
 from luoshi.lists.access import visible_lists_q
-from luoshi.lists.lights import LIGHTS, RED, YELLOW, light, light_q, light_rank, overdue_q
-from luoshi.lists.models import (
-    HandlingRole,
-    ListStatus,
-    Obligation,
-    ObligationStatus,
-    Report,
-    ResponsibilityList,
-    Source,
-)
+from luoshi.lists.models import ListStatus, ResponsibilityList, Source
+from luoshi.lists.services import owner_type
 from luoshi.org.models import Person
 
-OPEN = Q(status=ObligationStatus.IN_PROGRESS)
+OPEN = Q(status=DutyStatus.OPEN)
 OPEN_LIST = Q(status=ListStatus.IN_PROGRESS)
 
 
@@ -52,20 +46,22 @@ def visible_lists(person: Person) -> QuerySet[ResponsibilityList]:
     return qs if q is None else qs.filter(q)
 
 
-NOT_ACCEPTED = (ObligationStatus.IN_PROGRESS, ObligationStatus.COMPLETION_REQUESTED)
+NOT_ACCEPTED = (DutyStatus.OPEN, DutyStatus.COMPLETION_REQUESTED)
 
 
 def with_lights(qs: QuerySet[ResponsibilityList]) -> QuerySet[ResponsibilityList]:
     """Annotate the earliest report due and deadline over units still working (the list's light), and
     the effective deadline: the latest deadline of the units not yet accepted (an approved extension
     moves a unit's deadline), or of all units once every one is accepted. One GROUP BY, no extra query."""
-    open_ob = Q(obligations__status=ObligationStatus.IN_PROGRESS)
-    not_accepted = Q(obligations__status__in=NOT_ACCEPTED)
+    open_ob = Q(duties__status=DutyStatus.OPEN)
+    not_accepted = Q(duties__status__in=NOT_ACCEPTED)
     return qs.annotate(
-        open_due=Min("obligations__next_report_due", filter=open_ob),
-        open_deadline=Min("obligations__deadline", filter=open_ob),
+        open_due=Min("duties__next_report_due", filter=open_ob),
+        open_deadline=Min("duties__deadline", filter=open_ob),
         effective_deadline=Coalesce(
-            Max("obligations__deadline", filter=not_accepted), Max("obligations__deadline"), F("deadline")
+            Max("duties__deadline", filter=not_accepted),
+            Max("duties__deadline", filter=~Q(duties__status=DutyStatus.WITHDRAWN)),
+            F("deadline"),
         ),
     )
 
@@ -74,7 +70,7 @@ def effective_deadline(rlist: ResponsibilityList) -> date:
     """The list's effective deadline (see with_lights): annotated, or from prefetched obligations."""
     if hasattr(rlist, "effective_deadline"):
         return rlist.effective_deadline
-    obligations = list(rlist.obligations.all())
+    obligations = [d for d in rlist.duties.all() if d.status != DutyStatus.WITHDRAWN]
     not_accepted = [ob.deadline for ob in obligations if ob.status in NOT_ACCEPTED]
     return max(not_accepted or [ob.deadline for ob in obligations] or [rlist.deadline])
 
@@ -83,7 +79,7 @@ def open_dates(rlist: ResponsibilityList) -> tuple[date | None, date | None]:
     """The earliest report due and deadline of units still working: annotated, or from prefetched obligations."""
     if hasattr(rlist, "open_due") and hasattr(rlist, "open_deadline"):
         return rlist.open_due, rlist.open_deadline
-    working = [ob for ob in rlist.obligations.all() if ob.status == ObligationStatus.IN_PROGRESS]
+    working = [ob for ob in rlist.duties.all() if ob.status == DutyStatus.OPEN]
     return (
         min((ob.next_report_due for ob in working if ob.next_report_due), default=None),
         min((ob.deadline for ob in working), default=None),
@@ -98,7 +94,7 @@ def list_light(rlist: ResponsibilityList, today: date) -> str | None:
 
 def _any_open(q: Q) -> Exists:
     """Some unit still working on the list matches `q` (an indexed probe per list, no GROUP BY)."""
-    return Exists(Obligation.objects.filter(q, list=OuterRef("pk"), status=ObligationStatus.IN_PROGRESS))
+    return Exists(Duty.objects.filter(q, owner_type=owner_type(), owner_id=OuterRef("pk"), status=DutyStatus.OPEN))
 
 
 def light_filter(wanted: str, today: date) -> Q:
@@ -119,11 +115,12 @@ def overdue_filter(today: date) -> Q:
     return Q(status=ListStatus.IN_PROGRESS) & Q(_any_open(overdue_q(today, "next_report_due", "deadline")))
 
 
-def obligation_light(ob: Obligation, today: date) -> str | None:
-    """No light on a draft (nothing is owed yet) nor on a struck-off list, as for the list itself."""
-    if ob.list.status != ListStatus.IN_PROGRESS:
+def obligation_light(ob: Duty, today: date, list_status: str) -> str | None:
+    """No light on a draft (nothing is owed yet), a suspended, cancelled or struck-off list, as for the
+    list itself, nor on a withdrawn duty."""
+    if list_status != ListStatus.IN_PROGRESS or ob.status == DutyStatus.WITHDRAWN:
         return None
-    if ob.status != ObligationStatus.IN_PROGRESS:
+    if ob.status != DutyStatus.OPEN:
         return light(today, None, None)
     return light(today, ob.next_report_due, ob.deadline)
 
@@ -151,7 +148,7 @@ def filtered_lists(person: Person, f: ListFilters, today: date) -> QuerySet[Resp
     if f.leader:
         qs = qs.filter(leader_id=f.leader)
     if f.unit:
-        qs = qs.filter(pk__in=Obligation.objects.filter(unit_id=f.unit).values("list_id"))
+        qs = qs.filter(pk__in=Duty.objects.filter(owner_type=owner_type(), unit_id=f.unit).values("owner_id"))
     if f.year:
         qs = qs.filter(year=f.year)
     if f.q:
@@ -197,8 +194,8 @@ def sorted_lists(qs: QuerySet[ResponsibilityList], sort: str, today: date) -> Qu
         "title": F("title"),
         "source": _rank("source", Source.values),
         "leader": F("leader__name"),
-        "units": Min("obligations__unit__name", filter=Q(obligations__role=HandlingRole.LEAD)),
-        "progress": Avg("obligations__progress"),
+        "units": Min("duties__unit__name", filter=Q(duties__role=HandlingRole.LEAD)),
+        "progress": Avg("duties__progress"),
         "due": F("open_due"),
         "deadline": F("effective_deadline"),
         "status": _rank("status", ListStatus.values),
@@ -215,12 +212,10 @@ def index_rows(
     """What the index shows per list: its light and effective deadline, its leader and every handling
     unit with its last report (prefetched), in the order asked for."""
     today = today or timezone.localdate()
-    late = Q(obligations__status=ObligationStatus.IN_PROGRESS, obligations__deadline__lt=today)
-    rows = with_lights(qs).annotate(units_past_deadline=Count("obligations", filter=late & OPEN_LIST))
+    late = Q(duties__status=DutyStatus.OPEN, duties__deadline__lt=today)
+    rows = with_lights(qs).annotate(units_past_deadline=Count("duties", filter=late & OPEN_LIST))
     rows = rows.select_related("leader")
-    rows = rows.prefetch_related(
-        Prefetch("obligations", queryset=Obligation.objects.select_related("unit", "last_report"))
-    )
+    rows = rows.prefetch_related(Prefetch("duties", queryset=Duty.objects.select_related("unit", "last_report")))
     return sorted_lists(rows, sort, today)
 
 
@@ -234,9 +229,9 @@ def status_counts(qs: QuerySet[ResponsibilityList]) -> dict[str, int]:
     return counts
 
 
-def loop_obligations(rlist: ResponsibilityList) -> list[Obligation]:
+def loop_obligations(rlist: ResponsibilityList) -> list[Duty]:
     return list(
-        rlist.obligations.select_related("unit", "last_report", "last_report__author", "list")
+        rlist.duties.select_related("unit", "last_report", "last_report__author")
         .prefetch_related("extensions")
         .order_by("-role", "id")
     )
@@ -260,21 +255,22 @@ def timeline(rlist: ResponsibilityList) -> list[TimelineEntry]:
     return [TimelineEntry(e, reports.get(e.after.get("report")) if e.kind == "report.filed" else None) for e in events]
 
 
-def unit_inbox(person: Person) -> QuerySet[Obligation]:
-    """The obligations of the person's unit on published lists: open work first, then what waits for
+def unit_inbox(person: Person) -> QuerySet[Duty]:
+    """The duties of the person's unit on lists in progress: open work first, then what waits for
     acceptance, then what is done; within each, what is due first (no due date last, on every database)."""
     if person.unit_id is None:
-        return Obligation.objects.none()
+        return Duty.objects.none()
     stage = Case(
-        When(status=ObligationStatus.IN_PROGRESS, then=Value(0)),
-        When(status=ObligationStatus.COMPLETION_REQUESTED, then=Value(1)),
+        When(status=DutyStatus.OPEN, then=Value(0)),
+        When(status=DutyStatus.COMPLETION_REQUESTED, then=Value(1)),
         default=Value(2),
         output_field=IntegerField(),
     )
     return (
-        Obligation.objects.filter(unit_id=person.unit_id, list__status=ListStatus.IN_PROGRESS)
-        .select_related("list", "list__leader", "last_report")
-        .order_by(stage, F("next_report_due").asc(nulls_last=True), "deadline", "list_id")
+        Duty.objects.filter(owner_type=owner_type(), unit_id=person.unit_id, list__status=ListStatus.IN_PROGRESS)
+        .exclude(status=DutyStatus.WITHDRAWN)
+        .select_related("leader", "last_report")
+        .order_by(stage, F("next_report_due").asc(nulls_last=True), "deadline", "owner_id")
     )
 
 
@@ -293,14 +289,15 @@ def overview(person: Person, year: int | None, today: date | None = None) -> dic
     totals["overdue"] = overdue_ids.count()
 
     visible_ids = qs.values("pk")
-    late_ob = Q(status=ObligationStatus.IN_PROGRESS) & (Q(next_report_due__lt=today) | Q(deadline__lt=today))
+    late_ob = Q(status=DutyStatus.OPEN) & (Q(next_report_due__lt=today) | Q(deadline__lt=today))
     per_unit = list(
-        Obligation.objects.filter(list__in=visible_ids)
+        Duty.objects.filter(owner_type=owner_type(), owner_id__in=visible_ids)
+        .exclude(status=DutyStatus.WITHDRAWN)
         .values("unit_id", "unit__name")
         .annotate(
             issued=Count("id"),
-            completed=Count("id", filter=Q(status=ObligationStatus.COMPLETED)),
-            in_progress=Count("id", filter=~Q(status=ObligationStatus.COMPLETED)),
+            completed=Count("id", filter=Q(status=DutyStatus.COMPLETED)),
+            in_progress=Count("id", filter=~Q(status=DutyStatus.COMPLETED)),
             overdue=Count("id", filter=late_ob & Q(list__status=ListStatus.IN_PROGRESS)),
         )
         .order_by("-issued", "unit_id")

@@ -1,89 +1,53 @@
 """The writes on responsibility lists: one function per action, each one transaction and one event.
 
-Here a list is created, published and reported on, with the rules those writes share; deciding on a
-unit's completion, extending its deadline and striking the list off are in lists.completion."""
+Here a list is created and published; a unit's report, completion and extension are the duty engine's
+(duties.services, duties.completion); striking the list off is in lists.completion, changes after
+publication in lists.changes."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi.errors import Conflict, InvalidInput, NotAllowed
+from luoshi.duties.models import Duty, HandlingRole
+from luoshi.duties.services import check_horizon, do_open_duties, require_office, resolve_now
+from luoshi.errors import Conflict, InvalidInput
 from luoshi.events.models import Event
 from luoshi.events.services import next_number, record
-from luoshi.lists.models import (
-    HandlingRole,
-    ListStatus,
-    Milestone,
-    Obligation,
-    ObligationStatus,
-    Report,
-    ResponsibilityList,
-    Source,
-)
-from luoshi.lists.signals import obligation_changed
-from luoshi.org import access
+from luoshi.lists.models import ListStatus, Milestone, ResponsibilityList, Source
 from luoshi.org.models import Person, Role, Unit
-from luoshi.workdays import calendar
 
 
-def resolve_now(now: datetime | None) -> datetime:
-    return now or timezone.now()
+def owner_type() -> ContentType:
+    return ContentType.objects.get_for_model(ResponsibilityList)
 
 
-def require_office(actor: Person) -> None:
-    if not access.can_steer_lists(actor):
-        raise NotAllowed(_("Only the supervision office may do this."))
+def list_duty(rlist: ResponsibilityList, unit: Unit, role: str, **fields) -> Duty:
+    """An unsaved duty of `unit` on the list, carrying the list's title, code, leader, deadline and cadence."""
+    return Duty(
+        owner_type=owner_type(),
+        owner_id=rlist.pk,
+        unit=unit,
+        role=role,
+        leader_id=rlist.leader_id,
+        title=rlist.title,
+        code=rlist.code or "",
+        deadline=rlist.deadline,
+        report_every_days=rlist.report_every_days,
+        **fields,
+    )
 
 
-def next_due(today: date, every_days: int, deadline: date) -> date:
-    """The next report falls one cadence from today on a working day, never after a deadline still ahead."""
-    due = calendar.load().next_workday(today + timedelta(days=every_days))
-    return min(due, deadline) if deadline >= today else due
-
-
-EARLIEST_DATE = date(2000, 1, 1)
-
-
-def check_horizon(day: date, field: str, today: date) -> None:
-    """Dates far outside reason (0001-01-01, 9999-12-31) are typing slips, and a deadline in 9999 switches
-    the ladder off for its unit: dates lie between 2000 and LUOSHI_DATE_HORIZON_YEARS years from today."""
-    years = settings.LUOSHI_DATE_HORIZON_YEARS
-    try:
-        last = today.replace(year=today.year + years)
-    except ValueError:  # 29 February
-        last = today.replace(year=today.year + years, day=28)
-    if day > last:
-        raise InvalidInput(
-            _("Give a date at most {years} years ahead, until {last}.").format(years=years, last=last.isoformat()),
-            field,
-        )
-    if day < EARLIEST_DATE:
-        raise InvalidInput(_("Give a date from {first} on.").format(first=EARLIEST_DATE.isoformat()), field)
-
-
-def announce_change(ob: Obligation, reason: str, now: datetime) -> None:
-    """Tell whoever follows a unit's dates (the escalation ladder ends its episodes) that they changed."""
-    obligation_changed.send(sender=Obligation, obligation=ob, reason=reason, now=now)
-
-
-def obligation_state(ob: Obligation) -> dict:
-    """What an event records of a unit's work, before and after a write."""
-    return {
-        "status": ob.status,
-        "progress": ob.progress,
-        "deadline": ob.deadline.isoformat(),
-        "next_report_due": ob.next_report_due.isoformat() if ob.next_report_due else None,
-    }
-
-
-def locked_obligation(ob: Obligation) -> Obligation:
-    """Re-read the obligation under a row lock so concurrent writers queue up."""
-    return Obligation.objects.select_for_update().select_related("list", "unit").get(pk=ob.pk)
+def copy_to_duties(rlist: ResponsibilityList) -> None:
+    """Keep the list's duties in step with what they copy from it (the engine's notices, board and league
+    read them there)."""
+    rlist.duties.update(
+        title=rlist.title, code=rlist.code or "", leader_id=rlist.leader_id, report_every_days=rlist.report_every_days
+    )
 
 
 @dataclass(frozen=True)
@@ -139,9 +103,7 @@ def do_create_list(
             created_at=now,
         )
         units = [(lead_unit, HandlingRole.LEAD)] + [(u, HandlingRole.CO) for u in co_units]
-        Obligation.objects.bulk_create(
-            Obligation(list=rlist, unit=u, role=role, deadline=deadline) for u, role in units
-        )
+        Duty.objects.bulk_create(list_duty(rlist, u, role) for u, role in units)
         Milestone.objects.bulk_create(
             Milestone(list=rlist, due_date=m.due_date, title=m.title.strip()) for m in milestones
         )
@@ -205,9 +167,8 @@ def do_publish(actor: Person, rlist: ResponsibilityList, now: datetime | None = 
         rlist.year = today.year
         rlist.code = f"{today.year}-ZR-{next_number(f'list-code-{today.year}'):04d}"
         rlist.save(update_fields=["status", "published_at", "year", "code"])
-        for ob in rlist.obligations.all():
-            ob.next_report_due = next_due(today, rlist.report_every_days, ob.deadline)
-            ob.save(update_fields=["next_report_due"])
+        Duty.objects.filter(owner_type=owner_type(), owner_id=rlist.pk).update(code=rlist.code)
+        do_open_duties(list(rlist.duties.all()), now)
         record(
             actor,
             "list.published",
@@ -218,92 +179,3 @@ def do_publish(actor: Person, rlist: ResponsibilityList, now: datetime | None = 
             at=now,
         )
     return rlist
-
-
-def do_report(
-    actor: Person,
-    obligation: Obligation,
-    *,
-    progress: int,
-    done: str,
-    difficulties: str = "",
-    next_steps: str = "",
-    request_completion: bool = False,
-    submission_key: str | None = None,
-    now: datetime | None = None,
-) -> tuple[Report, bool]:
-    """File a direct report. Returns (report, created); a repeated submission_key returns the first."""
-    if not access.can_report_for(actor, obligation.unit_id):
-        raise NotAllowed(_("Only the unit's own liaison or head may report for it."))
-    if not 0 <= progress <= 100:
-        raise InvalidInput(_("Progress is a percentage from 0 to 100."), "progress")
-    if not done.strip():
-        raise InvalidInput(_("Say what work was done."), "done")
-    if request_completion and progress != 100:
-        raise InvalidInput(_("Asking for completion needs progress 100."), "progress")
-    now = resolve_now(now)
-    if submission_key:
-        earlier = Report.objects.filter(obligation=obligation, submission_key=submission_key).first()
-        if earlier:
-            return _same_submission(earlier, progress, done, difficulties, next_steps, request_completion), False
-    try:
-        with transaction.atomic():
-            ob = locked_obligation(obligation)
-            if ob.list.status != ListStatus.IN_PROGRESS:
-                raise Conflict(_("Reports are only filed on a published list that is not closed."))
-            if ob.status == ObligationStatus.COMPLETED:
-                raise Conflict(_("This unit's work is already accepted; reporting has ended."))
-            before = obligation_state(ob)
-            report = Report.objects.create(
-                obligation=ob,
-                author=actor,
-                filed_at=now,
-                progress=progress,
-                done=done.strip(),
-                difficulties=difficulties.strip(),
-                next_steps=next_steps.strip(),
-                request_completion=request_completion,
-                submission_key=submission_key or None,
-                due_date=ob.next_report_due,
-            )
-            ob.progress = progress
-            ob.last_report = report
-            if request_completion:
-                ob.status = ObligationStatus.COMPLETION_REQUESTED
-                ob.next_report_due = None  # paused while the office decides
-            else:
-                ob.status = ObligationStatus.IN_PROGRESS
-                ob.next_report_due = next_due(timezone.localdate(now), ob.list.report_every_days, ob.deadline)
-            ob.save(update_fields=["progress", "last_report", "status", "next_report_due"])
-            announce_change(ob, "report", now)
-            record(
-                actor,
-                "report.filed",
-                "list",
-                ob.list_id,
-                unit_id=ob.unit_id,
-                before=before,
-                after={**obligation_state(ob), "report": report.pk},
-                at=now,
-            )
-    except IntegrityError:
-        if not submission_key:
-            raise
-        # The same submission raced in twice: the other one stored it.
-        earlier = Report.objects.get(obligation=obligation, submission_key=submission_key)
-        return _same_submission(earlier, progress, done, difficulties, next_steps, request_completion), False
-    return report, True
-
-
-def _same_submission(
-    earlier: Report, progress: int, done: str, difficulties: str, next_steps: str, request_completion: bool
-) -> Report:
-    """A repeated submission key returns the stored report, but only for the same report: another report
-    under a used key would otherwise be dropped without a word."""
-    sent = (progress, done.strip(), difficulties.strip(), next_steps.strip(), request_completion)
-    stored = (earlier.progress, earlier.done, earlier.difficulties, earlier.next_steps, earlier.request_completion)
-    if sent != stored:
-        raise Conflict(
-            _("This submission key (Idempotency-Key) was already used for a different report."), "submission_key"
-        )
-    return earlier

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
+from luoshi.duties.models import HandlingRole
 from luoshi.errors import NotFound, ServiceError
 from luoshi.lists import drafts, queries, services
 from luoshi.lists.forms import ListForm, MilestoneFormSet
-from luoshi.lists.models import HandlingRole, ListStatus, ResponsibilityList
+from luoshi.lists.models import ListStatus, ResponsibilityList
 from luoshi.lists.views_loop import _refused, _visible
 from luoshi.org import access
 from luoshi.pages import Request, office_only
@@ -78,7 +79,7 @@ def create(request: Request) -> HttpResponse:
 
 
 def _draft_initial(rlist: ResponsibilityList) -> tuple[dict, list[dict]]:
-    obligations = list(rlist.obligations.all())
+    obligations = list(rlist.duties.all())
     initial = {
         "source": rlist.source,
         "title": rlist.title,

@@ -16,9 +16,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_htmx.http import push_url
 
+from luoshi.duties.lights import LIGHTS
+from luoshi.duties.models import Duty, DutyStatus
 from luoshi.lists import exports, filters, queries
-from luoshi.lists.lights import LIGHTS
-from luoshi.lists.models import ListStatus, Obligation, ObligationStatus
+from luoshi.lists.models import ListStatus
+from luoshi.lists.services import owner_type
 from luoshi.org import access
 from luoshi.org.models import Role
 from luoshi.pages import Request, paginate
@@ -90,18 +92,18 @@ def export(request: Request, fmt: str) -> HttpResponse:
 class InboxRow:
     """One of the unit's obligations on its page, with its light and how far off its dates are."""
 
-    ob: Obligation
+    ob: Duty
     light: str | None
     due_in: int | None  # days until the next report is due (negative: overdue)
     overdue_days: int
     late_days: int  # days past the deadline while still open
 
     @classmethod
-    def of(cls, ob: Obligation, today: date) -> "InboxRow":
+    def of(cls, ob: Duty, today: date) -> "InboxRow":
         due_in = (ob.next_report_due - today).days if ob.next_report_due else None
         return cls(
             ob,
-            queries.obligation_light(ob, today),
+            queries.obligation_light(ob, today, ListStatus.IN_PROGRESS),  # the inbox shows lists in progress
             due_in,
             -due_in if due_in is not None and due_in < 0 else 0,
             (today - ob.deadline).days if ob.is_open and ob.deadline < today else 0,
@@ -109,7 +111,7 @@ class InboxRow:
 
     @property
     def working(self) -> bool:
-        return self.ob.status == ObligationStatus.IN_PROGRESS
+        return self.ob.status == DutyStatus.OPEN
 
 
 @login_required
@@ -128,8 +130,8 @@ def inbox(request: Request) -> HttpResponse:
     shown = [r for r in rows if not wanted or (r.working and r.light == wanted)]
     groups = [
         (_("To report"), [r for r in shown if r.working]),
-        (_("Waiting for acceptance"), [r for r in shown if r.ob.status == ObligationStatus.COMPLETION_REQUESTED]),
-        (_("Accepted, list still open"), [r for r in shown if r.ob.status == ObligationStatus.COMPLETED]),
+        (_("Waiting for acceptance"), [r for r in shown if r.ob.status == DutyStatus.COMPLETION_REQUESTED]),
+        (_("Accepted, list still open"), [r for r in shown if r.ob.status == DutyStatus.COMPLETED]),
     ]
     context = {
         "unit": user.unit,
@@ -152,7 +154,9 @@ def leader(request: Request) -> HttpResponse:
     if not user.has_role(Role.LEADER):
         raise Http404(_("This page is for leaders."))
     today = timezone.localdate()
-    supervised = Obligation.objects.filter(unit__in=user.supervised_units.values("pk")).values("list_id")
+    supervised = Duty.objects.filter(owner_type=owner_type(), unit__in=user.supervised_units.values("pk")).values(
+        "owner_id"
+    )
     scopes = {
         "all": Q(leader=user) | Q(pk__in=supervised),
         "mine": Q(leader=user),

@@ -17,6 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
+from luoshi.duties import completion as duty_completion
+from luoshi.duties import services as duty_services
+from luoshi.duties.models import Duty, DutyStatus, Extension, ExtensionStatus
 from luoshi.errors import InvalidInput, ServiceError
 from luoshi.lists import completion, queries, services
 from luoshi.lists.forms import (
@@ -26,14 +29,7 @@ from luoshi.lists.forms import (
     ReturnForm,
     UnitForm,
 )
-from luoshi.lists.models import (
-    Extension,
-    ExtensionStatus,
-    ListStatus,
-    Obligation,
-    ObligationStatus,
-    ResponsibilityList,
-)
+from luoshi.lists.models import ListStatus, ResponsibilityList
 from luoshi.org import access
 from luoshi.pages import Request
 
@@ -63,8 +59,8 @@ def _visible(request: Request, list_id: int) -> ResponsibilityList:
     return rlist
 
 
-def _obligation(rlist: ResponsibilityList, unit_id: int | None) -> Obligation:
-    ob = rlist.obligations.select_related("unit", "list").filter(unit_id=unit_id).first() if unit_id else None
+def _obligation(rlist: ResponsibilityList, unit_id: int | None) -> Duty:
+    ob = rlist.duties.select_related("unit").filter(unit_id=unit_id).first() if unit_id else None
     if ob is None:
         raise InvalidInput(_("This unit does not handle this list."), "unit")
     return ob
@@ -74,7 +70,7 @@ def _obligation(rlist: ResponsibilityList, unit_id: int | None) -> Obligation:
 class Row:
     """One handling unit on the loop page, with the forms the current user may use on it."""
 
-    ob: Obligation
+    ob: Duty
     light: str | None
     extensions: list[Extension]
     pending: Extension | None
@@ -87,7 +83,7 @@ class Row:
 
 
 def _status_label(kind: str, value: str) -> str:
-    choices = ListStatus if kind.startswith("list.") else ObligationStatus
+    choices = ListStatus if kind.startswith("list.") else DutyStatus
     try:
         return str(choices(value).label)
     except ValueError:
@@ -116,8 +112,14 @@ def _loop_context(request: Request, rlist: ResponsibilityList, bound: dict | Non
     for ob in queries.loop_obligations(rlist):
         extensions = list(ob.extensions.all())
         pending = next((x for x in extensions if x.status == ExtensionStatus.PENDING), None)
-        row = Row(ob, queries.obligation_light(ob, today), extensions, pending, access.can_report_for(user, ob.unit_id))
-        if row.mine and in_progress and ob.status != ObligationStatus.COMPLETED:
+        row = Row(
+            ob,
+            queries.obligation_light(ob, today, rlist.status),
+            extensions,
+            pending,
+            access.can_report_for(user, ob.unit_id),
+        )
+        if row.mine and in_progress and ob.status != DutyStatus.COMPLETED:
             row.report_form = bound.get(("report", ob.unit_id)) or ReportForm(
                 initial={"unit": ob.unit_id, "submission_key": ReportForm.new_key(), "progress": ob.progress},
                 auto_id=REPORT_IDS,
@@ -125,7 +127,7 @@ def _loop_context(request: Request, rlist: ResponsibilityList, bound: dict | Non
             row.extension_form = bound.get(("extension", ob.unit_id))
             if row.extension_form is None and pending is None and today <= ob.deadline:
                 row.extension_form = ExtensionForm(initial={"unit": ob.unit_id}, auto_id=EXTENSION_IDS)
-        if decides_completion and in_progress and ob.status == ObligationStatus.COMPLETION_REQUESTED:
+        if decides_completion and in_progress and ob.status == DutyStatus.COMPLETION_REQUESTED:
             row.accept_form = UnitForm(initial={"unit": ob.unit_id}, auto_id=f"id_accept{ob.unit_id}_%s")
             row.return_form = bound.get(("return", ob.unit_id)) or ReturnForm(
                 initial={"unit": ob.unit_id}, auto_id=_return_ids(ob.unit_id)
@@ -140,13 +142,11 @@ def _loop_context(request: Request, rlist: ResponsibilityList, bound: dict | Non
         "rows": rows,
         "my_rows": [r for r in rows if r.report_form or r.extension_form or (r.mine and r.pending)],
         "awaiting": [r for r in rows if r.return_form or r.decide_form],
-        "open_units": [r.ob.unit for r in rows if r.ob.status != ObligationStatus.COMPLETED],
+        "open_units": [r.ob.unit for r in rows if r.ob.status != DutyStatus.COMPLETED],
         "can_publish": office and rlist.status == ListStatus.DRAFT,
         "can_edit_draft": office and rlist.status == ListStatus.DRAFT,
         "effective_deadline": queries.effective_deadline(rlist),
-        "units_past_deadline": [
-            r.ob.unit for r in rows if r.ob.status == ObligationStatus.IN_PROGRESS and r.ob.deadline < today
-        ]
+        "units_past_deadline": [r.ob.unit for r in rows if r.ob.status == DutyStatus.OPEN and r.ob.deadline < today]
         if in_progress
         else [],
         "can_close": office and in_progress,
@@ -225,7 +225,7 @@ def report(request: Request, list_id: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         ob = _obligation(rlist, data["unit"])
-        _report, created = services.do_report(
+        _report, created = duty_services.do_report(
             request.user,
             ob,
             progress=data["progress"],
@@ -252,7 +252,7 @@ def accept(request: Request, list_id: int) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, rlist, 400, _("Say which unit's completion is accepted."))
     try:
-        ob = completion.do_accept(request.user, _obligation(rlist, form.cleaned_data["unit"]))
+        ob = duty_completion.do_accept(request.user, _obligation(rlist, form.cleaned_data["unit"]))
     except ServiceError as err:
         return _refused(request, rlist, err.status, err.message)
     return _done(request, list_id, _("Completion of {unit} accepted; its reporting has ended.").format(unit=ob.unit))
@@ -268,7 +268,7 @@ def return_completion(request: Request, list_id: int) -> HttpResponse:
         return _invalid(request, rlist, key, form)
     try:
         ob = _obligation(rlist, form.cleaned_data["unit"])
-        ob = completion.do_return(request.user, ob, form.cleaned_data["reason"])
+        ob = duty_completion.do_return(request.user, ob, form.cleaned_data["reason"])
     except ServiceError as err:
         return _service_error(request, rlist, err, key, form)
     return _done(request, list_id, _("Completion of {unit} returned; the unit keeps reporting.").format(unit=ob.unit))
@@ -285,7 +285,7 @@ def request_extension(request: Request, list_id: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         ob = _obligation(rlist, data["unit"])
-        completion.do_request_extension(request.user, ob, data["new_deadline"], data["reason"])
+        duty_completion.do_request_extension(request.user, ob, data["new_deadline"], data["reason"])
     except ServiceError as err:
         return _service_error(request, rlist, err, key, form)
     return _done(request, list_id, _("Extension requested. The office will decide."))
@@ -294,19 +294,23 @@ def request_extension(request: Request, list_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def decide_extension(request: Request, extension_id: int) -> HttpResponse:
-    ext = Extension.objects.select_related("obligation__unit").filter(pk=extension_id).first()
+    ext = Extension.objects.select_related("duty__unit").filter(pk=extension_id).first()
     if ext is None:
         raise Http404(_("No such extension request."))
-    rlist = _visible(request, ext.obligation.list_id)
+    if ext.duty.owner_kind != "list":
+        raise Http404(_("No such extension request."))
+    rlist = _visible(request, ext.duty.owner_id)
     form = DecideExtensionForm(request.POST, auto_id=_decide_ids(ext.pk))
     key = ("decide", ext.pk)
     if not form.is_valid():
         return _invalid(request, rlist, key, form)
     try:
-        ext = completion.do_decide_extension(request.user, ext, form.cleaned_data["approve"], form.cleaned_data["note"])
+        ext = duty_completion.do_decide_extension(
+            request.user, ext, form.cleaned_data["approve"], form.cleaned_data["note"]
+        )
     except ServiceError as err:
         return _service_error(request, rlist, err, key, form)
-    unit = ext.obligation.unit
+    unit = ext.duty.unit
     if ext.status == ExtensionStatus.APPROVED:
         message = _("Extension approved: the deadline of {unit} is now {deadline}.").format(
             unit=unit, deadline=ext.new_deadline.isoformat()

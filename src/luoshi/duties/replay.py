@@ -1,0 +1,121 @@
+"""Rebuild the ladder's past from stored facts, as if the sweep had run every working morning.
+
+The demo city's history is written list by list, so the sweep could not have seen it happen;
+this replays each ended lateness (a report filed after its due date, work accepted after its
+deadline) through the same pure ladder functions, then the real sweep takes today's steps.
+"""
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from luoshi.duties.ladder import Rules, needs_talk_for_orders, reached_steps, steps_to_take
+from luoshi.duties.models import Duty, Episode, EpisodeKind, Report, Step
+from luoshi.duties.sweep import RulesByKind, _Recipients, _take
+from luoshi.events.models import Event
+from luoshi.events.services import build
+from luoshi.notify.models import Notification
+from luoshi.workdays import calendar
+from luoshi.workdays.calendar import Calendar
+
+MORNING = time(9, 0)
+
+
+def _walk(kind: str, due: date, end: date, cal: Calendar, rules: Rules) -> list[tuple[date, str]]:
+    """(day, step) for each step the daily sweep would have taken from the reminder window until `end`."""
+    taken: list[tuple[date, str]] = []
+    last = ""
+    day = cal.add_workdays(due, -rules.reminder_workdays) if kind == EpisodeKind.REPORT else due
+    while day < end:
+        if cal.is_workday(day):
+            for step in steps_to_take(last, reached_steps(kind, due, day, cal, rules)):
+                taken.append((day, step))
+                last = step
+        day += timedelta(days=1)
+    return taken
+
+
+def replay_history(until: datetime) -> int:
+    """Insert the steps of every lateness that ended before `until`; returns how many."""
+    cal = calendar.load()
+    rules_of = RulesByKind()
+    tz = timezone.get_current_timezone()
+    ended: list[tuple[Duty, str, date, datetime, str]] = []
+    obligations = {ob.pk: ob for ob in Duty.objects.select_related("unit").order_by("pk")}
+    for ob_id, filed_at, due in (
+        Report.objects.filter(due_date__isnull=False, filed_at__lt=until)
+        .order_by("filed_at", "pk")
+        .values_list("duty_id", "filed_at", "due_date")
+    ):
+        assert due is not None  # filtered above
+        ended.append((obligations[ob_id], EpisodeKind.REPORT, due, filed_at, "report"))
+    for ob in obligations.values():
+        if ob.completed_at and ob.completed_at < until and timezone.localdate(ob.completed_at) > ob.deadline:
+            ended.append((ob, EpisodeKind.DEADLINE, ob.deadline, ob.completed_at, "accepted"))
+
+    plan: list[tuple[Duty, str, date, datetime, str, list[tuple[date, str]]]] = []
+    for ob, kind, due, end_at, reason in ended:
+        if steps := _walk(kind, due, timezone.localdate(end_at), cal, rules_of(ob.owner_kind)):
+            plan.append((ob, kind, due, end_at, reason, steps))
+    # K orders within the window: one talk proposal for the unit, on the day of the K-th order.
+    orders_by_unit: dict[int, list[tuple[date, int]]] = defaultdict(list)
+    for i, (ob, *_rest, steps) in enumerate(plan):
+        orders_by_unit[ob.unit_id] += [(day, i) for day, step in steps if step == Step.ORDER]
+    for orders in orders_by_unit.values():
+        orders.sort()
+        talks: list[date] = []
+        for n, (day, i) in enumerate(orders):
+            rules = rules_of(plan[i][0].owner_kind)
+            window_start = day - timedelta(days=rules.talk_window_days)
+            in_window = sum(1 for d, _i in orders[: n + 1] if d > window_start)
+            talked = sum(1 for d in talks if d > window_start)
+            steps = plan[i][5]
+            if needs_talk_for_orders(in_window, talked, rules) and Step.TALK_PROPOSAL not in {s for _d, s in steps}:
+                steps.append((day, Step.TALK_PROPOSAL))
+                talks.append(day)
+
+    with transaction.atomic():
+        episodes = Episode.objects.bulk_create(
+            Episode(
+                duty=ob,
+                unit_id=ob.unit_id,
+                kind=kind,
+                due_date=due,
+                last_step=steps[-1][1],
+                opened_at=datetime.combine(steps[0][0], MORNING, tz),
+                closed_at=end_at,
+                closed_reason=reason,
+            )
+            for ob, kind, due, end_at, reason, steps in plan
+        )
+        by_day: dict[date, list[tuple[Episode, Duty, str]]] = defaultdict(list)
+        for episode, (ob, _k, _d, _e, _r, steps) in zip(episodes, plan, strict=True):
+            for day, step in steps:
+                by_day[day].append((episode, ob, step))
+        # Day by day, through the sweep's own writer: numbers follow the calendar as they would have.
+        who = _Recipients()
+        taken = 0
+        for day in sorted(by_day):
+            morning = datetime.combine(day, MORNING, tz)
+            taken += len(_take(by_day[day], day, morning, cal, rules_of, who))
+        Event.objects.bulk_create(
+            build(
+                None,
+                "escalation.ended",
+                ep.duty.owner_kind,
+                ep.duty.owner_id,
+                at=end_at,
+                unit_id=ep.unit_id,
+                before={"step": ep.last_step, "kind": ep.kind, "due_date": ep.due_date.isoformat()},
+                after={"reason": ep.closed_reason, "episode": ep.pk, "duty": ep.duty_id},
+            )
+            for ep, (_o, _k, _d, end_at, _r, _s) in zip(episodes, plan, strict=True)
+        )
+        # The past has been read.
+        Notification.objects.filter(kind__startswith="escalation.", created_at__lt=until).update(
+            read_at=F("created_at") + timedelta(hours=3)
+        )
+    return taken
