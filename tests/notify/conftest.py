@@ -66,3 +66,18 @@ def load_shipped_calendar() -> None:
 @pytest.fixture
 def shipped_calendar(db) -> None:
     load_shipped_calendar()
+
+
+@pytest.fixture
+def notice_kinds(monkeypatch):
+    """A registry of its own for the test: two hand-off kinds and one step of the ladder (registered as
+    mutable, which the registry must overrule). The apps' own registrations are set aside meanwhile."""
+    from django.utils.translation import gettext_lazy
+
+    from luoshi.notify import kinds
+
+    monkeypatch.setattr(kinds, "_registry", {})
+    kinds.register("duty.assigned", gettext_lazy("A duty assigned to my unit"))
+    kinds.register("list.closed", "清单已销号")
+    kinds.register("escalation.urge", "催办通知", mutable=True)
+    return kinds

@@ -122,3 +122,24 @@ class DeliveryAttempt(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class Preference(models.Model):
+    """One person's choice for one registered kind of notice (see notify.kinds). No row: the default,
+    the inbox and every active channel. The inbox always receives unless the kind is muted."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="notice_preferences")
+    kind = models.CharField(_("kind"), max_length=30)
+    muted = models.BooleanField(_("muted"), default=False)
+    # The outside channel kinds (ChannelKind values) wanted for this kind; the others are skipped.
+    channels = models.JSONField(_("channels"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("changed"))
+
+    class Meta:
+        ordering = ["person", "kind"]
+        constraints = [models.UniqueConstraint(fields=["person", "kind"], name="notify_preference_once")]
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} · {self.kind}"

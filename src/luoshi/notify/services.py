@@ -27,6 +27,7 @@ from luoshi.notify.models import (
     Notification,
     pick_language,
 )
+from luoshi.notify.preferences import preferences_of, wanted
 from luoshi.org.models import Person
 from luoshi.workdays import calendar
 from luoshi.workdays.hours import delivery_hours
@@ -86,9 +87,22 @@ def _fit(text: str, length: int = TITLE_LENGTH) -> str:
 
 def notify_many(pairs: Iterable[tuple[Person | int, Message]], now: datetime) -> list[Notification]:
     """Queue (recipient or recipient id, message) pairs: inbox rows at once, and one delivery per
-    person and channel, sent in the next working hours (outside channels never go out at night)."""
+    person and channel, sent in the next working hours (outside channels never go out at night).
+
+    Each person's preferences (notify.preferences) apply to registered kinds: a muted kind reaches
+    neither their inbox nor a channel, and only the channel kinds they chose carry it. A group robot
+    posts a message once if any of its recipients wants that robot. Returns the inbox rows made."""
     items = [(who if isinstance(who, int) else who.pk, m) for who, m in pairs]
     if not items:
+        return []
+    # Everyone's choices for the kinds at hand in one query (none when no kind is registered).
+    prefs = preferences_of({pk for pk, _m in items}, {m.kind for _pk, m in items})
+    routed: list[tuple[int, Message, frozenset[str] | None]] = []
+    for pk, m in items:
+        inbox, allowed = wanted(prefs.get((pk, m.kind)), m.kind)
+        if inbox:
+            routed.append((pk, m, allowed))
+    if not routed:
         return []
     notes = Notification.objects.bulk_create(
         Notification(
@@ -100,53 +114,45 @@ def notify_many(pairs: Iterable[tuple[Person | int, Message]], now: datetime) ->
             created_at=now,
             texts={code: {"title": _fit(title), "body": body} for code, title, body in m.translations},
         )
-        for pk, m in items
+        for pk, m, _allowed in routed
     )
     channels = list(Channel.objects.filter(active=True))
     if not channels:
         return notes
     send_at = delivery_hours().next_open(now, calendar.load())
+
+    def delivery(ch: Channel, note: Notification, m: Message, to: str = "") -> Delivery:
+        return Delivery(
+            channel=ch,
+            notification=note,
+            to=to,
+            subject=_fit(m.title),
+            text=m.body,
+            next_attempt_at=send_at,
+            created_at=now,
+        )
+
     deliveries: list[Delivery] = []
     personal = [ch for ch in channels if ch.kind in (ChannelKind.EMAIL, ChannelKind.SMS)]
     if personal:
         addresses: dict[int, dict[str, str]] = {
             pk: {ChannelKind.EMAIL: email, ChannelKind.SMS: phone}
-            for pk, email, phone in Person.objects.filter(pk__in={pk for pk, _m in items}).values_list(
+            for pk, email, phone in Person.objects.filter(pk__in={pk for pk, _m, _a in routed}).values_list(
                 "pk", "email", "phone"
             )
         }
-        for note, (pk, m) in zip(notes, items, strict=True):
+        for note, (pk, m, allowed) in zip(notes, routed, strict=True):
             for ch in personal:
-                if to := addresses.get(pk, {}).get(ch.kind):
-                    deliveries.append(
-                        Delivery(
-                            channel=ch,
-                            notification=note,
-                            to=to,
-                            subject=_fit(m.title),
-                            text=m.body,
-                            next_attempt_at=send_at,
-                            created_at=now,
-                        )
-                    )
+                if (allowed is None or ch.kind in allowed) and (to := addresses.get(pk, {}).get(ch.kind)):
+                    deliveries.append(delivery(ch, note, m, to))
     # Group robots get each message once, not once per recipient.
     robots = [ch for ch in channels if ch.kind in (ChannelKind.WECOM, ChannelKind.DINGTALK)]
-    seen: set[tuple[str, str]] = set()
-    for note, (_pk, m) in zip(notes, items, strict=True):
-        if (m.title, m.body) in seen:
-            continue
-        seen.add((m.title, m.body))
-        deliveries += [
-            Delivery(
-                channel=ch,
-                notification=note,
-                subject=_fit(m.title),
-                text=m.body,
-                next_attempt_at=send_at,
-                created_at=now,
-            )
-            for ch in robots
-        ]
+    seen: set[tuple[int, str, str]] = set()
+    for note, (_pk, m, allowed) in zip(notes, routed, strict=True):
+        for ch in robots:
+            if (allowed is None or ch.kind in allowed) and (ch.pk, m.title, m.body) not in seen:
+                seen.add((ch.pk, m.title, m.body))
+                deliveries.append(delivery(ch, note, m))
     Delivery.objects.bulk_create(deliveries)
     return notes
 
