@@ -103,6 +103,7 @@ def _add_routers() -> None:
     from luoshi.duties.api import stats_router as league_router
     from luoshi.lists.api import extensions_router, lists_router, stats_router
     from luoshi.lists.api_documents import router as documents_router
+    from luoshi.notify.api import me_router as notify_settings_router
     from luoshi.notify.api import router as notify_router
     from luoshi.org.api import router as org_router
 
@@ -114,6 +115,7 @@ def _add_routers() -> None:
     api.add_router("/stats", league_router)
     api.add_router("/escalations", escalation_router)
     api.add_router("/notifications", notify_router)
+    api.add_router("/me", notify_settings_router)  # /me/notification-settings
 
 
 _add_routers()
