@@ -121,6 +121,7 @@ WHITENOISE_USE_FINDERS = True  # serve straight from the package: no collectstat
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("LUOSHI_SESSION_SECONDS", 8 * 3600)
+LUOSHI_REMEMBER_MAX_HOURS = env_int("LUOSHI_REMEMBER_MAX_HOURS", 7 * 24)  # "keep me signed in": the longest
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
