@@ -78,6 +78,8 @@ class Duty(models.Model):
     created_at = models.DateTimeField(_("created"), null=True, blank=True)
     signed_at = models.DateTimeField(_("signed for"), null=True, blank=True)
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    # When the unit was reminded to sign for it (duties.signing): once per duty.
+    sign_reminded_at = models.DateTimeField(_("reminded to sign for"), null=True, blank=True)
     # Set while the owner is suspended: the clocks, the lights and the ladder stand still.
     paused_at = models.DateTimeField(_("suspended"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
