@@ -42,7 +42,7 @@ class Episode(models.Model):
             models.UniqueConstraint(
                 fields=["duty", "kind", "due_date"],
                 condition=models.Q(closed_at__isnull=True),
-                name="one_open_episode_per_due_date",
+                name="duty_one_open_episode_per_due_date",
             ),
         ]
         indexes = [models.Index(fields=["closed_at", "duty"])]
@@ -73,7 +73,7 @@ class Escalation(models.Model):
         constraints = [
             # A step is taken once per episode, whatever the number of sweeps and workers.
             models.UniqueConstraint(
-                fields=["episode", "step"], condition=models.Q(manual=False), name="one_step_per_episode"
+                fields=["episode", "step"], condition=models.Q(manual=False), name="duty_one_step_per_episode"
             ),
         ]
         indexes = [models.Index(fields=["unit", "step", "created_at"])]

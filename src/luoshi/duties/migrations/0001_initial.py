@@ -147,7 +147,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='episode',
-            constraint=models.UniqueConstraint(condition=models.Q(('closed_at__isnull', True)), fields=('duty', 'kind', 'due_date'), name='one_open_episode_per_due_date'),
+            constraint=models.UniqueConstraint(condition=models.Q(('closed_at__isnull', True)), fields=('duty', 'kind', 'due_date'), name='duty_one_open_episode_per_due_date'),
         ),
         migrations.AddIndex(
             model_name='escalation',
@@ -155,7 +155,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='escalation',
-            constraint=models.UniqueConstraint(condition=models.Q(('manual', False)), fields=('episode', 'step'), name='one_step_per_episode'),
+            constraint=models.UniqueConstraint(condition=models.Q(('manual', False)), fields=('episode', 'step'), name='duty_one_step_per_episode'),
         ),
         migrations.AddIndex(
             model_name='report',
@@ -163,7 +163,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='report',
-            constraint=models.UniqueConstraint(fields=('duty', 'submission_key'), name='one_report_per_submission'),
+            constraint=models.UniqueConstraint(fields=('duty', 'submission_key'), name='duty_one_report_per_submission'),
         ),
         migrations.AddIndex(
             model_name='duty',
