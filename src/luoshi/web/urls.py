@@ -10,6 +10,6 @@ urlpatterns = [
     path("login/", RememberLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("lists/", include("luoshi.lists.urls")),
-    path("escalation/", include("luoshi.escalation.urls")),
+    path("escalation/", include("luoshi.duties.urls")),
     path("inbox/", include("luoshi.notify.urls")),
 ]
