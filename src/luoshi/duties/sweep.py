@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -250,20 +250,25 @@ def _talks_for_repeated_orders(
         return []
     # Lock the units (in a fixed order) so that concurrent sweeps decide each unit's talk one at a time.
     list(Unit.objects.select_for_update().filter(pk__in=sorted(ordered)).order_by("pk").values_list("pk"))
-    steps: list[tuple[Episode, Duty, str]] = []
+    duties = Duty.objects.select_related("unit").in_bulk([e.duty_id for e in ordered.values()])
+    by_kind: dict[str, list[int]] = defaultdict(list)
     for unit_id, order in ordered.items():
-        duty = Duty.objects.select_related("unit").get(pk=order.duty_id)
-        unit_rules = rules(duty.owner_kind)
-        since = now - timedelta(days=unit_rules.talk_window_days)
-        recent = Escalation.objects.filter(unit_id=unit_id, created_at__gte=since)
-        orders = recent.filter(step=Step.ORDER).count()
-        talked = recent.filter(step=Step.TALK_PROPOSAL).exists()
-        if needs_talk_for_orders(orders, int(talked), unit_rules):
-            episode = order.episode
-            if STEP_RANK[episode.last_step] < STEP_RANK[Step.TALK_PROPOSAL]:
-                episode.last_step = Step.TALK_PROPOSAL
-                episode.save(update_fields=["last_step"])
-                steps.append((episode, duty, Step.TALK_PROPOSAL))
+        by_kind[duties[order.duty_id].owner_kind].append(unit_id)
+    steps: list[tuple[Episode, Duty, str]] = []
+    for kind, unit_ids in by_kind.items():  # one kind in practice: two queries, whatever the number of units
+        kind_rules = rules(kind)
+        recent = Escalation.objects.filter(
+            unit_id__in=unit_ids, created_at__gte=now - timedelta(days=kind_rules.talk_window_days)
+        )
+        orders = dict(recent.filter(step=Step.ORDER).values_list("unit_id").annotate(n=Count("pk")))
+        talked = set(recent.filter(step=Step.TALK_PROPOSAL).values_list("unit_id", flat=True))
+        for unit_id in unit_ids:
+            if needs_talk_for_orders(orders.get(unit_id, 0), int(unit_id in talked), kind_rules):
+                episode = ordered[unit_id].episode
+                if STEP_RANK[episode.last_step] < STEP_RANK[Step.TALK_PROPOSAL]:
+                    episode.last_step = Step.TALK_PROPOSAL
+                    episode.save(update_fields=["last_step"])
+                    steps.append((episode, duties[ordered[unit_id].duty_id], Step.TALK_PROPOSAL))
     return _take(steps, today, now, cal, rules, who)
 
 
