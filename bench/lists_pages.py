@@ -2,8 +2,11 @@
 
     uv run python bench/lists_pages.py                 # SQLite under bench/out/
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/luoshi_bench uv run python bench/lists_pages.py
+    … --sweep                                          # then one sweep of the ladder (changes the data)
 
 Times are measured in-process with Django's test client (middleware, queries and rendering; no network).
+The measuring part also runs against the previous release's code (before the duty engine), on a database
+that release built: `PYTHONPATH=<its src> python bench/lists_pages.py` (see bench/README.md).
 """
 
 import argparse
@@ -24,12 +27,17 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from luoshi.duties.models import Duty, Report  # noqa: E402
+try:
+    from luoshi.duties.models import Duty, Report
+except ImportError:  # the previous release, for a figure to compare with
+    from luoshi.lists.models import Obligation as Duty  # type: ignore[no-redef]
+    from luoshi.lists.models import Report  # type: ignore[no-redef]
 from luoshi.events.models import Event  # noqa: E402
 from luoshi.lists.models import ResponsibilityList  # noqa: E402
 from luoshi.org.models import Person, Unit  # noqa: E402
@@ -39,6 +47,7 @@ def build(n_lists: int, units_per_list: int, reports_each: int) -> None:
     rng = random.Random(1)
     now = timezone.now()
     today = timezone.localdate()
+    list_type = ContentType.objects.get_for_model(ResponsibilityList)
     with transaction.atomic():
         units = Unit.objects.bulk_create(Unit(name=f"单位{i:03d}", kind="department") for i in range(60))
         office = Person.objects.create_user("bench_office", password="bench-pass-1", roles=["office"], name="督查室")
@@ -74,17 +83,25 @@ def build(n_lists: int, units_per_list: int, reports_each: int) -> None:
                     )
                 )
             lists = ResponsibilityList.objects.bulk_create(lists)
+            by_id = {rl.pk: rl for rl in lists}
             obligations = []
             for rl in lists:
                 for k, unit in enumerate(rng.sample(units, units_per_list)):
                     done = rl.status == "closed"
                     obligations.append(
                         Duty(
-                            list=rl,
+                            owner_type=list_type,
+                            owner_id=rl.pk,
+                            title=rl.title,
+                            code=rl.code,
+                            leader=rl.leader,
+                            report_every_days=rl.report_every_days,
+                            created_at=rl.published_at,
+                            signed_at=rl.published_at,
                             unit=unit,
                             role="lead" if k == 0 else "co",
                             deadline=rl.deadline,
-                            status="completed" if done else "in_progress",
+                            status="completed" if done else "open",
                             progress=100 if done else rng.randint(0, 90),
                             next_report_due=None if done else today + timedelta(days=rng.randint(-20, 14)),
                             completed_at=now if done else None,
@@ -94,7 +111,7 @@ def build(n_lists: int, units_per_list: int, reports_each: int) -> None:
             reports, events = [], []
             for ob in obligations:
                 for r in range(reports_each):
-                    at = ob.list.created_at + timedelta(days=14 * r)
+                    at = by_id[ob.owner_id].created_at + timedelta(days=14 * r)
                     reports.append(
                         Report(
                             duty=ob,
@@ -113,7 +130,7 @@ def build(n_lists: int, units_per_list: int, reports_each: int) -> None:
                         actor=office,
                         kind="report.filed",
                         subject_type="list",
-                        subject_id=rep.duty.list_id,
+                        subject_id=rep.duty.owner_id,
                         unit_id=rep.duty.unit_id,
                         after={"report": rep.pk, "progress": rep.progress},
                     )
@@ -128,15 +145,24 @@ def build(n_lists: int, units_per_list: int, reports_each: int) -> None:
             print(f"  built {min(start + batch, n_lists)} lists", flush=True)
 
 
-def median_ms(client: Client, url: str, repeat: int) -> float:
-    client.get(url)  # warm up
+def median_ms(client: Client, url: str, repeat: int) -> float | None:
+    """The median time of `url`, following redirects (a home page that sends a role on counts both);
+    None where this release has no such page."""
+    if client.get(url, follow=True).status_code == 404:  # warm up
+        return None
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
-        response = client.get(url)
+        response = client.get(url, follow=True)
         times.append((time.perf_counter() - t) * 1000)
         assert response.status_code == 200, (url, response.status_code)
     return statistics.median(times)
+
+
+def signed_in(username: str) -> Client:
+    client = Client()
+    client.force_login(Person.objects.get(username=username))
+    return client
 
 
 def main() -> None:
@@ -146,6 +172,7 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--sweep", action="store_true", help="then time one sweep of the ladder (changes the data)")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     if args.rebuild and connection.vendor == "sqlite":
@@ -163,8 +190,10 @@ def main() -> None:
         f"database: {connection.vendor}; lists {ResponsibilityList.objects.count()}, "
         f"obligations {Duty.objects.count()}, reports {Report.objects.count()}, events {Event.objects.count()}"
     )
-    client = Client()
-    client.force_login(Person.objects.get(username="bench_office"))
+    client = signed_in("bench_office")
+    busiest = Duty.objects.filter(next_report_due__isnull=False).values_list("unit_id", flat=True).first()
+    liaison = signed_in(f"bench_l{busiest}")
+    leader = signed_in("bench_leader0")
     open_list = ResponsibilityList.objects.filter(status="in_progress").order_by("id").first()
     year = open_list.year
     pages = {
@@ -177,9 +206,32 @@ def main() -> None:
         "API GET /api/v1/lists/<id>/loop": f"/api/v1/lists/{open_list.pk}/loop",
         "API GET /api/v1/stats/overview": f"/api/v1/stats/overview?year={year}",
     }
+    homes = {
+        "home (/), the office": (client, "/"),
+        "home (/), a leader": (leader, "/"),
+        "home (/), a unit's liaison": (liaison, "/"),
+        "API GET /api/v1/me/todo, the office": (client, "/api/v1/me/todo"),
+        "API GET /api/v1/me/todo, a liaison": (liaison, "/api/v1/me/todo"),
+    }
     print(f"median server time over {args.repeat} requests:")
-    for name, url in pages.items():
-        print(f"  {name:<36} {median_ms(client, url, args.repeat):8.1f} ms")
+    for name, (who, url) in {**{n: (client, u) for n, u in pages.items()}, **homes}.items():
+        ms = median_ms(who, url, args.repeat)
+        print(f"  {name:<40} {'—' if ms is None else f'{ms:8.1f} ms'}")
+    if args.sweep:
+        from django.utils.module_loading import import_string
+
+        for path in ("luoshi.duties.sweep.sweep", "luoshi.escalation.services.sweep"):
+            try:
+                run = import_string(path)
+                break
+            except ImportError:
+                continue
+        t = time.perf_counter()
+        counts = run()
+        print(f"first sweep: {time.perf_counter() - t:.1f} s {counts}")
+        t = time.perf_counter()
+        run()
+        print(f"second sweep: {time.perf_counter() - t:.1f} s")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Time the escalation sweep over many open obligations of which a share is due.
+"""Time the escalation sweep over many open duties (lists' obligations) of which a share is due.
 
     uv run python bench/sweep.py                              # 200,000 open obligations, 5% due, SQLite
     uv run python bench/sweep.py --obligations 50000 --due 10000
@@ -22,6 +22,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -52,6 +53,7 @@ def build(n_obligations: int, n_due: int) -> None:
     rng = random.Random(7)
     today = NOW.date()
     per_list = 2
+    list_type = ContentType.objects.get_for_model(ResponsibilityList)
     with transaction.atomic():
         units = Unit.objects.bulk_create(Unit(name=f"单位{i:03d}", kind="department") for i in range(200))
         office = Person.objects.create(username="sweep_office", roles=["office"])
@@ -83,7 +85,12 @@ def build(n_obligations: int, n_due: int) -> None:
                     due = due_flags[(start + i) * per_list + k]
                     obligations.append(
                         Duty(
-                            list=rl,
+                            owner_type=list_type,
+                            owner_id=rl.pk,
+                            title=rl.title,
+                            code=rl.code,
+                            report_every_days=rl.report_every_days,
+                            status="open",
                             unit=units[(start + i + k) % len(units)],
                             role="lead" if k == 0 else "co",
                             deadline=rl.deadline,
@@ -100,14 +107,14 @@ def main() -> None:
     parser.add_argument("--obligations", type=int, default=200_000)
     parser.add_argument("--due", type=int, default=None, help="default: 5%% of --obligations")
     args = parser.parse_args()
-    n_due = args.due if args.due is not None else args.duties // 20
+    n_due = args.due if args.due is not None else args.obligations // 20
     (OUT / "sweep").mkdir(parents=True, exist_ok=True)
     call_command("migrate", verbosity=0)
     reset()
     t = time.perf_counter()
-    build(args.duties, n_due)
+    build(args.obligations, n_due)
     print(
-        f"database {connection.vendor}: built {args.duties} open obligations, {n_due} due, "
+        f"database {connection.vendor}: built {args.obligations} open obligations, {n_due} due, "
         f"in {time.perf_counter() - t:.0f} s"
     )
     with connection.cursor() as cursor:  # fresh statistics, as autovacuum / a DBA would have them
