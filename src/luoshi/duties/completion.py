@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi.duties import owners
+from luoshi.duties import handoffs, owners
 from luoshi.duties.models import Duty, DutyStatus, Extension, ExtensionStatus
 from luoshi.duties.services import (
     announce_change,
@@ -61,6 +61,7 @@ def do_accept(actor: Person, duty: Duty, now: datetime | None = None) -> Duty:
         d.save(update_fields=["status", "progress", "completed_at", "next_report_due", "days_late"])
         announce_change(d, "accepted", now)
         record_on_owner(actor, "completion.accepted", d, before=before, after=duty_state(d), at=now)
+        handoffs.completion_accepted(d, now)
     return d
 
 
@@ -78,6 +79,7 @@ def do_return(actor: Person, duty: Duty, reason: str, now: datetime | None = Non
         record_on_owner(
             actor, "completion.returned", d, before=before, after=duty_state(d), note=reason.strip(), at=now
         )
+        handoffs.completion_returned(d, reason, now)
     return d
 
 
@@ -122,6 +124,7 @@ def do_request_extension(
             note=ext.reason,
             at=now,
         )
+        handoffs.extension_requested(d, ext, now)
     return ext
 
 
@@ -156,4 +159,5 @@ def do_decide_extension(
             note=ext.note,
             at=now,
         )
+        handoffs.extension_decided(d, ext, now)
     return ext

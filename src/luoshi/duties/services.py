@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi.duties import owners
+from luoshi.duties import handoffs, owners
 from luoshi.duties.models import Duty, DutyStatus, Report
 from luoshi.errors import Conflict, InvalidInput, NotAllowed
 from luoshi.events.models import Event
@@ -176,6 +176,8 @@ def do_report(
             record_on_owner(
                 actor, "report.filed", d, before=before, after={**duty_state(d), "report": report.pk}, at=now
             )
+            if request_completion:
+                handoffs.completion_requested(d, now)
     except IntegrityError:
         if not submission_key:
             raise
