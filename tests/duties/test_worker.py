@@ -40,7 +40,8 @@ def test_the_scheduled_sweep_waits_for_working_hours(office, leader, unit_a, lia
     """Nothing is stamped at night: the 01:55 tick does nothing, the first one after 08:30 does the work."""
     publish(office, unit_a, leader=leader)  # first report due Mon 03-09: urged on Tue 03-10
     assert run_worker_at(datetime.combine(date(2026, 3, 10), time(1, 55), SHANGHAI)) == []
-    assert not Escalation.objects.exists() and not Notification.objects.exists()
+    # (publishing told the unit of its new duty: that notice is not the ladder's)
+    assert not Escalation.objects.exists() and not Notification.objects.filter(kind__startswith="escalation.").exists()
     assert not ScheduledJob.objects.exists()  # nothing claimed: the morning's tick is not postponed
     morning = datetime.combine(date(2026, 3, 10), time(8, 31), SHANGHAI)
     assert run_worker_at(morning) == ["sweep", "deliver"]
@@ -75,6 +76,6 @@ def test_escalate_by_hand_runs_at_once_and_its_mail_waits(capsys, office, leader
         main(["escalate"])
     assert Escalation.objects.get().created_at == night
     assert Notification.objects.get(recipient=liaison_a, kind="escalation.urge").created_at == night
-    assert Delivery.objects.get(to=liaison_a.email).next_attempt_at == datetime.combine(
-        date(2026, 3, 10), time(8, 30), SHANGHAI
-    )
+    assert Delivery.objects.get(
+        to=liaison_a.email, notification__kind="escalation.urge"
+    ).next_attempt_at == datetime.combine(date(2026, 3, 10), time(8, 30), SHANGHAI)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.duties import handoffs
 from luoshi.duties.completion import finished_at
 from luoshi.duties.models import DutyStatus
 from luoshi.duties.services import require_office, resolve_now
@@ -46,4 +47,5 @@ def do_close(actor: Person, rlist: ResponsibilityList, now: datetime | None = No
             after={"status": rlist.status, "closed_late": rlist.closed_late, "days_late": rlist.days_late},
             at=now,
         )
+        handoffs.owner_closed(duties, now)
     return rlist

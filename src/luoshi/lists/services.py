@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.duties import handoffs
 from luoshi.duties.models import Duty, HandlingRole
 from luoshi.duties.services import check_horizon, do_open_duties, require_office, resolve_now
 from luoshi.errors import Conflict, InvalidInput
@@ -168,7 +169,8 @@ def do_publish(actor: Person, rlist: ResponsibilityList, now: datetime | None = 
         rlist.code = f"{today.year}-ZR-{next_number(f'list-code-{today.year}'):04d}"
         rlist.save(update_fields=["status", "published_at", "year", "code"])
         Duty.objects.filter(owner_type=owner_type(), owner_id=rlist.pk).update(code=rlist.code)
-        do_open_duties(list(rlist.duties.all()), now)
+        duties = list(rlist.duties.all())
+        do_open_duties(duties, now)
         record(
             actor,
             "list.published",
@@ -178,4 +180,5 @@ def do_publish(actor: Person, rlist: ResponsibilityList, now: datetime | None = 
             after={"status": rlist.status, "code": rlist.code},
             at=now,
         )
+        handoffs.assigned(duties, now)
     return rlist
