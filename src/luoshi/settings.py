@@ -141,6 +141,8 @@ LUOSHI_PAGE_SIZE = env_int("LUOSHI_PAGE_SIZE", 50)
 LUOSHI_TIME_TRAVEL = env_bool("LUOSHI_TIME_TRAVEL", False)
 # Deadlines, milestones and extensions lie at most this many years ahead.
 LUOSHI_DATE_HORIZON_YEARS = env_int("LUOSHI_DATE_HORIZON_YEARS", 5)
+# A unit signs for (签收) a new duty within this many working days of its assignment, or is reminded once.
+LUOSHI_SIGN_WITHIN_WORKDAYS = env_int("LUOSHI_SIGN_WITHIN_WORKDAYS", 1)
 
 LOGGING = {
     "version": 1,

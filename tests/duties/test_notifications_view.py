@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
+from luoshi.duties.signing import do_sign
 from luoshi.duties.sweep import sweep
 from luoshi.notify.models import Notification
 from tests.conftest import NOW
@@ -152,7 +153,8 @@ def test_the_inbox_runs_a_constant_number_of_queries(as_, liaison_a, mine, djang
 @pytest.fixture
 def urge_note(office, leader, unit_a, liaison_a, head_a):
     """A real urge notice from the sweep, made while Chinese is active (as the worker runs)."""
-    publish(office, unit_a, leader=leader)  # first report due Mon 03-09: urged on Tue 03-10
+    rlist = publish(office, unit_a, leader=leader)  # first report due Mon 03-09: urged on Tue 03-10
+    do_sign(liaison_a, rlist.duties.get(), now=at(date(2026, 3, 2), 10))  # signed for: no sign reminder
     with time_machine.travel(at(date(2026, 3, 10)), tick=False), translation.override("zh-hans"):
         sweep(at(date(2026, 3, 10)))
     return Notification.objects.get(recipient=liaison_a, kind="escalation.urge")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from luoshi.duties import owners
 from luoshi.duties.ladder import Rules, needs_talk_for_orders, reached_steps, steps_to_take, workdays_overdue
 from luoshi.duties.models import STEP_RANK, Duty, DutyStatus, Episode, EpisodeKind, Escalation, Policy, Step
+from luoshi.duties.signing import unsigned_reminders
 from luoshi.errors import Conflict, InvalidInput, NotAllowed
 from luoshi.events.models import Event
 from luoshi.events.services import build, next_number, record
@@ -296,6 +297,8 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     for start in range(0, len(due_ids), CHUNK):
         for esc in _sweep_chunk(due_ids[start : start + CHUNK], today, now, cal, rules, who):
             counts[esc.step] += 1
+    # Units that have not signed for a new duty in time: one reminder each (duties.signing).
+    unsigned_reminders(now)
     return counts
 
 
