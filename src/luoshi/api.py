@@ -106,6 +106,7 @@ def _add_routers() -> None:
     from luoshi.notify.api import me_router as notify_settings_router
     from luoshi.notify.api import router as notify_router
     from luoshi.org.api import router as org_router
+    from luoshi.web.api import router as me_router
 
     api.add_router("/", org_router)
     api.add_router("/lists", lists_router)
@@ -115,6 +116,7 @@ def _add_routers() -> None:
     api.add_router("/stats", league_router)
     api.add_router("/escalations", escalation_router)
     api.add_router("/notifications", notify_router)
+    api.add_router("/me", me_router)  # the person's own work (web.todo)
     api.add_router("/me", notify_settings_router)  # /me/notification-settings
 
 

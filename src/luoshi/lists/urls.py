@@ -1,6 +1,6 @@
 from django.urls import path
 
-from luoshi.lists import closing, views_drafts, views_import, views_index, views_loop
+from luoshi.lists import closing, views_drafts, views_import, views_index, views_loop, views_report
 
 app_name = "lists"
 urlpatterns = [
@@ -17,6 +17,8 @@ urlpatterns = [
     path("<int:list_id>/delete/", views_drafts.delete_draft, name="delete"),
     path("<int:list_id>/publish", views_loop.publish, name="publish"),
     path("<int:list_id>/report", views_loop.report, name="report"),
+    # The phone's report page, prefilled from the unit's last report (GET and POST).
+    path("<int:list_id>/report/<int:unit_id>/", views_report.report_page, name="report_page"),
     path("<int:list_id>/accept", views_loop.accept, name="accept"),
     path("<int:list_id>/return", views_loop.return_completion, name="return"),
     path("<int:list_id>/extension", views_loop.request_extension, name="extension"),

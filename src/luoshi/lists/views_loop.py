@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
@@ -152,6 +153,7 @@ def _loop_context(request: Request, rlist: ResponsibilityList, bound: dict | Non
         "can_close": office and in_progress,
         "timeline": _timeline(rlist),
         "today": today,
+        "next": _back_to(request),  # the forms carry it: back to the to-do after acting
     }
 
 
@@ -165,9 +167,19 @@ def loop(request: Request, list_id: int) -> HttpResponse:
 # --- writing ------------------------------------------------------------------------------------
 
 
+def _back_to(request: Request) -> str:
+    """The page the person came from when it asked to be returned to (?next=/ from the to-do home): a
+    local address only."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and safe else ""
+
+
 def _done(request: Request, list_id: int, message: str, level: int = messages.SUCCESS) -> HttpResponse:
     messages.add_message(request, level, message)
-    url = reverse("lists:loop", args=[list_id])
+    url = _back_to(request) or reverse("lists:loop", args=[list_id])
     # htmx posts get a full page load of the loop page, so every part of it is fresh.
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
