@@ -225,7 +225,14 @@ def test_the_index_runs_a_constant_number_of_queries(
 
 def test_overview_counts_lists(api, published_list, office):
     body = api(office).get("/stats/overview", year=2026).json()
-    assert body["lists"] == {"issued": 1, "completed": 0, "in_progress": 1, "overdue": 0}
+    assert body["lists"] == {
+        "issued": 1,
+        "completed": 0,
+        "in_progress": 1,
+        "overdue": 0,
+        "suspended": 0,
+        "cancelled": 0,
+    }
 
 
 def test_the_openapi_document_names_the_contract(client):

@@ -335,7 +335,10 @@ def test_api_refuses_others_and_published_lists(office, liaison_a, second_draft,
     assert Api(liaison_a).delete(f"/lists/{second_draft.pk}").status_code == 404
     assert Api(liaison_a).patch(f"/lists/{published_list.pk}", {"title": "x"}).status_code == 403
     assert Api(liaison_a).delete(f"/lists/{published_list.pk}").status_code == 403
-    assert Api(office).patch(f"/lists/{published_list.pk}", {"title": "x", "reason": "改"}).status_code == 409
+    # A published list changes with a reason (lists.changes), and only its title, content, leader and deadline.
+    missing = Api(office).patch(f"/lists/{published_list.pk}", {"title": "x"})
+    assert missing.status_code == 400 and missing.json()["field"] == "reason"
+    assert Api(office).patch(f"/lists/{published_list.pk}", {"source": "media", "reason": "改"}).status_code == 400
     assert Api(office).delete(f"/lists/{published_list.pk}").status_code == 409
 
 

@@ -38,7 +38,14 @@ def test_overview_counts_match_the_records(client, office, year_2026):
     response = login(client, office).get(OVERVIEW)
     assert response.status_code == 200
     assert response.context["year"] == 2026
-    assert response.context["totals"] == {"issued": 4, "completed": 1, "in_progress": 3, "overdue": 1}
+    assert response.context["totals"] == {
+        "issued": 4,
+        "completed": 1,
+        "in_progress": 3,
+        "overdue": 1,
+        "suspended": 0,
+        "cancelled": 0,
+    }
     assert by_name(response.context["per_leader"]) == {
         "李副市长": {"issued": 3, "completed": 1, "in_progress": 2, "overdue": 1},
         "赵副市长": {"issued": 1, "completed": 0, "in_progress": 1, "overdue": 0},
@@ -53,7 +60,14 @@ def test_overview_counts_match_the_records(client, office, year_2026):
 def test_the_year_is_chosen_among_the_years_that_exist(client, office, year_2026):
     login(client, office)
     response = client.get(OVERVIEW, {"year": 2025})
-    assert response.context["totals"] == {"issued": 1, "completed": 0, "in_progress": 1, "overdue": 1}
+    assert response.context["totals"] == {
+        "issued": 1,
+        "completed": 0,
+        "in_progress": 1,
+        "overdue": 1,
+        "suspended": 0,
+        "cancelled": 0,
+    }
     assert response.context["years"] == [2026, 2025]
     response = client.get(OVERVIEW, {"year": "all"})
     assert response.context["totals"]["issued"] == 5
@@ -74,7 +88,14 @@ def test_the_page_draws_its_charts_from_local_echarts_and_json_data(client, offi
 
 def test_unit_people_see_figures_of_their_units_lists_only(client, liaison_b, outsider, year_2026):
     response = login(client, liaison_b).get(OVERVIEW)
-    assert response.context["totals"] == {"issued": 2, "completed": 0, "in_progress": 2, "overdue": 1}
+    assert response.context["totals"] == {
+        "issued": 2,
+        "completed": 0,
+        "in_progress": 2,
+        "overdue": 1,
+        "suspended": 0,
+        "cancelled": 0,
+    }
     assert "已销号" not in response.content.decode()
     response = login(client, outsider).get(OVERVIEW)
     assert response.context["totals"]["issued"] == 1
@@ -86,7 +107,14 @@ def test_unit_people_see_figures_of_their_units_lists_only(client, liaison_b, ou
 def test_a_leader_sees_own_and_supervised_figures(client, other_leader, year_2026):
     response = login(client, other_leader).get(OVERVIEW)
     # Their own list (on unit_c, which they also supervise); not leader's lists on unit_a and unit_b.
-    assert response.context["totals"] == {"issued": 1, "completed": 0, "in_progress": 1, "overdue": 0}
+    assert response.context["totals"] == {
+        "issued": 1,
+        "completed": 0,
+        "in_progress": 1,
+        "overdue": 0,
+        "suspended": 0,
+        "cancelled": 0,
+    }
 
 
 @pytest.mark.parametrize("year", ["x", "20266", "1"])

@@ -97,6 +97,8 @@ def _list_out(rlist: ResponsibilityList, obligations: list[Duty], today: date) -
                 "closed_at",
                 "closed_late",
                 "days_late",
+                "suspended_at",
+                "cancelled_at",
             )
         },
         "leader": rlist.leader_id,
@@ -341,4 +343,5 @@ def stats_overview(request, params: Query[OverviewQuery]):
     return queries.overview(request.auth, params.year)
 
 
-from luoshi.lists import api_drafts  # noqa: E402, F401  PATCH and DELETE on drafts, on lists_router
+# On lists_router too: PATCH and DELETE (drafts, and published lists' fields); units, transfers, suspension.
+from luoshi.lists import api_changes, api_drafts  # noqa: E402, F401

@@ -1,8 +1,8 @@
 """PATCH and DELETE /api/v1/lists/{id}: the office edits or withdraws a draft (lists.drafts).
 
-Every field of a PATCH is optional: what is sent changes, what is left out stays. A published list
-answers 409 for now; `reason` is recorded with the edit (a later change lets published lists be
-edited with a reason, in the same shape).
+Every field of a PATCH is optional: what is sent changes, what is left out stays; `reason` is
+recorded with the edit. On a published list (in progress or suspended) only title, content, leader
+and deadline change, and `reason` is required (lists.changes.do_change_published).
 """
 
 from typing import Any
@@ -11,9 +11,9 @@ from ninja import Field
 from pydantic import ConfigDict
 
 from luoshi.errors import InvalidInput
-from luoshi.lists import drafts
+from luoshi.lists import changes, drafts
 from luoshi.lists.api import ListOut, MilestoneIn, _detail, _visible_list, lists_router
-from luoshi.lists.models import Source
+from luoshi.lists.models import ListStatus, Source
 from luoshi.lists.services import MilestoneInput
 from luoshi.org.models import Person, Unit
 from luoshi.schemas import BodyIn, Day, Id, Text, Title, errors
@@ -73,11 +73,16 @@ def _changes(sent: dict[str, Any]) -> dict[str, Any]:
 
 @lists_router.patch("/{int:list_id}", response={200: ListOut, **errors(403, 404, 409)})
 def update_list(request, list_id: Id, payload: ListPatch):
-    """Change a draft's fields (office only). Sending the same change twice changes nothing more."""
+    """Change a draft's fields, or a published list's title, content, leader and deadline with a
+    `reason` (office only; every unit's deadline moves unless its approved extension reaches beyond).
+    Sending the same change twice changes nothing more."""
     rlist = _visible_list(request, list_id)
     sent = payload.dict(exclude_unset=True)
     reason = sent.pop("reason", "")
-    drafts.do_update_draft(request.auth, rlist, _changes(sent), reason=reason)
+    if rlist.status == ListStatus.DRAFT:
+        drafts.do_update_draft(request.auth, rlist, _changes(sent), reason=reason)
+    else:
+        changes.do_change_published(request.auth, rlist, _changes(sent), reason)
     return _detail(request, list_id)
 
 

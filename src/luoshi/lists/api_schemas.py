@@ -60,6 +60,8 @@ class ListOut(Schema):
     closed_at: datetime | None
     closed_late: bool | None
     days_late: int | None
+    suspended_at: datetime | None = Field(None, description="Set while the list is suspended.")
+    cancelled_at: datetime | None = None
     milestones: list[MilestoneOut] = []
     obligations: list[ObligationOut]
 
@@ -154,10 +156,12 @@ class LoopOut(Schema):
 
 
 class Totals(Schema):
-    issued: int
+    issued: int = Field(description="Published: completed + in_progress + suspended + cancelled.")
     completed: int
     in_progress: int
-    overdue: int
+    overdue: int = Field(description="In progress with a report or deadline passed; never suspended or cancelled.")
+    suspended: int = 0
+    cancelled: int = 0
 
 
 class LeaderTotals(Totals):

@@ -74,3 +74,44 @@ class Milestone(models.Model):
 
     class Meta:
         ordering = ["due_date", "id"]
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class TransferRequest(models.Model):
+    """A unit says the work is not theirs and asks for it to be transferred (申请转办); the office
+    decides. Until then the unit's duty runs as before."""
+
+    list = models.ForeignKey(ResponsibilityList, models.CASCADE, related_name="transfer_requests")
+    duty = models.ForeignKey("duties.Duty", models.PROTECT, related_name="+")
+    unit = models.ForeignKey("org.Unit", models.PROTECT, related_name="+", verbose_name=_("unit"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested"))
+    reason = models.TextField(_("reason"))
+    suggested_unit = models.ForeignKey(
+        "org.Unit", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("suggested unit")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    to_unit = models.ForeignKey(
+        "org.Unit", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("transferred to")
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("transfer request")
+        verbose_name_plural = _("transfer requests")
+        constraints = [
+            # A double submission stores one request: one waiting request per duty.
+            models.UniqueConstraint(
+                fields=["duty"], condition=models.Q(status="pending"), name="lists_one_pending_transfer_per_duty"
+            )
+        ]

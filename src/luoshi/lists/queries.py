@@ -275,21 +275,28 @@ def unit_inbox(person: Person) -> QuerySet[Duty]:
 
 
 def overview(person: Person, year: int | None, today: date | None = None) -> dict:
-    """Lists issued / completed / in progress / overdue, in all and per leader and per unit."""
+    """Lists issued / completed / in progress / overdue, in all and per leader and per unit; suspended
+    and cancelled lists are counted apart (issued = completed + in progress + suspended + cancelled),
+    and neither is ever overdue."""
     today = today or timezone.localdate()
     qs = visible_lists(person).exclude(status=ListStatus.DRAFT)
     if year:
         qs = qs.filter(year=year)
+    by_status = {
+        "completed": Q(status=ListStatus.CLOSED),
+        "in_progress": Q(status=ListStatus.IN_PROGRESS),
+        "suspended": Q(status=ListStatus.SUSPENDED),
+        "cancelled": Q(status=ListStatus.CANCELLED),
+    }
     totals = qs.aggregate(
-        issued=Count("id", distinct=True),
-        completed=Count("id", filter=Q(status=ListStatus.CLOSED), distinct=True),
-        in_progress=Count("id", filter=Q(status=ListStatus.IN_PROGRESS), distinct=True),
+        issued=Count("id", distinct=True), **{k: Count("id", filter=q, distinct=True) for k, q in by_status.items()}
     )
     overdue_ids = qs.filter(overdue_filter(today))
     totals["overdue"] = overdue_ids.count()
 
     visible_ids = qs.values("pk")
     late_ob = Q(status=DutyStatus.OPEN) & (Q(next_report_due__lt=today) | Q(deadline__lt=today))
+    unfinished = ~Q(status=DutyStatus.COMPLETED)
     per_unit = list(
         Duty.objects.filter(owner_type=owner_type(), owner_id__in=visible_ids)
         .exclude(status=DutyStatus.WITHDRAWN)
@@ -297,18 +304,18 @@ def overview(person: Person, year: int | None, today: date | None = None) -> dic
         .annotate(
             issued=Count("id"),
             completed=Count("id", filter=Q(status=DutyStatus.COMPLETED)),
-            in_progress=Count("id", filter=~Q(status=DutyStatus.COMPLETED)),
+            in_progress=Count("id", filter=unfinished & Q(list__status=ListStatus.IN_PROGRESS)),
+            suspended=Count("id", filter=unfinished & Q(list__status=ListStatus.SUSPENDED)),
             overdue=Count("id", filter=late_ob & Q(list__status=ListStatus.IN_PROGRESS)),
         )
         .order_by("-issued", "unit_id")
     )
+    _add_cancelled_per_unit(per_unit, qs)
     per_leader = list(
         qs.order_by()
         .values("leader_id", "leader__name")
         .annotate(
-            issued=Count("id", distinct=True),
-            completed=Count("id", filter=Q(status=ListStatus.CLOSED), distinct=True),
-            in_progress=Count("id", filter=Q(status=ListStatus.IN_PROGRESS), distinct=True),
+            issued=Count("id", distinct=True), **{k: Count("id", filter=q, distinct=True) for k, q in by_status.items()}
         )
         .order_by("-issued", "leader_id")
     )
@@ -322,3 +329,30 @@ def overview(person: Person, year: int | None, today: date | None = None) -> dic
     for row in per_leader:
         row["overdue"] = overdue_by_leader.get(row["leader_id"], 0)
     return {"lists": totals, "per_leader": per_leader, "per_unit": per_unit}
+
+
+def _add_cancelled_per_unit(per_unit: list[dict], lists: QuerySet[ResponsibilityList]) -> None:
+    """A cancelled list's duties are withdrawn: a unit counts it as cancelled (and issued) when its duty
+    was still live at the cancellation, as the cancellation's event records, not when it had been
+    withdrawn or transferred away before. Two queries, whatever the number of lists."""
+    cancelled = Event.objects.filter(
+        kind="list.cancelled",
+        subject_type="list",
+        subject_id__in=lists.filter(status=ListStatus.CANCELLED).values("pk"),
+    )
+    duty_ids = [pk for after in cancelled.values_list("after", flat=True) for pk in after.get("withdrawn", [])]
+    counts = {
+        (r["unit_id"], r["unit__name"]): r["n"]
+        for r in Duty.objects.filter(pk__in=duty_ids).values("unit_id", "unit__name").annotate(n=Count("id"))
+    }
+    rows = {r["unit_id"]: r for r in per_unit}
+    for row in per_unit:
+        row["cancelled"] = 0
+    for (unit_id, name), n in counts.items():
+        if unit_id not in rows:
+            rows[unit_id] = {"unit_id": unit_id, "unit__name": name, "issued": 0, "completed": 0, "in_progress": 0}
+            rows[unit_id].update(suspended=0, overdue=0, cancelled=0)
+            per_unit.append(rows[unit_id])
+        rows[unit_id]["cancelled"] = n
+        rows[unit_id]["issued"] += n
+    per_unit.sort(key=lambda r: (-r["issued"], r["unit_id"]))
