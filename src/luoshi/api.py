@@ -102,6 +102,7 @@ def _add_routers() -> None:
     from luoshi.duties.api import router as escalation_router
     from luoshi.duties.api import stats_router as league_router
     from luoshi.lists.api import extensions_router, lists_router, stats_router
+    from luoshi.lists.api_changes import transfer_requests_router
     from luoshi.lists.api_documents import router as documents_router
     from luoshi.notify.api import me_router as notify_settings_router
     from luoshi.notify.api import router as notify_router
@@ -112,6 +113,7 @@ def _add_routers() -> None:
     api.add_router("/lists", lists_router)
     api.add_router("/lists", documents_router)  # closing records (PDF, DOCX)
     api.add_router("/extensions", extensions_router)
+    api.add_router("/transfer-requests", transfer_requests_router)
     api.add_router("/stats", stats_router)
     api.add_router("/stats", league_router)
     api.add_router("/escalations", escalation_router)
