@@ -117,6 +117,7 @@ def _add_routers() -> None:
     api.add_router("/stats", stats_router)
     api.add_router("/stats", league_router)
     api.add_router("/escalations", escalation_router)
+    api.add_router("/duties", "luoshi.duties.api_duties.router")  # every kind's duties; signing for one
     api.add_router("/notifications", notify_router)
     api.add_router("/me", me_router)  # the person's own work (web.todo)
     api.add_router("/me", notify_settings_router)  # /me/notification-settings

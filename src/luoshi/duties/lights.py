@@ -43,9 +43,9 @@ def light(
     return GREEN
 
 
-def light_q(wanted: str, today: date, due_field: str, deadline_field: str) -> Q:
-    """The same rule as `light`, as a filter on two (possibly annotated) date fields."""
-    due_soon, red_after = thresholds()
+def light_q(wanted: str, today: date, due_field: str, deadline_field: str, limits: tuple[int, int] | None = None) -> Q:
+    """The same rule as `light`, as a filter on two (possibly annotated) date fields; `limits` as there."""
+    due_soon, red_after = limits or thresholds()
     red = Q(**{f"{deadline_field}__lt": today}) | Q(**{f"{due_field}__lt": today - timedelta(days=red_after)})
     yellow = Q(**{f"{due_field}__lte": today + timedelta(days=due_soon)})
     if wanted == RED:
