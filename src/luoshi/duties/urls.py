@@ -1,6 +1,6 @@
 from django.urls import path
 
-from luoshi.duties import views_board, views_documents, views_league, views_settings
+from luoshi.duties import views_board, views_documents, views_duties, views_league, views_settings
 
 app_name = "escalation"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("talks/<int:escalation_id>/handle", views_board.handle_talk, name="handle_talk"),
     path("orders/", views_board.leader_orders, name="orders"),
     path("unit/", views_board.unit_escalations, name="unit"),
+    path("duties/<int:duty_id>/sign", views_duties.sign, name="sign"),
+    path("unsigned/", views_duties.unsigned, name="unsigned"),
     path("league/", views_league.league, name="league"),
     path("league.xlsx", views_league.export, name="league_export"),
     path("settings/", views_settings.policy, name="policy"),
