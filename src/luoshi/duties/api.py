@@ -12,13 +12,14 @@ from ninja.pagination import paginate
 
 from luoshi.duties import owners, queries
 from luoshi.duties.access import visible_duties_q
+from luoshi.duties.api_duties import check_kind
 from luoshi.duties.manual import do_manual_urge, manual_preview
 from luoshi.duties.models import Duty, EpisodeKind, Escalation, Step
 from luoshi.duties.sweep import sweep
 from luoshi.errors import InvalidInput, NotAllowed, NotFound
 from luoshi.org import access
 from luoshi.org.models import Person
-from luoshi.schemas import BlankIsNone, BodyIn, Day, Id, Moment, Page, errors
+from luoshi.schemas import BlankIsNone, BodyIn, Day, Id, Line, Moment, Page, errors
 
 router = Router(tags=["escalation"])
 stats_router = Router(tags=["stats"])
@@ -249,6 +250,10 @@ def league_table(
     end: Day | None = Query(None, alias="to"),
     sort: LeagueSort = "on_time_rate",
     desc: bool = True,
+    owner_kind: Annotated[Line | None, BlankIsNone] = Query(
+        None, description="Only the duties of this kind of work (e.g. `list`); all kinds by default."
+    ),
 ):
     start, end = period(start, end)
-    return queries.sort_league(queries.league(start, end), sort, desc)
+    kind = check_kind(owner_kind) if owner_kind else ""
+    return queries.sort_league(queries.league(start, end, owner_kind=kind), sort, desc)

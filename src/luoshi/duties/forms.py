@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.duties import owners
 from luoshi.duties.models import Policy, Step
 from luoshi.duties.policy import BOUNDS
 from luoshi.duties.queries import LEAGUE_COLUMNS
@@ -121,6 +122,11 @@ class StepFilterForm(SmallForm):
 
 # --- the league table ---------------------------------------------------------------------------
 
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(o.kind, capfirst(str(o.label))) for o in owners.all_owners()]
+
+
 LEAGUE_SORTS = ("unit_name", *LEAGUE_COLUMNS)
 
 
@@ -138,15 +144,27 @@ class LeagueForm(SmallForm):
         error_messages={"invalid_choice": _("The order is 0 (ascending) or 1 (descending).")},
     )
 
+    owner_kind = forms.ChoiceField(
+        label=_("Kind of work"),
+        required=False,
+        error_messages={"invalid_choice": _("Unknown kind of work “%(value)s”.")},
+    )
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["from"] = forms.DateField(
             label=_("From"), required=False, widget=DateInput(), validators=[_in_range]
         )
         self.fields["to"] = forms.DateField(label=_("To"), required=False, widget=DateInput(), validators=[_in_range])
-        self.order_fields(["from", "to", "sort", "desc"])
+        self.order_fields(["from", "to", "owner_kind", "sort", "desc"])
         for name in ("from", "to"):
             self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
+        # The kinds registered now (an owner app, or a test, registers its own at ready()).
+        kind = self.fields["owner_kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [("", _("All kinds of work")), *kind_choices()]
+        # One kind only: a select with one choice says nothing, so the page leaves it out.
+        self.show_kinds = len(owners.kinds()) > 1
 
     def clean(self) -> dict[str, Any]:
         data = self.cleaned_data  # Form.clean returns it (typed as optional)

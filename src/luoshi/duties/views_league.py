@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from luoshi import sheets
-from luoshi.duties import queries
+from luoshi.duties import owners, queries
 from luoshi.duties.forms import LeagueForm
 from luoshi.pages import Request, form_errors
 
@@ -35,7 +35,7 @@ COLUMNS = [
 
 def _rows(form: LeagueForm) -> list[dict]:
     data = form.cleaned_data
-    rows = queries.league(data["start"], data["end"], timezone.localdate())
+    rows = queries.league(data["start"], data["end"], timezone.localdate(), owner_kind=data["owner_kind"])
     return queries.sort_league(rows, data["sort"], data["descending"])
 
 
@@ -67,6 +67,7 @@ def league(request: Request) -> HttpResponse:
         "end": data["end"],
         "sort": data["sort"],
         "descending": data["descending"],
+        "owner_kind": data["owner_kind"],
     }
     return render(request, "escalation/league.html", context)
 
@@ -99,6 +100,8 @@ def export(request: Request) -> HttpResponse:
     out = io.BytesIO()
     wb.save(out)
     # Chinese like every other download (the office files it beside its other 台账).
+    with translation.override("zh-hans"):  # one kind: its name in the file's, e.g. 单位排名-责任清单-…
+        kind = f"{owners.get(data['owner_kind']).label}-" if data["owner_kind"] else ""
     return sheets.attachment(
-        out.getvalue(), XLSX, f"单位排名-{data['start'].isoformat()}-{data['end'].isoformat()}.xlsx"
+        out.getvalue(), XLSX, f"单位排名-{kind}{data['start'].isoformat()}-{data['end'].isoformat()}.xlsx"
     )
