@@ -1,4 +1,5 @@
-"""The administrator's settings: the policy (lights and the ladder's N, M, K, L) and the working-day calendar."""
+"""The administrator's settings: each owner kind's policy (lights and the ladder's N, M, K, L) and the
+working-day calendar."""
 
 import calendar as pycal
 from dataclasses import dataclass, field
@@ -12,10 +13,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
+from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
+from luoshi.duties import owners
 from luoshi.duties import policy as settings_service
 from luoshi.duties.forms import PolicyForm, SetDayForm, YearForm
 from luoshi.errors import ServiceError
@@ -33,19 +37,40 @@ def _admin_only(request: Request) -> None:
 # --- policy -------------------------------------------------------------------------------------
 
 
+DEFAULT_KIND = "list"
+
+
+def _default_kind() -> str:
+    kinds = owners.kinds()
+    return DEFAULT_KIND if DEFAULT_KIND in kinds or not kinds else kinds[0]
+
+
+def _policy_url(kind: str) -> str:
+    url = reverse("escalation:policy")
+    return url if kind == _default_kind() else f"{url}?{urlencode({'kind': kind})}"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def policy(request: Request) -> HttpResponse:
+    """One owner kind's policy (`?kind=`, the lists' by default); tabs switch between the registered kinds."""
     _admin_only(request)
-    stored = settings_service.stored_policy()
+    kind = request.GET.get("kind") or _default_kind()
     status, error = 200, None
+    if kind not in owners.kinds():
+        # Nothing is read or saved for a kind no app registered; the default kind's form is shown instead.
+        error = _("Unknown kind of work “{kind}”.").format(kind=kind[:30])
+        kind, status = _default_kind(), 400
+        form = PolicyForm(initial=settings_service.policy_values(settings_service.stored_policy(kind)))
+        return _policy_page(request, kind, form, error, status)
+    stored = settings_service.stored_policy(kind)
     if request.method == "POST":
         form = PolicyForm(request.POST)
         if form.is_valid():
             values = {name: form.cleaned_data[name] for name in settings_service.FIELDS}
             before = settings_service.policy_values(stored)
             try:
-                settings_service.do_update_policy(request.user, **values)
+                settings_service.do_update_policy(request.user, kind, **values)
             except ServiceError as err:
                 status, error = err.status, err.message
                 form.show_refusal(err)
@@ -54,12 +79,29 @@ def policy(request: Request) -> HttpResponse:
                     messages.info(request, _("Nothing changed."))
                 else:
                     messages.success(request, _("The policy is saved; the next sweep and every light use it."))
-                return redirect("escalation:policy")
+                return redirect(_policy_url(kind))
         else:
             status, error = 400, _("Please correct the errors below.")
     else:
         form = PolicyForm(initial=settings_service.policy_values(stored))
-    context = {"form": form, "error": error, "current": settings_service.policy_values(stored)}
+    return _policy_page(request, kind, form, error, status)
+
+
+def _policy_page(request: Request, kind: str, form: PolicyForm, error: str | None, status: int) -> HttpResponse:
+    stored = settings_service.stored_policy(kind)
+    tabs = [
+        {"kind": o.kind, "label": capfirst(str(o.label)), "url": _policy_url(o.kind), "active": o.kind == kind}
+        for o in owners.all_owners()
+    ]
+    context = {
+        "form": form,
+        "error": error,
+        "current": settings_service.policy_values(stored),
+        "kind": kind,
+        "kind_label": capfirst(str(owners.get(kind).label)) if kind in owners.kinds() else kind,
+        "tabs": tabs if len(tabs) > 1 else [],
+        "action": _policy_url(kind),
+    }
     return render(request, "escalation/policy.html", context, status=status)
 
 
