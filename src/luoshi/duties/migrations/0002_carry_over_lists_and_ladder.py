@@ -73,7 +73,9 @@ def carry_over(apps, schema_editor):
         if "django_migrations" in tables:
             cursor.execute("DELETE FROM django_migrations WHERE app = 'escalation'")
     _freeze_lateness(apps)
-    models = [apps.get_model("duties", name) for name in ("Duty", "Report", "Extension", "Policy", "Episode", "Escalation")]
+    models = [
+        apps.get_model("duties", name) for name in ("Duty", "Report", "Extension", "Policy", "Episode", "Escalation")
+    ]
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(sql)
@@ -84,12 +86,17 @@ def _freeze_lateness(apps):
     from django.utils import timezone
 
     Duty = apps.get_model("duties", "Duty")
-    for duty in Duty.objects.filter(status="completed").select_related("last_report").iterator():
+    batch = []
+    for duty in Duty.objects.filter(status="completed").select_related("last_report").iterator(chunk_size=2000):
         last = duty.last_report
         finished = last.filed_at if last and last.request_completion else duty.completed_at
         if finished is not None:
             duty.days_late = max((timezone.localdate(finished) - duty.deadline).days, 0)
-            duty.save(update_fields=["days_late"])
+            batch.append(duty)
+        if len(batch) == 2000:
+            Duty.objects.bulk_update(batch, ["days_late"])
+            batch = []
+    Duty.objects.bulk_update(batch, ["days_late"])
 
 
 class Migration(migrations.Migration):
