@@ -156,3 +156,10 @@ def test_the_api_refuses_others(api, duty_a, liaison_b, outsider, leader, office
 def test_the_api_says_409_when_nothing_is_owed(api, duty_a, liaison_a, on_0303):
     Duty.objects.filter(pk=duty_a.pk).update(status=DutyStatus.WITHDRAWN)
     assert api(liaison_a).post(f"/duties/{duty_a.pk}/sign").status_code == 409
+
+
+def test_the_reminder_is_a_notice_kind_no_one_mutes():
+    from luoshi.notify import kinds
+
+    entry = kinds.get(SIGN_REMINDER)
+    assert entry is not None and not entry.mutable and not kinds.is_mutable(SIGN_REMINDER)

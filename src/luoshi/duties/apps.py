@@ -7,6 +7,7 @@ class DutiesConfig(AppConfig):
 
     def ready(self) -> None:
         # The kinds of notice the engine sends, for the notification settings (notify.kinds).
-        from luoshi.duties import handoffs
+        from luoshi.duties import handoffs, signing
 
         handoffs.register_kinds()
+        signing.register_kinds()
