@@ -13,7 +13,9 @@ from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.db.models import F, Value
 from django.db.models.deletion import ProtectedError, RestrictedError
+from django.db.models.functions import Least
 from django.utils import timezone
 
 from luoshi.demo.history import ListPlan
@@ -28,6 +30,7 @@ from luoshi.duties.sweep import sweep
 from luoshi.events.models import Counter, Event
 from luoshi.lists import completion, services
 from luoshi.lists.models import Milestone, ResponsibilityList
+from luoshi.notify.models import Notification
 from luoshi.org.models import ApiToken, Person, Role, Unit
 from luoshi.workdays import calendar
 from luoshi.workdays.hours import last_working_moment
@@ -81,6 +84,11 @@ def build_demo_city(reset: bool = False, seed: int = 2015) -> None:
         replay_history(now)
         handle_old_talk_proposals(rng, now)
         sweep(now)
+    # The hand-offs of the played year (duties.handoffs) reached the inboxes as the transaction committed:
+    # like the ladder's past (replay_history), they have been read; only today's sweep is unread.
+    Notification.objects.filter(read_at__isnull=True, created_at__lt=now).update(
+        read_at=Least(F("created_at") + timedelta(hours=3), Value(now))
+    )
 
 
 def demo_accounts() -> list[tuple[str, str]]:
