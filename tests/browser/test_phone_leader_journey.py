@@ -65,7 +65,7 @@ def late_list(office, leader, unit_a, unit_b, liaison_a, liaison_b, head_a):
     due = rlist.duties.get(unit=unit_a).next_report_due
     for n in (1, 6):
         sweep(at(cal.add_workdays(due, n)))
-    assert Escalation.objects.filter(step="order", list=rlist).exists()
+    assert Escalation.objects.filter(step="order", duty__list=rlist).exists()
     return rlist
 
 

@@ -54,7 +54,7 @@ def test_a_liaison_sees_the_units_work_due_first(client, liaison_a, work):
 def test_each_row_shows_role_due_days_deadline_last_report_and_a_report_button(client, liaison_a, work):
     html = english(login(client, liaison_a)).get(INBOX).content.decode()
     red = work["red"]
-    assert reverse("lists:loop", args=[red.pk]) + "#report" in html
+    assert reverse("lists:report_page", args=[red.pk, liaison_a.unit_id]) in html  # the phone's report page
     assert red.code in html
     assert "overdue 16 days" in html
     assert "due in 2 days" in html
