@@ -233,8 +233,9 @@ def _busy_list(office, leader, n_units: int, reports_each: int) -> Responsibilit
 
 # session, user, list (with its light), obligations (with units, last reports and their authors),
 # extensions, milestones, events (with actors and units), the reports they filed; the policy when
-# its cache is cold; the person's unit for the navbar; the unread count in the header.
-LOOP_QUERY_BOUND = 11
+# its cache is cold; the person's unit for the navbar; the unread count in the header; the waiting
+# transfer requests (lists.views_changes).
+LOOP_QUERY_BOUND = 12
 
 
 def test_loop_page_runs_a_constant_number_of_queries(as_, office, leader, django_assert_max_num_queries):

@@ -267,7 +267,7 @@ def do_change_published(
         after: dict[str, Any] = {n: _state(n, new[n]) for n in changed}
         if "deadline" in changed:
             duties = live_duties(rlist)
-            moved = engine.move_deadline(actor, duties, rlist.deadline, now, note=reason, cause="list.changed")
+            moved = engine.move_deadline(actor, duties, rlist.deadline, now, cause="list.changed")  # reason: below
             after["units_moved"] = [d.unit_id for d in moved]
             after["units_kept"] = [
                 d.unit_id for d in duties if d.status in engine.UNFINISHED and d.pk not in {m.pk for m in moved}

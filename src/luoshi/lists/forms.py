@@ -14,7 +14,8 @@ from luoshi.pages import CHOOSE, BootstrapMixin, DateInput
 
 def leaders() -> QuerySet[Person]:
     """Active people with the leader role (roles is a JSON list, filtered in Python to stay portable)."""
-    ids = [p.pk for p in Person.objects.filter(is_active=True).only("pk", "roles") if p.has_role(Role.LEADER)]
+    people = Person.objects.filter(is_active=True).only("pk", "roles", "is_superuser")  # has_role reads both
+    ids = [p.pk for p in people if p.has_role(Role.LEADER)]
     return Person.objects.filter(pk__in=ids).order_by("name", "username")
 
 

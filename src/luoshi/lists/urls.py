@@ -1,6 +1,6 @@
 from django.urls import path
 
-from luoshi.lists import closing, views_drafts, views_import, views_index, views_loop, views_report
+from luoshi.lists import closing, views_changes, views_drafts, views_import, views_index, views_loop, views_report
 
 app_name = "lists"
 urlpatterns = [
@@ -25,4 +25,15 @@ urlpatterns = [
     path("extensions/<int:extension_id>/decide", views_loop.decide_extension, name="decide_extension"),
     path("<int:list_id>/close", views_loop.close, name="close"),
     path("<int:list_id>/closing-record.<str:fmt>", closing.download, name="closing_record"),  # pdf | docx
+    # Changes of a published list (the office's) and a unit's transfer request.
+    path("<int:list_id>/changes/", views_changes.page, name="changes"),
+    path("<int:list_id>/changes/fields", views_changes.change_fields, name="change_fields"),
+    path("<int:list_id>/changes/add-unit", views_changes.add_unit, name="add_unit"),
+    path("<int:list_id>/changes/withdraw-unit", views_changes.withdraw_unit, name="withdraw_unit"),
+    path("<int:list_id>/changes/transfer", views_changes.transfer, name="transfer"),
+    path("<int:list_id>/changes/suspend", views_changes.suspend, name="suspend"),
+    path("<int:list_id>/changes/resume", views_changes.resume, name="resume"),
+    path("<int:list_id>/changes/cancel", views_changes.cancel, name="cancel"),
+    path("transfer-requests/<int:request_id>/decide", views_changes.decide_transfer, name="decide_transfer"),
+    path("<int:list_id>/transfer-request/", views_changes.request_transfer, name="request_transfer"),
 ]

@@ -30,7 +30,7 @@ from luoshi.lists.forms import (
     ReturnForm,
     UnitForm,
 )
-from luoshi.lists.models import ListStatus, ResponsibilityList
+from luoshi.lists.models import ListStatus, ResponsibilityList, TransferRequest, TransferStatus
 from luoshi.org import access
 from luoshi.pages import Request
 
@@ -61,7 +61,8 @@ def _visible(request: Request, list_id: int) -> ResponsibilityList:
 
 
 def _obligation(rlist: ResponsibilityList, unit_id: int | None) -> Duty:
-    ob = rlist.duties.select_related("unit").filter(unit_id=unit_id).first() if unit_id else None
+    live = rlist.duties.select_related("unit").exclude(status=DutyStatus.WITHDRAWN)
+    ob = live.filter(unit_id=unit_id).first() if unit_id else None
     if ob is None:
         raise InvalidInput(_("This unit does not handle this list."), "unit")
     return ob
@@ -120,7 +121,7 @@ def _loop_context(request: Request, rlist: ResponsibilityList, bound: dict | Non
             pending,
             access.can_report_for(user, ob.unit_id),
         )
-        if row.mine and in_progress and ob.status != DutyStatus.COMPLETED:
+        if row.mine and in_progress and ob.is_open:
             row.report_form = bound.get(("report", ob.unit_id)) or ReportForm(
                 initial={"unit": ob.unit_id, "submission_key": ReportForm.new_key(), "progress": ob.progress},
                 auto_id=REPORT_IDS,
@@ -143,7 +144,7 @@ def _loop_context(request: Request, rlist: ResponsibilityList, bound: dict | Non
         "rows": rows,
         "my_rows": [r for r in rows if r.report_form or r.extension_form or (r.mine and r.pending)],
         "awaiting": [r for r in rows if r.return_form or r.decide_form],
-        "open_units": [r.ob.unit for r in rows if r.ob.status != DutyStatus.COMPLETED],
+        "open_units": [r.ob.unit for r in rows if r.ob.status not in (DutyStatus.COMPLETED, DutyStatus.WITHDRAWN)],
         "can_publish": office and rlist.status == ListStatus.DRAFT,
         "can_edit_draft": office and rlist.status == ListStatus.DRAFT,
         "effective_deadline": queries.effective_deadline(rlist),
@@ -151,6 +152,11 @@ def _loop_context(request: Request, rlist: ResponsibilityList, bound: dict | Non
         if in_progress
         else [],
         "can_close": office and in_progress,
+        # Changes after publication (lists.views_changes): the office's page, a unit's transfer request.
+        "can_change": office and rlist.status in (ListStatus.IN_PROGRESS, ListStatus.SUSPENDED),
+        "transfers_waiting": set(
+            TransferRequest.objects.filter(list=rlist, status=TransferStatus.PENDING).values_list("unit_id", flat=True)
+        ),
         "timeline": _timeline(rlist),
         "today": today,
         "next": _back_to(request),  # the forms carry it: back to the to-do after acting
