@@ -175,3 +175,14 @@ def test_the_heads_of_an_added_unit_hear_of_it_but_not_its_other_staff(
         changes.do_add_unit(office, published_list, unit_c, "co", now=LATER)
     assert Notification.objects.filter(recipient=head_c, kind="duty.assigned").exists()
     assert not Notification.objects.filter(recipient=clerk_c).exists()
+
+
+def test_the_change_notices_are_tunable_and_a_refused_change_tells_nobody(
+    published_list, office, unit_a, django_capture_on_commit_callbacks
+):
+    from luoshi.notify import kinds
+
+    assert {"list.changed", "list.cancelled", "transfer.requested"} <= {k.kind for k in kinds.registered()}
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(InvalidInput):
+        changes.do_withdraw_unit(office, published_list, unit_a, "牵头单位不能撤回", now=LATER)
+    assert not Notification.objects.exists()

@@ -6,6 +6,7 @@ class ListsConfig(AppConfig):
     label = "lists"
 
     def ready(self) -> None:
-        from luoshi.lists import owner
+        from luoshi.lists import change_notices, owner
 
         owner.register()
+        change_notices.register_kinds()

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from luoshi.duties.models import HandlingRole
 from luoshi.lists.models import ResponsibilityList
@@ -24,6 +25,19 @@ KINDS = (
     "transfer.requested",
     "transfer.decided",
 )
+
+
+def register_kinds() -> None:
+    """Make the kinds tunable on the notification settings page ("duty.assigned" is the hand-offs')."""
+    from luoshi.notify import kinds
+
+    kinds.register("list.changed", gettext_lazy("A list my unit handles changed"))
+    kinds.register("duty.withdrawn", gettext_lazy("My unit withdrawn from a list, or its work transferred"))
+    kinds.register("list.suspended", gettext_lazy("A list my unit handles suspended"))
+    kinds.register("list.resumed", gettext_lazy("A list my unit handles resumed"))
+    kinds.register("list.cancelled", gettext_lazy("A list my unit handles cancelled"))
+    kinds.register("transfer.requested", gettext_lazy("A unit asks for its work to be transferred"))
+    kinds.register("transfer.decided", gettext_lazy("A decision on my unit's transfer request"))
 
 
 def unit_people(unit_ids: list[int]) -> list[int]:
