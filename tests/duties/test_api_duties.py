@@ -91,7 +91,7 @@ def test_no_light_while_nothing_is_owed(api, office, two_lists, draft_list, unit
 
 
 def test_the_filters(api, office, two_lists, unit_a, unit_b, unit_c, liaison_b):
-    weekly, once = two_lists
+    weekly, _once = two_lists
     client = api(office)
 
     def units(**params) -> set[int]:
