@@ -57,6 +57,8 @@ def test_one_tap_signs_and_goes_back_to_the_owner_page(as_, rlist, liaison_a, un
     assert messages_of(response) == ["Signed for: your unit has acknowledged this work."]
     duty.refresh_from_db()
     assert duty.signed_by == liaison_a and duty.signed_at == at(date(2026, 3, 4), 10)
+    timeline = as_(liaison_a).get(loop_url(rlist)).content.decode()
+    assert "Signed for the unit's work (签收)." in timeline and "<code>duty.signed</code>" not in timeline
 
 
 def test_a_double_tap_is_harmless(as_, rlist, liaison_a, head_a, unit_a):
