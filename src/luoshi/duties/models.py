@@ -131,7 +131,9 @@ class Report(models.Model):
 
     class Meta:
         ordering = ["filed_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["duty", "submission_key"], name="duty_one_report_per_submission")]
+        constraints = [
+            models.UniqueConstraint(fields=["duty", "submission_key"], name="duty_one_report_per_submission")
+        ]
         indexes = [models.Index(fields=["filed_at"])]
 
 
