@@ -13,7 +13,15 @@ from django.conf import global_settings
 from django.db import transaction
 from django.utils import timezone
 
-from luoshi.demo.city import DEMO_PASSWORD, DemoCityError, build_demo_city, demo_accounts, has_demo_city, leaders_of
+from luoshi.demo.city import (
+    DEMO_PASSWORD,
+    NEW_TITLES,
+    DemoCityError,
+    build_demo_city,
+    demo_accounts,
+    has_demo_city,
+    leaders_of,
+)
 from luoshi.demo.names import UNITS
 from luoshi.demo.plan import plan_year
 from luoshi.duties.models import Duty, DutyStatus, Report
@@ -68,9 +76,11 @@ def admin(city) -> Person:
     return Person.objects.get(username="admin")
 
 
-def test_it_builds_148_lists_98_closed_50_in_progress(admin):
+def test_it_builds_150_lists_98_closed_50_in_progress_one_suspended_one_cancelled(admin):
+    """148 lists of the year, two more published in the last days; one suspended and one cancelled under way."""
     totals = overview(admin, timezone.localdate().year)["lists"]
-    assert (totals["issued"], totals["completed"], totals["in_progress"]) == (148, 98, 50)
+    assert (totals["issued"], totals["completed"], totals["in_progress"]) == (150, 98, 50)
+    assert (totals["suspended"], totals["cancelled"]) == (1, 1)
     assert has_demo_city()
 
 
@@ -128,22 +138,24 @@ def test_the_printed_unit_accounts_have_work_in_progress(city):
 
 def test_every_list_reads_like_a_real_work_item(city):
     published = list(ResponsibilityList.objects.exclude(status=ListStatus.DRAFT).prefetch_related("duties"))
-    assert len({rl.title for rl in published}) == 148
+    assert len({rl.title for rl in published}) == 150
     assert {rl.source for rl in published} == set(Source.values)
     assert all(not rl.title.isascii() and rl.content for rl in published)
     assert {rl.report_every_days for rl in published} <= {7, 14, 15, 30}
     assert all(rl.leader and rl.leader.has_role(Role.LEADER) for rl in published)
     for rl in published:
-        roles = Counter(ob.role for ob in rl.duties.all())
-        assert roles["lead"] == 1 and 0 <= roles["co"] <= 3, rl.title
+        roles = Counter(ob.role for ob in rl.duties.all() if ob.status != "withdrawn" or rl.status == "cancelled")
+        assert roles["lead"] == 1 and 0 <= roles["co"] <= 4, rl.title  # a co-unit may have been added
     assert not ResponsibilityList.objects.filter(milestones=None).exists()
-    assert len({rl.code for rl in published}) == 148
+    assert len({rl.code for rl in published}) == 150
 
 
 def test_the_history_is_in_the_past_and_in_order(city):
     today = timezone.localdate()
     assert not Event.objects.filter(at__gt=timezone.now()).exists()
-    lists = ResponsibilityList.objects.exclude(status=ListStatus.DRAFT)
+    lists = ResponsibilityList.objects.exclude(status=ListStatus.DRAFT).exclude(title__in=NEW_TITLES)
+    just_published = ResponsibilityList.objects.filter(title__in=NEW_TITLES)
+    assert all(timezone.localdate(rl.published_at) >= today - timedelta(days=7) for rl in just_published)
     if today >= date(today.year, 4, 1):  # a real year to spread the lists over
         first, last = min(rl.published_at for rl in lists), max(rl.published_at for rl in lists)
         assert timezone.localdate(first) >= date(today.year, 1, 15)
@@ -207,7 +219,7 @@ def test_it_is_repeatable_with_the_same_seed(city):
 def test_it_refuses_to_build_over_existing_data_without_reset(city):
     with pytest.raises(DemoCityError):
         build_demo_city()
-    assert ResponsibilityList.objects.exclude(status=ListStatus.DRAFT).count() == 148
+    assert ResponsibilityList.objects.exclude(status=ListStatus.DRAFT).count() == 150
 
 
 @pytest.mark.parametrize("today", [date(2026, 1, 1), date(2026, 1, 20), date(2026, 3, 2), date(2026, 12, 31)])
@@ -263,3 +275,16 @@ def test_no_notice_is_stamped_outside_working_hours_whenever_the_demo_is_built(c
 
     stamps = list(Escalation.objects.values_list("created_at", flat=True))
     assert stamps and all(in_working_hours(at) for at in stamps)
+
+
+def test_the_city_shows_lists_changed_under_way_and_units_signing_for_their_work(city):
+    from luoshi.lists.transfers import TransferRequest
+
+    kinds = set(Event.objects.filter(subject_type="list").values_list("kind", flat=True))
+    assert {"list.changed", "list.suspended", "list.cancelled"} <= kinds
+    assert Duty.objects.filter(status="withdrawn").count() >= 4  # a co-unit withdrawn, transfers, a cancelled list
+    assert sorted(TransferRequest.objects.values_list("status", flat=True)) == ["approved", "pending"]
+    # Every unit signed for its work, except on the two lists just published: one unit there is past its time.
+    unsigned = Duty.objects.filter(signed_at__isnull=True, status="open")
+    assert set(unsigned.values_list("list__title", flat=True)) <= set(NEW_TITLES) and unsigned.count() == 4
+    assert Duty.objects.filter(sign_reminded_at__isnull=False).count() == 1

@@ -18,6 +18,7 @@ from django.db.models.deletion import ProtectedError, RestrictedError
 from django.db.models.functions import Least
 from django.utils import timezone
 
+from luoshi.demo.changes import NEW_LISTS, change_some_lists, publish_new_lists
 from luoshi.demo.history import ListPlan
 from luoshi.demo.names import ADMIN, GIVEN, LEADERS, OFFICE_STAFF, SURNAMES, UNITS, head_title, liaison_title
 from luoshi.demo.plan import plan_year
@@ -26,6 +27,7 @@ from luoshi.duties import completion as duty_completion
 from luoshi.duties import services as duty_services
 from luoshi.duties.models import Duty, Extension, Report
 from luoshi.duties.replay import replay_history
+from luoshi.duties.signing import do_sign
 from luoshi.duties.sweep import sweep
 from luoshi.events.models import Counter, Event
 from luoshi.lists import completion, services
@@ -64,6 +66,9 @@ def has_demo_city() -> bool:
     )
 
 
+NEW_TITLES = [title for title, *_rest in NEW_LISTS]
+
+
 def build_demo_city(reset: bool = False, seed: int = 2015) -> None:
     """Build the demo city in one transaction; with `reset`, delete every existing row of it first."""
     rng = random.Random(seed)
@@ -83,10 +88,14 @@ def build_demo_city(reset: bool = False, seed: int = 2015) -> None:
         now = last_working_moment(timezone.now())
         replay_history(now)
         handle_old_talk_proposals(rng, now)
+        # Lists changed under way, and two lists just published.
+        change_some_lists(rng, now)
+        publish_new_lists(rng, now, units, people[LEADERS[8][0]])
         sweep(now)
     # The hand-offs of the played year (duties.handoffs) reached the inboxes as the transaction committed:
-    # like the ladder's past (replay_history), they have been read; only today's sweep is unread.
-    Notification.objects.filter(read_at__isnull=True, created_at__lt=now).update(
+    # like the ladder's past (replay_history), they have been read; those of the last two days and today's
+    # sweep are not.
+    Notification.objects.filter(read_at__isnull=True, created_at__lt=now - timedelta(days=2)).update(
         read_at=Least(F("created_at") + timedelta(hours=3), Value(now))
     )
 
@@ -266,6 +275,9 @@ def _play(rng: random.Random, plans: list[ListPlan], units: dict[str, Unit], peo
                 obligations[(i, code_of[o.unit_id])] = o
         elif step.kind == "publish":
             rlists[i] = services.do_publish(actor, rlists[i], now=at)
+            # Each unit's liaison signs for its work (签收) on receiving it, before the list's next step.
+            for o in rlists[i].duties.all():
+                do_sign(people[f"{code_of[o.unit_id]}_liaison"], o, now=at + timedelta(seconds=1))
         elif step.kind == "report":
             duty_services.do_report(actor, obligations[key], **data, now=at)
         elif step.kind == "ext_request":
