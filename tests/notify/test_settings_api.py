@@ -36,7 +36,7 @@ def test_get_lists_every_registered_kind_with_the_defaults_and_the_channels_set_
     assert data["items"] == [
         {
             "kind": "duty.assigned",
-            "label": "A duty assigned to my unit",
+            "label": "本单位新交办的任务",  # the API speaks Chinese by default
             "mutable": True,
             "muted": False,
             "channels": list(ALL_CHANNELS),
