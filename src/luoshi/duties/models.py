@@ -49,7 +49,7 @@ class Duty(models.Model):
     """One unit's duty to one owner: its own status, progress, deadline and next report due."""
 
     owner_type = models.ForeignKey(ContentType, models.PROTECT, related_name="+")
-    owner_id = models.PositiveIntegerField()
+    owner_id = models.PositiveBigIntegerField()  # the type of the owners' ids: a join without a cast uses the index
     owner = GenericForeignKey("owner_type", "owner_id")
     unit = models.ForeignKey("org.Unit", models.PROTECT, related_name="duties", verbose_name=_("unit"))
     role = models.CharField(_("role"), max_length=10, choices=HandlingRole.choices, default=HandlingRole.LEAD)
