@@ -15,19 +15,19 @@ act reads the notice in their language (notify.in_every_language); each person's
 (notify.preferences) decide which of these kinds they mute and which channels carry them.
 """
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 
-from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from luoshi.duties import owners
 from luoshi.duties.models import Duty, DutyStatus, Extension, ExtensionStatus, HandlingRole, Step
+from luoshi.duties.recipients import People as _People
+from luoshi.duties.recipients import send_on_commit as _send
 from luoshi.notify import kinds
-from luoshi.notify.services import Message, in_every_language, notify_many
-from luoshi.org.models import Person, Role, Unit
+from luoshi.notify.services import Message, in_every_language
+from luoshi.org.models import Unit
 
 ASSIGNED = "duty.assigned"
 COMPLETION_REQUESTED = "completion.requested"
@@ -36,9 +36,6 @@ COMPLETION_RETURNED = "completion.returned"
 COMPLETION_ACCEPTED = "completion.accepted"
 EXTENSION_DECIDED = "extension.decided"
 OWNER_CLOSED = "owner.closed"
-
-# Who acts for a unit: the roles that may report for it (org.access.can_report_for).
-UNIT_ROLES = (Role.LIAISON, Role.UNIT_HEAD)
 
 Pairs = list[tuple[int, Message]]
 
@@ -54,47 +51,6 @@ def register_kinds() -> None:
     kinds.register(OWNER_CLOSED, gettext_lazy("Work my unit took part in struck off"))
     for step in Step:
         kinds.register(f"escalation.{step.value}", step.label, mutable=False)
-
-
-class _People:
-    """The active people a hand-off may reach, read in one query: those of the given units, the given
-    people (leaders), and the office if asked. Roles are a JSON list: the exact check is made here."""
-
-    def __init__(self, unit_ids: Collection[int], person_ids: Collection[int] = (), office: bool = False) -> None:
-        wanted = Q(unit_id__in=set(unit_ids)) | Q(pk__in=set(person_ids))
-        if office:
-            # Narrows the read on every database (JSON containment is not in SQLite); checked exactly below.
-            wanted |= Q(roles__icontains=f'"{Role.OFFICE}"')
-        self.by_unit: dict[int, list[int]] = {}
-        self.office: list[int] = []
-        self.active: set[int] = set()
-        rows = Person.objects.filter(wanted, is_active=True).order_by("pk").values_list("pk", "unit_id", "roles")
-        for pk, unit_id, roles in rows:
-            self.active.add(pk)
-            if office and Role.OFFICE in roles:
-                self.office.append(pk)
-            if unit_id in unit_ids and any(role in roles for role in UNIT_ROLES):
-                self.by_unit.setdefault(unit_id, []).append(pk)
-
-    def unit(self, unit_id: int) -> list[int]:
-        return self.by_unit.get(unit_id, [])
-
-    def person(self, pk: int | None) -> list[int]:
-        return [pk] if pk is not None and pk in self.active else []
-
-
-def _send(pairs: Iterable[tuple[int, Message]], now: datetime) -> None:
-    """Queue the notices for when the write commits; each recipient once per message."""
-    unique = list(dict.fromkeys((pk, m) for pk, m in pairs))
-    if not unique:
-        return
-
-    def deliver() -> None:
-        with transaction.atomic():
-            notify_many(unique, now)
-
-    # robust: the write has committed; a failing notice is logged rather than turned into an error page.
-    transaction.on_commit(deliver, robust=True)
 
 
 def _title(label: str, duty: Duty) -> str:

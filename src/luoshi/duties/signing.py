@@ -16,20 +16,19 @@ from django.utils.translation import gettext_lazy
 
 from luoshi.duties import owners
 from luoshi.duties.models import LIVE_STATUSES, Duty, DutyStatus
+from luoshi.duties.recipients import People
 from luoshi.duties.services import locked_duty, record_on_owner, resolve_now
 from luoshi.errors import Conflict, NotAllowed
 from luoshi.events.models import Event
 from luoshi.events.services import build
 from luoshi.notify.services import Message, in_every_language, notify_many
 from luoshi.org import access
-from luoshi.org.models import Person, Role
+from luoshi.org.models import Person
 from luoshi.workdays import calendar
 from luoshi.workdays.calendar import Calendar
 
 SIGNED = "duty.signed"
 SIGN_REMINDER = "duty.sign_reminder"
-# Who signs, and who is reminded: those who may report for the unit (org.access.can_report_for).
-UNIT_ROLES = (Role.LIAISON, Role.UNIT_HEAD)
 
 
 def register_kinds() -> None:
@@ -137,15 +136,11 @@ def unsigned_reminders(now: datetime | None = None) -> int:
             )
             for d in duties
         )
-        people: dict[int, list[int]] = {}
-        rows = Person.objects.filter(is_active=True, unit_id__in={d.unit_id for d in duties}).order_by("pk")
-        for pk, unit_id, roles in rows.values_list("pk", "unit_id", "roles"):
-            if any(role in roles for role in UNIT_ROLES):
-                people.setdefault(unit_id, []).append(pk)
+        people = People({d.unit_id for d in duties})
         pairs = []
         for d in duties:
             assert d.created_at is not None  # unsigned_q
             message = _reminder(d, d.created_at)
-            pairs += [(pk, message) for pk in people.get(d.unit_id, [])]
+            pairs += [(pk, message) for pk in people.unit(d.unit_id)]
         notify_many(pairs, now)
     return len(duties)

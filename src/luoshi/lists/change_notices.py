@@ -5,15 +5,14 @@ change is committed (a refused or rolled-back change tells nobody)."""
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luoshi.duties.models import HandlingRole
+from luoshi.duties.recipients import People, send_on_commit
 from luoshi.lists.models import ResponsibilityList
 from luoshi.lists.owner import LIST
-from luoshi.notify.services import Message, in_every_language, notify_many
-from luoshi.org.models import Person, Role
+from luoshi.notify.services import Message, in_every_language
 
 KINDS = (
     "list.changed",
@@ -38,17 +37,6 @@ def register_kinds() -> None:
     kinds.register("list.cancelled", gettext_lazy("A list my unit handles cancelled"))
     kinds.register("transfer.requested", gettext_lazy("A unit asks for its work to be transferred"))
     kinds.register("transfer.decided", gettext_lazy("A decision on my unit's transfer request"))
-
-
-def unit_people(unit_ids: list[int]) -> list[int]:
-    """The active liaisons and heads of the units (roles is a JSON list: filtered here, portably)."""
-    people = Person.objects.filter(unit_id__in=unit_ids, is_active=True).order_by("pk").values_list("pk", "roles")
-    return [pk for pk, roles in people if Role.LIAISON in roles or Role.UNIT_HEAD in roles]
-
-
-def office_people() -> list[int]:
-    people = Person.objects.filter(is_active=True).order_by("pk").values_list("pk", "roles")
-    return [pk for pk, roles in people if Role.OFFICE in roles]
 
 
 def _field_names(fields: list[str]) -> str:
@@ -123,17 +111,16 @@ def send(kind: str, rlist: ResponsibilityList, recipients: list[int], now: datet
     """Queue the notice for the recipients once the caller's transaction commits."""
     if kind not in KINDS:
         raise ValueError(f"Unknown notice kind {kind!r}")
-    recipients = list(dict.fromkeys(recipients))
-    if not recipients:
-        return
-    message = _message(kind, rlist, details)
-    pairs: list[tuple[Person | int, Message]] = [(pk, message) for pk in recipients]
-    transaction.on_commit(lambda: notify_many(pairs, now))
+    if recipients:
+        message = _message(kind, rlist, details)
+        send_on_commit([(pk, message) for pk in recipients], now)
 
 
 def to_units(kind: str, rlist: ResponsibilityList, unit_ids: list[int], now: datetime, **details: Any) -> None:
-    send(kind, rlist, unit_people(unit_ids), now, **details)
+    """The liaisons and heads of the units."""
+    people = People(unit_ids)
+    send(kind, rlist, [pk for unit_id in unit_ids for pk in people.unit(unit_id)], now, **details)
 
 
 def to_office(kind: str, rlist: ResponsibilityList, now: datetime, **details: Any) -> None:
-    send(kind, rlist, office_people(), now, **details)
+    send(kind, rlist, People((), office=True).office, now, **details)
