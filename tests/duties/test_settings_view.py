@@ -59,17 +59,17 @@ def test_only_an_admin_edits_the_policy(as_, office, liaison_a, leader):
         policy_service.do_update_policy(office, **VALUES)
 
 
-def test_saving_the_policy_writes_row_1_clears_the_cache_and_records_an_event(as_, admin):
+def test_saving_the_policy_writes_the_lists_row_clears_the_cache_and_records_an_event(as_, admin):
     assert Policy.current().talk_window_days == 90  # now cached
     assert not Policy.objects.exists()
     response = as_(admin).post(POLICY, VALUES)
     assert response.status_code == 302 and response.url == POLICY
     assert messages_of(response) == ["The policy is saved; the next sweep and every light use it."]
     row = Policy.objects.get()
-    assert row.pk == 1 and policy_service.policy_values(row) == VALUES
+    assert row.owner_kind == "list" and policy_service.policy_values(row) == VALUES
     assert Policy.current().talk_window_days == 60  # not the stale cached copy
     event = Event.objects.get(kind="policy.changed")
-    assert event.actor == admin and (event.subject_type, event.subject_id) == ("policy", 1)
+    assert event.actor == admin and (event.subject_type, event.subject_id) == ("policy", row.pk)
     assert event.before["talk_window_days"] == 90 and event.after["talk_window_days"] == 60
     assert set(event.after) == set(VALUES)  # every field changed here
 
@@ -112,7 +112,7 @@ def test_the_service_checks_bounds_too(admin):
     with pytest.raises(InvalidInput):
         policy_service.do_update_policy(admin, spank=3)
     policy_service.do_update_policy(admin, talk_orders=3)
-    assert Policy.current().talk_orders == 3 and Policy.objects.get(pk=1).talk_window_days == 90
+    assert Policy.current().talk_orders == 3 and Policy.objects.get(owner_kind="list").talk_window_days == 90
 
 
 # --- calendar -------------------------------------------------------------------------------------
