@@ -223,6 +223,26 @@ def test_the_index_runs_a_constant_number_of_queries(
         assert body["count"] == n and body["items"][0]["obligations"][0]["last_report_at"]
 
 
+def test_the_loop_runs_the_same_queries_however_many_people_reported(
+    api, office, published_list, liaison_a, head_a, unit_a, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    """The timeline names each report's author: read with the reports, not one query per report."""
+    c = api(office)
+    duty = published_list.duties.get(unit=unit_a)
+    duty_services.do_report(liaison_a, duty, progress=10, done="开工")
+    c.get(f"/lists/{published_list.pk}/loop")  # the process's caches (content types, the policy) filled
+    with CaptureQueriesContext(connection) as first:
+        c.get(f"/lists/{published_list.pk}/loop")
+    for person, progress in ((head_a, 20), (liaison_a, 30), (head_a, 40)):
+        duty_services.do_report(person, duty, progress=progress, done="推进")
+    with django_assert_num_queries(len(first.captured_queries)):
+        body = c.get(f"/lists/{published_list.pk}/loop").json()
+    assert [e["report"]["author"] for e in body["timeline"] if e["report"]][-1] == str(head_a)
+
+
 def test_overview_counts_lists(api, published_list, office):
     body = api(office).get("/stats/overview", year=2026).json()
     assert body["lists"] == {

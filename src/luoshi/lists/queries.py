@@ -251,7 +251,7 @@ def timeline(rlist: ResponsibilityList) -> list[TimelineEntry]:
     """Every event of the list, each with the report it filed."""
     events = list(Event.objects.filter(subject_type="list", subject_id=rlist.pk).select_related("actor", "unit"))
     report_ids = [e.after["report"] for e in events if e.kind == "report.filed" and "report" in e.after]
-    reports = Report.objects.in_bulk(report_ids) if report_ids else {}
+    reports = Report.objects.select_related("author").in_bulk(report_ids) if report_ids else {}
     return [TimelineEntry(e, reports.get(e.after.get("report")) if e.kind == "report.filed" else None) for e in events]
 
 
