@@ -12,13 +12,37 @@ def _setup() -> None:
     django.setup()
 
 
-def _serve(host: str, port: int, threads: int) -> None:
+def default_workers() -> int:
+    """Web processes when --workers is not given: one per core plus one, at most 8 (see `luoshi serve -h`)."""
+    return min((os.cpu_count() or 1) + 1, 8)
+
+
+def gunicorn_available() -> bool:
+    """gunicorn needs fork() and fcntl: not on Windows, where waitress serves instead."""
+    if sys.platform == "win32":
+        return False
+    try:
+        import gunicorn  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _serve(args: argparse.Namespace) -> None:
+    server = args.server
+    if server == "auto":
+        server = "gunicorn" if gunicorn_available() else "waitress"
+    if server == "gunicorn":
+        from luoshi.serving import serve_gunicorn
+
+        serve_gunicorn(args.host, args.port, args.workers or default_workers(), args.threads, args.access_log)
+        return
     from waitress import serve
 
     from luoshi.wsgi import application
 
-    print(f"Luoshi is serving http://{host}:{port}/  (Ctrl+C stops it)", flush=True)
-    serve(application, host=host, port=port, threads=threads, ident="luoshi")
+    print(f"Luoshi is serving http://{args.host}:{args.port}/  (waitress; Ctrl+C stops it)", flush=True)
+    serve(application, host=args.host, port=args.port, threads=args.threads, ident="luoshi")
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -42,11 +66,11 @@ def cmd_demo(args: argparse.Namespace) -> None:
         print(f"  {username:<16} {description}")
     print()
     if not args.no_serve:
-        _serve(args.host, args.port, args.threads)
+        _serve(args)
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
-    _serve(args.host, args.port, args.threads)
+    _serve(args)
 
 
 def cmd_token(args: argparse.Namespace) -> None:
@@ -133,7 +157,27 @@ def main(argv: list[str] | None = None) -> None:
     def server_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("--host", default=os.environ.get("LUOSHI_HOST", "127.0.0.1"))
         p.add_argument("--port", type=int, default=int(os.environ.get("LUOSHI_PORT", "8000")))
-        p.add_argument("--threads", type=int, default=int(os.environ.get("LUOSHI_THREADS", "8")))
+        p.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("LUOSHI_WORKERS", "0")) or None,
+            help=f"web processes (gunicorn); default one per core plus one, at most 8: {default_workers()} here. "
+            "Each runs --threads threads, so a request waiting on the database or a slow PDF holds a thread, not "
+            "the process; more processes than cores + 1 only add database connections (workers × threads).",
+        )
+        p.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("LUOSHI_THREADS", "4")),
+            help="threads per process (gunicorn gthread workers; waitress: threads of its one process)",
+        )
+        p.add_argument(
+            "--server",
+            choices=["auto", "gunicorn", "waitress"],
+            default=os.environ.get("LUOSHI_SERVER", "auto"),
+            help="auto: gunicorn where it runs (not Windows), else waitress (one process)",
+        )
+        p.add_argument("--access-log", action="store_true", help="log every request on stdout (gunicorn)")
 
     demo = sub.add_parser("demo", help="migrate, load the demo city, print the accounts and serve")
     server_args(demo)
@@ -141,7 +185,7 @@ def main(argv: list[str] | None = None) -> None:
     demo.add_argument("--no-serve", action="store_true", help="load the demo city and stop")
     demo.set_defaults(func=cmd_demo)
 
-    serve = sub.add_parser("serve", help="serve the web app and the API (waitress)")
+    serve = sub.add_parser("serve", help="serve the web app and the API (gunicorn, or waitress on Windows)")
     server_args(serve)
     serve.set_defaults(func=cmd_serve)
 
