@@ -29,7 +29,7 @@ from luoshi.duties.models import Duty, Extension, Report
 from luoshi.duties.replay import replay_history
 from luoshi.duties.signing import do_sign
 from luoshi.duties.sweep import sweep
-from luoshi.events.models import Counter, Event
+from luoshi.events.models import Counter, Event, Tally, TallyShare
 from luoshi.lists import completion, services
 from luoshi.lists.models import Milestone, ResponsibilityList
 from luoshi.notify.models import Notification
@@ -128,6 +128,8 @@ def wipe() -> None:
     _wipe_dependants()
     Event.objects.all().delete()
     Counter.objects.all().delete()
+    Tally.objects.all().delete()  # the figures of the lists deleted below
+    TallyShare.objects.all().delete()
     Extension.objects.all().delete()
     Duty.objects.update(last_report=None)
     Report.objects.all().delete()

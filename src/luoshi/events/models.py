@@ -41,3 +41,44 @@ class ScheduledJob(models.Model):
     name = models.CharField(max_length=40, primary_key=True)
     next_run_at = models.DateTimeField()
     last_run_at = models.DateTimeField(null=True, blank=True)
+
+
+# The "no day" of a tally row: rows that count things rather than things falling due on a day.
+NO_DAY = "0001-01-01"
+
+
+class Tally(models.Model):
+    """One summary figure: how many things of `kind` share these dimensions. Kept exact by the writes
+    that change the facts (events.tallies), in their own transaction; `luoshi manage recount` checks
+    them against the facts. Dimensions that do not apply hold 0, "" or NO_DAY (never NULL, so that an
+    upsert finds the row on every database)."""
+
+    kind = models.CharField(max_length=30)
+    year = models.IntegerField(default=0)
+    leader_id = models.BigIntegerField(default=0)
+    unit_id = models.BigIntegerField(default=0)
+    source = models.CharField(max_length=30, default="")
+    status = models.CharField(max_length=30, default="")
+    # The first day the counted things are overdue (so "overdue today" is a sum over day <= today).
+    day = models.DateField(default=NO_DAY)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year", "leader_id", "unit_id", "source", "status", "day"], name="events_tally_key"
+            )
+        ]
+
+
+class TallyShare(models.Model):
+    """What one subject (e.g. ("list", 42)) adds to the tallies now, so that a write can move the
+    figures by the difference between the subject's old and new share, and lock the subject while
+    it does (two writers on one list never both apply the same difference)."""
+
+    subject_type = models.CharField(max_length=20)
+    subject_id = models.BigIntegerField()
+    rows = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["subject_type", "subject_id"], name="events_tally_share_key")]

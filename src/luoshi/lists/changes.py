@@ -23,6 +23,7 @@ from luoshi.errors import Conflict, InvalidInput
 from luoshi.events.models import Event
 from luoshi.events.services import record
 from luoshi.lists import change_notices as notices
+from luoshi.lists import tallies
 from luoshi.lists.models import ListStatus, ResponsibilityList, TransferRequest, TransferStatus
 from luoshi.lists.services import copy_to_duties, list_duty, owner_type
 from luoshi.org.models import Person, Role, Unit
@@ -115,6 +116,7 @@ def do_add_unit(
             deadline=duty.deadline.isoformat(),
             reason=reason,
         )
+        tallies.refresh([rlist.pk])
     return duty
 
 
@@ -141,6 +143,7 @@ def do_withdraw_unit(
         duty = engine.withdraw(actor, duty, now, note=reason, cause="list.unit_withdrawn")
         close_requests(actor, rlist, [duty.pk], TransferStatus.APPROVED, reason, now)
         notices.to_units("duty.withdrawn", rlist, [unit.pk], now, unit=unit.name, reason=reason)
+        tallies.refresh([rlist.pk])
     return duty
 
 
@@ -174,6 +177,7 @@ def transfer_duty(
         deadline=new.deadline.isoformat(),
         reason=note,
     )
+    tallies.refresh([rlist.pk])
     return new
 
 
@@ -291,6 +295,7 @@ def do_change_published(
             deadline=rlist.deadline.isoformat() if "deadline" in changed else "",
             reason=reason,
         )
+        tallies.refresh([rlist.pk])
     return rlist
 
 
@@ -323,6 +328,7 @@ def do_suspend(
             at=now,
         )
         notices.to_units("list.suspended", rlist, [d.unit_id for d in duties], now, reason=reason)
+        tallies.refresh([rlist.pk])
     return rlist
 
 
@@ -358,6 +364,7 @@ def do_resume(
             at=now,
         )
         notices.to_units("list.resumed", rlist, [d.unit_id for d in duties], now, days=days, reason=reason)
+        tallies.refresh([rlist.pk])
     return rlist
 
 
@@ -386,4 +393,5 @@ def do_cancel(actor: Person, rlist: ResponsibilityList, reason: str, now: dateti
         after = {"status": rlist.status, "withdrawn": [d.pk for d in duties]}
         record(actor, "list.cancelled", "list", rlist.pk, before=before, after=after, note=reason, at=now)
         notices.to_units("list.cancelled", rlist, [d.unit_id for d in duties], now, reason=reason)
+        tallies.refresh([rlist.pk])
     return rlist

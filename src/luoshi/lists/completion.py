@@ -14,6 +14,7 @@ from luoshi.duties.models import DutyStatus
 from luoshi.duties.services import require_office, resolve_now
 from luoshi.errors import Conflict
 from luoshi.events.services import record
+from luoshi.lists import tallies
 from luoshi.lists.models import ListStatus, ResponsibilityList
 from luoshi.org.models import Person
 
@@ -48,4 +49,5 @@ def do_close(actor: Person, rlist: ResponsibilityList, now: datetime | None = No
             at=now,
         )
         handoffs.owner_closed(duties, now)
+        tallies.refresh([rlist.pk])
     return rlist

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from luoshi.duties.models import Duty, HandlingRole
 from luoshi.errors import Conflict, InvalidInput, NotFound
 from luoshi.events.services import record
+from luoshi.lists import tallies
 from luoshi.lists.models import ListStatus, Milestone, ResponsibilityList
 from luoshi.lists.services import MilestoneInput, check_list_input, copy_to_duties, list_duty, require_office
 from luoshi.org.models import Person, Unit
@@ -116,6 +117,7 @@ def do_update_draft(
             note=reason.strip(),
             at=now,
         )
+        tallies.refresh([rlist.pk])
     return rlist
 
 
@@ -143,4 +145,6 @@ def do_delete_draft(actor: Person, rlist: ResponsibilityList, now: datetime | No
         )
         before = {k: _draft_state(k, v) for k, v in _draft_values(rlist).items()}
         record(actor, "list.deleted", "list", rlist.pk, before={"status": rlist.status, **before}, at=now)
+        list_id = rlist.pk
         rlist.delete()  # obligations and milestones cascade
+        tallies.refresh([list_id])

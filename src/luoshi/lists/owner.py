@@ -1,9 +1,22 @@
 """Responsibility lists as an owner of duties: what the engine asks of them (see duties.owners)."""
 
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.duties import owners
+
+if TYPE_CHECKING:
+    from luoshi.duties.models import Duty
+
+
+def _changed(duty: "Duty", reason: str, now: datetime) -> None:
+    """A unit's duty moved (a report, an acceptance, an extension …): the list's figures follow."""
+    from luoshi.lists import tallies
+
+    tallies.refresh([duty.owner_id])
 
 
 def _loop_url(list_id: int) -> str:
@@ -16,6 +29,7 @@ LIST = owners.Owner(
     label=_("responsibility list"),
     noun=_("list"),
     url=_loop_url,
+    on_changed=_changed,
     # The list's responsible leader decides as the office does: he is the duty's leader (duties.completion).
 )
 

@@ -3,7 +3,7 @@
 Each returns its rows with a fixed number of queries, whatever the number of rows.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db.models import (
@@ -32,6 +32,7 @@ from luoshi.duties.models import Duty, DutyStatus, HandlingRole, Report
 from luoshi.errors import InvalidInput
 from luoshi.events.models import Event
 from luoshi.lists.access import visible_lists_q
+from luoshi.lists.figures import tallied_overview, tallied_status_counts
 from luoshi.lists.models import ListStatus, ResponsibilityList, Source
 from luoshi.lists.services import owner_type
 from luoshi.org.models import Person
@@ -219,6 +220,14 @@ def index_rows(
     return sorted_lists(rows, sort, today)
 
 
+def index_status_counts(person: Person, f: ListFilters, today: date) -> dict[str, int]:
+    """The index's tabs: lists per status under the filters other than status. Read from the tallies
+    when the person sees every list and filters only by year, source or leader; else counted."""
+    if visible_lists_q(person) is None and not (f.unit or f.light or f.overdue or f.q):
+        return tallied_status_counts(year=f.year, source=f.source, leader=f.leader)
+    return status_counts(filtered_lists(person, replace(f, status=""), today))
+
+
 def status_counts(qs: QuerySet[ResponsibilityList]) -> dict[str, int]:
     # Group the ids, not `qs` itself: a light filter's HAVING would otherwise judge whole status groups.
     ids = ResponsibilityList.objects.filter(pk__in=qs.values("pk"))
@@ -277,8 +286,16 @@ def unit_inbox(person: Person) -> QuerySet[Duty]:
 def overview(person: Person, year: int | None, today: date | None = None) -> dict:
     """Lists issued / completed / in progress / overdue, in all and per leader and per unit; suspended
     and cancelled lists are counted apart (issued = completed + in progress + suspended + cancelled),
-    and neither is ever overdue."""
+    and neither is ever overdue. Whoever sees every list reads the tallies (a few hundred summary
+    rows, whatever the number of lists); anyone else counts the lists they see."""
     today = today or timezone.localdate()
+    if visible_lists_q(person) is None:
+        return tallied_overview(year, today)
+    return counted_overview(person, year, today)
+
+
+def counted_overview(person: Person, year: int | None, today: date) -> dict:
+    """The overview counted from the facts, over the lists this person sees."""
     qs = visible_lists(person).exclude(status=ListStatus.DRAFT)
     if year:
         qs = qs.filter(year=year)

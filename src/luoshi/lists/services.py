@@ -19,6 +19,7 @@ from luoshi.duties.services import check_horizon, do_open_duties, require_office
 from luoshi.errors import Conflict, InvalidInput
 from luoshi.events.models import Event
 from luoshi.events.services import next_number, record
+from luoshi.lists import tallies
 from luoshi.lists.models import ListStatus, Milestone, ResponsibilityList, Source
 from luoshi.org.models import Person, Role, Unit
 
@@ -110,6 +111,7 @@ def do_create_list(
         )
         after = {"title": rlist.title, **({"submission_key": submission_key} if submission_key else {})}
         record(actor, "list.created", "list", rlist.pk, after=after, at=now)
+        tallies.refresh([rlist.pk])
     return rlist
 
 
@@ -181,4 +183,5 @@ def do_publish(actor: Person, rlist: ResponsibilityList, now: datetime | None = 
             at=now,
         )
         handoffs.assigned(duties, now)
+        tallies.refresh([rlist.pk])
     return rlist

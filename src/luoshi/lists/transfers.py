@@ -10,6 +10,7 @@ from luoshi.duties.models import DutyStatus
 from luoshi.duties.services import record_on_owner, require_office, resolve_now
 from luoshi.errors import Conflict, InvalidInput, NotAllowed
 from luoshi.lists import change_notices as notices
+from luoshi.lists import tallies
 from luoshi.lists.changes import live_duty, locked_list, required_reason, transfer_duty
 from luoshi.lists.models import ResponsibilityList, TransferRequest, TransferStatus
 from luoshi.org import access
@@ -117,4 +118,5 @@ def do_decide_transfer(
             to_unit=req.to_unit.name if req.to_unit else "",
             reason=note,
         )
+        tallies.refresh([rlist.pk])
     return req

@@ -3,7 +3,7 @@
 Reads only, all through lists.queries (the index's parameters are parsed by lists.filters); each page runs a fixed number of queries whatever the number of rows.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
@@ -51,7 +51,7 @@ def index(request: Request) -> HttpResponse:
         status = 400
     else:
         qs = queries.filtered_lists(request.user, f, today)
-        counts = queries.status_counts(queries.filtered_lists(request.user, replace(f, status=""), today))
+        counts = queries.index_status_counts(request.user, f, today)
         page = paginate(queries.index_rows(qs, f.sort, today), page_number)
         context.update(
             page=page,

@@ -1,0 +1,107 @@
+"""The lists' summary figures (the overview, the index's status tabs, the cockpit to come), kept as
+tallies (events.tallies) that every write on a list refreshes in its own transaction.
+
+A list adds to four kinds of row:
+- LISTS: one per list, by year, source, leader and status (drafts included, for the office's tabs);
+- LATE_LISTS: a list in progress, by year and leader, on the first day it is overdue (a unit still
+  working has a report or its deadline behind it: lights.overdue_q);
+- UNIT_DUTIES: each unit's share, by year, unit and state (completed, in progress, suspended,
+  cancelled, or other: unfinished on a closed list); a withdrawn duty counts only when the list's
+  cancellation withdrew it;
+- LATE_DUTIES: a unit working on a list in progress, by year and unit, on the first day it is overdue.
+"""
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+
+from luoshi.duties.models import Duty, DutyStatus
+from luoshi.events import tallies
+from luoshi.events.models import Event
+from luoshi.events.tallies import Share, key
+from luoshi.lists.models import ListStatus, ResponsibilityList
+
+SUBJECT = "list"
+LISTS, LATE_LISTS, UNIT_DUTIES, LATE_DUTIES = "list", "list.late", "list.unit", "list.unit.late"
+KINDS = (LISTS, LATE_LISTS, UNIT_DUTIES, LATE_DUTIES)
+ONE_DAY = timedelta(days=1)
+
+
+def late_from(next_report_due: date | None, deadline: date) -> date:
+    """The first day open work is overdue: the day after its report or its deadline falls due."""
+    return min(d for d in (next_report_due, deadline) if d is not None) + ONE_DAY
+
+
+def unit_state(duty_status: str, list_status: str) -> str:
+    if duty_status == DutyStatus.COMPLETED:
+        return "completed"
+    if list_status == ListStatus.IN_PROGRESS:
+        return "in_progress"
+    if list_status == ListStatus.SUSPENDED:
+        return "suspended"
+    return "other"
+
+
+def list_share(rlist: dict[str, Any], duties: list[dict[str, Any]], cancelled_duties: set[int]) -> Share:
+    """What one list adds to the figures, from its row and its duties' rows (pure)."""
+    share: Share = Counter()
+    year, leader, status = rlist["year"], rlist["leader_id"], rlist["status"]
+    share[key(LISTS, year=year, leader_id=leader, source=rlist["source"], status=status)] += 1
+    if status == ListStatus.DRAFT:
+        return share  # nothing is owed yet
+    open_duties = [d for d in duties if d["status"] == DutyStatus.OPEN]
+    if status == ListStatus.IN_PROGRESS and open_duties:
+        first = min(late_from(d["next_report_due"], d["deadline"]) for d in open_duties)
+        share[key(LATE_LISTS, year=year, leader_id=leader, day=first)] += 1
+    for d in duties:
+        if d["status"] == DutyStatus.WITHDRAWN:
+            if d["id"] in cancelled_duties:
+                share[key(UNIT_DUTIES, year=year, unit_id=d["unit_id"], status="cancelled")] += 1
+            continue
+        share[key(UNIT_DUTIES, year=year, unit_id=d["unit_id"], status=unit_state(d["status"], status))] += 1
+        if status == ListStatus.IN_PROGRESS and d["status"] == DutyStatus.OPEN:
+            day = late_from(d["next_report_due"], d["deadline"])
+            share[key(LATE_DUTIES, year=year, unit_id=d["unit_id"], day=day)] += 1
+    return share
+
+
+def shares(ids: list[int]) -> dict[int, Share]:
+    """The lists' shares now, read from the facts in three queries."""
+    lists = list(ResponsibilityList.objects.filter(pk__in=ids).values("id", "year", "source", "leader_id", "status"))
+    by_list: dict[int, list[dict[str, Any]]] = {row["id"]: [] for row in lists}
+    for d in Duty.objects.filter(owner_type=ContentType.objects.get_for_model(ResponsibilityList), owner_id__in=ids).values(
+        "id", "owner_id", "unit_id", "status", "next_report_due", "deadline"
+    ):
+        by_list.setdefault(d["owner_id"], []).append(d)
+    cancelled = [row["id"] for row in lists if row["status"] == ListStatus.CANCELLED]
+    withdrawn_by_cancel: dict[int, set[int]] = {}
+    if cancelled:
+        for subject_id, after in Event.objects.filter(
+            kind="list.cancelled", subject_type=SUBJECT, subject_id__in=cancelled
+        ).values_list("subject_id", "after"):
+            withdrawn_by_cancel.setdefault(subject_id, set()).update(after.get("withdrawn", []))
+    return {
+        row["id"]: list_share(row, by_list.get(row["id"], []), withdrawn_by_cancel.get(row["id"], set()))
+        for row in lists
+    }
+
+
+def refresh(ids: Iterable[int]) -> None:
+    """Call at the end of every write that changes a list or its duties, inside its transaction."""
+    tallies.refresh(SUBJECT, ids, shares)
+
+
+def _batches(size: int = 2000) -> Iterator[list[int]]:
+    last = 0
+    while ids := list(
+        ResponsibilityList.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:size]
+    ):
+        yield ids
+        last = ids[-1]
+
+
+def recount(*, fix: bool = False) -> tallies.Drift:
+    return tallies.recount(SUBJECT, KINDS, _batches(), shares, fix=fix)
