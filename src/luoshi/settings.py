@@ -2,7 +2,9 @@
 
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -85,21 +87,43 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'luoshi.sqlite3'}"), conn_max_age=60
+def database_settings(env: Mapping[str, str], var_dir: Path) -> dict[str, Any]:
+    """The default database from the environment (a function of it alone, so that tests can try variants).
+
+    LUOSHI_CONN_MAX_AGE: seconds a connection is kept for the next requests (0: one per request).
+    LUOSHI_CONN_HEALTH_CHECKS: check a kept connection (one round trip) before a request uses it.
+    LUOSHI_PGBOUNCER: PostgreSQL is reached through PgBouncer in transaction mode, where consecutive
+    transactions may run on different server connections: no server-side cursors (.iterator() fetches
+    client-side) and no prepared statements (psycopg prepares a query it runs often, by default).
+    """
+
+    def flag(name: str, default: bool) -> bool:
+        return env.get(name, str(default)).lower() in {"1", "true", "yes", "on"}
+
+    db: dict[str, Any] = dict(
+        dj_database_url.parse(
+            env.get("DATABASE_URL", f"sqlite:///{var_dir / 'luoshi.sqlite3'}"),
+            conn_max_age=int(env.get("LUOSHI_CONN_MAX_AGE", 60)),
+            conn_health_checks=flag("LUOSHI_CONN_HEALTH_CHECKS", False),
+        )
     )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # IMMEDIATE transactions serialise writers instead of failing with "database is locked".
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 30,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    # A file, not shared-cache memory, so that concurrency tests see real locking and waiting.
-    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"luoshi-test-{os.getpid()}.sqlite3")}
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        # IMMEDIATE transactions serialise writers instead of failing with "database is locked".
+        db["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+        db["CONN_MAX_AGE"] = 0
+        # A file, not shared-cache memory, so that concurrency tests see real locking and waiting.
+        db["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"luoshi-test-{os.getpid()}.sqlite3")}
+    elif flag("LUOSHI_PGBOUNCER", False):
+        db["DISABLE_SERVER_SIDE_CURSORS"] = True
+        db["OPTIONS"] = {**db.get("OPTIONS", {}), "prepare_threshold": None}
+    return db
+
+
+DATABASES = {"default": database_settings(os.environ, VAR_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
