@@ -178,3 +178,24 @@ def api():
 
 def days(n: int) -> date:
     return TODAY + timedelta(days=n)
+
+
+@pytest.fixture(autouse=True)
+def figures_follow_the_facts(request):
+    """After every test that writes, the lists' tallies equal a recount from the facts: a write that
+    forgets to refresh them fails here, whichever test exercises it. Tests that build rows by hand
+    (not through the services) say so with @pytest.mark.figures_by_hand."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
+    uses_db = transactional or marker is not None or "db" in request.fixturenames
+    if not uses_db or request.node.get_closest_marker("figures_by_hand"):
+        yield
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")  # torn down after this check
+    yield
+    from luoshi.lists import tallies
+
+    drift = tallies.recount()
+    assert drift.clean, f"the figures drifted from the facts: {drift.rows[:5]}, lists {drift.subjects[:10]}"

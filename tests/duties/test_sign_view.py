@@ -91,6 +91,7 @@ def test_a_tap_is_a_post_and_next_stays_on_this_site(client, as_, rlist, liaison
     assert Event.objects.filter(kind="duty.signed").count() == 1
 
 
+@pytest.mark.figures_by_hand  # sets duty fields with UPDATE, not through the services
 def test_nothing_to_sign_for_says_why_on_the_owner_page(as_, rlist, liaison_a, unit_a):
     duty = rlist.duties.get(unit=unit_a)
     Duty.objects.filter(pk=duty.pk).update(status="withdrawn")
