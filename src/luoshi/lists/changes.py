@@ -93,7 +93,7 @@ def do_add_unit(
         raise InvalidInput(_("Unknown role."), "role")
     reason = check_text(reason or "", "reason")
     now = resolve_now(now)
-    with transaction.atomic():
+    with transaction.atomic(), tallies.one_refresh():
         rlist = locked_list(rlist)
         duties = live_duties(rlist)
         if any(d.unit_id == unit.pk for d in duties):
@@ -128,7 +128,7 @@ def do_withdraw_unit(
     require_office(actor)
     reason = required_reason(reason)
     now = resolve_now(now)
-    with transaction.atomic():
+    with transaction.atomic(), tallies.one_refresh():
         rlist = locked_list(rlist)
         duty = engine.live_duty(owner_type().pk, rlist.pk, unit.pk)
         if duty is None:
@@ -188,7 +188,7 @@ def do_transfer(
     require_office(actor)
     reason = required_reason(reason)
     now = resolve_now(now)
-    with transaction.atomic():
+    with transaction.atomic(), tallies.one_refresh():
         rlist = locked_list(rlist)
         if from_unit.pk == to_unit.pk:
             raise InvalidInput(_("Transfer to another unit than the one handling it."), "to_unit")
@@ -257,7 +257,7 @@ def do_change_published(
     reason = required_reason(reason)
     now = resolve_now(now)
     today = timezone.localdate(now)
-    with transaction.atomic():
+    with transaction.atomic(), tallies.one_refresh():
         rlist = locked_list(rlist)
         old = {name: getattr(rlist, name) for name in PUBLISHED_FIELDS}
         new = {**old, **{name: _checked(name, value, today) for name, value in changes.items()}}
@@ -309,7 +309,7 @@ def do_suspend(
     require_office(actor)
     reason = required_reason(reason)
     now = resolve_now(now)
-    with transaction.atomic():
+    with transaction.atomic(), tallies.one_refresh():
         rlist = locked_list(rlist)
         if rlist.status == ListStatus.SUSPENDED:
             return rlist  # suspended already
@@ -340,7 +340,7 @@ def do_resume(
     require_office(actor)
     reason = check_text(reason or "", "reason")
     now = resolve_now(now)
-    with transaction.atomic():
+    with transaction.atomic(), tallies.one_refresh():
         rlist = locked_list(rlist)
         if rlist.status == ListStatus.IN_PROGRESS:
             return rlist  # running already
@@ -374,7 +374,7 @@ def do_cancel(actor: Person, rlist: ResponsibilityList, reason: str, now: dateti
     require_office(actor)
     reason = required_reason(reason)
     now = resolve_now(now)
-    with transaction.atomic():
+    with transaction.atomic(), tallies.one_refresh():
         rlist = locked_list(rlist, changeable=False)
         if rlist.status == ListStatus.CANCELLED:
             return rlist  # cancelled already

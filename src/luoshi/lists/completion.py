@@ -23,7 +23,7 @@ def do_close(actor: Person, rlist: ResponsibilityList, now: datetime | None = No
     """Strike the list off (销号) once every unit's work is accepted; lateness is frozen here."""
     require_office(actor)
     now = resolve_now(now)
-    with transaction.atomic():
+    with transaction.atomic(), tallies.one_refresh():
         rlist = ResponsibilityList.objects.select_for_update().get(pk=rlist.pk)
         if rlist.status != ListStatus.IN_PROGRESS:
             raise Conflict(_("Only a list in progress can be struck off."))

@@ -84,7 +84,7 @@ def do_update_draft(
     if unknown := sorted(set(changes) - set(DRAFT_FIELDS)):
         raise InvalidInput(_("This field cannot be changed: {field}.").format(field=unknown[0]), unknown[0])
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), tallies.one_refresh():
         rlist = _locked_draft(rlist, _("Only a draft can be edited; this list is already published."))
         old = _draft_values(rlist)
         new = {**old, **changes}
@@ -139,7 +139,7 @@ def do_delete_draft(actor: Person, rlist: ResponsibilityList, now: datetime | No
     A published list is never deleted (409); a draft already deleted is NotFound (404)."""
     require_office(actor)
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), tallies.one_refresh():
         rlist = _locked_draft(
             rlist, _("Only a draft can be deleted; a published list stays on the books until it is struck off.")
         )

@@ -90,7 +90,7 @@ def do_create_list(
         milestones=milestones,
         now=now,
     )
-    with transaction.atomic():
+    with transaction.atomic(), tallies.one_refresh():
         if submission_key and (earlier := _created_with(actor, submission_key)):
             return earlier
         rlist = ResponsibilityList.objects.create(
@@ -161,7 +161,7 @@ def do_publish(actor: Person, rlist: ResponsibilityList, now: datetime | None = 
     require_office(actor)
     now = resolve_now(now)
     today = timezone.localdate(now)
-    with transaction.atomic():
+    with transaction.atomic(), tallies.one_refresh():
         rlist = ResponsibilityList.objects.select_for_update().get(pk=rlist.pk)
         if rlist.status != ListStatus.DRAFT:
             raise Conflict(_("Only a draft can be published; this list is already published."))

@@ -11,8 +11,10 @@ A list adds to four kinds of row:
 - LATE_DUTIES: a unit working on a list in progress, by year and unit, on the first day it is overdue.
 """
 
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
@@ -89,8 +91,31 @@ def shares(ids: list[int]) -> dict[int, Share]:
     }
 
 
+_batch = threading.local()
+
+
+@contextmanager
+def one_refresh() -> Iterator[None]:
+    """Inside a write's transaction: the refreshes asked for within (the duty engine's, once per
+    duty, and the write's own) are noted and done once, on the way out. One refresh per transaction
+    moves the tally rows in one sorted pass, so that concurrent writers never deadlock on them."""
+    if hasattr(_batch, "ids"):
+        yield  # an inner write: the outermost one refreshes
+        return
+    _batch.ids = set()
+    try:
+        yield
+        refresh(_batch.__dict__.pop("ids"))
+    finally:
+        _batch.__dict__.pop("ids", None)
+
+
 def refresh(ids: Iterable[int]) -> None:
-    """Call at the end of every write that changes a list or its duties, inside its transaction."""
+    """Call at the end of every write that changes a list or its duties, inside its transaction
+    (within `one_refresh`, the ids are noted for its end)."""
+    if hasattr(_batch, "ids"):
+        _batch.ids.update(ids)
+        return
     tallies.refresh(SUBJECT, ids, shares)
 
 

@@ -39,7 +39,7 @@ def do_request_transfer(
     if suggested_unit is not None and suggested_unit.pk == unit.pk:
         raise InvalidInput(_("Suggest another unit than your own."), "suggested_unit")
     now = resolve_now(now)
-    with transaction.atomic():
+    with transaction.atomic(), tallies.one_refresh():
         rlist = locked_list(rlist)
         duty = live_duty(rlist, unit)
         if duty.status == DutyStatus.COMPLETED:
@@ -92,7 +92,7 @@ def do_decide_transfer(
     require_office(actor)
     note = check_text(note or "", "note")
     now = resolve_now(now)
-    with transaction.atomic():
+    with transaction.atomic(), tallies.one_refresh():
         rlist = locked_list(request.list)
         req = TransferRequest.objects.select_for_update().select_related("duty__unit").get(pk=request.pk)
         if req.status != TransferStatus.PENDING:
