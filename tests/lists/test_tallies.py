@@ -180,3 +180,21 @@ def test_a_deleted_draft_leaves_no_figures(office, draft_list):
     drafts.do_delete_draft(office, draft_list, now=NOW)
     assert figures.tallied_status_counts()["all"] == 0
     assert tallies.recount().clean
+
+
+def test_the_office_filter_choices_come_from_the_tallies_and_match_the_lists(
+    office, leader, published_list, draft_list, unit_c, django_assert_num_queries
+):
+    from luoshi.lists import filters
+
+    changes.do_add_unit(office, published_list, unit_c, reason="增加协办", now=NOW)
+    changes.do_withdraw_unit(office, published_list, unit_c, "不再承办", now=NOW)
+    with django_assert_num_queries(5):  # three tally reads, the leaders, the units
+        options = filters.FilterOptions.for_person(office)
+    visible = queries.visible_lists(office)
+    units = set(
+        Duty.objects.filter(owner_id__in=visible.values("pk")).values_list("unit_id", flat=True).distinct()
+    )
+    assert {u.pk for u in options.units} == units and unit_c.pk in units
+    assert [p.pk for p in options.leaders] == [leader.pk]
+    assert options.years == [NOW.year]

@@ -15,6 +15,8 @@ from luoshi.duties.lights import GREEN, LIGHTS, RED, YELLOW
 from luoshi.duties.models import Duty
 from luoshi.errors import InvalidInput
 from luoshi.lists import queries
+from luoshi.lists.access import visible_lists_q
+from luoshi.lists.figures import tallied_choices
 from luoshi.lists.models import ListStatus, Source
 from luoshi.lists.services import owner_type
 from luoshi.org.models import Person, Unit
@@ -43,6 +45,10 @@ class FilterOptions:
 
     @classmethod
     def for_person(cls, person: Person) -> "FilterOptions":
+        if visible_lists_q(person) is None:  # everything: the choices are read from the tallies
+            leader_ids, unit_ids, years = tallied_choices()
+            leaders = list(Person.objects.filter(pk__in=leader_ids).only("id", "username", "name").order_by("name", "id"))
+            return cls(leaders, list(Unit.objects.filter(pk__in=unit_ids).only("id", "name").order_by("id")), years)
         visible = queries.visible_lists(person)
         leaders = list(
             Person.objects.filter(pk__in=visible.order_by().values("leader_id"))

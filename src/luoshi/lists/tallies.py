@@ -6,8 +6,8 @@ A list adds to four kinds of row:
 - LATE_LISTS: a list in progress, by year and leader, on the first day it is overdue (a unit still
   working has a report or its deadline behind it: lights.overdue_q);
 - UNIT_DUTIES: each unit's share, by year, unit and state (completed, in progress, suspended,
-  cancelled, or other: unfinished on a closed list); a withdrawn duty counts only when the list's
-  cancellation withdrew it;
+  cancelled, or other: unfinished on a closed list); a withdrawn duty counts as cancelled when the
+  list's cancellation withdrew it, else as withdrawn; units on drafts count as draft;
 - LATE_DUTIES: a unit working on a list in progress, by year and unit, on the first day it is overdue.
 """
 
@@ -30,6 +30,9 @@ SUBJECT = "list"
 LISTS, LATE_LISTS, UNIT_DUTIES, LATE_DUTIES = "list", "list.late", "list.unit", "list.unit.late"
 KINDS = (LISTS, LATE_LISTS, UNIT_DUTIES, LATE_DUTIES)
 ONE_DAY = timedelta(days=1)
+WITHDRAWN = DutyStatus.WITHDRAWN.value
+# Unit rows the overview leaves out: units on drafts, and units withdrawn (other than by a cancellation).
+NOT_ISSUED = (ListStatus.DRAFT.value, WITHDRAWN)
 
 
 def late_from(next_report_due: date | None, deadline: date) -> date:
@@ -52,16 +55,18 @@ def list_share(rlist: dict[str, Any], duties: list[dict[str, Any]], cancelled_du
     share: Share = Counter()
     year, leader, status = rlist["year"], rlist["leader_id"], rlist["status"]
     share[key(LISTS, year=year, leader_id=leader, source=rlist["source"], status=status)] += 1
-    if status == ListStatus.DRAFT:
-        return share  # nothing is owed yet
+    if status == ListStatus.DRAFT:  # nothing is owed yet: the units are counted apart (the filters' choices)
+        for d in duties:
+            share[key(UNIT_DUTIES, year=year, unit_id=d["unit_id"], status=ListStatus.DRAFT)] += 1
+        return share
     open_duties = [d for d in duties if d["status"] == DutyStatus.OPEN]
     if status == ListStatus.IN_PROGRESS and open_duties:
         first = min(late_from(d["next_report_due"], d["deadline"]) for d in open_duties)
         share[key(LATE_LISTS, year=year, leader_id=leader, day=first)] += 1
     for d in duties:
         if d["status"] == DutyStatus.WITHDRAWN:
-            if d["id"] in cancelled_duties:
-                share[key(UNIT_DUTIES, year=year, unit_id=d["unit_id"], status="cancelled")] += 1
+            state = "cancelled" if d["id"] in cancelled_duties else WITHDRAWN
+            share[key(UNIT_DUTIES, year=year, unit_id=d["unit_id"], status=state)] += 1
             continue
         share[key(UNIT_DUTIES, year=year, unit_id=d["unit_id"], status=unit_state(d["status"], status))] += 1
         if status == ListStatus.IN_PROGRESS and d["status"] == DutyStatus.OPEN:
