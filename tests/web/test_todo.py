@@ -224,6 +224,26 @@ def test_a_section_is_capped_and_its_count_tells_the_whole(monkeypatch, office, 
     assert len(t.items) == 2 and t.counts["report_due"] == 3
 
 
+def test_a_count_stops_at_its_limit_and_then_says_so(monkeypatch, as_, office, unit_a, liaison_a):
+    monkeypatch.setattr(todo, "CAP", 1)
+    monkeypatch.setattr(todo, "COUNT_LIMIT", 2)
+    monkeypatch.setattr("luoshi.web.views.COUNT_LIMIT", 2)
+    for n in range(3):
+        publish(office, unit_a, title=f"任务{n}")
+    assert todo_for(liaison_a, TODAY).counts["report_due"] == 2
+    html = as_(liaison_a).get(reverse("home")).content.decode()
+    assert ">2+</span>" in html and "and 1+ more" in html
+
+
+def test_a_leaders_lights_count_all_his_lists_while_the_items_are_capped(monkeypatch, office, leader, unit_a):
+    monkeypatch.setattr(todo, "CAP", 1)
+    for n in range(3):
+        publish(office, unit_a, leader=leader, title=f"任务{n}")
+    t = todo_for(leader, TODAY)
+    assert len([i for i in t.items if i.kind == "list"]) == 1
+    assert t.counts["list"] == 3 and sum(t.lights.values()) == 3
+
+
 # --- a fixed number of queries ------------------------------------------------------------------------
 
 

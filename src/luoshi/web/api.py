@@ -25,7 +25,9 @@ class TodoItemOut(Schema):
 
 class TodoOut(Schema):
     items: list[TodoItemOut] = Field(description="In the order to do them; at most 50 of each kind.")
-    counts: dict[str, int] = Field(description="Per kind the person has, how many there are in all.")
+    counts: dict[str, int] = Field(
+        description="Per kind the person has, how many there are in all, up to 1000 (1000: that many or more)."
+    )
     lights: dict[str, int] = Field(description="A leader's lists by light (empty for other roles).")
 
 

@@ -2,21 +2,23 @@
 that settles it. The home page and GET /api/v1/me/todo both read `todo_for`.
 
 A person with several roles sees the union: the unit's work first (reports owed by a deadline), then the
-office's decisions, then a leader's lists. Every section is one query whatever its size (a window
-function counts the whole while at most CAP rows are fetched), so the page costs a fixed number of
-queries per role.
+office's decisions, then a leader's lists. Every section reads at most CAP rows, in the order shown
+(one query, LIMIT CAP), and counts the whole with a narrow second query only when the rows fill CAP; the
+count stops at COUNT_LIMIT ("1000+"), so that neither query reads the whole of a province's work. The page
+costs a bounded number of queries per role, whatever the data.
 """
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Window
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce, Least
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.duties.lights import LIGHT_RANK, LIGHTS, RED, light, thresholds
+from luoshi.duties.lights import LIGHTS, RED, light, light_rank, thresholds
 from luoshi.duties.models import LIVE_STATUSES, Duty, DutyStatus, Escalation, Extension, ExtensionStatus, Step
 from luoshi.duties.queries import TALK_STATES, talk_queue
 from luoshi.lists.models import ListStatus, ResponsibilityList
@@ -26,6 +28,7 @@ from luoshi.notify.models import Delivery, DeliveryStatus
 from luoshi.org.models import Person, Role
 
 CAP = 50  # items per section; the count tells the whole
+COUNT_LIMIT = 1000  # a section's count stops here: "1000+" (beyond it, counting would read the whole)
 RECENT_DAYS = 14  # how long a decision or a failed delivery stays news
 
 # The sections of each role, in the order they are shown. "order" is a unit's (supervision orders on its
@@ -83,7 +86,7 @@ class Section:
 @dataclass
 class Todo:
     items: list[Item] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)  # per kind, the whole (items are capped)
+    counts: dict[str, int] = field(default_factory=dict)  # per kind, the whole up to COUNT_LIMIT (items: CAP)
     lights: dict[str, int] = field(default_factory=dict)  # a leader's lists by light
 
     @property
@@ -99,14 +102,13 @@ class Todo:
         return sum(self.counts.values())
 
 
-def _counted(qs: QuerySet, cap: int | None = None, partition: str | None = None) -> QuerySet:
-    """At most `cap` (CAP) rows, each carrying `total`: how many rows (of its `partition`) there are in all."""
-    window = Window(Count("pk"), partition_by=[F(partition)]) if partition else Window(Count("pk"))
-    return qs.annotate(total=window)[: cap or CAP]
-
-
-def _total(rows: list) -> int:
-    return rows[0].total if rows else 0
+def _capped(qs: QuerySet, *order: Any) -> tuple[list, int]:
+    """The first CAP rows in `order`, and how many there are in all up to COUNT_LIMIT: a second query,
+    of the primary keys alone, only when the rows fill CAP."""
+    rows = list(qs.order_by(*order)[:CAP])
+    if len(rows) < CAP:
+        return rows, len(rows)
+    return rows, qs.order_by().values("pk")[:COUNT_LIMIT].count()
 
 
 def _list_duties() -> QuerySet[Duty]:
@@ -153,14 +155,14 @@ class _Builder:
         mine = mine.select_related("unit")
         returned = Q(last_report__request_completion=True)  # open again after asking: the office returned it
         due = mine.exclude(returned).annotate(due=Coalesce("next_report_due", "deadline"))
-        rows = list(_counted(due.order_by("due", "deadline", "id")))
-        self.add("report_due", [self.duty_item("report_due", d, report_url(d), d.due) for d in rows], _total(rows))
+        rows, total = _capped(due, "due", "deadline", "id")
+        self.add("report_due", [self.duty_item("report_due", d, report_url(d), d.due) for d in rows], total)
 
         self.escalations(_unit_steps(unit_id), "urge", "order")
 
-        rows = list(_counted(mine.filter(returned).order_by(F("next_report_due").asc(nulls_last=True), "id")))
+        rows, total = _capped(mine.filter(returned), F("next_report_due").asc(nulls_last=True), "id")
         items = [self.duty_item("completion_returned", d, report_url(d), d.next_report_due) for d in rows]
-        self.add("completion_returned", items, _total(rows))
+        self.add("completion_returned", items, total)
 
         # A decision is news until the unit reports again (or for RECENT_DAYS).
         decided = Extension.objects.filter(
@@ -168,23 +170,22 @@ class _Builder:
             status__in=[ExtensionStatus.APPROVED, ExtensionStatus.REFUSED],
             decided_at__gte=self.recent,
         ).filter(Q(duty__last_report__isnull=True) | Q(decided_at__gt=F("duty__last_report__filed_at")))
-        rows = list(_counted(decided.select_related("duty__unit").order_by("-decided_at", "-id")))
+        rows, total = _capped(decided.select_related("duty__unit"), "-decided_at", "-id")
         items = [
             self.duty_item("extension_decided", x.duty, report_url(x.duty), timezone.localdate(x.decided_at))
             for x in rows
         ]
-        self.add("extension_decided", items, _total(rows))
+        self.add("extension_decided", items, total)
 
     def escalations(self, qs: QuerySet[Escalation], *kinds: str) -> None:
-        """Urge notices and supervision orders still open (their lateness not ended), newest first."""
-        rows = list(_counted(qs.select_related("duty", "unit").order_by("-created_at", "-id"), 2 * CAP, "step"))
+        """Urge notices and supervision orders still open (their lateness not ended), newest first: one
+        query per step (the index on unit, step, created_at serves a unit's)."""
         for kind in kinds:
-            steps = [e for e in rows if e.step == kind]
-            fresh = [e for e in steps if e.pk not in self._orders][:CAP]
+            rows, total = _capped(qs.filter(step=kind).select_related("duty", "unit"), "-created_at", "-id")
+            fresh = [e for e in rows if e.pk not in self._orders]
             self._orders.update(e.pk for e in fresh)
             # An order seen already as the unit's is not counted again as the leader's.
-            total = _total(steps) - (len(steps[:CAP]) - len(fresh))
-            self.add(kind, [self.escalation_item(kind, e) for e in fresh], total)
+            self.add(kind, [self.escalation_item(kind, e) for e in fresh], total - (len(rows) - len(fresh)))
 
     def escalation_item(self, kind: str, e: Escalation) -> Item:
         d = e.duty
@@ -197,7 +198,7 @@ class _Builder:
 
     def office(self) -> None:
         asked = _list_duties().filter(status=DutyStatus.COMPLETION_REQUESTED).select_related("unit", "last_report")
-        rows = list(_counted(asked.order_by(F("last_report__filed_at").asc(nulls_first=True), "id")))
+        rows, total = _capped(asked, F("last_report__filed_at").asc(nulls_first=True), "id")
         items = [
             Item(
                 "completion_request",
@@ -211,10 +212,10 @@ class _Builder:
             )
             for d in rows
         ]
-        self.add("completion_request", items, _total(rows))
+        self.add("completion_request", items, total)
 
         pending = Extension.objects.filter(status=ExtensionStatus.PENDING, duty__in=_list_duties())
-        rows = list(_counted(pending.select_related("duty__unit").order_by("requested_at", "id")))
+        rows, total = _capped(pending.select_related("duty__unit"), "requested_at", "id")
         items = [
             Item(
                 "extension_request",
@@ -228,7 +229,7 @@ class _Builder:
             )
             for x in rows
         ]
-        self.add("extension_request", items, _total(rows))
+        self.add("extension_request", items, total)
 
         duties = Duty.objects.filter(owner_type=owner_type(), owner_id=OuterRef("pk")).exclude(
             status=DutyStatus.WITHDRAWN
@@ -236,26 +237,25 @@ class _Builder:
         ready = ResponsibilityList.objects.filter(status=ListStatus.IN_PROGRESS).filter(
             Exists(duties), ~Exists(duties.exclude(status=DutyStatus.COMPLETED))
         )
-        rows = list(_counted(ready.order_by("deadline", "id")))
+        rows, total = _capped(ready, "deadline", "id")
         items = [
             Item("ready_to_close", r.title, _loop_url(r.pk, back=True), r.deadline, None, "list", r.pk, None)
             for r in rows
         ]
-        self.add("ready_to_close", items, _total(rows))
+        self.add("ready_to_close", items, total)
 
         open_duties = Duty.objects.filter(owner_type=owner_type(), owner_id=OuterRef("pk"), status=DutyStatus.OPEN)
         red = ResponsibilityList.objects.filter(light_filter(RED, self.today)).annotate(
             open_due=_earliest(open_duties, "next_report_due"), open_deadline=_earliest(open_duties, "deadline")
         )
-        rows = list(_counted(red.order_by(F("open_due").asc(nulls_last=True), "open_deadline", "id")))
+        rows, total = _capped(red, F("open_due").asc(nulls_last=True), "open_deadline", "id")
         items = [
             Item("red_list", r.title, _loop_url(r.pk), _first(r.open_due, r.open_deadline), RED, "list", r.pk, None)
             for r in rows
         ]
-        self.add("red_list", items, _total(rows))
+        self.add("red_list", items, total)
 
-        talks = talk_queue().filter(TALK_STATES[""]).order_by("created_at", "id")
-        rows = list(_counted(talks))
+        rows, total = _capped(talk_queue().filter(TALK_STATES[""]), "created_at", "id")
         url = reverse("escalation:talks")
         items = [
             Item(
@@ -270,7 +270,7 @@ class _Builder:
             )
             for e in rows
         ]
-        self.add("talk_proposal", items, _total(rows))
+        self.add("talk_proposal", items, total)
 
         if self.person.is_staff:  # the delivery log is in the admin, where only staff go
             self.deliveries()
@@ -280,7 +280,7 @@ class _Builder:
         failed = Delivery.objects.filter(status=DeliveryStatus.FAILED, created_at__gte=self.recent).filter(
             Q(notification__isnull=True) | Q(notification__read_at__isnull=True)
         )
-        rows = list(_counted(failed.select_related("channel").order_by("-created_at", "-id")))
+        rows, total = _capped(failed.select_related("channel"), "-created_at", "-id")
         items = [
             Item(
                 "delivery_failed",
@@ -294,7 +294,7 @@ class _Builder:
             )
             for x in rows
         ]
-        self.add("delivery_failed", items, _total(rows))
+        self.add("delivery_failed", items, total)
 
     # --- a leader ---------------------------------------------------------------------------------
 
@@ -306,20 +306,29 @@ class _Builder:
         ).exclude(status=DutyStatus.PENDING)
         mine = ResponsibilityList.objects.filter(Q(leader=person) | Q(pk__in=supervised.values("owner_id")))
         mine = mine.filter(status__in=[ListStatus.IN_PROGRESS, ListStatus.SUSPENDED])
-        # All of them (a leader's few dozen), so that the lights count the whole: one query.
-        fields = ("pk", "title", "status", "open_due", "open_deadline", "effective_deadline")
-        rows = list(with_lights(mine).values(*fields))  # with_lights annotates the dates
+        # The lights over all of them, counted in SQL (an indexed probe per list, no rows fetched) ...
+        self.todo.lights = mine.aggregate(
+            **{lit: Count("pk", filter=light_filter(lit, self.today)) for lit in reversed(LIGHTS)}
+        )
+        # ... and the first CAP, red first, ranked in SQL: with_lights annotates the dates.
+        live = Q(status=ListStatus.IN_PROGRESS)
+        ranked = with_lights(mine).annotate(
+            rank=light_rank(self.today, "open_due", "open_deadline", live),
+            # the earlier of the two dates that are set (Least alone is NULL on SQLite when one is)
+            due=Case(
+                When(live, then=Coalesce(Least("open_due", "open_deadline"), "open_due", "open_deadline")),
+                default=F("effective_deadline"),
+            ),
+        )
+        fields = ("pk", "title", "status", "open_due", "open_deadline", "due")
+        rows = list(ranked.order_by("rank", F("due").asc(nulls_last=True), "pk").values(*fields)[:CAP])
+        items = []
         for r in rows:
-            live = r["status"] == ListStatus.IN_PROGRESS
-            r["light"] = light(self.today, r["open_due"], r["open_deadline"], self.limits) if live else None
-            r["due"] = _first(r["open_due"], r["open_deadline"]) if live else r["effective_deadline"]
-        rows.sort(key=lambda r: (LIGHT_RANK[r["light"]], r["due"] or date.max, r["pk"]))
-        self.todo.lights = {lit: sum(1 for r in rows if r["light"] == lit) for lit in reversed(LIGHTS)}
-        items = [
-            Item("list", r["title"], _loop_url(r["pk"]), r["due"], r["light"], "list", r["pk"], None)
-            for r in rows[:CAP]
-        ]
-        self.add("list", items, len(rows))
+            working = r["status"] == ListStatus.IN_PROGRESS
+            lit = light(self.today, r["open_due"], r["open_deadline"], self.limits) if working else None
+            items.append(Item("list", r["title"], _loop_url(r["pk"]), r["due"], lit, "list", r["pk"], None))
+        total = len(rows) if len(rows) < CAP else mine.order_by().values("pk")[:COUNT_LIMIT].count()
+        self.add("list", items, total)
         self.escalations(_open_steps().filter(step=Step.ORDER, duty__leader=person), "order")
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from luoshi.pages import Request
-from luoshi.web.todo import Item, todo_for
+from luoshi.web.todo import COUNT_LIMIT, Item, todo_for
 
 
 @dataclass(frozen=True)
@@ -67,9 +67,11 @@ def home(request: Request) -> HttpResponse:
         {
             "kind": s.kind,
             "label": s.label,
-            "count": s.count,
+            # a count that reached COUNT_LIMIT is a lower bound: "1000+"
+            "count": f"{s.count}+" if s.count >= COUNT_LIMIT else s.count,
             "cards": [_card(item, today) for item in s.items],
             "more": s.count - len(s.items),
+            "more_plus": s.count >= COUNT_LIMIT,
             "more_url": reverse(MORE[s.kind]) + ("?light=red" if s.kind == "red_list" else "")
             if s.kind in MORE
             else "",
