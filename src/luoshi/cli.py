@@ -13,8 +13,8 @@ def _setup() -> None:
 
 
 def default_workers() -> int:
-    """Web processes when --workers is not given: one per core plus one, at most 8 (see `luoshi serve -h`)."""
-    return min((os.cpu_count() or 1) + 1, 8)
+    """Web processes when --workers is not given: one per core, at most 8 (see `luoshi serve -h`)."""
+    return min(os.cpu_count() or 1, 8)
 
 
 def gunicorn_available() -> bool:
@@ -161,9 +161,10 @@ def main(argv: list[str] | None = None) -> None:
             "--workers",
             type=int,
             default=int(os.environ.get("LUOSHI_WORKERS", "0")) or None,
-            help=f"web processes (gunicorn); default one per core plus one, at most 8: {default_workers()} here. "
+            help=f"web processes (gunicorn); default one per core, at most 8: {default_workers()} here. "
             "Each runs --threads threads, so a request waiting on the database or a slow PDF holds a thread, not "
-            "the process; more processes than cores + 1 only add database connections (workers × threads).",
+            "the process. The app is CPU-bound per request (and PostgreSQL often shares the cores): more "
+            "processes than cores measured slower, and each adds database connections (workers × threads).",
         )
         p.add_argument(
             "--threads",

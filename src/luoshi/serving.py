@@ -1,6 +1,6 @@
 """`luoshi serve` on gunicorn: several processes, each with a few threads (gthread workers).
 
-Why gthread: the app waits mostly on the database, and on two cores the processes (one per core plus one)
+Why gthread: the app waits mostly on the database, and on two cores the processes (one per core)
 give the CPU parallelism the GIL forbids within one process, while each process's threads overlap
 database waits, keep-alive connections and the odd slow PDF (a sync worker would stall on each of these
 and cannot keep a connection alive).
