@@ -1,5 +1,10 @@
 """The escalation ladder's facts: lateness episodes, the steps taken in them, and each owner kind's policy."""
 
+import threading
+import time
+
+from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -110,30 +115,48 @@ class Policy(models.Model):
 
     @classmethod
     def current(cls, kind: str = "list") -> "Policy":
-        """Read through a per-process memo (a page computes many lights) backed by the shared cache."""
-        import time
-
-        from django.core.cache import cache
-
+        """Read once per request (a page computes many lights), else through a per-process memo of a few
+        seconds backed by the shared cache."""
+        in_request: dict[str, Policy] | None = getattr(_request_memo, "policies", None)
+        if in_request is not None and (policy := in_request.get(kind)) is not None:
+            return policy
         memo = _policy_memo.get(kind)
         if memo and memo[1] > time.monotonic():
-            return memo[0]
-        policy = cache.get(cls.CACHE_KEY + kind)
-        if policy is None:
-            policy = cls.objects.filter(owner_kind=kind).first() or cls(owner_kind=kind)
-            cache.set(cls.CACHE_KEY + kind, policy, 30)
-        _policy_memo[kind] = (policy, time.monotonic() + 5)
+            policy = memo[0]
+        else:
+            policy = cache.get(cls.CACHE_KEY + kind)
+            if policy is None:
+                policy = cls.objects.filter(owner_kind=kind).first() or cls(owner_kind=kind)
+                cache.set(cls.CACHE_KEY + kind, policy, 30)
+            _policy_memo[kind] = (policy, time.monotonic() + 5)
+        if in_request is not None:
+            in_request[kind] = policy
         return policy
 
     @classmethod
     def forget(cls, kind: str | None = None) -> None:
         """Drop the cached policies after a change (other processes see it within 30 s)."""
-        from django.core.cache import cache
-
-        from luoshi.duties import owners
+        from luoshi.duties import owners  # kept out of the models module's imports (rarely needed)
 
         cache.delete_many([cls.CACHE_KEY + k for k in ([kind] if kind else owners.kinds())])
         _policy_memo.clear()
+        if getattr(_request_memo, "policies", None) is not None:
+            _request_memo.policies = {}
 
 
 _policy_memo: dict[str, tuple[Policy, float]] = {}
+# The policies read by the request this thread serves: one request sees one policy. Only between
+# request_started and request_finished, so a worker's long sweep still sees a change within seconds.
+_request_memo = threading.local()
+
+
+def _begin_request(**kwargs: object) -> None:
+    _request_memo.policies = {}
+
+
+def _end_request(**kwargs: object) -> None:
+    _request_memo.policies = None
+
+
+request_started.connect(_begin_request, dispatch_uid="luoshi_policy_begin_request")
+request_finished.connect(_end_request, dispatch_uid="luoshi_policy_end_request")

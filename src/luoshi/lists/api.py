@@ -6,13 +6,12 @@ from typing import Annotated
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Header, Query, Router, Schema
-from ninja.pagination import paginate
 
 from luoshi.duties import completion as duty_completion
 from luoshi.duties import services as duty_services
 from luoshi.duties.models import Duty, DutyStatus, Extension, Report
 from luoshi.errors import InvalidInput, NotFound
-from luoshi.lists import completion, queries, services
+from luoshi.lists import completion, queries, rows, services, timeline
 from luoshi.lists.api_schemas import (  # noqa: F401  (re-exported for lists.api_drafts)
     DecideIn,
     EventOut,
@@ -27,6 +26,7 @@ from luoshi.lists.api_schemas import (  # noqa: F401  (re-exported for lists.api
     MilestoneOut,
     ObligationOut,
     OverviewOut,
+    PagedListOut,
     ReportIn,
     ReportOut,
     ReturnIn,
@@ -78,38 +78,6 @@ def _report_out(r: Report, unit_id: int | None) -> dict:
     }
 
 
-def _list_out(rlist: ResponsibilityList, obligations: list[Duty], today: date) -> dict:
-    return {
-        **{
-            f: getattr(rlist, f)
-            for f in (
-                "id",
-                "code",
-                "year",
-                "status",
-                "source",
-                "title",
-                "content",
-                "deadline",
-                "report_every_days",
-                "created_at",
-                "published_at",
-                "closed_at",
-                "closed_late",
-                "days_late",
-                "suspended_at",
-                "cancelled_at",
-            )
-        },
-        "leader": rlist.leader_id,
-        "leader_name": str(rlist.leader) if rlist.leader else None,
-        "effective_deadline": queries.effective_deadline(rlist),
-        "light": queries.list_light(rlist, today),
-        "milestones": [{"due_date": m.due_date, "title": m.title} for m in rlist.milestones.all()],
-        "obligations": [_obligation_out(ob, today, rlist.status) for ob in obligations],
-    }
-
-
 def _visible_list(request: HttpRequest, list_id: int) -> ResponsibilityList:
     person: Person = request.auth  # type: ignore[attr-defined]  # set by the API's authentication
     qs = queries.with_lights(queries.visible_lists(person)).select_related("leader")
@@ -126,10 +94,13 @@ def _obligation(rlist: ResponsibilityList, unit_id: int) -> Duty:
     return ob
 
 
-def _detail(request: HttpRequest, list_id: int) -> dict:
-    rlist = _visible_list(request, list_id)
-    obligations = list(rlist.duties.select_related("unit", "last_report"))
-    return _list_out(rlist, obligations, timezone.localdate())
+def _detail(request: HttpRequest, list_id: int, *, last_reports: bool = False) -> dict:
+    """The ListOut dict of a list the caller may see (lists.rows: three queries), else 404."""
+    person: Person = request.auth  # type: ignore[attr-defined]  # set by the API's authentication
+    found = rows.one_list(queries.visible_lists(person), list_id, timezone.localdate(), last_reports=last_reports)
+    if found is None:
+        raise NotFound("No such list, or not one you may see.")
+    return found
 
 
 SortKey = Annotated[
@@ -153,31 +124,15 @@ class ListQuery(Schema):
     sort: Annotated[SortKey | None, BlankIsNone] = None
 
 
-@lists_router.get("", response={200: list[ListOut], **errors()})
-@paginate(Page)
-def list_lists(request, filters: Query[ListQuery]):
+@lists_router.get("", response={200: PagedListOut, **errors()})
+def list_lists(request, filters: Query[ListQuery], params: Query[Page.Input]):
+    # The lists the caller may see, filtered and sorted as the index page, paged as ninja's paginator did.
     today = timezone.localdate()
     data = filters.dict()
     f = queries.ListFilters(**{**data, **{k: data[k] or "" for k in ("status", "source", "light", "sort")}})
-    qs = queries.index_rows(queries.filtered_lists(request.auth, f, today), f.sort, today)
-    qs = qs.prefetch_related("milestones")
-    return _LazyRows(qs, today)
-
-
-class _LazyRows:
-    """Lets the paginator slice and count the queryset before rows are turned into dicts."""
-
-    def __init__(self, qs, today: date) -> None:
-        self.qs, self.today = qs, today
-
-    def count(self) -> int:
-        return self.qs.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, s: slice) -> list[dict]:
-        return [_list_out(r, list(r.duties.all()), self.today) for r in self.qs[s]]
+    filtered = queries.filtered_lists(request.auth, f, today)
+    # Read as rows and rendered as they are: built to PagedListOut, they need no re-validation.
+    return rows.json_response(rows.page_of_lists(filtered, f.sort, today, params.offset, params.limit))
 
 
 @lists_router.post("", response={201: ListOut, **errors(403)})
@@ -209,7 +164,7 @@ def create_list(request, payload: ListIn):
 
 @lists_router.get("/{int:list_id}", response={200: ListOut, **errors(404)})
 def get_list(request, list_id: Id):
-    return _detail(request, list_id)
+    return rows.json_response(_detail(request, list_id))
 
 
 @lists_router.post("/{int:list_id}/publish", response={200: ListOut, **errors(403, 404, 409)})
@@ -299,27 +254,38 @@ def close_list(request, list_id: Id):
     return _detail(request, list_id)
 
 
+class LoopQuery(Schema):
+    before: Id | None = Field(
+        None, description="The `timeline_next` of the previous answer: the timeline's events older than that one."
+    )
+    timeline_limit: int = Field(timeline.PAGE, ge=1, le=timeline.MAX_PAGE, description="Events per page.")
+
+
 @lists_router.get("/{int:list_id}/loop", response={200: LoopOut, **errors(404)})
-def loop(request, list_id: Id):
-    today = timezone.localdate()
-    rlist = _visible_list(request, list_id)
-    obligations = queries.loop_obligations(rlist)
-    rows = []
-    for ob in obligations:
-        last = ob.last_report
-        rows.append(
-            {
-                **_obligation_out(ob, today, rlist.status),
-                "done": last.done if last else "",
-                "difficulties": last.difficulties if last else "",
-                "next_steps": last.next_steps if last else "",
-            }
-        )
-    timeline = [_event_out(entry) for entry in queries.timeline(rlist)]
-    return {"list": _list_out(rlist, obligations, today), "obligations": rows, "timeline": timeline}
+def loop(request, list_id: Id, params: Query[LoopQuery]):
+    """One list's loop: the list, each unit with its last report, and the timeline newest first, a page of
+    `timeline_limit` events at a time (`timeline_next` is the `before` of the next page, null at the end)."""
+    found = _detail(request, list_id, last_reports=True)
+    try:
+        page = timeline.page(list_id, before=params.before, limit=params.timeline_limit)
+    except timeline.UnknownCursor:
+        raise InvalidInput("No such event in this list's timeline.", "before") from None
+    loop_rows = found["obligations"]
+    listed = [{k: v for k, v in ob.items() if k not in _LAST_REPORT_WORDS} for ob in loop_rows]
+    return rows.json_response(
+        {
+            "list": {**found, "obligations": listed},
+            "obligations": loop_rows,
+            "timeline": [_event_out(entry) for entry in page.entries],
+            "timeline_next": page.next_before,
+        }
+    )
 
 
-def _event_out(entry: queries.TimelineEntry) -> dict:
+_LAST_REPORT_WORDS = ("done", "difficulties", "next_steps")
+
+
+def _event_out(entry: timeline.TimelineEntry) -> dict:
     e = entry.event
     return {
         "at": e.at,

@@ -66,6 +66,11 @@ class ListOut(Schema):
     obligations: list[ObligationOut]
 
 
+class PagedListOut(Schema):  # as ninja's paginator named and built it (no docstring: none in the document)
+    items: list[ListOut]
+    count: int
+
+
 class ListIn(BodyIn):
     source: Source
     title: Title
@@ -152,7 +157,10 @@ class LoopRowOut(ObligationOut):
 class LoopOut(Schema):
     list: ListOut
     obligations: builtins.list[LoopRowOut]  # builtins: `list` is a field name here
-    timeline: builtins.list[EventOut]
+    timeline: builtins.list[EventOut] = Field(description="Newest first, one page of events.")
+    timeline_next: int | None = Field(
+        None, description="Pass it as `before` for the next (older) page of the timeline; null at its start."
+    )
 
 
 class Totals(Schema):

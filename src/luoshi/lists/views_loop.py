@@ -22,7 +22,7 @@ from luoshi.duties import completion as duty_completion
 from luoshi.duties import services as duty_services
 from luoshi.duties.models import Duty, DutyStatus, Extension, ExtensionStatus
 from luoshi.errors import InvalidInput, ServiceError
-from luoshi.lists import completion, queries, services
+from luoshi.lists import completion, queries, services, timeline
 from luoshi.lists.forms import (
     DecideExtensionForm,
     ExtensionForm,
@@ -33,8 +33,10 @@ from luoshi.lists.forms import (
 from luoshi.lists.models import ListStatus, ResponsibilityList, TransferRequest, TransferStatus
 from luoshi.org import access
 from luoshi.pages import Request
+from luoshi.schemas import MAX_ID
 
 LOOP_TEMPLATE = "lists/loop.html"
+TIMELINE_PAGE_TEMPLATE = "lists/_timeline_entries.html"  # the "more" link's answer
 
 # Several forms share the page: each gets its own id prefix so labels point at the right field.
 REPORT_IDS = "id_report_%s"
@@ -92,18 +94,28 @@ def _status_label(kind: str, value: str) -> str:
         return value
 
 
-def _timeline(rlist: ResponsibilityList) -> list[queries.TimelineEntry]:
-    entries = queries.timeline(rlist)
-    for entry in entries:
+def _timeline(rlist: ResponsibilityList, before: int | None) -> dict:
+    """The context of one page of the timeline (newest first, older than event `before`); raises
+    timeline.UnknownCursor."""
+    page = timeline.page(rlist.pk, before=before, hide_quiet=True)
+    for entry in page.entries:
         e = entry.event
-        before, after = e.before.get("status"), e.after.get("status")
-        if before and after and before != after:
-            entry.status_change = (_status_label(e.kind, before), _status_label(e.kind, after))
-    return entries
+        was, now = e.before.get("status"), e.after.get("status")
+        if was and now and was != now:
+            entry.status_change = (_status_label(e.kind, was), _status_label(e.kind, now))
+    return {"timeline": page.entries, "timeline_next": page.next_before, "timeline_before": before}
 
 
-def _loop_context(request: Request, rlist: ResponsibilityList, bound: dict | None = None) -> dict:
-    """Everything the loop page shows, in a fixed number of queries. `bound` holds forms that failed."""
+def _cursor(raw: str) -> int | None:
+    """`?before=` as an event id, None when it cannot be one."""
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_ID else None
+
+
+def _loop_context(
+    request: Request, rlist: ResponsibilityList, bound: dict | None = None, before: int | None = None
+) -> dict:
+    """Everything the loop page shows, in a fixed number of queries. `bound` holds forms that failed;
+    `before` pages the timeline (timeline.UnknownCursor when it names no event of the list)."""
     bound = bound or {}
     user = request.user
     today = timezone.localdate()
@@ -157,7 +169,7 @@ def _loop_context(request: Request, rlist: ResponsibilityList, bound: dict | Non
         "transfers_waiting": set(
             TransferRequest.objects.filter(list=rlist, status=TransferStatus.PENDING).values_list("unit_id", flat=True)
         ),
-        "timeline": _timeline(rlist),
+        **_timeline(rlist, before),
         "today": today,
         "next": _back_to(request),  # the forms carry it: back to the to-do after acting
     }
@@ -166,8 +178,23 @@ def _loop_context(request: Request, rlist: ResponsibilityList, bound: dict | Non
 @login_required
 @require_safe
 def loop(request: Request, list_id: int) -> HttpResponse:
+    """The loop page; `?before=<event id>` pages its timeline: the whole page as a plain link, only the
+    next entries (and the next "more" link) when htmx asks."""
     rlist = _visible(request, list_id)
-    return render(request, LOOP_TEMPLATE, _loop_context(request, rlist))
+    raw = request.GET.get("before")
+    before = None if raw is None else _cursor(raw)
+    bad_cursor = _("No such place in the timeline: start again from its newest events.")
+    try:
+        if raw is not None and before is None:
+            raise timeline.UnknownCursor(raw)
+        if request.htmx and before is not None:
+            context = {"rlist": rlist, **_timeline(rlist, before)}
+            return render(request, TIMELINE_PAGE_TEMPLATE, context)
+        return render(request, LOOP_TEMPLATE, _loop_context(request, rlist, before=before))
+    except timeline.UnknownCursor:
+        if request.htmx and raw is not None:
+            return render(request, TIMELINE_PAGE_TEMPLATE, {"rlist": rlist, "timeline_error": bad_cursor}, status=400)
+        return _refused(request, rlist, 400, bad_cursor)
 
 
 # --- writing ------------------------------------------------------------------------------------
