@@ -27,6 +27,10 @@ def _nothing(duty: "Duty", reason: str, now: datetime) -> None:
     return None
 
 
+def _no_lock(owner_id: int) -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class Owner:
     kind: str  # "list", "ledger_task", "finding", "problem": the events' subject type too
@@ -38,6 +42,10 @@ class Owner:
     may_decide: Callable[["Person", "Duty"], bool] = _nobody_else
     # Called inside the write's transaction after a duty's dates, status or progress changed.
     on_changed: Callable[["Duty", str, datetime], None] = _nothing
+    # Row-locks the owner; a duty's writer calls it before locking the duty, so that the owner's own
+    # writes (which lock the owner, then its duties) and on_changed (which may write the owner) queue
+    # up in one order and never deadlock.
+    lock: Callable[[int], None] = _no_lock
     # Anything else an owner's pages want to find here.
     extra: dict[str, Any] = field(default_factory=dict)
 

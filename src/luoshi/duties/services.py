@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi.duties import handoffs, owners
+from luoshi.duties import handoffs, owners, tallies
 from luoshi.duties.models import Duty, DutyStatus, Report
 from luoshi.errors import Conflict, InvalidInput, NotAllowed
 from luoshi.events.models import Event
@@ -71,7 +71,8 @@ def duty_state(duty: Duty) -> dict:
 
 
 def locked_duty(duty: Duty) -> Duty:
-    """Re-read the duty under a row lock so concurrent writers queue up."""
+    """Re-read the duty under a row lock so concurrent writers queue up (behind the owner's lock)."""
+    owners.of(duty).lock(duty.owner_id)
     return Duty.objects.select_for_update(of=("self",)).select_related("unit").get(pk=duty.pk)
 
 
@@ -159,6 +160,7 @@ def do_report(
                 submission_key=submission_key or None,
                 due_date=d.next_report_due,
             )
+            tallies.reports_filed([(owners.kind_of(d.owner_type_id), d.unit_id, now, report.due_date)])
             d.progress = progress
             d.last_report = report
             fields = ["progress", "last_report", "status", "next_report_due"]

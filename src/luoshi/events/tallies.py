@@ -138,15 +138,7 @@ def recount(
             if share:
                 fresh[i] = share
     drift.subjects.extend(i for i, rows in stored_shares.items() if rows)  # shares of subjects that are gone
-    stored: Share = Counter()
-    for row in Tally.objects.filter(kind__in=kinds).values_list(
-        "kind", "year", "leader_id", "unit_id", "source", "status", "day", "n"
-    ):
-        k: Key = (row[0], row[1], row[2], row[3], row[4], row[5], row[6].isoformat())
-        stored[k] += row[7]
-    for k in sorted(set(stored) | set(expected)):
-        if stored[k] != expected[k]:
-            drift.rows.append((k, stored[k], expected[k]))
+    drift.rows = _differences(kinds, expected)
     if fix and not drift.clean:
         with transaction.atomic():
             Tally.objects.filter(kind__in=kinds).delete()
@@ -156,4 +148,25 @@ def recount(
                 (TallyShare(subject_type=subject_type, subject_id=i, rows=_dump(s)) for i, s in fresh.items()),
                 batch_size=2000,
             )
+    return drift
+
+
+def _differences(kinds: tuple[str, ...], expected: Share) -> list[tuple[Key, int, int]]:
+    stored: Share = Counter()
+    for row in Tally.objects.filter(kind__in=kinds).values_list(
+        "kind", "year", "leader_id", "unit_id", "source", "status", "day", "n"
+    ):
+        k: Key = (row[0], row[1], row[2], row[3], row[4], row[5], row[6].isoformat())
+        stored[k] += row[7]
+    return [(k, stored[k], expected[k]) for k in sorted(set(stored) | set(expected)) if stored[k] != expected[k]]
+
+
+def recount_sums(kinds: tuple[str, ...], expected: Share, *, fix: bool = False) -> Drift:
+    """For figures of things never edited (reports, steps): compare the tally rows of `kinds` with the
+    sums recounted from the things themselves; with `fix`, store the recounted sums."""
+    drift = Drift(rows=_differences(kinds, expected))
+    if fix and not drift.clean:
+        with transaction.atomic():
+            Tally.objects.filter(kind__in=kinds).delete()
+            move(expected)
     return drift

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from luoshi import sheets
 from luoshi.duties.lights import GREEN, RED, YELLOW
-from luoshi.duties.models import Duty, HandlingRole
+from luoshi.duties.models import Duty, DutyStatus, HandlingRole
 from luoshi.lists import queries
 from luoshi.lists.models import ListStatus, ResponsibilityList, Source
 from luoshi.org.models import Person, Unit
@@ -27,6 +27,13 @@ LIGHT_COLOURS = {GREEN: ("2E7D32", "FFFFFF"), YELLOW: ("F9A825", "000000"), RED:
 
 def light_label(light: str | None) -> str:
     return {GREEN: _("Green"), YELLOW: _("Yellow"), RED: _("Red")}.get(light or "", "")
+
+
+def _past_deadline(rlist: ResponsibilityList, duties: list[Duty], today: date) -> int:
+    """Units still at work past their own deadline, on a list in progress."""
+    if rlist.status != ListStatus.IN_PROGRESS:
+        return 0
+    return sum(1 for d in duties if d.status == DutyStatus.OPEN and d.deadline < today)
 
 
 @dataclass
@@ -52,7 +59,7 @@ class IndexRow:
             light=queries.list_light(rlist, today),
             open_due=queries.open_dates(rlist)[0],
             effective_deadline=queries.effective_deadline(rlist),
-            units_past_deadline=getattr(rlist, "units_past_deadline", 0),  # index_rows' annotation
+            units_past_deadline=_past_deadline(rlist, obs, today),
             handling=obs,
             lead_obligations=[ob for ob in obs if ob.role == HandlingRole.LEAD],
             co_obligations=[ob for ob in obs if ob.role == HandlingRole.CO],

@@ -53,6 +53,12 @@ class ResponsibilityList(models.Model):
     days_late = models.PositiveIntegerField(_("days late"), null=True, blank=True)
     suspended_at = models.DateTimeField(_("suspended"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # Derived from the duties and kept in step by every write (lists.tallies), so that the index sorts
+    # and filters by light without grouping the duties: the earliest report due and deadline of the
+    # units still working, and the effective deadline (the latest of the units not yet accepted).
+    working_due = models.DateField(null=True, blank=True, editable=False)
+    working_deadline = models.DateField(null=True, blank=True, editable=False)
+    final_deadline = models.DateField(null=True, blank=True, editable=False)
     duties = GenericRelation(
         "duties.Duty", content_type_field="owner_type", object_id_field="owner_id", related_query_name="list"
     )
@@ -61,7 +67,7 @@ class ResponsibilityList(models.Model):
         ordering = ["-id"]
         verbose_name = _("responsibility list")
         verbose_name_plural = _("responsibility lists")
-        indexes = [models.Index(fields=["year", "status"])]
+        indexes = [models.Index(fields=["year", "status"]), models.Index(fields=["status", "final_deadline"])]
 
     def __str__(self) -> str:
         return f"{self.code or '—'} {self.title}"

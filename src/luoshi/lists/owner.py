@@ -19,6 +19,12 @@ def _changed(duty: "Duty", reason: str, now: datetime) -> None:
     tallies.refresh([duty.owner_id])
 
 
+def _lock(list_id: int) -> None:
+    from luoshi.lists.models import ResponsibilityList
+
+    list(ResponsibilityList.objects.select_for_update().filter(pk=list_id).values_list("pk"))
+
+
 def _loop_url(list_id: int) -> str:
     return reverse("lists:loop", args=[list_id])
 
@@ -30,6 +36,7 @@ LIST = owners.Owner(
     noun=_("list"),
     url=_loop_url,
     on_changed=_changed,
+    lock=_lock,
     # The list's responsible leader decides as the office does: he is the duty's leader (duties.completion).
 )
 

@@ -10,13 +10,10 @@ from django.db.models import (
     Avg,
     Case,
     Count,
-    Exists,
     F,
     IntegerField,
-    Max,
     Min,
     OrderBy,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -27,7 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi.duties.lights import LIGHTS, RED, YELLOW, light, light_q, light_rank, overdue_q
+from luoshi.duties.lights import LIGHTS, light, light_q, light_rank, overdue_q
 from luoshi.duties.models import Duty, DutyStatus, HandlingRole, Report
 from luoshi.errors import InvalidInput
 from luoshi.events.models import Event
@@ -51,19 +48,14 @@ NOT_ACCEPTED = (DutyStatus.OPEN, DutyStatus.COMPLETION_REQUESTED)
 
 
 def with_lights(qs: QuerySet[ResponsibilityList]) -> QuerySet[ResponsibilityList]:
-    """Annotate the earliest report due and deadline over units still working (the list's light), and
-    the effective deadline: the latest deadline of the units not yet accepted (an approved extension
-    moves a unit's deadline), or of all units once every one is accepted. One GROUP BY, no extra query."""
-    open_ob = Q(duties__status=DutyStatus.OPEN)
-    not_accepted = Q(duties__status__in=NOT_ACCEPTED)
+    """Name the list's derived dates as the pages read them: the earliest report due and deadline of
+    the units still working (the list's light), and the effective deadline (the latest of the units not
+    yet accepted; an approved extension moves a unit's deadline). They are columns kept in step by
+    every write (lists.tallies), so this groups nothing."""
     return qs.annotate(
-        open_due=Min("duties__next_report_due", filter=open_ob),
-        open_deadline=Min("duties__deadline", filter=open_ob),
-        effective_deadline=Coalesce(
-            Max("duties__deadline", filter=not_accepted),
-            Max("duties__deadline", filter=~Q(duties__status=DutyStatus.WITHDRAWN)),
-            F("deadline"),
-        ),
+        open_due=F("working_due"),
+        open_deadline=F("working_deadline"),
+        effective_deadline=Coalesce(F("final_deadline"), F("deadline")),
     )
 
 
@@ -93,27 +85,13 @@ def list_light(rlist: ResponsibilityList, today: date) -> str | None:
     return light(today, *open_dates(rlist))
 
 
-def _any_open(q: Q) -> Exists:
-    """Some unit still working on the list matches `q` (an indexed probe per list, no GROUP BY)."""
-    return Exists(Duty.objects.filter(q, owner_type=owner_type(), owner_id=OuterRef("pk"), status=DutyStatus.OPEN))
-
-
 def light_filter(wanted: str, today: date) -> Q:
-    """Lists in progress whose light is `wanted`: the worst light of their working units."""
-    red = _any_open(light_q(RED, today, "next_report_due", "deadline"))
-    yellow_or_worse = _any_open(
-        light_q(RED, today, "next_report_due", "deadline") | light_q(YELLOW, today, "next_report_due", "deadline")
-    )
-    in_progress = Q(status=ListStatus.IN_PROGRESS)
-    if wanted == RED:
-        return in_progress & Q(red)
-    if wanted == YELLOW:
-        return in_progress & Q(yellow_or_worse) & ~Q(red)
-    return in_progress & ~Q(yellow_or_worse)
+    """Lists in progress whose light is `wanted`: the light of their working units' earliest dates."""
+    return Q(status=ListStatus.IN_PROGRESS) & light_q(wanted, today, "working_due", "working_deadline")
 
 
 def overdue_filter(today: date) -> Q:
-    return Q(status=ListStatus.IN_PROGRESS) & Q(_any_open(overdue_q(today, "next_report_due", "deadline")))
+    return Q(status=ListStatus.IN_PROGRESS) & overdue_q(today, "working_due", "working_deadline")
 
 
 def obligation_light(ob: Duty, today: date, list_status: str) -> str | None:
@@ -213,9 +191,7 @@ def index_rows(
     """What the index shows per list: its light and effective deadline, its leader and every handling
     unit with its last report (prefetched), in the order asked for."""
     today = today or timezone.localdate()
-    late = Q(duties__status=DutyStatus.OPEN, duties__deadline__lt=today)
-    rows = with_lights(qs).annotate(units_past_deadline=Count("duties", filter=late & OPEN_LIST))
-    rows = rows.select_related("leader")
+    rows = with_lights(qs).select_related("leader")
     rows = rows.prefetch_related(Prefetch("duties", queryset=Duty.objects.select_related("unit", "last_report")))
     return sorted_lists(rows, sort, today)
 

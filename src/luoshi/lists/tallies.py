@@ -19,10 +19,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 
-from luoshi.duties.models import Duty, DutyStatus
+from luoshi.duties.models import LIVE_STATUSES, Duty, DutyStatus
 from luoshi.events import tallies
-from luoshi.events.models import Event
+from luoshi.events.models import Event, TallyShare
 from luoshi.events.tallies import Share, key
 from luoshi.lists.models import ListStatus, ResponsibilityList
 
@@ -33,6 +34,7 @@ ONE_DAY = timedelta(days=1)
 WITHDRAWN = DutyStatus.WITHDRAWN.value
 # Unit rows the overview leaves out: units on drafts, and units withdrawn (other than by a cancellation).
 NOT_ISSUED = (ListStatus.DRAFT.value, WITHDRAWN)
+DATE_FIELDS = ("working_due", "working_deadline", "final_deadline")
 
 
 def late_from(next_report_due: date | None, deadline: date) -> date:
@@ -75,13 +77,31 @@ def list_share(rlist: dict[str, Any], duties: list[dict[str, Any]], cancelled_du
     return share
 
 
-def shares(ids: list[int]) -> dict[int, Share]:
-    """The lists' shares now, read from the facts in three queries."""
-    lists = list(ResponsibilityList.objects.filter(pk__in=ids).values("id", "year", "source", "leader_id", "status"))
+Dates = tuple[date | None, date | None, date | None]  # working_due, working_deadline, final_deadline
+
+
+def working_dates(deadline: date, duties: list[dict[str, Any]]) -> Dates:
+    """The list's derived dates (models.ResponsibilityList.working_*), from its duties' rows (pure)."""
+    working = [d for d in duties if d["status"] == DutyStatus.OPEN]
+    live = [d["deadline"] for d in duties if d["status"] != DutyStatus.WITHDRAWN]
+    not_accepted = [d["deadline"] for d in duties if d["status"] in LIVE_STATUSES]
+    return (
+        min((d["next_report_due"] for d in working if d["next_report_due"]), default=None),
+        min((d["deadline"] for d in working), default=None),
+        max(not_accepted or live or [deadline]),
+    )
+
+
+LIST_FIELDS = ("id", "year", "source", "leader_id", "status", "deadline", *DATE_FIELDS)
+
+
+def _facts(ids: list[int]) -> tuple[list[dict[str, Any]], dict[int, list[dict[str, Any]]], dict[int, set[int]]]:
+    """The lists' rows, their duties' rows and the duties each cancellation withdrew: three queries."""
+    lists = list(ResponsibilityList.objects.filter(pk__in=ids).values(*LIST_FIELDS))
     by_list: dict[int, list[dict[str, Any]]] = {row["id"]: [] for row in lists}
-    for d in Duty.objects.filter(owner_type=ContentType.objects.get_for_model(ResponsibilityList), owner_id__in=ids).values(
-        "id", "owner_id", "unit_id", "status", "next_report_due", "deadline"
-    ):
+    for d in Duty.objects.filter(
+        owner_type=ContentType.objects.get_for_model(ResponsibilityList), owner_id__in=ids
+    ).values("id", "owner_id", "unit_id", "status", "next_report_due", "deadline"):
         by_list.setdefault(d["owner_id"], []).append(d)
     cancelled = [row["id"] for row in lists if row["status"] == ListStatus.CANCELLED]
     withdrawn_by_cancel: dict[int, set[int]] = {}
@@ -90,6 +110,30 @@ def shares(ids: list[int]) -> dict[int, Share]:
             kind="list.cancelled", subject_type=SUBJECT, subject_id__in=cancelled
         ).values_list("subject_id", "after"):
             withdrawn_by_cancel.setdefault(subject_id, set()).update(after.get("withdrawn", []))
+    return lists, by_list, withdrawn_by_cancel
+
+
+def _stale_dates(lists: list[dict[str, Any]], by_list: dict[int, list[dict[str, Any]]]) -> dict[int, Dates]:
+    """The lists whose stored dates differ from their duties', with the dates they should have."""
+    stale = {}
+    for row in lists:
+        dates = working_dates(row["deadline"], by_list.get(row["id"], []))
+        if dates != tuple(row[f] for f in DATE_FIELDS):
+            stale[row["id"]] = dates
+    return stale
+
+
+def _store_dates(stale: dict[int, Dates]) -> None:
+    for pk, dates in sorted(stale.items()):
+        ResponsibilityList.objects.filter(pk=pk).update(**dict(zip(DATE_FIELDS, dates, strict=True)))
+
+
+def shares(ids: list[int], stale: dict[int, Dates] | None = None) -> dict[int, Share]:
+    """The lists' shares now, read from the facts in three queries (and, into `stale`, the lists
+    whose derived dates have to move)."""
+    lists, by_list, withdrawn_by_cancel = _facts(ids)
+    if stale is not None:
+        stale.update(_stale_dates(lists, by_list))
     return {
         row["id"]: list_share(row, by_list.get(row["id"], []), withdrawn_by_cancel.get(row["id"], set()))
         for row in lists
@@ -121,7 +165,9 @@ def refresh(ids: Iterable[int]) -> None:
     if hasattr(_batch, "ids"):
         _batch.ids.update(ids)
         return
-    tallies.refresh(SUBJECT, ids, shares)
+    stale: dict[int, Dates] = {}
+    tallies.refresh(SUBJECT, ids, lambda wanted: shares(wanted, stale))
+    _store_dates(stale)
 
 
 def _batches(size: int = 2000) -> Iterator[list[int]]:
@@ -134,4 +180,19 @@ def _batches(size: int = 2000) -> Iterator[list[int]]:
 
 
 def recount(*, fix: bool = False) -> tallies.Drift:
-    return tallies.recount(SUBJECT, KINDS, _batches(), shares, fix=fix)
+    """Check (or, with `fix`, repair) the tallies and the lists' derived dates against the facts;
+    lists with stale dates are reported with the lists whose share differs."""
+    stale: dict[int, Dates] = {}
+    drift = tallies.recount(SUBJECT, KINDS, _batches(), lambda ids: shares(ids, stale), fix=fix)
+    drift.subjects = sorted(set(drift.subjects) | set(stale))
+    if fix and stale:
+        with transaction.atomic():
+            _store_dates(stale)
+    return drift
+
+
+def rebuild_if_missing() -> None:
+    """After `migrate`: a database that has lists but no tallies yet (an upgrade from a release
+    without them) gets them, and the lists their derived dates."""
+    if ResponsibilityList.objects.exists() and not TallyShare.objects.filter(subject_type=SUBJECT).exists():
+        recount(fix=True)
