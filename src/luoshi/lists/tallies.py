@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 
 from luoshi.duties.models import LIVE_STATUSES, Duty, DutyStatus
 from luoshi.events import tallies
@@ -124,8 +124,14 @@ def _stale_dates(lists: list[dict[str, Any]], by_list: dict[int, list[dict[str, 
 
 
 def _store_dates(stale: dict[int, Dates]) -> None:
-    for pk, dates in sorted(stale.items()):
-        ResponsibilityList.objects.filter(pk=pk).update(**dict(zip(DATE_FIELDS, dates, strict=True)))
+    """One UPDATE statement, run for each list in id order (a recount may store thousands at once)."""
+    if not stale:
+        return
+    q = connection.ops.quote_name
+    columns = ", ".join(f"{q(f)} = %s" for f in DATE_FIELDS)
+    sql = f"UPDATE {q(ResponsibilityList._meta.db_table)} SET {columns} WHERE {q('id')} = %s"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(*dates, pk) for pk, dates in sorted(stale.items())])
 
 
 def shares(ids: list[int], stale: dict[int, Dates] | None = None) -> dict[int, Share]:
