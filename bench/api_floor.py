@@ -17,7 +17,7 @@ import time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
