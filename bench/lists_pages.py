@@ -11,11 +11,9 @@ that release built: `PYTHONPATH=<its src> python bench/lists_pages.py` (see benc
 
 import argparse
 import os
-import random
 import statistics
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -27,11 +25,9 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 try:
     from luoshi.duties.models import Duty, Report
@@ -40,109 +36,18 @@ except ImportError:  # the previous release, for a figure to compare with
     from luoshi.lists.models import Report  # type: ignore[no-redef]
 from luoshi.events.models import Event  # noqa: E402
 from luoshi.lists.models import ResponsibilityList  # noqa: E402
-from luoshi.org.models import Person, Unit  # noqa: E402
+from luoshi.org.models import Person  # noqa: E402
 
 
 def build(n_lists: int, units_per_list: int, reports_each: int) -> None:
-    rng = random.Random(1)
-    now = timezone.now()
-    today = timezone.localdate()
-    list_type = ContentType.objects.get_for_model(ResponsibilityList)
-    with transaction.atomic():
-        units = Unit.objects.bulk_create(Unit(name=f"单位{i:03d}", kind="department") for i in range(60))
-        office = Person.objects.create_user("bench_office", password="bench-pass-1", roles=["office"], name="督查室")
-        leaders = [
-            Person.objects.create_user(f"bench_leader{i}", password="bench-pass-1", roles=["leader"], name=f"领导{i}")
-            for i in range(12)
-        ]
-        for u in units:
-            Person.objects.create_user(f"bench_l{u.pk}", password="bench-pass-1", roles=["liaison"], unit=u)
-        batch = 2000
-        for start in range(0, n_lists, batch):
-            lists = []
-            for i in range(start, min(start + batch, n_lists)):
-                closed = i % 3 != 0
-                created = now - timedelta(days=rng.randint(20, 300))
-                lists.append(
-                    ResponsibilityList(
-                        code=f"{today.year}-ZR-{i + 1:05d}",
-                        year=today.year,
-                        source="work_point",
-                        title=f"第{i + 1}项 推进重点项目建设与民生实事落实",
-                        content="按要求落实。" * 5,
-                        leader=rng.choice(leaders),
-                        deadline=today + timedelta(days=rng.randint(-30, 120)),
-                        report_every_days=14,
-                        status="closed" if closed else "in_progress",
-                        created_by=office,
-                        created_at=created,
-                        published_at=created,
-                        closed_at=now if closed else None,
-                        closed_late=False if closed else None,
-                        days_late=0 if closed else None,
-                    )
-                )
-            lists = ResponsibilityList.objects.bulk_create(lists)
-            by_id = {rl.pk: rl for rl in lists}
-            obligations = []
-            for rl in lists:
-                for k, unit in enumerate(rng.sample(units, units_per_list)):
-                    done = rl.status == "closed"
-                    obligations.append(
-                        Duty(
-                            owner_type=list_type,
-                            owner_id=rl.pk,
-                            title=rl.title,
-                            code=rl.code,
-                            leader=rl.leader,
-                            report_every_days=rl.report_every_days,
-                            created_at=rl.published_at,
-                            signed_at=rl.published_at,
-                            unit=unit,
-                            role="lead" if k == 0 else "co",
-                            deadline=rl.deadline,
-                            status="completed" if done else "open",
-                            progress=100 if done else rng.randint(0, 90),
-                            next_report_due=None if done else today + timedelta(days=rng.randint(-20, 14)),
-                            completed_at=now if done else None,
-                        )
-                    )
-            obligations = Duty.objects.bulk_create(obligations)
-            reports, events = [], []
-            for ob in obligations:
-                for r in range(reports_each):
-                    at = by_id[ob.owner_id].created_at + timedelta(days=14 * r)
-                    reports.append(
-                        Report(
-                            duty=ob,
-                            author=office,
-                            filed_at=at,
-                            progress=min(100, 10 * r),
-                            done="完成阶段工作",
-                            difficulties="资金缺口较大" if r % 3 == 0 else "",
-                        )
-                    )
-            reports = Report.objects.bulk_create(reports, batch_size=5000)
-            for rep in reports:
-                events.append(
-                    Event(
-                        at=rep.filed_at,
-                        actor=office,
-                        kind="report.filed",
-                        subject_type="list",
-                        subject_id=rep.duty.owner_id,
-                        unit_id=rep.duty.unit_id,
-                        after={"report": rep.pk, "progress": rep.progress},
-                    )
-                )
-            Event.objects.bulk_create(events, batch_size=5000)
-            last = {}
-            for rep in reports:
-                last[rep.duty_id] = rep.pk
-            for ob in obligations:
-                ob.last_report_id = last[ob.pk]
-            Duty.objects.bulk_update(obligations, ["last_report"], batch_size=5000)
-            print(f"  built {min(start + batch, n_lists)} lists", flush=True)
+    """bench/build.py's bulk loader (COPY / executemany), then the summary tallies it leaves to recount."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from build import build as bulk_build
+    from django.core.management import get_commands
+
+    bulk_build(n_lists, units_per_list, reports_each, verbose=True)
+    if "recount" in get_commands():
+        call_command("recount", "--fix", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
 def median_ms(client: Client, url: str, repeat: int) -> float | None:
