@@ -59,6 +59,9 @@ class ResponsibilityList(models.Model):
     working_due = models.DateField(null=True, blank=True, editable=False)
     working_deadline = models.DateField(null=True, blank=True, editable=False)
     final_deadline = models.DateField(null=True, blank=True, editable=False)
+    # Units whose work is not yet accepted (working, or asking for acceptance): 0 on a list in progress
+    # means it can be struck off.
+    units_to_accept = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     duties = GenericRelation(
         "duties.Duty", content_type_field="owner_type", object_id_field="owner_id", related_query_name="list"
     )
@@ -67,7 +70,11 @@ class ResponsibilityList(models.Model):
         ordering = ["-id"]
         verbose_name = _("responsibility list")
         verbose_name_plural = _("responsibility lists")
-        indexes = [models.Index(fields=["year", "status"]), models.Index(fields=["status", "final_deadline"])]
+        indexes = [
+            models.Index(fields=["year", "status"]),
+            models.Index(fields=["status", "final_deadline"]),
+            models.Index(fields=["status", "working_due"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code or '—'} {self.title}"

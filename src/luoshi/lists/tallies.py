@@ -34,7 +34,7 @@ ONE_DAY = timedelta(days=1)
 WITHDRAWN = DutyStatus.WITHDRAWN.value
 # Unit rows the overview leaves out: units on drafts, and units withdrawn (other than by a cancellation).
 NOT_ISSUED = (ListStatus.DRAFT.value, WITHDRAWN)
-DATE_FIELDS = ("working_due", "working_deadline", "final_deadline")
+DATE_FIELDS = ("working_due", "working_deadline", "final_deadline", "units_to_accept")
 
 
 def late_from(next_report_due: date | None, deadline: date) -> date:
@@ -77,11 +77,12 @@ def list_share(rlist: dict[str, Any], duties: list[dict[str, Any]], cancelled_du
     return share
 
 
-Dates = tuple[date | None, date | None, date | None]  # working_due, working_deadline, final_deadline
+# working_due, working_deadline, final_deadline, units_to_accept
+Dates = tuple[date | None, date | None, date | None, int]
 
 
 def working_dates(deadline: date, duties: list[dict[str, Any]]) -> Dates:
-    """The list's derived dates (models.ResponsibilityList.working_*), from its duties' rows (pure)."""
+    """The list's derived dates and count (models.ResponsibilityList), from its duties' rows (pure)."""
     working = [d for d in duties if d["status"] == DutyStatus.OPEN]
     live = [d["deadline"] for d in duties if d["status"] != DutyStatus.WITHDRAWN]
     not_accepted = [d["deadline"] for d in duties if d["status"] in LIVE_STATUSES]
@@ -89,6 +90,7 @@ def working_dates(deadline: date, duties: list[dict[str, Any]]) -> Dates:
         min((d["next_report_due"] for d in working if d["next_report_due"]), default=None),
         min((d["deadline"] for d in working), default=None),
         max(not_accepted or live or [deadline]),
+        len(not_accepted),
     )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, Count, F, Q, QuerySet, When
 from django.db.models.functions import Coalesce, Least
 from django.urls import reverse
 from django.utils import timezone
@@ -231,12 +231,8 @@ class _Builder:
         ]
         self.add("extension_request", items, total)
 
-        duties = Duty.objects.filter(owner_type=owner_type(), owner_id=OuterRef("pk")).exclude(
-            status=DutyStatus.WITHDRAWN
-        )
-        ready = ResponsibilityList.objects.filter(status=ListStatus.IN_PROGRESS).filter(
-            Exists(duties), ~Exists(duties.exclude(status=DutyStatus.COMPLETED))
-        )
+        # Every unit's work accepted: the list's count of units to accept, kept by every write.
+        ready = ResponsibilityList.objects.filter(status=ListStatus.IN_PROGRESS, units_to_accept=0)
         rows, total = _capped(ready, "deadline", "id")
         items = [
             Item("ready_to_close", r.title, _loop_url(r.pk, back=True), r.deadline, None, "list", r.pk, None)
@@ -244,10 +240,7 @@ class _Builder:
         ]
         self.add("ready_to_close", items, total)
 
-        open_duties = Duty.objects.filter(owner_type=owner_type(), owner_id=OuterRef("pk"), status=DutyStatus.OPEN)
-        red = ResponsibilityList.objects.filter(light_filter(RED, self.today)).annotate(
-            open_due=_earliest(open_duties, "next_report_due"), open_deadline=_earliest(open_duties, "deadline")
-        )
+        red = with_lights(ResponsibilityList.objects.filter(light_filter(RED, self.today)))  # the lists' own dates
         rows, total = _capped(red, F("open_due").asc(nulls_last=True), "open_deadline", "id")
         items = [
             Item("red_list", r.title, _loop_url(r.pk), _first(r.open_due, r.open_deadline), RED, "list", r.pk, None)
@@ -306,7 +299,7 @@ class _Builder:
         ).exclude(status=DutyStatus.PENDING)
         mine = ResponsibilityList.objects.filter(Q(leader=person) | Q(pk__in=supervised.values("owner_id")))
         mine = mine.filter(status__in=[ListStatus.IN_PROGRESS, ListStatus.SUSPENDED])
-        # The lights over all of them, counted in SQL (an indexed probe per list, no rows fetched) ...
+        # The lights over all of them, counted in SQL from the lists' own dates (no rows fetched) ...
         self.todo.lights = mine.aggregate(
             **{lit: Count("pk", filter=light_filter(lit, self.today)) for lit in reversed(LIGHTS)}
         )
@@ -342,10 +335,6 @@ def _open_steps() -> QuerySet[Escalation]:
         episode__closed_at__isnull=True,
         duty__in=_list_duties().filter(status__in=LIVE_STATUSES),
     )
-
-
-def _earliest(duties: QuerySet[Duty], field_name: str) -> Subquery:
-    return Subquery(duties.order_by().values("owner_id").annotate(m=Min(field_name)).values("m")[:1])
 
 
 def _first(*days: date | None) -> date | None:
