@@ -30,10 +30,9 @@ def report_share(owner_kind: str, unit_id: int, filed_at: datetime, due_date: da
         return share  # nothing was due: it is no evidence of timeliness either way
     filed = timezone.localdate(filed_at)
     late = (filed - due_date).days
-    day = {"unit_id": unit_id, "source": owner_kind, "day": filed}
-    share[key(REPORTS, status=LATE if late > 0 else ON_TIME, **day)] += 1
+    share[key(REPORTS, unit_id=unit_id, source=owner_kind, status=LATE if late > 0 else ON_TIME, day=filed)] += 1
     if late > 0:
-        share[key(DAYS_LATE, **day)] += late
+        share[key(DAYS_LATE, unit_id=unit_id, source=owner_kind, day=filed)] += late
     return share
 
 
@@ -62,15 +61,14 @@ def expected() -> Share:
     reports = Report.objects.filter(due_date__isnull=False).annotate(day=TruncDate("filed_at"))
     grouped = reports.values_list("duty__owner_type_id", "duty__unit_id", "day", "due_date").annotate(n=Count("pk"))
     for type_id, unit_id, day, due, n in grouped:
-        late = (day - due).days
-        where = {"unit_id": unit_id, "source": kind_of(type_id), "day": day}
-        total[key(REPORTS, status=LATE if late > 0 else ON_TIME, **where)] += n
+        late, kind = (day - due).days, kind_of(type_id)
+        total[key(REPORTS, unit_id=unit_id, source=kind, status=LATE if late > 0 else ON_TIME, day=day)] += n
         if late > 0:
-            total[key(DAYS_LATE, **where)] += late * n
+            total[key(DAYS_LATE, unit_id=unit_id, source=kind, day=day)] += late * n
     steps = Escalation.objects.filter(step__in=COUNTED_STEPS).annotate(day=TruncDate("created_at"))
-    for type_id, unit_id, step, day, n in steps.values_list(
-        "duty__owner_type_id", "unit_id", "step", "day"
-    ).annotate(n=Count("pk")):
+    for type_id, unit_id, step, day, n in steps.values_list("duty__owner_type_id", "unit_id", "step", "day").annotate(
+        n=Count("pk")
+    ):
         total[key(STEPS, unit_id=unit_id, source=kind_of(type_id), status=step, day=day)] += n
     return total
 

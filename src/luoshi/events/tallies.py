@@ -63,7 +63,8 @@ def refresh(subject_type: str, ids: Iterable[int], compute: Compute) -> None:
             shares = _locked_shares(subject_type, wanted)
         now = compute(wanted)
         delta: Share = Counter()
-        changed, emptied = [], []
+        changed: list[TallyShare] = []
+        emptied: list[TallyShare] = []
         for i in wanted:
             old, new = _load(shares[i].rows), +now.get(i, Counter())
             if old == new:

@@ -55,12 +55,14 @@ def tallied_overview(year: int | None, today: date) -> dict[str, Any]:
                 unit[r["status"]] += n
     leader_names = dict(Person.objects.filter(pk__in=[pk for pk in leaders if pk]).values_list("pk", "name"))
     unit_names = dict(Unit.objects.filter(pk__in=list(units)).values_list("pk", "name"))
-    per_leader = [
+    per_leader: list[dict[str, Any]] = [
         {"leader_id": pk or None, "leader__name": leader_names.get(pk), **row}
         for pk, row in leaders.items()
         if row["issued"]
     ]
-    per_unit = [{"unit_id": pk, "unit__name": unit_names.get(pk), **row} for pk, row in units.items() if row["issued"]]
+    per_unit: list[dict[str, Any]] = [
+        {"unit_id": pk, "unit__name": unit_names.get(pk), **row} for pk, row in units.items() if row["issued"]
+    ]
     per_leader.sort(key=lambda r: (-r["issued"], r["leader_id"] or 0))
     per_unit.sort(key=lambda r: (-r["issued"], r["unit_id"]))
     return {"lists": totals, "per_leader": per_leader, "per_unit": per_unit}

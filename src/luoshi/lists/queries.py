@@ -196,10 +196,16 @@ def index_rows(
     return sorted_lists(rows, sort, today)
 
 
+def tallied_filters(person: Person, f: ListFilters) -> bool:
+    """The tallies count these lists: the person sees every list and filters only by status, year,
+    source or leader."""
+    return visible_lists_q(person) is None and not (f.unit or f.light or f.overdue or f.q)
+
+
 def index_status_counts(person: Person, f: ListFilters, today: date) -> dict[str, int]:
     """The index's tabs: lists per status under the filters other than status. Read from the tallies
-    when the person sees every list and filters only by year, source or leader; else counted."""
-    if visible_lists_q(person) is None and not (f.unit or f.light or f.overdue or f.q):
+    when `tallied_filters`; else counted."""
+    if tallied_filters(person, f):
         return tallied_status_counts(year=f.year, source=f.source, leader=f.leader)
     return status_counts(filtered_lists(person, replace(f, status=""), today))
 

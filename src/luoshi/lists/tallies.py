@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
@@ -104,7 +104,7 @@ def _facts(ids: list[int]) -> tuple[list[dict[str, Any]], dict[int, list[dict[st
     for d in Duty.objects.filter(
         owner_type=ContentType.objects.get_for_model(ResponsibilityList), owner_id__in=ids
     ).values("id", "owner_id", "unit_id", "status", "next_report_due", "deadline"):
-        by_list.setdefault(d["owner_id"], []).append(d)
+        by_list.setdefault(d["owner_id"], []).append(cast(dict[str, Any], d))
     cancelled = [row["id"] for row in lists if row["status"] == ListStatus.CANCELLED]
     withdrawn_by_cancel: dict[int, set[int]] = {}
     if cancelled:

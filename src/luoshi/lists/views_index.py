@@ -52,7 +52,8 @@ def index(request: Request) -> HttpResponse:
     else:
         qs = queries.filtered_lists(request.user, f, today)
         counts = queries.index_status_counts(request.user, f, today)
-        page = paginate(queries.index_rows(qs, f.sort, today), page_number)
+        known = counts[f.status or "all"] if queries.tallied_filters(request.user, f) else None
+        page = paginate(queries.index_rows(qs, f.sort, today), page_number, known)
         context.update(
             page=page,
             rows=exports.decorate(page.object_list, today),
