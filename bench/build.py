@@ -131,7 +131,8 @@ def plan_lists(n: int, per_list: int, reports: int, people: People, seed: int = 
     workday: dict[date, date] = {}
 
     def at(day: date) -> datetime:  # a time in office hours on that day
-        return datetime(day.year, day.month, day.day, rng.randint(8, 17), rng.randint(0, 59), tzinfo=tz)
+        minute = int(rng.random() * 600)  # randint costs more, and there are 30 of these per list
+        return datetime(day.year, day.month, day.day, 8 + minute // 60, minute % 60, tzinfo=tz)
 
     def due_after(day: date, every: int, deadline: date) -> date:  # services.next_due
         d = day + timedelta(days=every)
@@ -157,7 +158,7 @@ def plan_lists(n: int, per_list: int, reports: int, people: People, seed: int = 
                 last = today - timedelta(days=rng.randint(1, 30))
             days = [last]
             for _ in range(reports - 1):
-                days.append(days[-1] - timedelta(days=every + rng.randint(-2, 3)))
+                days.append(days[-1] - timedelta(days=every - 2 + int(rng.random() * 6)))  # -2 to +3 days late
             days.reverse()
             filed = [at(d) for d in days]
             top = 100 if status != "open" else rng.randint(10, 95)
@@ -169,7 +170,8 @@ def plan_lists(n: int, per_list: int, reports: int, people: People, seed: int = 
                                    None, accepted, None))
         published = min(d.filed[0] for d in duties) - timedelta(days=every + rng.randint(0, 5), hours=2)
         created = published - timedelta(days=rng.randint(0, 5), hours=rng.randint(1, 8))
-        finished = max(timezone.localdate(d.filed[-1]) for d in duties)
+        local = {id(d): [f.date() for f in d.filed] for d in duties}  # filed in the local zone already
+        finished = max(local[id(d)][-1] for d in duties)
         if closed:
             deadline = finished + timedelta(days=rng.randint(-12, 40))
         else:
@@ -182,11 +184,12 @@ def plan_lists(n: int, per_list: int, reports: int, people: People, seed: int = 
         for d in duties:
             start = timezone.localdate(published)
             d.dues = [due_after(start, every, deadline)]
-            d.dues += [due_after(timezone.localdate(f), every, deadline) for f in d.filed[:-1]]
+            days = local[id(d)]
+            d.dues += [due_after(f, every, deadline) for f in days[:-1]]
             if d.status == "open":
-                d.next_due = due_after(timezone.localdate(d.filed[-1]), every, deadline)
+                d.next_due = due_after(days[-1], every, deadline)
             if d.status == "completed":
-                d.days_late = max((timezone.localdate(d.filed[-1]) - deadline).days, 0)
+                d.days_late = max((days[-1] - deadline).days, 0)
         if closed:
             plan.days_late = max(d.days_late or 0 for d in duties)
         plans.append(plan)
