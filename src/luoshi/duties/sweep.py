@@ -1,30 +1,39 @@
 """The ladder's writes: the sweep over every owner's duties, ending episodes, handling talk proposals."""
 
-from collections import Counter as Tally
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import Count, Q
-from django.utils import timezone, translation
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi import bulk
 from luoshi.duties import owners
-from luoshi.duties.ladder import Rules, needs_talk_for_orders, reached_steps, steps_to_take, workdays_overdue
-from luoshi.duties.models import STEP_RANK, Duty, DutyStatus, Episode, EpisodeKind, Escalation, Policy, Step
+from luoshi.duties.ladder import Rules, reached_steps, steps_to_take
+from luoshi.duties.models import Duty, DutyStatus, Episode, EpisodeKind, Escalation, Policy, Step
 from luoshi.duties.signing import unsigned_reminders
+from luoshi.duties.sweep_take import (
+    DutyRow,
+    EpisodeRow,
+    Recipients,
+    Taken,
+    body_of,
+    take,
+    talks_for_repeated_orders,
+    title_of,
+)
 from luoshi.errors import Conflict, InvalidInput, NotAllowed
 from luoshi.events.models import Event
-from luoshi.events.services import build, next_number, record
-from luoshi.notify.services import Message, in_every_language, notify_many
+from luoshi.events.services import build, record
+from luoshi.notify.services import Message, in_every_language
 from luoshi.org import access
-from luoshi.org.models import Person, Role, Unit
+from luoshi.org.models import Person
 from luoshi.workdays import calendar
 from luoshi.workdays.calendar import Calendar
 
 CHUNK = 2000  # duties claimed per transaction: fewer round trips, short enough locks
-NUMBER_PREFIX: dict[str, str] = {Step.URGE: "CB", Step.ORDER: "DB"}
 
 
 def end_stale_episodes(ob: Duty, reason: str, now: datetime) -> int:
@@ -55,55 +64,16 @@ def end_stale_episodes(ob: Duty, reason: str, now: datetime) -> int:
     return len(episodes)
 
 
-class _Recipients:
-    """Who receives each step, read once per sweep."""
-
-    def __init__(self, only_unit: int | None = None) -> None:
-        self.by_unit: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-        self.office: list[int] = []
-        people = Person.objects.filter(is_active=True)
-        if only_unit is not None:  # a manual step to one unit: its people only
-            people = people.filter(unit_id=only_unit)
-        for pk, unit_id, roles in people.order_by("pk").values_list("pk", "unit_id", "roles"):
-            if Role.OFFICE in roles:
-                self.office.append(pk)
-            if unit_id:
-                for role in roles:
-                    self.by_unit[unit_id][role].append(pk)
-
-    def of(self, step: str, unit_id: int, leader_id: int | None) -> list[int]:
-        unit = self.by_unit[unit_id]
-        if step == Step.REMINDER:
-            return unit[Role.LIAISON]
-        if step == Step.URGE:
-            return unit[Role.LIAISON] + unit[Role.UNIT_HEAD]
-        if step == Step.ORDER:
-            return unit[Role.UNIT_HEAD] + ([leader_id] if leader_id else [])
-        return self.office
+_Recipients = Recipients  # the manual urge and the replay read it under this name
 
 
 @in_every_language  # each reader sees it in their language; outside channels in the office's
 def _message(esc: Escalation, ob: Duty) -> Message:
-    step_name = str(Step(esc.step).label)
-    title = f"{step_name} {esc.number}".strip() + f"：{ob.code} {ob.title}".rstrip()
+    """One step's notice (the manual urge's preview); the sweep builds them in bulk (sweep_take.messages)."""
     owner = owners.of(ob)
+    title = title_of(str(Step(esc.step).label), esc.number, ob.code, ob.title)
     noun = str(owner.noun)
-    if esc.step == Step.REMINDER and esc.episode.kind == EpisodeKind.DEADLINE:
-        body = _("{unit}: the work on this {noun} is to be completed by {due}.").format(
-            unit=ob.unit.name, due=esc.due_date, noun=noun
-        )
-    elif esc.step == Step.REMINDER:
-        body = _("{unit}: the report on this {noun} is due on {due}.").format(
-            unit=ob.unit.name, due=esc.due_date, noun=noun
-        )
-    elif esc.step == Step.TALK_PROPOSAL:
-        body = _("{unit} is persistently late on this {noun}; a reminder talk is proposed.").format(
-            unit=ob.unit.name, noun=noun
-        )
-    else:
-        body = _("{unit}: the report due on {due} is {days} working days overdue; report by {by}.").format(
-            unit=ob.unit.name, due=esc.due_date, days=esc.days_overdue, by=esc.respond_by
-        )
+    body = body_of(esc.step, esc.episode.kind, ob.unit.name, esc.due_date, esc.days_overdue, esc.respond_by, noun)
     return Message(kind=f"escalation.{esc.step}", title=title, body=body, url=owner.url(ob.owner_id))
 
 
@@ -113,65 +83,37 @@ def _take(
     now: datetime,
     cal: Calendar,
     rules: Callable[[str], Rules],
-    who: _Recipients,
+    who: Recipients,
     actor: Person | None = None,
 ) -> list[Escalation]:
-    """Insert the escalations, numbered, with their events and notifications."""
-    if not steps:
-        return []
-    wanted = Tally(step for _e, _o, step in steps if step in NUMBER_PREFIX)
-    first = {s: next_number(f"{NUMBER_PREFIX[s]}-{today.year}", n) for s, n in wanted.items()}
+    """sweep_take.take for callers holding model instances (the manual urge, the replay of history)."""
+    rows = [
+        (
+            EpisodeRow(e.pk, e.kind, e.due_date, e.last_step),
+            DutyRow(ob.pk, ob.owner_kind, ob.owner_id, ob.unit_id, ob.unit.name, ob.leader_id, ob.code, ob.title),
+            step,
+        )
+        for e, ob, step in steps
+    ]
     escalations = []
-    for episode, ob, step in steps:
-        number = ""
-        if step in first:
-            number = f"{today.year}-{NUMBER_PREFIX[step]}-{first[step]:04d}"
-            first[step] += 1
-        escalations.append(
-            Escalation(
-                episode=episode,
-                step=step,
-                unit_id=ob.unit_id,
-                duty=ob,
-                number=number,
-                created_at=now,
-                manual=actor is not None,
-                created_by=actor,
-                due_date=episode.due_date,
-                days_overdue=workdays_overdue(episode.due_date, today, cal),
-                respond_by=cal.add_workdays(today, rules(ob.owner_kind).order_after_workdays)
-                if step in NUMBER_PREFIX
-                else None,
-            )
+    taken = take(rows, today, now, cal, rules, who, actor.pk if actor else None)
+    for t, (episode, ob, _s) in zip(taken, steps, strict=True):
+        esc = Escalation(
+            pk=t.pk,
+            episode=episode,
+            step=t.step,
+            unit_id=ob.unit_id,
+            duty=ob,
+            number=t.number,
+            created_at=now,
+            manual=actor is not None,
+            created_by=actor,
+            due_date=episode.due_date,
+            days_overdue=t.days_overdue,
+            respond_by=t.respond_by,
         )
-    escalations = Escalation.objects.bulk_create(escalations)
-    obligations = {o.pk: o for _e, o, _s in steps}
-    Event.objects.bulk_create(
-        build(
-            actor.pk if actor else None,
-            f"escalation.{esc.step}",
-            obligations[esc.duty_id].owner_kind,
-            obligations[esc.duty_id].owner_id,
-            at=now,
-            unit_id=esc.unit_id,
-            after={
-                "step": esc.step,
-                "number": esc.number,
-                "escalation": esc.pk,
-                "due_date": esc.due_date.isoformat(),
-                "days_overdue": esc.days_overdue,
-                "manual": esc.manual,
-                "duty": esc.duty_id,
-            },
-        )
-        for esc in escalations
-    )
-    with translation.override("zh-hans"):
-        messages = []
-        for esc, (_e, ob, _s) in zip(escalations, steps, strict=True):
-            message = _message(esc, obligations[ob.pk])
-            messages += [(pk, message) for pk in dict.fromkeys(who.of(esc.step, ob.unit_id, ob.leader_id))]
-    notify_many(messages, now)
+        esc._state.adding = False
+        escalations.append(esc)
     return escalations
 
 
@@ -191,91 +133,100 @@ class RulesByKind:
         return cal.add_workdays(today, days)
 
 
+class _Ladder:
+    """Today's ladder, worked out once per kind of work, episode kind and due date (due dates are few
+    even when due duties are many)."""
+
+    def __init__(self, today: date, cal: Calendar, rules: RulesByKind) -> None:
+        self.today, self.cal, self.rules = today, cal, rules
+        self._horizon: dict[str, date] = {}
+        self._steps: dict[tuple[str, str, date, str], list[str]] = {}
+
+    def keys(self, kind: str, next_report_due: date | None, deadline: date) -> list[tuple[str, date]]:
+        """The episodes a duty is in today: a report due within the kind's reminder horizon, a deadline passed."""
+        if kind not in self._horizon:
+            self._horizon[kind] = self.cal.add_workdays(self.today, self.rules(kind).reminder_workdays)
+        keys = []
+        if next_report_due and next_report_due <= self._horizon[kind]:
+            keys.append((EpisodeKind.REPORT.value, next_report_due))
+        if deadline < self.today:
+            keys.append((EpisodeKind.DEADLINE.value, deadline))
+        return keys
+
+    def to_take(self, kind: str, episode_kind: str, due: date, last_step: str) -> list[str]:
+        key = (kind, episode_kind, due, last_step)
+        if key not in self._steps:
+            reached = reached_steps(episode_kind, due, self.today, self.cal, self.rules(kind))
+            self._steps[key] = steps_to_take(last_step, reached)
+        return self._steps[key]
+
+
 def _sweep_chunk(
-    ids: list[int], today: date, now: datetime, cal: Calendar, rules: RulesByKind, who: _Recipients
-) -> list[Escalation]:
+    ids: list[int], today: date, now: datetime, cal: Calendar, rules: RulesByKind, ladder: _Ladder, who: Recipients
+) -> list[Taken]:
     with transaction.atomic():
         # Claim: rows another sweeper (or a report being filed) holds are skipped, not waited for.
         # Fetched by primary key and checked here: SQLite plans a join filter on status badly.
-        obs = [
-            ob
-            for ob in Duty.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk__in=ids)
-            .select_related("unit")
-            .order_by("pk")
-            if ob.status == DutyStatus.OPEN and ob.paused_at is None
+        claimed = [
+            (
+                DutyRow(pk, owners.kind_of(type_id), owner_id, unit_id, unit, leader_id, code, title),
+                report_due,
+                deadline,
+            )
+            for pk, type_id, owner_id, unit_id, unit, leader_id, code, title, status, paused, report_due, deadline in (
+                Duty.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(pk__in=ids)
+                .order_by("pk")
+                .values_list(*CLAIMED)
+            )
+            if status == DutyStatus.OPEN and paused is None
         ]
-        keys = []
-        for ob in obs:
-            horizon = cal.add_workdays(today, rules(ob.owner_kind).reminder_workdays)
-            if ob.next_report_due and ob.next_report_due <= horizon:
-                keys.append((ob, EpisodeKind.REPORT, ob.next_report_due))
-            if ob.deadline < today:
-                keys.append((ob, EpisodeKind.DEADLINE, ob.deadline))
+        # Read again under the lock: another sweep may have taken steps since the candidates were read.
         existing = {
-            (e.duty_id, e.kind, e.due_date): e
-            for e in Episode.objects.filter(duty__in=[ob.pk for ob in obs], closed_at__isnull=True)
+            (duty_id, kind, due): EpisodeRow(pk, kind, due, last_step)
+            for pk, duty_id, kind, due, last_step in Episode.objects.filter(
+                duty_id__in=[d.pk for d, _r, _d in claimed], closed_at__isnull=True
+            ).values_list("pk", "duty_id", "kind", "due_date", "last_step")
         }
-        todo: list[tuple[Episode, Duty, list[str]]] = []
-        new_episodes = []
-        for ob, kind, due in keys:
-            steps = reached_steps(kind, due, today, cal, rules(ob.owner_kind))
-            episode = existing.get((ob.pk, kind, due))
-            if episode is None and steps:
-                episode = Episode(duty=ob, unit_id=ob.unit_id, kind=kind, due_date=due, opened_at=now)
-                new_episodes.append(episode)
-            if episode is not None and (take := steps_to_take(episode.last_step, steps)):
-                todo.append((episode, ob, take))
-        flat = [(e, ob, s) for e, ob, steps in todo for s in steps]
+        todo: list[tuple[EpisodeRow, DutyRow, list[str]]] = []
+        new_episodes: list[tuple[EpisodeRow, DutyRow]] = []
+        for duty, report_due, deadline in claimed:
+            for kind, due in ladder.keys(duty.owner_kind, report_due, deadline):
+                episode = existing.get((duty.pk, kind, due))
+                if steps := ladder.to_take(duty.owner_kind, kind, due, episode.last_step if episode else ""):
+                    if episode is None:
+                        episode = EpisodeRow(0, kind, due, "")
+                        new_episodes.append((episode, duty))
+                    todo.append((episode, duty, steps))
         moved: dict[str, list[int]] = defaultdict(list)
-        for episode, _ob, steps in todo:
+        for episode, _duty, steps in todo:
             if episode.pk:
                 moved[steps[-1]].append(episode.pk)
             episode.last_step = steps[-1]
-        Episode.objects.bulk_create(new_episodes)
+        new_ids = bulk.insert(
+            Episode,
+            ["duty_id", "unit_id", "kind", "due_date", "last_step"],
+            ((d.pk, d.unit_id, e.kind, e.due_date, e.last_step) for e, d in new_episodes),
+            fixed={"opened_at": now},
+            returning=True,
+        )
+        for (episode, _duty), pk in zip(new_episodes, new_ids, strict=True):
+            episode.pk = pk
         # One UPDATE per step reached (bulk_update's CASE per row is slow on thousands of rows).
         for step, pks in moved.items():
             Episode.objects.filter(pk__in=pks).update(last_step=step)
-        taken = _take(flat, today, now, cal, rules, who)
-        taken += _talks_for_repeated_orders(taken, today, now, cal, rules, who)
+        taken = take([(e, d, s) for e, d, steps in todo for s in steps], today, now, cal, rules, who)
+        taken += talks_for_repeated_orders(taken, today, now, cal, rules, who)
     return taken
 
 
-def _talks_for_repeated_orders(
-    taken: list[Escalation], today: date, now: datetime, cal: Calendar, rules: RulesByKind, who: _Recipients
-) -> list[Escalation]:
-    """K orders to one unit within the window: one talk proposal for that unit (the window and K are
-    those of the kind of work the order was on)."""
-    ordered = {e.unit_id: e for e in taken if e.step == Step.ORDER}
-    if not ordered:
-        return []
-    # Lock the units (in a fixed order) so that concurrent sweeps decide each unit's talk one at a time.
-    list(Unit.objects.select_for_update().filter(pk__in=sorted(ordered)).order_by("pk").values_list("pk"))
-    duties = Duty.objects.select_related("unit").in_bulk([e.duty_id for e in ordered.values()])
-    by_kind: dict[str, list[int]] = defaultdict(list)
-    for unit_id, order in ordered.items():
-        by_kind[duties[order.duty_id].owner_kind].append(unit_id)
-    steps: list[tuple[Episode, Duty, str]] = []
-    for kind, unit_ids in by_kind.items():  # one kind in practice: two queries, whatever the number of units
-        kind_rules = rules(kind)
-        recent = Escalation.objects.filter(
-            unit_id__in=unit_ids, created_at__gte=now - timedelta(days=kind_rules.talk_window_days)
-        )
-        orders = dict(recent.filter(step=Step.ORDER).values_list("unit_id").annotate(n=Count("pk")))
-        talked = set(recent.filter(step=Step.TALK_PROPOSAL).values_list("unit_id", flat=True))
-        for unit_id in unit_ids:
-            if needs_talk_for_orders(orders.get(unit_id, 0), int(unit_id in talked), kind_rules):
-                episode = ordered[unit_id].episode
-                if STEP_RANK[episode.last_step] < STEP_RANK[Step.TALK_PROPOSAL]:
-                    episode.last_step = Step.TALK_PROPOSAL
-                    episode.save(update_fields=["last_step"])
-                    steps.append((episode, duties[ordered[unit_id].duty_id], Step.TALK_PROPOSAL))
-    return _take(steps, today, now, cal, rules, who)
+CLAIMED: tuple[str, ...] = ("pk", "owner_type_id", "owner_id", "unit_id", "unit__name", "leader_id", "code", "title")
+CLAIMED += ("status", "paused_at", "next_report_due", "deadline")
 
 
 def sweep(now: datetime | None = None) -> dict[str, int]:
     """One pass of the ladder over every owner's duties. Cost follows the due items (indexed dates),
-    not the number of duties."""
+    not the number of duties; duties with nothing new to take cost a row read, no write."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     cal = calendar.load()
@@ -285,18 +236,38 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
         return counts  # notices go out on working days only; the next working day catches up
     horizon = rules.widest_horizon(today, cal)
     # Only the indexed dates select the candidates; status is checked on the few rows found.
-    due_ids = sorted(
-        pk
-        for pk, status, paused in Duty.objects.filter(Q(next_report_due__lte=horizon) | Q(deadline__lt=today))
+    dated = Q(next_report_due__lte=horizon) | Q(deadline__lt=today)
+    due = [
+        (pk, owners.kind_of(type_id), report_due, deadline)
+        for pk, status, paused, type_id, report_due, deadline in Duty.objects.filter(dated)
         .order_by()
-        .values_list("pk", "status", "paused_at")
+        .values_list("pk", "status", "paused_at", "owner_type_id", "next_report_due", "deadline")
         if status == DutyStatus.OPEN and paused is None
+    ]
+    counts["due"] = len(due)
+    # The steps already taken in the open episodes of those duties: only duties with a step to take
+    # now are claimed (checked again under the lock).
+    last = (
+        {
+            (duty_id, kind, due_date): last_step
+            for duty_id, kind, due_date, last_step in Episode.objects.filter(
+                Q(duty__next_report_due__lte=horizon) | Q(duty__deadline__lt=today), closed_at__isnull=True
+            ).values_list("duty_id", "kind", "due_date", "last_step")
+        }
+        if due
+        else {}
     )
-    who = _Recipients()
-    counts = {"due": len(due_ids), **dict.fromkeys(Step.values, 0)}
-    for start in range(0, len(due_ids), CHUNK):
-        for esc in _sweep_chunk(due_ids[start : start + CHUNK], today, now, cal, rules, who):
-            counts[esc.step] += 1
+    ladder = _Ladder(today, cal, rules)
+    todo = sorted(
+        pk
+        for pk, kind, report_due, deadline in due
+        if any(ladder.to_take(kind, k, d, last.get((pk, k, d), "")) for k, d in ladder.keys(kind, report_due, deadline))
+    )
+    who = Recipients() if todo else None
+    for start in range(0, len(todo), CHUNK):
+        assert who is not None
+        for t in _sweep_chunk(todo[start : start + CHUNK], today, now, cal, rules, ladder, who):
+            counts[t.step] += 1
     # Units that have not signed for a new duty in time: one reminder each (duties.signing).
     unsigned_reminders(now)
     return counts

@@ -18,6 +18,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 
+from luoshi import bulk
 from luoshi.notify.models import (
     Channel,
     ChannelKind,
@@ -155,6 +156,62 @@ def notify_many(pairs: Iterable[tuple[Person | int, Message]], now: datetime) ->
                 deliveries.append(delivery(ch, note, m))
     Delivery.objects.bulk_create(deliveries)
     return notes
+
+
+def notify_bulk(pairs: Iterable[tuple[int, Message]], now: datetime) -> int:
+    """notify_many for thousands of notices (the sweep): the same rows, preferences and channels,
+    written from plain tuples (luoshi.bulk) rather than model instances. Returns how many inbox rows."""
+    items = list(pairs)
+    prefs = preferences_of({pk for pk, _m in items}, {m.kind for _pk, m in items}) if items else {}
+    routed: list[tuple[int, Message, frozenset[str] | None]] = []
+    for pk, m in items:
+        inbox, allowed = wanted(prefs.get((pk, m.kind)), m.kind)
+        if inbox:
+            routed.append((pk, m, allowed))
+    if not routed:
+        return 0
+    note_ids = bulk.insert(
+        Notification,
+        ["recipient_id", "kind", "title", "body", "url", "texts"],
+        (
+            (pk, m.kind, _fit(m.title), m.body, m.url, {c: {"title": _fit(t), "body": b} for c, t, b in m.translations})
+            for pk, m, _allowed in routed
+        ),
+        fixed={"created_at": now},
+        returning=True,
+    )
+    channels = list(Channel.objects.filter(active=True))
+    if not channels:
+        return len(note_ids)
+    deliveries: list[tuple[int, int, str, str, str]] = []
+    personal = [ch for ch in channels if ch.kind in (ChannelKind.EMAIL, ChannelKind.SMS)]
+    if personal:
+        addresses: dict[int, dict[str, str]] = {
+            pk: {ChannelKind.EMAIL: email, ChannelKind.SMS: phone}
+            for pk, email, phone in Person.objects.filter(pk__in={pk for pk, _m, _a in routed}).values_list(
+                "pk", "email", "phone"
+            )
+        }
+        for note_id, (pk, m, allowed) in zip(note_ids, routed, strict=True):
+            for ch in personal:
+                if (allowed is None or ch.kind in allowed) and (to := addresses.get(pk, {}).get(ch.kind)):
+                    deliveries.append((ch.pk, note_id, to, _fit(m.title), m.body))
+    # Group robots get each message once, not once per recipient.
+    robots = [ch for ch in channels if ch.kind in (ChannelKind.WECOM, ChannelKind.DINGTALK)]
+    seen: set[tuple[int, str, str]] = set()
+    for note_id, (_pk, m, allowed) in zip(note_ids, routed, strict=True):
+        for ch in robots:
+            if (allowed is None or ch.kind in allowed) and (ch.pk, m.title, m.body) not in seen:
+                seen.add((ch.pk, m.title, m.body))
+                deliveries.append((ch.pk, note_id, "", _fit(m.title), m.body))
+    send_at = delivery_hours().next_open(now, calendar.load())
+    bulk.insert(
+        Delivery,
+        ["channel_id", "notification_id", "to", "subject", "text"],
+        deliveries,
+        fixed={"next_attempt_at": send_at, "created_at": now},
+    )
+    return len(note_ids)
 
 
 def robot_payload(kind: str, subject: str, text: str) -> dict:
