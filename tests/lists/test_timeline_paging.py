@@ -183,6 +183,7 @@ def test_htmx_gets_only_the_next_entries(as_, office, published_list, liaison_a,
     assert response.status_code == 200 and "<html" not in html and "<section" not in html
     assert html.count("<li data-kind=") == timeline.PAGE
     assert f"?before={events[2 * timeline.PAGE - 1]}" in html  # and the link to the page after
+    assert "HX-Request" in response["Vary"]  # never served from a cache for the whole page
 
 
 @pytest.mark.parametrize("cursor", ["x", "0", "-3", "99999999999", "999999"])

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -181,6 +182,12 @@ def loop(request: Request, list_id: int) -> HttpResponse:
     """The loop page; `?before=<event id>` pages its timeline: the whole page as a plain link, only the
     next entries (and the next "more" link) when htmx asks."""
     rlist = _visible(request, list_id)
+    response = _loop_page(request, rlist)
+    patch_vary_headers(response, ["HX-Request"])  # one address, two answers: caches keep them apart
+    return response
+
+
+def _loop_page(request: Request, rlist: ResponsibilityList) -> HttpResponse:
     raw = request.GET.get("before")
     before = None if raw is None else _cursor(raw)
     bad_cursor = _("No such place in the timeline: start again from its newest events.")
@@ -188,8 +195,7 @@ def loop(request: Request, list_id: int) -> HttpResponse:
         if raw is not None and before is None:
             raise timeline.UnknownCursor(raw)
         if request.htmx and before is not None:
-            context = {"rlist": rlist, **_timeline(rlist, before)}
-            return render(request, TIMELINE_PAGE_TEMPLATE, context)
+            return render(request, TIMELINE_PAGE_TEMPLATE, {"rlist": rlist, **_timeline(rlist, before)})
         return render(request, LOOP_TEMPLATE, _loop_context(request, rlist, before=before))
     except timeline.UnknownCursor:
         if request.htmx and raw is not None:
