@@ -134,6 +134,8 @@ def test_the_demo_city_holds_every_case_compared(city):
         {"light": "green"},
         {"status": "cancelled"},
         {"status": "suspended"},
+        {"status": "closed", "source": "meeting"},
+        {"status": "draft"},
         {"overdue": True},
     ],
 )

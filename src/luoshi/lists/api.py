@@ -130,9 +130,8 @@ def list_lists(request, filters: Query[ListQuery], params: Query[Page.Input]):
     today = timezone.localdate()
     data = filters.dict()
     f = queries.ListFilters(**{**data, **{k: data[k] or "" for k in ("status", "source", "light", "sort")}})
-    filtered = queries.filtered_lists(request.auth, f, today)
     # Read as rows and rendered as they are: built to PagedListOut, they need no re-validation.
-    return rows.json_response(rows.page_of_lists(filtered, f.sort, today, params.offset, params.limit))
+    return rows.json_response(rows.page_of_lists(request.auth, f, today, params.offset, params.limit))
 
 
 @lists_router.post("", response={201: ListOut, **errors(403)})
