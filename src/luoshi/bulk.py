@@ -1,6 +1,7 @@
-"""Insert many rows from plain tuples: multi-row INSERT … VALUES (… RETURNING id), one code path for
-SQLite and PostgreSQL. For writers of thousands of rows (the sweep) where building a model instance
-per row and Django's per-value preparation cost more than the database's own work."""
+"""Insert many rows from plain tuples, for writers of thousands of rows (the sweep) where building a
+model instance per row, Django's per-value preparation and the driver's placeholder handling cost
+more than the database's own work. One call for every database: COPY on PostgreSQL, multi-row
+INSERT … VALUES … RETURNING elsewhere (SQLite), the same rows and ids either way."""
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -8,7 +9,7 @@ from typing import Any
 from django.db import connections
 from django.db.models import Field, Model
 
-ROWS_PER_STATEMENT = 1000  # PostgreSQL; SQLite's parameter limit makes it fewer
+ROWS_PER_STATEMENT = 1000  # SQLite's parameter limit makes it fewer
 # Plain Python values go to the driver as they are: no per-value preparation.
 PLAIN = {
     "AutoField",
@@ -61,8 +62,7 @@ def insert(
     """Insert `rows` (tuples of values for `columns`, field names or attnames) into `model`'s table.
 
     `fixed` gives one value for every row; every other concrete field takes its default, as an unsaved
-    instance would. Returns the new primary keys in row order if `returning` (both databases return
-    the rows of a multi-row VALUES in order, as Django's bulk_create relies on), else []."""
+    instance would. Returns the new primary keys in row order if `returning`, else []."""
     connection = connections[using]
     opts = model._meta
     fixed = dict(fixed or {})
@@ -73,34 +73,61 @@ def insert(
             fixed[f.attname] = f.get_default()
     constant_fields = [_concrete(model, c) for c in fixed]
     constants = [f.get_db_prep_save(v, connection) for f, v in zip(constant_fields, fixed.values(), strict=True)]
-    preparers = [_preparer(f, connection) for f in fields]
-    qn = connection.ops.quote_name
-    names = ", ".join(qn(f.column) for f in fields + constant_fields)
-    width = len(fields) + len(constant_fields)
-    one = "(" + ", ".join(["%s"] * width) + ")"
-    limit = connection.features.max_query_params or 65535
-    per_statement = max(1, min(ROWS_PER_STATEMENT, limit // width))
-    tail = f" RETURNING {qn(opts.pk.column)}" if returning else ""
-    ids: list[int] = []
-    batch: list[Any] = []
-    n = 0
-
-    def flush() -> None:
-        nonlocal batch, n
-        if not n:
-            return
-        sql = f"INSERT INTO {qn(opts.db_table)} ({names}) VALUES {', '.join([one] * n)}{tail}"
-        with connection.cursor() as cursor:
-            cursor.execute(sql, batch)
-            if returning:
-                ids.extend(pk for (pk,) in cursor.fetchall())
-        batch, n = [], 0
-
+    preparers = [(i, p) for i, f in enumerate(fields) if (p := _preparer(f, connection))]
+    prepared = []
     for row in rows:
-        batch.extend(v if p is None else p(v) for p, v in zip(preparers, row, strict=True))
-        batch.extend(constants)
-        n += 1
-        if n == per_statement:
-            flush()
-    flush()
+        if len(row) != len(fields):
+            raise ValueError(f"{len(row)} values for {len(fields)} columns")
+        values = [*row, *constants]
+        for i, prepare in preparers:
+            values[i] = prepare(values[i])
+        prepared.append(values)
+    if not prepared:
+        return []
+    columns_all = [f.column for f in fields + constant_fields]
+    if connection.vendor == "postgresql":
+        return _copy(connection, opts.db_table, opts.pk.column, columns_all, prepared, returning)
+    return _values(connection, opts.db_table, opts.pk.column, columns_all, prepared, returning)
+
+
+def _copy(
+    connection: Any, table: str, pk: str, columns: list[str], rows: list[list[Any]], returning: bool
+) -> list[int]:
+    """PostgreSQL: COPY, several times faster than any INSERT from the client; the ids, when wanted,
+    are taken from the table's sequence first (as an INSERT would take them)."""
+    qn = connection.ops.quote_name
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        if returning:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, len(rows)]
+            )
+            ids = [new for (new,) in cursor.fetchall()]
+            columns = [pk, *columns]
+            rows = [[new, *row] for new, row in zip(ids, rows, strict=True)]
+        with cursor.copy(f"COPY {qn(table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    return ids
+
+
+def _values(
+    connection: Any, table: str, pk: str, columns: list[str], rows: list[list[Any]], returning: bool
+) -> list[int]:
+    """Other databases (SQLite): multi-row INSERT … VALUES, as many rows per statement as the
+    parameter limit allows; RETURNING gives the ids in row order (as Django's bulk_create relies on)."""
+    qn = connection.ops.quote_name
+    names = ", ".join(qn(c) for c in columns)
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    limit = connection.features.max_query_params or 65535
+    per_statement = max(1, min(ROWS_PER_STATEMENT, limit // len(columns)))
+    tail = f" RETURNING {qn(pk)}" if returning else ""
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            batch = rows[start : start + per_statement]
+            sql = f"INSERT INTO {qn(table)} ({names}) VALUES {', '.join([one] * len(batch))}{tail}"
+            cursor.execute(sql, [v for row in batch for v in row])
+            if returning:
+                ids.extend(new for (new,) in cursor.fetchall())
     return ids

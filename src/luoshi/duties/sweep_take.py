@@ -128,16 +128,25 @@ def messages(taken: list[Taken]) -> list[Message]:
                 if key not in bodies:
                     bodies[key] = body_of(*key[:-1], nouns[d.owner_kind])
                 texts[code].append((title_of(labels[t.step], t.number, d.code, d.title), bodies[key]))
-    urls: dict[tuple[str, int], str] = {}
+    url = {kind: url_maker(kind) for kind in {t.duty.owner_kind for t in taken}}
     out = []
     for i, t in enumerate(taken):
-        where = (t.duty.owner_kind, t.duty.owner_id)
-        if where not in urls:
-            urls[where] = owners.get(where[0]).url(where[1])
         title, body = texts[languages[0]][i]
         others = tuple((c, *texts[c][i]) for c in languages[1:] if texts[c][i] != (title, body))
-        out.append(Message(f"escalation.{t.step}", title, body, urls[where], others))
+        out.append(Message(f"escalation.{t.step}", title, body, url[t.duty.owner_kind](t.duty.owner_id), others))
     return out
+
+
+def url_maker(kind: str) -> Callable[[int], str]:
+    """The owner's page address for an id, without resolving the URL once per notice: when two probes
+    show the id is simply written into the address, the address is put together around it."""
+    url = owners.get(kind).url
+    probes = (918273645, 546372819)
+    first, second = (url(p) for p in probes)
+    if first.count(str(probes[0])) == 1 and first.replace(str(probes[0]), str(probes[1])) == second:
+        head, tail = first.split(str(probes[0]))
+        return lambda pk: f"{head}{pk}{tail}"
+    return url
 
 
 def take(
