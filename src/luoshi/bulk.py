@@ -3,6 +3,7 @@ model instance per row, Django's per-value preparation and the driver's placehol
 more than the database's own work. One call for every database: COPY on PostgreSQL, multi-row
 INSERT … VALUES … RETURNING elsewhere (SQLite), the same rows and ids either way."""
 
+import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -111,6 +112,14 @@ def _copy(
     return ids
 
 
+def _max_params(connection: Any) -> int:
+    """SQLite says its own limit (32,766 since 3.32), well above the 999 Django assumes: fewer statements."""
+    getlimit = getattr(connection.connection, "getlimit", None)
+    if getlimit is not None:
+        return int(getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+    return connection.features.max_query_params or 65535
+
+
 def _values(
     connection: Any, table: str, pk: str, columns: list[str], rows: list[list[Any]], returning: bool
 ) -> list[int]:
@@ -119,11 +128,10 @@ def _values(
     qn = connection.ops.quote_name
     names = ", ".join(qn(c) for c in columns)
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    limit = connection.features.max_query_params or 65535
-    per_statement = max(1, min(ROWS_PER_STATEMENT, limit // len(columns)))
     tail = f" RETURNING {qn(pk)}" if returning else ""
     ids: list[int] = []
     with connection.cursor() as cursor:
+        per_statement = max(1, min(ROWS_PER_STATEMENT, _max_params(connection) // len(columns)))
         for start in range(0, len(rows), per_statement):
             batch = rows[start : start + per_statement]
             sql = f"INSERT INTO {qn(table)} ({names}) VALUES {', '.join([one] * len(batch))}{tail}"
