@@ -109,3 +109,24 @@ def test_the_bulk_sweep_writes_the_rows_the_one_by_one_sweep_wrote(city):
         expected = json.load(f)
     for key in expected:
         assert result[key] == expected[key], key
+
+
+def test_bulk_rows_take_the_defaults_an_instance_would_and_return_their_ids_in_order(unit_a):
+    from luoshi import bulk
+
+    now = at(date(2026, 3, 2))
+    ids = bulk.insert(
+        Event,
+        ["kind", "subject_type", "subject_id", "after"],
+        [("x.one", "list", 1, {"n": 1}), ("x.two", "list", 2, {"n": [2, "二"]}), ("x.three", "list", 3, {})],
+        fixed={"at": now, "unit_id": unit_a.pk},
+        returning=True,
+    )
+    rows = Event.objects.filter(pk__in=ids).values_list("pk", "kind", "after", "before", "note", "actor_id", "unit_id")
+    assert sorted(rows) == [
+        (ids[0], "x.one", {"n": 1}, {}, "", None, unit_a.pk),
+        (ids[1], "x.two", {"n": [2, "二"]}, {}, "", None, unit_a.pk),
+        (ids[2], "x.three", {}, {}, "", None, unit_a.pk),
+    ]
+    assert Event.objects.get(pk=ids[0]).at == now
+    assert bulk.insert(Event, ["kind"], [], returning=True) == []
