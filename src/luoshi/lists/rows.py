@@ -24,6 +24,7 @@ from luoshi.lists.access import visible_lists_q
 from luoshi.lists.api_schemas import unit_status
 from luoshi.lists.figures import tallied_status_counts
 from luoshi.lists.models import ListStatus, Milestone, ResponsibilityList
+from luoshi.lists.paging import page_ids
 from luoshi.lists.services import owner_type
 from luoshi.org.models import Person
 
@@ -155,12 +156,12 @@ def one_list(qs: QuerySet[ResponsibilityList], list_id: int, today: date, *, las
 
 def page_of_lists(person: Person, f: queries.ListFilters, today: date, offset: int, limit: int) -> dict[str, Any]:
     """{"items", "count"} as ninja's paginator gave them: the lists `person` sees under the filters `f`,
-    in the order of queries.sorted_lists, from `offset`. Five queries: the page's ids in order, their
-    rows, duties and milestones, and the count. Sorting only ids and sort keys, not the wide rows with
+    in the order of queries.sorted_lists, from `offset`. Five queries: the page's ids in order
+    (lists.paging: in index order for the light sort; a deep page counts what it skips), their rows,
+    duties and milestones, and the count. Sorting only ids and sort keys, not the wide rows with
     their leader, halves the sort over every list (20,000 on PostgreSQL: 25 -> 12 ms)."""
     filtered = queries.filtered_lists(person, f, today)
-    ordered = queries.sorted_lists(with_list_lights(filtered, today), f.sort, today)
-    ids = list(ordered.values_list("id", flat=True)[offset : offset + limit])
+    ids = page_ids(filtered, f.sort, today, offset, limit)
     found = {}
     if ids:
         chosen = ResponsibilityList.objects.filter(pk__in=ids)

@@ -20,6 +20,7 @@ from luoshi.duties.lights import LIGHTS
 from luoshi.duties.models import Duty, DutyStatus
 from luoshi.lists import exports, filters, queries
 from luoshi.lists.models import ListStatus
+from luoshi.lists.paging import ListPages
 from luoshi.lists.services import owner_type
 from luoshi.org import access
 from luoshi.org.models import Role
@@ -53,7 +54,7 @@ def index(request: Request) -> HttpResponse:
         qs = queries.filtered_lists(request.user, f, today)
         counts = queries.index_status_counts(request.user, f, today)
         known = counts[f.status or "all"] if queries.tallied_filters(request.user, f) else None
-        page = paginate(queries.index_rows(qs, f.sort, today), page_number, known)
+        page = paginate(ListPages(qs, f.sort, today), page_number, known)
         context.update(
             page=page,
             rows=exports.decorate(page.object_list, today),
@@ -184,7 +185,7 @@ def leader(request: Request) -> HttpResponse:
     counts = queries.status_counts(in_scope)
     closed = status == ListStatus.CLOSED
     qs = in_scope.filter(status=ListStatus.CLOSED) if closed else in_scope.exclude(status=ListStatus.CLOSED)
-    page = paginate(queries.index_rows(qs, sort, today), page_number)
+    page = paginate(ListPages(qs, sort, today), page_number)
     # Leaders never see drafts: what is not struck off is in progress.
     tabs = [
         {
