@@ -195,7 +195,15 @@ def figures_follow_the_facts(request):
         return
     request.getfixturevalue("transactional_db" if transactional else "db")  # torn down after this check
     yield
+    if "errand" not in request.fixturenames:  # the errand fixture checks before its kind is unregistered
+        check_figures()
+
+
+def check_figures() -> None:
+    from luoshi.duties import tallies as league
     from luoshi.lists import tallies
 
     drift = tallies.recount()
     assert drift.clean, f"the figures drifted from the facts: {drift.rows[:5]}, lists {drift.subjects[:10]}"
+    drift = league.recount()
+    assert drift.clean, f"the league's figures drifted from the reports and steps: {drift.rows[:5]}"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from luoshi.duties import owners
 from luoshi.duties.models import Duty, DutyStatus, Policy
 from luoshi.org.models import Unit
+from tests.conftest import check_figures
 from tests.duties.conftest import at
 
 KIND = "errand"
@@ -36,6 +37,7 @@ def errand(db):
     )
     Policy.forget()
     yield owner
+    check_figures()  # while the kind is known: the league's figures name it
     owners.unregister(KIND)
     Policy.forget()
 

@@ -4,12 +4,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
-from luoshi.duties import owners
+from luoshi.duties import owners, tallies
 from luoshi.duties.access import visible_duties_q
-from luoshi.duties.models import LIVE_STATUSES, Duty, DutyStatus, Episode, Escalation, Report, Step
+from luoshi.duties.models import LIVE_STATUSES, Duty, DutyStatus, Episode, Escalation, Step
+from luoshi.events.models import Tally
 from luoshi.org.models import Person, Role, Unit
 
 
@@ -135,11 +136,10 @@ LEAGUE_COLUMNS = ("reports", "on_time", "on_time_rate", "overdue_now", "urges", 
 
 def league(start: date, end: date, today: date | None = None, owner_kind: str = "") -> list[dict[str, Any]]:
     """One row per unit: on-time report rate, reports overdue now, urges and orders received in the
-    period, average days late, over the duties of every owner or of one kind (`owner_kind`). Built
-    from stored facts (each report's due date, each step taken), so closed work never changes a
-    ranking afterwards."""
+    period, average days late, over the duties of every owner or of one kind (`owner_kind`). Read
+    from the tallies of each report's due date and each step taken (duties.tallies), so closed work
+    never changes a ranking afterwards and the cost follows the days and units shown."""
     today = today or timezone.localdate()
-    since, until = _bounds(start, end)
     rows: dict[int, dict[str, Any]] = {
         u["pk"]: {
             "unit": u["pk"],
@@ -154,32 +154,33 @@ def league(start: date, end: date, today: date | None = None, owner_kind: str = 
         }
         for u in Unit.objects.values("pk", "name")
     }
-    of_kind = Q(owner_type_id=owners.content_type_id(owner_kind)) if owner_kind else Q()
-    reports = Report.objects.filter(filed_at__gte=since, filed_at__lt=until, due_date__isnull=False)
-    steps_taken = Escalation.objects.filter(created_at__gte=since, created_at__lt=until)
+    figures = Tally.objects.filter(kind__in=tallies.KINDS, day__gte=start, day__lte=end)
     if owner_kind:
-        reports = reports.filter(duty__owner_type_id=owners.content_type_id(owner_kind))
-        steps_taken = steps_taken.filter(duty__owner_type_id=owners.content_type_id(owner_kind))
-    on_time = Q(filed_at__date__lte=F("due_date"))
-    for unit_id, n, n_on_time in reports.values_list("duty__unit_id").annotate(
-        n=Count("pk"), on_time=Count("pk", filter=on_time)
+        figures = figures.filter(source=owner_kind)
+    for kind, unit_id, status, n in (
+        figures.order_by().values_list("kind", "unit_id", "status").annotate(n=Sum("n")).order_by()
     ):
-        rows[unit_id]["reports"], rows[unit_id]["on_time"] = n, n_on_time
-    # Late reports are the few: their days late are summed here rather than in dialect-specific SQL.
-    for unit_id, filed_at, due in reports.exclude(on_time).values_list("duty__unit_id", "filed_at", "due_date"):
-        assert due is not None  # reports without a due date are filtered out above
-        rows[unit_id]["late_reports"] += 1
-        rows[unit_id]["days_late_total"] += (timezone.localdate(filed_at) - due).days
+        row = rows.get(unit_id)
+        if row is None:
+            continue  # a unit deleted since: it has no row in the table
+        if kind == tallies.REPORTS:
+            row["reports"] += n
+            row["on_time" if status == tallies.ON_TIME else "late_reports"] += n
+        elif kind == tallies.DAYS_LATE:
+            row["days_late_total"] += n
+        else:
+            row["urges" if status == Step.URGE else "orders"] += n
+    of_kind = Q(owner_type_id=owners.content_type_id(owner_kind)) if owner_kind else Q()
+    # What is overdue now: an indexed range of the open duties (those past their report date), not a figure kept.
     overdue = (
         Duty.objects.filter(of_kind, status=DutyStatus.OPEN, paused_at__isnull=True, next_report_due__lt=today)
         .values_list("unit_id")
         .annotate(n=Count("pk"))
+        .order_by()
     )
     for unit_id, n in overdue:
-        rows[unit_id]["overdue_now"] = n
-    steps = steps_taken.filter(step__in=[Step.URGE, Step.ORDER]).values_list("unit_id", "step").annotate(n=Count("pk"))
-    for unit_id, step, n in steps:
-        rows[unit_id]["urges" if step == Step.URGE else "orders"] = n
+        if unit_id in rows:
+            rows[unit_id]["overdue_now"] = n
     result = []
     for row in rows.values():
         row["on_time_rate"] = round(100 * row["on_time"] / row["reports"], 1) if row["reports"] else None

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from luoshi import bulk
-from luoshi.duties import owners
+from luoshi.duties import owners, tallies
 from luoshi.duties.ladder import Rules, needs_talk_for_orders, workdays_overdue
 from luoshi.duties.models import STEP_RANK, Episode, EpisodeKind, Escalation, Step
 from luoshi.events.models import Event
@@ -190,6 +190,7 @@ def take(
     )
     for t, pk in zip(taken, ids, strict=True):
         t.pk = pk
+    tallies.steps_taken((t.duty.owner_kind, t.unit_id, t.step, now) for t in taken)  # the league's figures
     bulk.insert(
         Event,
         ["kind", "subject_type", "subject_id", "unit_id", "after"],
