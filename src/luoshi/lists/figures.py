@@ -93,3 +93,9 @@ def tallied_choices() -> tuple[list[int], list[int], list[int]]:
     units = list(live.filter(kind=UNIT_DUTIES).values_list("unit_id", flat=True).distinct())
     years = sorted(set(live.filter(kind=LISTS).values_list("year", flat=True).distinct()), reverse=True)
     return leaders, units, years
+
+
+def tallied_years() -> list[int]:
+    """The years that have a published list."""
+    live = Tally.objects.filter(kind=LISTS, n__gt=0).exclude(status=ListStatus.DRAFT).order_by()
+    return list(live.values_list("year", flat=True).distinct())

@@ -29,7 +29,7 @@ from luoshi.duties.models import Duty, DutyStatus, HandlingRole, Report
 from luoshi.errors import InvalidInput
 from luoshi.events.models import Event
 from luoshi.lists.access import visible_lists_q
-from luoshi.lists.figures import tallied_overview, tallied_status_counts
+from luoshi.lists.figures import tallied_overview, tallied_status_counts, tallied_years
 from luoshi.lists.models import ListStatus, ResponsibilityList, Source
 from luoshi.lists.services import owner_type
 from luoshi.org.models import Person
@@ -200,6 +200,14 @@ def tallied_filters(person: Person, f: ListFilters) -> bool:
     """The tallies count these lists: the person sees every list and filters only by status, year,
     source or leader."""
     return visible_lists_q(person) is None and not (f.unit or f.light or f.overdue or f.q)
+
+
+def published_years(person: Person) -> list[int]:
+    """The years of the published lists this person sees (from the tallies when that is every list)."""
+    if visible_lists_q(person) is None:
+        return tallied_years()
+    visible = visible_lists(person).exclude(status=ListStatus.DRAFT)
+    return list(visible.order_by().values_list("year", flat=True).distinct())
 
 
 def index_status_counts(person: Person, f: ListFilters, today: date) -> dict[str, int]:

@@ -223,13 +223,7 @@ def leader(request: Request) -> HttpResponse:
 @login_required
 def overview(request: Request) -> HttpResponse:
     today = timezone.localdate()
-    years = set(
-        queries.visible_lists(request.user)
-        .exclude(status=ListStatus.DRAFT)
-        .order_by()
-        .values_list("year", flat=True)
-        .distinct()
-    )
+    years = set(queries.published_years(request.user))
     years.add(today.year)
     raw = request.GET.get("year", "").strip()
     year: int | None = today.year
