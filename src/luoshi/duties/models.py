@@ -76,6 +76,9 @@ class Duty(models.Model):
         "Report", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("last report")
     )
     created_at = models.DateTimeField(_("created"), null=True, blank=True)
+    # When the unit last asked for acceptance (read while status is completion_requested): the office's
+    # queue is oldest first, by index, without joining every request's report.
+    completion_asked_at = models.DateTimeField(null=True, blank=True, editable=False)
     signed_at = models.DateTimeField(_("signed for"), null=True, blank=True)
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
     # When the unit was reminded to sign for it (duties.signing): once per duty.
@@ -97,7 +100,17 @@ class Duty(models.Model):
                 name="one_live_duty_per_unit_and_owner",
             )
         ]
-        indexes = [models.Index(fields=["owner_type", "owner_id"]), models.Index(fields=["unit", "status"])]
+        indexes = [
+            models.Index(fields=["owner_type", "owner_id"]),
+            models.Index(fields=["unit", "status"]),
+            models.Index(fields=["status", "completion_asked_at"]),
+            # The league's "overdue now": the open, running duties past their report date, per unit.
+            models.Index(
+                fields=["next_report_due", "unit", "owner_type"],
+                name="duties_running_by_report_due",
+                condition=models.Q(status="open", paused_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.owner_type_id}:{self.owner_id}/{self.unit_id}"

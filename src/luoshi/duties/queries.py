@@ -175,7 +175,7 @@ def league(start: date, end: date, today: date | None = None, owner_kind: str = 
     overdue = (
         Duty.objects.filter(of_kind, status=DutyStatus.OPEN, paused_at__isnull=True, next_report_due__lt=today)
         .values_list("unit_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("unit_id"))  # a column of the partial index: read from the index alone
         .order_by()
     )
     for unit_id, n in overdue:

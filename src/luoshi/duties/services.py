@@ -170,6 +170,8 @@ def do_report(
             if request_completion:
                 d.status = DutyStatus.COMPLETION_REQUESTED
                 d.next_report_due = None  # paused while the office decides
+                d.completion_asked_at = now
+                fields.append("completion_asked_at")
             else:
                 d.status = DutyStatus.OPEN
                 d.next_report_due = next_due(timezone.localdate(now), d.report_every_days, d.deadline)

@@ -74,6 +74,13 @@ class ResponsibilityList(models.Model):
             models.Index(fields=["year", "status"]),
             models.Index(fields=["status", "final_deadline"]),
             models.Index(fields=["status", "working_due"]),
+            # Ready to strike off, by deadline: partial, since "in progress" and "nothing to accept" are each
+            # common and together rare (a planner that multiplies them would scan every list).
+            models.Index(
+                fields=["deadline"],
+                name="lists_ready_to_close",
+                condition=models.Q(status="in_progress", units_to_accept=0),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -198,7 +198,7 @@ class _Builder:
 
     def office(self) -> None:
         asked = _list_duties().filter(status=DutyStatus.COMPLETION_REQUESTED).select_related("unit", "last_report")
-        rows, total = _capped(asked, F("last_report__filed_at").asc(nulls_first=True), "id")
+        rows, total = _capped(asked, "completion_asked_at", "id")  # always set while asked: the index order
         items = [
             Item(
                 "completion_request",
