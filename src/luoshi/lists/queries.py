@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.duties.lights import LIGHTS, light, light_q, light_rank, overdue_q
-from luoshi.duties.models import Duty, DutyStatus, HandlingRole, Report
+from luoshi.duties.models import Duty, DutyStatus, HandlingRole
 from luoshi.errors import InvalidInput
 from luoshi.events.models import Event
 from luoshi.lists.access import visible_lists_q
@@ -234,24 +234,6 @@ def loop_obligations(rlist: ResponsibilityList) -> list[Duty]:
         .prefetch_related("extensions")
         .order_by("-role", "id")
     )
-
-
-@dataclass
-class TimelineEntry:
-    """An event of a list's timeline, with the report it filed (a report.filed event) and, for the loop
-    page, its change of status in words (before, after)."""
-
-    event: Event
-    report: Report | None = None
-    status_change: tuple[str, str] | None = None
-
-
-def timeline(rlist: ResponsibilityList) -> list[TimelineEntry]:
-    """Every event of the list, each with the report it filed."""
-    events = list(Event.objects.filter(subject_type="list", subject_id=rlist.pk).select_related("actor", "unit"))
-    report_ids = [e.after["report"] for e in events if e.kind == "report.filed" and "report" in e.after]
-    reports = Report.objects.select_related("author").in_bulk(report_ids) if report_ids else {}
-    return [TimelineEntry(e, reports.get(e.after.get("report")) if e.kind == "report.filed" else None) for e in events]
 
 
 def unit_inbox(person: Person) -> QuerySet[Duty]:
