@@ -20,7 +20,6 @@ from ninja.responses import NinjaJSONEncoder
 from luoshi.duties.lights import GREEN, LIGHT_RANK, light_rank
 from luoshi.duties.models import Duty, DutyStatus
 from luoshi.lists import queries
-from luoshi.lists.access import visible_lists_q
 from luoshi.lists.api_schemas import unit_status
 from luoshi.lists.figures import tallied_status_counts
 from luoshi.lists.models import ListStatus, Milestone, ResponsibilityList
@@ -172,7 +171,7 @@ def page_of_lists(person: Person, f: queries.ListFilters, today: date, offset: i
 def _count(person: Person, f: queries.ListFilters, filtered: QuerySet[ResponsibilityList]) -> int:
     """How many lists the filters hold: from the tallies (a few hundred rows) when the person sees every
     list and filters only by status, year, source or leader, as the index's tabs do; else counted."""
-    if visible_lists_q(person) is None and not (f.unit or f.light or f.overdue or f.q):
+    if queries.tallied_filters(person, f):
         counts = tallied_status_counts(year=f.year, source=f.source, leader=f.leader)
         return counts[f.status or "all"]
     return filtered.count()
