@@ -28,6 +28,18 @@ def gunicorn_available() -> bool:
     return True
 
 
+def refuse_demo_key() -> None:
+    """A production server never signs sessions with the demo's public key."""
+    from django.conf import settings
+
+    if not settings.DEBUG and settings.SECRET_KEY == settings.DEMO_SECRET_KEY:
+        sys.exit(
+            "SECRET_KEY is not set: luoshi serve will not sign sessions with the demo's public key. Set SECRET_KEY "
+            "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))'), or DEBUG=true on a "
+            "developer's machine; `luoshi demo` runs with its own key."
+        )
+
+
 def _serve(args: argparse.Namespace) -> None:
     server = args.server
     if server == "auto":
@@ -64,12 +76,14 @@ def cmd_demo(args: argparse.Namespace) -> None:
     print(f"\nLogin accounts (password for all: {DEMO_PASSWORD}):")
     for username, description in demo_accounts():
         print(f"  {username:<16} {description}")
+    print("This demo signs sessions with its public key; a production server needs SECRET_KEY (see the README).")
     print()
     if not args.no_serve:
         _serve(args)
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
+    refuse_demo_key()
     _serve(args)
 
 

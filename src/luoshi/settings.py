@@ -22,7 +22,9 @@ def env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "luoshi-insecure-demo-key-change-me-in-production")
+# The demo's key, public in this source: `luoshi serve` refuses to run with it unless DEBUG is on.
+DEMO_SECRET_KEY = "luoshi-insecure-demo-key-change-me-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY") or DEMO_SECRET_KEY
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -148,6 +150,15 @@ SESSION_COOKIE_AGE = env_int("LUOSHI_SESSION_SECONDS", 8 * 3600)
 LUOSHI_REMEMBER_MAX_HOURS = env_int("LUOSHI_REMEMBER_MAX_HOURS", 7 * 24)  # "keep me signed in": the longest
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# HTTPS, from the environment: off by default, since the demo and an intranet trial run on plain HTTP.
+SECURE_SSL_REDIRECT = env_bool("LUOSHI_HTTPS_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("LUOSHI_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("LUOSHI_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("LUOSHI_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("LUOSHI_SECURE_COOKIES", False)
+# Behind a TLS-terminating proxy: the header it sets on HTTPS requests, e.g. X-Forwarded-Proto.
+if proxy_header := os.environ.get("LUOSHI_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_header.upper().replace("-", "_"), "https")
 
 # Background jobs (the ladder's sweep, deliveries) run in `luoshi worker` from a database queue.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -47,7 +47,8 @@ def _get(port: int, path: str) -> int | None:
 def env(tmp_path: Path) -> dict[str, str]:
     # A SQLite file in tmp_path, whatever database the tests themselves use.
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
-    env |= {"LUOSHI_VAR_DIR": str(tmp_path), "LUOSHI_PRINT_WARMUP": "false"}
+    env |= {"LUOSHI_VAR_DIR": str(tmp_path), "LUOSHI_PRINT_WARMUP": "false", "SECRET_KEY": "a-test-key-" + "x" * 40}
+    env.pop("DEBUG", None)
     subprocess.run([sys.executable, "-m", "luoshi.cli", "manage", "migrate", "-v0"], env=env, check=True)
     return env
 
@@ -83,3 +84,39 @@ def test_serve_runs_two_worker_processes_that_answer_and_stops_cleanly(env: dict
             server.wait()
         if server.stdout:
             server.stdout.close()
+
+
+def test_serve_refuses_the_demo_key_unless_debugging(env: dict[str, str]) -> None:
+    env = {k: v for k, v in env.items() if k != "SECRET_KEY"}
+    refused = subprocess.run(
+        [sys.executable, "-m", "luoshi.cli", "serve", "--port", str(_free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode != 0
+    assert "SECRET_KEY is not set" in refused.stderr
+
+
+def test_check_deploy_is_clean_with_the_production_settings_of_the_readme(env: dict[str, str]) -> None:
+    production = {
+        "SECRET_KEY": "k" * 20 + "-a-long-random-production-key-" + "z" * 20,
+        "ALLOWED_HOSTS": "luoshi.example.gov.cn",
+        "CSRF_TRUSTED_ORIGINS": "https://luoshi.example.gov.cn",
+        "LUOSHI_HTTPS_REDIRECT": "true",
+        "LUOSHI_HSTS_SECONDS": "31536000",
+        "LUOSHI_HSTS_INCLUDE_SUBDOMAINS": "true",
+        "LUOSHI_HSTS_PRELOAD": "true",
+        "LUOSHI_SECURE_COOKIES": "true",
+        "LUOSHI_PROXY_SSL_HEADER": "X-Forwarded-Proto",
+    }
+    checked = subprocess.run(
+        [sys.executable, "-m", "luoshi.cli", "manage", "check", "--deploy", "--fail-level", "WARNING"],
+        env={**env, **production},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "no issues" in checked.stdout
