@@ -46,7 +46,12 @@ def _get(port: int, path: str) -> int | None:
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     # A SQLite file in tmp_path, whatever database the tests themselves use.
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    # (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process: not for a server's environment)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env |= {"LUOSHI_VAR_DIR": str(tmp_path), "LUOSHI_PRINT_WARMUP": "false", "SECRET_KEY": "a-test-key-" + "x" * 40}
     env.pop("DEBUG", None)
     subprocess.run([sys.executable, "-m", "luoshi.cli", "manage", "migrate", "-v0"], env=env, check=True)
