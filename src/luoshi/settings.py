@@ -41,6 +41,11 @@ INSTALLED_APPS = [
     "ninja",  # serves Swagger's files from /static/ninja/, so /api/v1/docs works offline
     "django_tasks",
     "django_tasks_db",
+    "axes",  # login-failure lockout
+    "django_otp",
+    "django_otp.plugins.otp_totp",  # two factors: authenticator apps
+    "django_otp.plugins.otp_static",  # and one-time recovery codes
+    "csp",
     "luoshi.org",
     "luoshi.events",
     "luoshi.workdays",
@@ -52,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "luoshi.api.JsonErrorsMiddleware",  # first: Django's own error pages under /api/ become JSON
+    "luoshi.events.middleware.RequestContext",  # the address that events record
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -59,10 +65,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "luoshi.web.middleware.ErrorPagesMiddleware",  # last: pages for 405 and uncaught refusals (not /api/)
+    "csp.middleware.CSPMiddleware",
+    "luoshi.web.middleware.ErrorPagesMiddleware",  # pages for 405 and uncaught refusals (not /api/)
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its response
 ]
 
 ROOT_URLCONF = "luoshi.urls"
@@ -89,6 +98,12 @@ TEMPLATES = [
     },
 ]
 
+CHAINING_BACKENDS = {
+    "django.db.backends.sqlite3": "luoshi.events.backends.sqlite3",
+    "django.db.backends.postgresql": "luoshi.events.backends.postgresql",
+}
+
+
 def database_settings(env: Mapping[str, str], var_dir: Path) -> dict[str, Any]:
     """The default database from the environment (a function of it alone, so that tests can try variants).
 
@@ -109,7 +124,9 @@ def database_settings(env: Mapping[str, str], var_dir: Path) -> dict[str, Any]:
             conn_health_checks=flag("LUOSHI_CONN_HEALTH_CHECKS", False),
         )
     )
-    if db["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's own backends, with a commit that first chains the transaction's events (events.backends).
+    db["ENGINE"] = CHAINING_BACKENDS.get(db["ENGINE"], db["ENGINE"])
+    if db["ENGINE"] == CHAINING_BACKENDS["django.db.backends.sqlite3"]:
         # IMMEDIATE transactions serialise writers instead of failing with "database is locked".
         db["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
@@ -178,6 +195,19 @@ LUOSHI_TIME_TRAVEL = env_bool("LUOSHI_TIME_TRAVEL", False)
 LUOSHI_DATE_HORIZON_YEARS = env_int("LUOSHI_DATE_HORIZON_YEARS", 5)
 # A unit signs for (签收) a new duty within this many working days of its assignment, or is reminded once.
 LUOSHI_SIGN_WITHIN_WORKDAYS = env_int("LUOSHI_SIGN_WITHIN_WORKDAYS", 1)
+
+# Behind proxies: how many of them append to X-Forwarded-For (0: the client's address is REMOTE_ADDR).
+LUOSHI_PROXY_COUNT = env_int("LUOSHI_PROXY_COUNT", 0)
+
+# --- Identity (等保): lockout, passwords, sessions ---
+
+# --- Two factors ---
+
+# --- API tokens ---
+
+# --- Content-Security-Policy ---
+
+# --- The audit trail ---
 
 LOGGING = {
     "version": 1,

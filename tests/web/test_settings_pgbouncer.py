@@ -10,7 +10,7 @@ VAR = Path("/tmp/nowhere")
 
 def test_behind_pgbouncer_there_are_no_server_side_cursors_and_no_prepared_statements() -> None:
     db = database_settings({"DATABASE_URL": PG, "LUOSHI_PGBOUNCER": "true"}, VAR)
-    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert db["ENGINE"] == "luoshi.events.backends.postgresql"
     assert db["DISABLE_SERVER_SIDE_CURSORS"] is True
     assert "prepare_threshold" in db["OPTIONS"]
     assert db["OPTIONS"]["prepare_threshold"] is None
@@ -34,7 +34,7 @@ def test_connections_are_kept_a_minute_unchecked_unless_the_environment_says_oth
 
 def test_without_a_database_url_the_sqlite_file_lies_in_the_var_directory_and_pgbouncer_is_ignored() -> None:
     db = database_settings({"LUOSHI_PGBOUNCER": "true"}, VAR)
-    assert db["ENGINE"] == "django.db.backends.sqlite3"
+    assert db["ENGINE"] == "luoshi.events.backends.sqlite3"
     assert db["NAME"] == str(VAR / "luoshi.sqlite3")
     assert db["CONN_MAX_AGE"] == 0
     assert not db.get("DISABLE_SERVER_SIDE_CURSORS")

@@ -3,9 +3,33 @@
 Timelines and the audit trail are read from here. Rows are only ever inserted.
 """
 
+from typing import Any, ClassVar
+
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, transaction
 from django.utils.translation import gettext_lazy as _
+
+
+class EventQuerySet(models.QuerySet["Event"]):
+    """Every insert of events marks its transaction, so that the commit chains the new rows."""
+
+    def create(self, **kwargs: Any) -> "Event":
+        with transaction.atomic(using=self.db, savepoint=False):
+            mark_unchained(self.db)
+            return super().create(**kwargs)
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list["Event"]:
+        with transaction.atomic(using=self.db, savepoint=False):
+            mark_unchained(self.db)
+            return super().bulk_create(objs, *args, **kwargs)
+
+
+def mark_unchained(using: str = "default") -> None:
+    """This connection's transaction holds events the chain has not taken yet (see events.backends)."""
+    connections[using].luoshi_unchained = True  # type: ignore[attr-defined]
+
+
+EventManager = models.Manager.from_queryset(EventQuerySet)
 
 
 class Event(models.Model):
@@ -19,10 +43,27 @@ class Event(models.Model):
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
     note = models.TextField(blank=True)
+    # Where the act came from (the client's address; empty for the worker and the command line) and
+    # how it ended: "ok", "failed" (e.g. a wrong password) or "refused" (e.g. a locked account).
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    result = models.CharField(_("result"), max_length=10, default="ok")
+    # The SM3 chain (events.chain): the row's place in the database's one sequence, the digest of the
+    # row before it and its own digest over its content and that one. Set just before the commit.
+    seq = models.BigIntegerField(null=True, blank=True, unique=True)
+    prev = models.CharField(max_length=64, blank=True)
+    digest = models.CharField(max_length=64, blank=True)
+
+    objects: ClassVar[Any] = EventManager()
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["subject_type", "subject_id", "at"])]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "at"]),
+            # the rows not chained yet: the transaction's own, found at its commit
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="events_event_unchained"),
+            models.Index(fields=["kind", "at"], name="events_event_kind_at"),
+            models.Index(fields=["actor", "at"], name="events_event_actor_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.subject_type}:{self.subject_id}"
@@ -82,3 +123,22 @@ class TallyShare(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["subject_type", "subject_id"], name="events_tally_share_key")]
+
+
+class ChainHead(models.Model):
+    """The chain's last row: its place and digest. One row (pk 1), locked by the commit that extends it."""
+
+    seq = models.BigIntegerField(default=0)
+    digest = models.CharField(max_length=64, default="")
+
+
+class Anchor(models.Model):
+    """The head of the chain as it was at a time, kept (and printed to the log) so that a rewrite of the
+    whole chain from some row on, digests recomputed, no longer matches what was anchored before it."""
+
+    at = models.DateTimeField()
+    seq = models.BigIntegerField()
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]

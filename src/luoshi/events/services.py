@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from luoshi.events.middleware import current_address
 from luoshi.events.models import Counter, Event
 
 
@@ -22,7 +23,7 @@ def build(
 ) -> Event:
     """An unsaved event, for writers that insert many at once with Event.objects.bulk_create."""
     return Event(at=at, actor_id=actor_id, kind=kind, subject_type=subject_type, subject_id=subject_id,
-                 unit_id=unit_id, before=before or {}, after=after or {}, note=note)
+                 unit_id=unit_id, before=before or {}, after=after or {}, note=note, address=current_address())
 
 
 def record(
@@ -36,7 +37,10 @@ def record(
     after: dict | None = None,
     note: str = "",
     at: datetime | None = None,
+    result: str = "ok",
+    address: str | None = None,
 ) -> Event:
+    """One event, chained at the commit. `address` defaults to the current request's client address."""
     return Event.objects.create(
         at=at or timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
@@ -47,6 +51,8 @@ def record(
         before=before or {},
         after=after or {},
         note=note,
+        result=result,
+        address=address or current_address(),
     )
 
 

@@ -37,7 +37,10 @@ class Unit(models.Model):
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", _("Administrator")
+    # The three privileged roles (三员) are held by three different people.
+    ADMIN = "admin", _("System administrator")
+    SECURITY = "security", _("Security administrator")
+    AUDITOR = "auditor", _("Auditor")
     OFFICE = "office", _("Supervision office")
     LEADER = "leader", _("Leader")
     UNIT_HEAD = "unit_head", _("Unit head")

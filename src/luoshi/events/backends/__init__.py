@@ -1,0 +1,31 @@
+"""Database backends that chain a transaction's new events just before it commits.
+
+Django has no hook before a commit, and the chain must be extended inside the transaction that records
+the events, with the head locked as briefly as possible: taking that lock at the last moment, after all
+the transaction's other locks, means two writers never wait on each other in opposite orders (no
+deadlock), and writers queue on the head only for the length of a commit.
+"""
+
+from typing import Any
+
+
+class ChainingCommit:
+    """Mixed into a DatabaseWrapper: commit() first seals the events this transaction inserted."""
+
+    luoshi_unchained = False
+
+    def commit(self) -> None:
+        if self.luoshi_unchained:
+            from luoshi.events.chain import seal
+
+            seal(self)
+            self.luoshi_unchained = False
+        super().commit()  # type: ignore[misc]
+
+    def rollback(self) -> None:
+        self.luoshi_unchained = False
+        super().rollback()  # type: ignore[misc]
+
+    def close(self) -> Any:
+        self.luoshi_unchained = False
+        return super().close()  # type: ignore[misc]
