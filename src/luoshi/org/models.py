@@ -98,6 +98,11 @@ class Person(AbstractUser):
     supervised_units = models.ManyToManyField(
         Unit, blank=True, related_name="supervisors", verbose_name=_("supervised units")
     )
+    # Identity (等保): when the password was last set, whether the next sign-in must change it (after an
+    # administrator's reset), and a number that, raised, ends every session of the person at once.
+    password_changed_at = models.DateTimeField(_("password changed"), null=True, blank=True)
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    session_epoch = models.PositiveIntegerField(default=0)
 
     objects: ClassVar[PersonManager] = PersonManager()
 
@@ -141,8 +146,12 @@ class ApiToken(models.Model):
     person = models.ForeignKey(Person, models.CASCADE, related_name="tokens")
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
+    name = models.CharField(_("name"), max_length=50, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoke_reason = models.CharField(max_length=30, blank=True)
 
     @classmethod
     def issue(cls, person: Person) -> str:
