@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Field, Model
 
 ROWS_PER_STATEMENT = 1000  # SQLite's parameter limit makes it fewer
@@ -64,6 +64,22 @@ def insert(
 
     `fixed` gives one value for every row; every other concrete field takes its default, as an unsaved
     instance would. Returns the new primary keys in row order if `returning`, else []."""
+    if getattr(model, "sealed_at_commit", False):  # events: the commit chains them (events.backends)
+        with transaction.atomic(using=using, savepoint=False):
+            connections[using].luoshi_unchained = True  # type: ignore[attr-defined]
+            return _insert(model, columns, rows, fixed=fixed, returning=returning, using=using)
+    return _insert(model, columns, rows, fixed=fixed, returning=returning, using=using)
+
+
+def _insert(
+    model: type[Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    fixed: Mapping[str, Any] | None,
+    returning: bool,
+    using: str,
+) -> list[int]:
     connection = connections[using]
     opts = model._meta
     fixed = dict(fixed or {})

@@ -1,4 +1,4 @@
-"""`luoshi`: the one door. demo | serve | worker | escalate | token | createadmin | manage …"""
+"""`luoshi`: the one door. demo | serve | worker | escalate | token | createadmin | audit | manage …"""
 
 import argparse
 import os
@@ -230,6 +230,10 @@ def main(argv: list[str] | None = None) -> None:
     worker = sub.add_parser("worker", help="run background jobs and the periodic sweep (any number at once)")
     worker.add_argument("--interval", type=float, default=1.0, help="seconds between polls of an empty queue")
     worker.set_defaults(func=cmd_worker)
+
+    from luoshi.events import audit_cli
+
+    audit_cli.add_parser(sub)
 
     sub.add_parser("manage", help="Django's manage.py commands: luoshi manage migrate …")
     args = parser.parse_args(argv)

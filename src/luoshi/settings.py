@@ -208,6 +208,8 @@ LUOSHI_PROXY_COUNT = env_int("LUOSHI_PROXY_COUNT", 0)
 # --- Content-Security-Policy ---
 
 # --- The audit trail ---
+# The worker keeps (and logs) the head of the events' SM3 chain this often: `luoshi audit verify` checks them.
+LUOSHI_ANCHOR_EVERY_SECONDS = env_int("LUOSHI_ANCHOR_EVERY_SECONDS", 3600)
 
 LOGGING = {
     "version": 1,

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 
 def jobs() -> dict[str, tuple[int, "Task"]]:
+    """The jobs that send to people (the sweep's notices, the deliveries): in working hours only."""
     from luoshi.duties.tasks import run_sweep
     from luoshi.notify.tasks import deliver
 
@@ -28,6 +29,13 @@ def jobs() -> dict[str, tuple[int, "Task"]]:
         "sweep": (settings.LUOSHI_SWEEP_EVERY_SECONDS, run_sweep),
         "deliver": (settings.LUOSHI_DELIVER_EVERY_SECONDS, deliver),
     }
+
+
+def round_the_clock_jobs() -> dict[str, tuple[int, "Task"]]:
+    """The jobs that send to nobody: at any hour."""
+    from luoshi.events.tasks import anchor_chain
+
+    return {"anchor": (settings.LUOSHI_ANCHOR_EVERY_SECONDS, anchor_chain)}
 
 
 def claim(name: str, every_seconds: int, now=None) -> bool:
@@ -46,15 +54,14 @@ def claim(name: str, every_seconds: int, now=None) -> bool:
 
 
 def enqueue_due_jobs() -> list[str]:
-    """Enqueue the periodic jobs whose period has passed. Both send to people (the sweep's notices,
-    the deliveries), so they wait for working hours: the first tick after 08:30 does the morning's
-    work. `luoshi escalate` by hand still runs at once."""
+    """Enqueue the periodic jobs whose period has passed. Those that send to people wait for working
+    hours: the first tick after 08:30 does the morning's work (`luoshi escalate` by hand still runs at
+    once); the chain's anchor runs at any hour."""
     from luoshi.workdays.hours import in_working_hours
 
-    if not in_working_hours(timezone.now()):
-        return []
+    due = {**jobs(), **round_the_clock_jobs()} if in_working_hours(timezone.now()) else round_the_clock_jobs()
     enqueued = []
-    for name, (every, task) in jobs().items():
+    for name, (every, task) in due.items():
         if claim(name, every):
             task.enqueue()
             enqueued.append(name)

@@ -1,5 +1,5 @@
-"""`luoshi worker`: the schedule enqueues the sweep and the deliveries, in working hours only; the
-database queue runs them."""
+"""`luoshi worker`: the schedule enqueues the sweep and the deliveries, in working hours only, and the
+chain's anchor at any hour; the database queue runs them."""
 
 from datetime import date, datetime, time
 
@@ -9,12 +9,18 @@ from django.core.management import call_command
 
 from luoshi.cli import main
 from luoshi.duties.models import Escalation
-from luoshi.events.models import ScheduledJob
+from luoshi.events.models import Anchor, ScheduledJob
+from luoshi.events.services import record
 from luoshi.notify.models import Channel, Delivery, Notification
-from luoshi.worker import enqueue_due_jobs
+from luoshi.worker import enqueue_due_jobs as enqueue_all
 from tests.conftest import SHANGHAI
 from tests.duties.conftest import at, publish
 from tests.notify.conftest import load_shipped_calendar
+
+
+def enqueue_due_jobs() -> list[str]:
+    """The jobs that wait for working hours (the anchor, which does not, is tested on its own)."""
+    return [name for name in enqueue_all() if name != "anchor"]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -25,7 +31,18 @@ def test_the_worker_runs_the_scheduled_sweep_from_the_database_queue(office, lea
         assert enqueue_due_jobs() == []  # not due again until the period has passed
         call_command("db_worker", batch=True, startup_delay=False, interval=0, verbosity=0)
     assert Escalation.objects.get().step == "urge"
-    assert set(ScheduledJob.objects.values_list("name", flat=True)) == {"sweep", "deliver"}
+    assert set(ScheduledJob.objects.values_list("name", flat=True)) == {"sweep", "deliver", "anchor"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_chain_is_anchored_at_night_too(settings):
+    record(None, "test.event", "list", 1)
+    night = datetime.combine(date(2026, 3, 14), time(1, 55), SHANGHAI)  # a Saturday night
+    with time_machine.travel(night, tick=False):
+        assert enqueue_all() == ["anchor"]
+        assert enqueue_all() == []  # hourly
+        call_command("db_worker", batch=True, startup_delay=False, interval=0, verbosity=0)
+    assert Anchor.objects.get().seq == 1
 
 
 def run_worker_at(moment) -> list[str]:
@@ -42,7 +59,7 @@ def test_the_scheduled_sweep_waits_for_working_hours(office, leader, unit_a, lia
     assert run_worker_at(datetime.combine(date(2026, 3, 10), time(1, 55), SHANGHAI)) == []
     # (publishing told the unit of its new duty: that notice is not the ladder's)
     assert not Escalation.objects.exists() and not Notification.objects.filter(kind__startswith="escalation.").exists()
-    assert not ScheduledJob.objects.exists()  # nothing claimed: the morning's tick is not postponed
+    assert not ScheduledJob.objects.exclude(name="anchor").exists()  # the morning's tick is not postponed
     morning = datetime.combine(date(2026, 3, 10), time(8, 31), SHANGHAI)
     assert run_worker_at(morning) == ["sweep", "deliver"]
     urge = Escalation.objects.get()

@@ -23,8 +23,19 @@ from luoshi.events.models import Anchor, ChainHead, Event
 log = logging.getLogger("luoshi.audit")
 
 GENESIS = "0" * 64
-CONTENT = ("at", "actor_id", "kind", "subject_type", "subject_id", "unit_id", "before", "after", "note", "address",
-           "result")
+CONTENT = (
+    "at",
+    "actor_id",
+    "kind",
+    "subject_type",
+    "subject_id",
+    "unit_id",
+    "before",
+    "after",
+    "note",
+    "address",
+    "result",
+)
 
 
 def sm3(data: bytes) -> str:
@@ -49,9 +60,15 @@ def seal(connection: Any = default_connection) -> int:
     rows = list(Event.objects.using(connection.alias).filter(seq__isnull=True).order_by("id").values("id", *CONTENT))
     if not rows:
         return 0
-    head = ChainHead.objects.using(connection.alias).select_for_update().filter(pk=1).first()
-    if head is None:  # the first write of a new database; a second writer racing here fails on the key
-        head = ChainHead.objects.using(connection.alias).create(pk=1)
+    heads = ChainHead.objects.using(connection.alias).select_for_update()
+    head = heads.filter(pk=1).first()
+    if head is None:  # an emptied database (the migration makes the row): two first writers may race here
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {connection.ops.quote_name(ChainHead._meta.db_table)} (id, seq, digest) "
+                "VALUES (1, 0, '') ON CONFLICT (id) DO NOTHING"
+            )
+        head = heads.get(pk=1)
     seq, digest = head.seq, head.digest or GENESIS
     updates = []
     for row in rows:
@@ -82,7 +99,7 @@ class Verification:
             return f"audit chain holds: {self.checked} rows checked"
         where = f"event {self.event_id}" if self.event_id is not None else "the chain"
         at = f" (seq {self.seq})" if self.seq is not None else ""
-        return f"audit chain broken at {where}{at}: {self.problem} ({self.checked} rows checked before it)"
+        return f"audit chain broken at {where}{at}: {self.problem} (after {self.checked} good rows)"
 
 
 def _rows(chunk: int) -> Iterator[dict[str, Any]]:
@@ -103,41 +120,58 @@ def verify(anchors: Iterable[tuple[int, str]] = (), chunk: int = 5000) -> Verifi
     unchained = Event.objects.filter(seq__isnull=True).order_by("id").values_list("id", flat=True).first()
     if unchained is not None:
         return Verification(False, 0, "a row outside the chain (inserted behind the application's back)", unchained)
-    wanted = {seq: digest for seq, digest in Anchor.objects.values_list("seq", "digest")}
+    wanted = dict(Anchor.objects.values_list("seq", "digest"))
     wanted.update(dict(anchors))
     expected, digest, checked = 1, GENESIS, 0
     for row in _rows(chunk):
         if row["seq"] != expected:
-            problem = f"rows {expected}–{row['seq'] - 1} are missing (deleted)" if row["seq"] > expected else (
-                "out of sequence")
+            problem = (
+                f"rows {expected}–{row['seq'] - 1} are missing (deleted)"
+                if row["seq"] > expected
+                else ("out of sequence")
+            )
             return Verification(False, checked, problem, row["id"], row["seq"])
         if row["prev"] != digest:
-            return Verification(False, checked, "it does not follow the row before it (re-chained or moved)",
-                                row["id"], row["seq"])
+            return Verification(
+                False, checked, "it does not follow the row before it (re-chained or moved)", row["id"], row["seq"]
+            )
         digest = link(digest, row["seq"], row)
         if row["digest"] != digest:
             return Verification(False, checked, "its content does not match its digest (edited)", row["id"], row["seq"])
         if row["seq"] in wanted and wanted[row["seq"]] != digest:
-            return Verification(False, checked, "the chain up to here differs from its anchor (rewritten)",
-                                row["id"], row["seq"])
+            return Verification(
+                False, checked, "the chain up to here differs from its anchor (rewritten)", row["id"], row["seq"]
+            )
         expected += 1
         checked += 1
     head = ChainHead.objects.filter(pk=1).first()
     head_seq, head_digest = (head.seq, head.digest) if head else (0, "")
     if head_seq != checked or (checked and head_digest != digest):
-        return Verification(False, checked, f"the chain's head is row {head_seq}, its last row is {checked} "
-                            "(the last rows were deleted or the head altered)", None, head_seq)
+        return Verification(
+            False,
+            checked,
+            f"the chain's head is row {head_seq}, its last row is {checked} "
+            "(the last rows were deleted or the head altered)",
+            None,
+            head_seq,
+        )
     if beyond := [seq for seq in wanted if seq > checked]:
-        return Verification(False, checked, f"an anchor names row {min(beyond)}, beyond the chain's end (rows "
-                            "deleted)", None, min(beyond))
+        return Verification(
+            False,
+            checked,
+            f"an anchor names row {min(beyond)}, beyond the chain's end (rows deleted)",
+            None,
+            min(beyond),
+        )
     return Verification(True, checked)
 
 
-def anchor() -> Anchor | None:
+def anchor(*, logged: bool = True) -> Anchor | None:
     """Keep the head as it is now, and log it (the copy outside the database). None while the chain is empty."""
     head = ChainHead.objects.filter(pk=1).first()
     if head is None or not head.seq:
         return None
     kept = Anchor.objects.create(at=timezone.now(), seq=head.seq, digest=head.digest)
-    log.warning("audit anchor: seq %s digest %s at %s", kept.seq, kept.digest, kept.at.isoformat())
+    if logged:
+        log.warning("audit anchor: seq %s digest %s at %s", kept.seq, kept.digest, kept.at.isoformat())
     return kept

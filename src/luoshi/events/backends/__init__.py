@@ -18,7 +18,12 @@ class ChainingCommit:
         if self.luoshi_unchained:
             from luoshi.events.chain import seal
 
-            seal(self)
+            try:
+                seal(self)
+            except Exception:
+                # Atomic only rolls back on a DatabaseError: never leave the transaction open.
+                self.rollback()
+                raise
             self.luoshi_unchained = False
         super().commit()  # type: ignore[misc]
 
