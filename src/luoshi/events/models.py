@@ -54,6 +54,7 @@ class Event(models.Model):
     digest = models.CharField(max_length=64, blank=True)
 
     objects: ClassVar[Any] = EventManager()
+    sealed_at_commit = True  # luoshi.bulk.insert marks the transaction as EventQuerySet does
 
     class Meta:
         ordering = ["at", "id"]
