@@ -5,13 +5,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luoshi.events.admin import ReadOnlyAdmin
+from luoshi.events.admin_audit import AuditedAdmin
 from luoshi.notify.models import Channel, Delivery, DeliveryAttempt
 from luoshi.workdays import calendar
 from luoshi.workdays.hours import delivery_hours
 
 
 @admin.register(Channel)
-class ChannelAdmin(admin.ModelAdmin):
+class ChannelAdmin(AuditedAdmin):
+    """Channel changes are audited (a webhook moved elsewhere would carry every notice with it)."""
+
     list_display = ["name", "kind", "url", "active"]
     list_filter = ["kind", "active"]
 
