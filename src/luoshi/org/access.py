@@ -1,11 +1,29 @@
 """Who may do what, by role. Which records a person may see is decided by the area that owns them
-(e.g. luoshi.lists.access); this module knows no area above org."""
+(e.g. luoshi.lists.access); this module knows no area above org.
+
+The three privileged roles (三员) have separate duties and none of the business: the system administrator
+manages units, people and settings; the security administrator roles and lockouts; the auditor reads the
+audit trail. The supervision office keeps the business."""
 
 from luoshi.org.models import Person, Role
 
+# Any two of these held by one person are refused (luoshi.org.services.check_separated_duties).
+PRIVILEGED = (Role.ADMIN, Role.SECURITY, Role.AUDITOR)
+
 
 def can_manage_org(person: Person) -> bool:
-    return person.has_role(Role.ADMIN)
+    """Units, people (create, edit, disable), settings: the system administrator."""
+    return person.is_active and person.has_role(Role.ADMIN)
+
+
+def can_manage_security(person: Person) -> bool:
+    """Roles and permissions, lockouts, the password and session policy: the security administrator."""
+    return person.is_active and person.has_role(Role.SECURITY)
+
+
+def can_audit(person: Person) -> bool:
+    """Reading the audit trail and verifying its chain: the auditor."""
+    return person.is_active and person.has_role(Role.AUDITOR)
 
 
 def can_steer_lists(person: Person) -> bool:
