@@ -204,6 +204,8 @@ LUOSHI_PROXY_COUNT = env_int("LUOSHI_PROXY_COUNT", 0)
 # --- Two factors ---
 
 # --- API tokens ---
+# A new API token expires after this many days (at most: a person may ask for fewer).
+LUOSHI_TOKEN_DAYS = env_int("LUOSHI_TOKEN_DAYS", 180)
 
 # --- Content-Security-Policy ---
 
