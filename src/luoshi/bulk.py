@@ -65,8 +65,10 @@ def insert(
     `fixed` gives one value for every row; every other concrete field takes its default, as an unsaved
     instance would. Returns the new primary keys in row order if `returning`, else []."""
     if getattr(model, "sealed_at_commit", False):  # events: the commit chains them (events.backends)
+        from luoshi.events.models import pending_token
+
         with transaction.atomic(using=using, savepoint=False):
-            connections[using].luoshi_unchained = True  # type: ignore[attr-defined]
+            fixed = {**(fixed or {}), "pending": pending_token(using)}
             return _insert(model, columns, rows, fixed=fixed, returning=returning, using=using)
     return _insert(model, columns, rows, fixed=fixed, returning=returning, using=using)
 

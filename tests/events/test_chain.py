@@ -269,3 +269,27 @@ def test_concurrent_writers_keep_the_chain_whole():
     assert not errors
     assert list(Event.objects.order_by("seq").values_list("seq", flat=True)) == list(range(1, 241))
     assert verify() == Verification(True, 240)
+
+
+def test_a_row_inserted_behind_the_back_is_not_taken_into_the_chain_by_the_next_commit():
+    five()
+    sql(
+        "INSERT INTO events_event (at, kind, subject_type, subject_id, before, after, note, result, prev, digest) "
+        "VALUES (CURRENT_TIMESTAMP, 'forged', 'list', 9, '{}', '{}', '', 'ok', '', '')"
+    )
+    record(None, "test.after", "list", 10)  # an honest commit after it
+    forged = Event.objects.get(kind="forged")
+    assert forged.seq is None
+    assert verify().event_id == forged.pk
+
+
+def test_a_transaction_of_thousands_of_events_is_sealed_in_parts():
+    now = timezone.now()
+    bulk.insert(
+        Event,
+        ["kind", "subject_type", "subject_id"],
+        [("test.many", "duty", i) for i in range(4500)],
+        fixed={"at": now},
+    )
+    assert list(Event.objects.order_by("id").values_list("seq", flat=True)) == list(range(1, 4501))
+    assert verify(chunk=1000) == Verification(True, 4500)

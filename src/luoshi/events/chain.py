@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import connection as default_connection
 from django.utils import timezone
 
 from luoshi.events.models import Anchor, ChainHead, Event
@@ -55,9 +54,10 @@ def link(prev: str, seq: int, row: dict[str, Any]) -> str:
     return sm3(prev.encode() + canonical(seq, row))
 
 
-def seal(connection: Any = default_connection) -> int:
-    """Chain this transaction's new rows, oldest id first; called by the commit. Returns how many."""
-    rows = list(Event.objects.using(connection.alias).filter(seq__isnull=True).order_by("id").values("id", *CONTENT))
+def seal(connection: Any, token: int) -> int:
+    """Chain this transaction's new rows (those with its token), oldest id first; called by its commit.
+    Returns how many."""
+    rows = list(Event.objects.using(connection.alias).filter(pending=token).order_by("id").values("id", *CONTENT))
     if not rows:
         return 0
     heads = ChainHead.objects.using(connection.alias).select_for_update()
@@ -76,14 +76,33 @@ def seal(connection: Any = default_connection) -> int:
         new = link(digest, seq, row)
         updates.append((seq, digest, new, row["id"]))
         digest = new
-    table = connection.ops.quote_name(Event._meta.db_table)
+    _write_links(connection, updates)
     with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {table} SET seq = %s, prev = %s, digest = %s WHERE id = %s", updates)
         cursor.execute(
             f"UPDATE {connection.ops.quote_name(ChainHead._meta.db_table)} SET seq = %s, digest = %s WHERE id = 1",
             [seq, digest],
         )
     return len(rows)
+
+
+# Rows per UPDATE: four parameters each, within SQLite's 32,766 and PostgreSQL's 65,535.
+LINKS_PER_STATEMENT = 2000
+
+
+def _write_links(connection: Any, updates: list[tuple[int, str, str, int]]) -> None:
+    """One UPDATE … FROM (VALUES …) per 2,000 rows, not one statement per row: the head is locked meanwhile."""
+    table = connection.ops.quote_name(Event._meta.db_table)
+    cast = "::bigint" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        for start in range(0, len(updates), LINKS_PER_STATEMENT):
+            part = updates[start : start + LINKS_PER_STATEMENT]
+            values = ", ".join([f"(%s{cast}, %s{cast}, %s, %s)"] * len(part))
+            cursor.execute(
+                f"WITH v (id, seq, prev, digest) AS (VALUES {values}) "
+                f"UPDATE {table} SET seq = v.seq, prev = v.prev, digest = v.digest, pending = NULL "
+                f"FROM v WHERE {table}.id = v.id",
+                [x for seq, prev, digest, pk in part for x in (pk, seq, prev, digest)],
+            )
 
 
 @dataclass(frozen=True)

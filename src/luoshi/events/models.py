@@ -3,6 +3,7 @@
 Timelines and the audit trail are read from here. Rows are only ever inserted.
 """
 
+import secrets
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -11,22 +12,29 @@ from django.utils.translation import gettext_lazy as _
 
 
 class EventQuerySet(models.QuerySet["Event"]):
-    """Every insert of events marks its transaction, so that the commit chains the new rows."""
+    """Every insert of events tags the rows with its transaction's token, so that its commit chains them."""
 
     def create(self, **kwargs: Any) -> "Event":
         with transaction.atomic(using=self.db, savepoint=False):
-            mark_unchained(self.db)
-            return super().create(**kwargs)
+            return super().create(**kwargs, pending=pending_token(self.db))
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list["Event"]:
         with transaction.atomic(using=self.db, savepoint=False):
-            mark_unchained(self.db)
+            token = pending_token(self.db)
+            objs = list(objs)
+            for obj in objs:
+                obj.pending = token
             return super().bulk_create(objs, *args, **kwargs)
 
 
-def mark_unchained(using: str = "default") -> None:
-    """This connection's transaction holds events the chain has not taken yet (see events.backends)."""
-    connections[using].luoshi_unchained = True  # type: ignore[attr-defined]
+def pending_token(using: str = "default") -> int:
+    """The current transaction's token for its new events (see events.backends): random, so that a row
+    inserted behind the application's back is never taken into the chain by someone else's commit."""
+    connection = connections[using]
+    token = getattr(connection, "luoshi_pending", None)
+    if token is None:
+        token = connection.luoshi_pending = secrets.randbits(62) + 1  # type: ignore[attr-defined]
+    return token
 
 
 EventManager = models.Manager.from_queryset(EventQuerySet)
@@ -52,16 +60,18 @@ class Event(models.Model):
     seq = models.BigIntegerField(null=True, blank=True, unique=True)
     prev = models.CharField(max_length=64, blank=True)
     digest = models.CharField(max_length=64, blank=True)
+    # The token of the transaction that inserted the row, until its commit chains it (then null).
+    pending = models.BigIntegerField(null=True, blank=True)
 
     objects: ClassVar[Any] = EventManager()
-    sealed_at_commit = True  # luoshi.bulk.insert marks the transaction as EventQuerySet does
+    sealed_at_commit = True  # luoshi.bulk.insert tags the rows as EventQuerySet does
 
     class Meta:
         ordering = ["at", "id"]
         indexes = [
             models.Index(fields=["subject_type", "subject_id", "at"]),
-            # the rows not chained yet: the transaction's own, found at its commit
-            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="events_event_unchained"),
+            # a transaction's new rows, found by its commit
+            models.Index(fields=["pending"], condition=models.Q(pending__isnull=False), name="events_event_pending"),
             models.Index(fields=["kind", "at"], name="events_event_kind_at"),
             models.Index(fields=["actor", "at"], name="events_event_actor_at"),
         ]

@@ -10,27 +10,28 @@ from typing import Any
 
 
 class ChainingCommit:
-    """Mixed into a DatabaseWrapper: commit() first seals the events this transaction inserted."""
+    """Mixed into a DatabaseWrapper: commit() first seals the events this transaction inserted, which
+    carry its token (events.models.pending_token)."""
 
-    luoshi_unchained = False
+    luoshi_pending: int | None = None
 
     def commit(self) -> None:
-        if self.luoshi_unchained:
+        if self.luoshi_pending is not None:
             from luoshi.events.chain import seal
 
             try:
-                seal(self)
+                seal(self, self.luoshi_pending)
             except Exception:
                 # Atomic only rolls back on a DatabaseError: never leave the transaction open.
                 self.rollback()
                 raise
-            self.luoshi_unchained = False
+            self.luoshi_pending = None
         super().commit()  # type: ignore[misc]
 
     def rollback(self) -> None:
-        self.luoshi_unchained = False
+        self.luoshi_pending = None
         super().rollback()  # type: ignore[misc]
 
     def close(self) -> Any:
-        self.luoshi_unchained = False
+        self.luoshi_pending = None
         return super().close()  # type: ignore[misc]

@@ -81,9 +81,14 @@ class Migration(migrations.Migration):
             name='seq',
             field=models.BigIntegerField(blank=True, null=True, unique=True),
         ),
+        migrations.AddField(
+            model_name='event',
+            name='pending',
+            field=models.BigIntegerField(blank=True, null=True),
+        ),
         migrations.AddIndex(
             model_name='event',
-            index=models.Index(condition=models.Q(('seq__isnull', True)), fields=['id'], name='events_event_unchained'),
+            index=models.Index(condition=models.Q(('pending__isnull', False)), fields=['pending'], name='events_event_pending'),
         ),
         migrations.AddIndex(
             model_name='event',
