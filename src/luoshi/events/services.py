@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -22,8 +22,18 @@ def build(
     note: str = "",
 ) -> Event:
     """An unsaved event, for writers that insert many at once with Event.objects.bulk_create."""
-    return Event(at=at, actor_id=actor_id, kind=kind, subject_type=subject_type, subject_id=subject_id,
-                 unit_id=unit_id, before=before or {}, after=after or {}, note=note, address=current_address())
+    return Event(
+        at=at,
+        actor_id=actor_id,
+        kind=kind,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        unit_id=unit_id,
+        before=before or {},
+        after=after or {},
+        note=note,
+        address=current_address(),
+    )
 
 
 def record(
@@ -70,3 +80,43 @@ def next_number(key: str, count: int = 1) -> int:
             except IntegrityError:  # another writer created it first
                 Counter.objects.filter(key=key).update(value=F("value") + count)
         return Counter.objects.get(key=key).value - count + 1
+
+
+def _jsonable(value: Any) -> Any:
+    """A filter's value as an event's JSON holds it: dates as ISO text, numbers and flags as they are."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return str(value)
+
+
+def record_export(
+    actor: Any,
+    what: str,
+    fmt: str,
+    *,
+    subject: tuple[str, int] | None = None,
+    unit_id: int | None = None,
+    **filters: Any,
+) -> Event:
+    """An "export" event: something left the system as a file (a sheet, a document). `what` names it
+    (e.g. "lists", "league", "closing_record"), `fmt` its format; the filters that chose its rows, those
+    given, go into `after`. `subject` is the one record a document is of, e.g. ("list", 42)."""
+    subject_type, subject_id = subject or ("export", 0)
+    chosen = {k: _jsonable(v) for k, v in filters.items() if v not in (None, "", False, [], ())}
+    return record(
+        actor,
+        "export",
+        subject_type,
+        subject_id,
+        unit_id=unit_id,
+        after={"what": what, "format": fmt, **chosen},
+    )
+
+
+def audit_read(actor: Any, subject_type: str, subject_id: int, *, unit_id: int | None = None) -> Event:
+    """A "record.read" event: someone opened a restricted record (the accountability records)."""
+    return record(actor, "record.read", subject_type, subject_id, unit_id=unit_id)
