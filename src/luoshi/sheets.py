@@ -58,6 +58,22 @@ def append_row(ws: Any, values: Sequence[Any]) -> int:
     return row
 
 
+def write_only_row(ws: Any, values: Sequence[Any]) -> list[Any]:
+    """The cells of one row for a write-only sheet (openpyxl's streaming mode, for long exports:
+    ws.append(write_only_row(ws, values))), text kept text as set_cell keeps it."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for value in values:
+        if isinstance(value, str):
+            cell = WriteOnlyCell(ws)
+            _as_text(cell, _storable(value))
+        else:
+            cell = WriteOnlyCell(ws, value=value)
+        cells.append(cell)
+    return cells
+
+
 def formula_cells(ws: Any) -> list[str]:
     """Coordinates of cells Excel would evaluate (for tests and checks)."""
     return [c.coordinate for line in ws.iter_rows() for c in line if c.data_type == "f"]

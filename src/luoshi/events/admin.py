@@ -1,7 +1,5 @@
 from django.contrib import admin
 
-from luoshi.events.models import Event
-
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """For facts that only services write: the admin may look, never touch."""
@@ -16,11 +14,5 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Event)
-class EventAdmin(ReadOnlyAdmin):
-    """The audit trail."""
-
-    list_display = ["at", "kind", "actor", "subject_type", "subject_id", "unit"]
-    list_filter = ["kind", "subject_type"]
-    list_select_related = ["actor", "unit"]
-    date_hierarchy = "at"
+# The events themselves are not in the admin: the trail is the auditor's to read (/audit/), and the admin
+# site is the system administrator's, who may not read it (三员分立); the auditor has no staff account.
