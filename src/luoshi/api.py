@@ -121,6 +121,7 @@ def _add_routers() -> None:
     api.add_router("/notifications", notify_router)
     api.add_router("/me", me_router)  # the person's own work (web.todo)
     api.add_router("/me", notify_settings_router)  # /me/notification-settings
+    api.add_router("/audit", "luoshi.events.api.router")  # the auditor's reading of the trail
 
 
 _add_routers()

@@ -12,4 +12,5 @@ urlpatterns = [
     path("lists/", include("luoshi.lists.urls")),
     path("escalation/", include("luoshi.duties.urls")),
     path("inbox/", include("luoshi.notify.urls")),
+    path("audit/", include("luoshi.events.urls", namespace="audit")),  # the auditor's alone
 ]
