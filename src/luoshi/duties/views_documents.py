@@ -8,6 +8,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from luoshi.duties import documents, queries
+from luoshi.events.services import record_export
 from luoshi.pages import Request
 
 RENDERERS = {
@@ -30,4 +31,5 @@ def download(request: Request, escalation_id: int, fmt: str) -> HttpResponse:
     filename = documents.filename(esc, fmt)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename) or "attachment"
     patch_cache_control(response, private=True, no_store=True)
+    record_export(request.user, "notice", fmt, subject=("escalation", esc.pk), step=esc.step)
     return response

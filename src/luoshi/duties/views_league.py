@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 from luoshi import sheets
 from luoshi.duties import owners, queries
 from luoshi.duties.forms import LeagueForm
+from luoshi.events.services import record_export
 from luoshi.pages import Request, form_errors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -102,6 +103,8 @@ def export(request: Request) -> HttpResponse:
     # Chinese like every other download (the office files it beside its other 台账).
     with translation.override("zh-hans"):  # one kind: its name in the file's, e.g. 单位排名-责任清单-…
         kind = f"{owners.get(data['owner_kind']).label}-" if data["owner_kind"] else ""
-    return sheets.attachment(
+    response = sheets.attachment(
         out.getvalue(), XLSX, f"单位排名-{kind}{data['start'].isoformat()}-{data['end'].isoformat()}.xlsx"
     )
+    record_export(request.user, "league", "xlsx", start=data["start"], end=data["end"], owner_kind=data["owner_kind"])
+    return response

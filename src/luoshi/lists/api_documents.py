@@ -27,7 +27,7 @@ def _record(request: HttpRequest, list_id: int, fmt: str) -> HttpResponse:
         raise NotFound("No such list, or not one you may see.")
     if rlist.status != ListStatus.CLOSED:
         raise Conflict(closing.not_closed_message())
-    return closing.attachment(rlist, fmt)
+    return closing.attachment(rlist, fmt, person)
 
 
 @router.get("/{int:list_id}/closing-record.pdf", response=errors(404, 409), openapi_extra=_binary(PDF_TYPE))

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_safe
 from luoshi import printing, sheets
 from luoshi.duties.models import Duty, HandlingRole, Report
 from luoshi.events.models import Event
+from luoshi.events.services import record_export
 from luoshi.lists import queries
 from luoshi.lists.models import ListStatus, ResponsibilityList
 from luoshi.org.models import Person, Unit, UnitKind
@@ -320,11 +321,13 @@ def not_closed_message() -> str:
     return _("Only a struck-off list has a closing record.")
 
 
-def attachment(rlist: ResponsibilityList, fmt: str) -> HttpResponse:
-    """The record as a download; raises NotClosed unless the list is struck off."""
+def attachment(rlist: ResponsibilityList, fmt: str, person: Person) -> HttpResponse:
+    """The record as a download for `person` (an "export" event); raises NotClosed unless the list is
+    struck off."""
     render, content_type = RENDERERS[fmt]
     response = sheets.attachment(render(rlist), content_type, filename(rlist, fmt))
     patch_cache_control(response, private=True, no_store=True)
+    record_export(person, "closing_record", fmt, subject=("list", rlist.pk))
     return response
 
 
@@ -338,6 +341,6 @@ def download(request: HttpRequest, list_id: int, fmt: str) -> HttpResponse:
     assert isinstance(person, Person)  # login_required ran first
     rlist = get_object_or_404(queries.visible_lists(person), pk=list_id)
     try:
-        return attachment(rlist, fmt)
+        return attachment(rlist, fmt, person)
     except NotClosed:
         return HttpResponse(not_closed_message(), status=409, content_type="text/plain; charset=utf-8")

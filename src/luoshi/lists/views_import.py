@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from luoshi import sheets
+from luoshi.events.services import record_export
 from luoshi.lists import import_file, import_template, imports
 from luoshi.lists.models import ListStatus, ResponsibilityList
 from luoshi.org.models import Person, Unit
@@ -235,4 +236,6 @@ def _confirm(request: Request) -> HttpResponse:
 @require_safe
 def template(request: Request) -> HttpResponse:
     office_only(request)
-    return sheets.attachment(import_template.template_workbook(), sheets.XLSX_TYPE, TEMPLATE_NAME)
+    response = sheets.attachment(import_template.template_workbook(), sheets.XLSX_TYPE, TEMPLATE_NAME)
+    record_export(request.user, "import_template", "xlsx")  # it lists the units' and leaders' names
+    return response

@@ -18,6 +18,7 @@ from django_htmx.http import push_url
 
 from luoshi.duties.lights import LIGHTS
 from luoshi.duties.models import Duty, DutyStatus
+from luoshi.events.services import record_export
 from luoshi.lists import exports, filters, queries
 from luoshi.lists.models import ListStatus
 from luoshi.lists.paging import ListPages
@@ -83,8 +84,11 @@ def export(request: Request, fmt: str) -> HttpResponse:
         return HttpResponse("\n".join(f.errors.values()) + "\n", status=400, content_type="text/plain; charset=utf-8")
     rows = exports.decorate(queries.index_rows(queries.filtered_lists(request.user, f, today), f.sort, today), today)
     if fmt == "csv":
-        return exports.as_csv(rows)
-    return exports.as_xlsx(rows, exports.filter_summary(f, options.leaders, options.units))
+        response = exports.as_csv(rows)
+    else:
+        response = exports.as_xlsx(rows, exports.filter_summary(f, options.leaders, options.units))
+    record_export(request.user, "lists", fmt, **{k: v for k, v in vars(f).items() if k != "errors"})
+    return response
 
 
 # ---------------------------------------------------------------- a unit's inbox
