@@ -23,6 +23,13 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def no_two_factors(settings):
+    """Tests sign people in with force_login: two factors are off unless a test turns them on
+    (tests/org/test_two_factor.py, the fixture two_factors_on)."""
+    settings.LUOSHI_TWO_FACTOR_ROLES = []
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """The policy is cached; each test starts from the database it sets up."""
     from django.core.cache import cache

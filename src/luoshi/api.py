@@ -122,6 +122,7 @@ def _add_routers() -> None:
     api.add_router("/me", me_router)  # the person's own work (web.todo)
     api.add_router("/me", notify_settings_router)  # /me/notification-settings
     api.add_router("/audit", "luoshi.events.api.router")  # the auditor's reading of the trail
+    api.add_router("/", "luoshi.org.api_two_factor.router")  # /me/two-factor, /people/{id}/two-factor/reset
 
 
 _add_routers()

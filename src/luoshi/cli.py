@@ -77,6 +77,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     for username, description in demo_accounts():
         print(f"  {username:<16} {description}")
     print("This demo signs sessions with its public key; a production server needs SECRET_KEY (see the README).")
+    print("Two factors are off in the demo (LUOSHI_TWO_FACTOR_ROLES is empty); a server asks the privileged roles.")
     print()
     if not args.no_serve:
         _serve(args)
@@ -237,6 +238,8 @@ def main(argv: list[str] | None = None) -> None:
 
     sub.add_parser("manage", help="Django's manage.py commands: luoshi manage migrate …")
     args = parser.parse_args(argv)
+    if args.command == "demo":
+        os.environ["LUOSHI_TWO_FACTOR_ROLES"] = ""  # the demo's accounts sign in with the password alone
     _setup()
     args.func(args)
 

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "luoshi.org.middleware_two_factor.TwoFactorRequired",  # privileged roles: a code after the password
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -202,6 +203,14 @@ LUOSHI_PROXY_COUNT = env_int("LUOSHI_PROXY_COUNT", 0)
 # --- Identity (等保): lockout, passwords, sessions ---
 
 # --- Two factors ---
+# People holding any of these roles confirm their sign-in with an authenticator app's code (TOTP) or a
+# recovery code; comma-separated role codes, empty turns two factors off (e.g. a training server).
+LUOSHI_TWO_FACTOR_ROLES = [
+    role.strip()
+    for role in os.environ.get("LUOSHI_TWO_FACTOR_ROLES", "admin,security,auditor,office").split(",")
+    if role.strip()
+]
+OTP_TOTP_ISSUER = os.environ.get("LUOSHI_TOTP_ISSUER", "Luoshi")  # the name authenticator apps show
 
 # --- API tokens ---
 # A new API token expires after this many days (at most: a person may ask for fewer).

@@ -12,5 +12,6 @@ urlpatterns = [
     path("lists/", include("luoshi.lists.urls")),
     path("escalation/", include("luoshi.duties.urls")),
     path("inbox/", include("luoshi.notify.urls")),
+    path("account/two-factor/", include("luoshi.org.urls_two_factor", namespace="two_factor")),
     path("audit/", include("luoshi.events.urls", namespace="audit")),  # the auditor's alone
 ]
