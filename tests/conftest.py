@@ -70,7 +70,20 @@ def unit_c(db) -> Unit:
 
 @pytest.fixture
 def admin(db) -> Person:
-    return make_person("admin", ["admin"], name="管理员", is_staff=True, is_superuser=True)
+    """The system administrator: units, people, settings; no business (三员分立), no superuser flag."""
+    return make_person("admin", ["admin"], name="管理员", is_staff=True)
+
+
+@pytest.fixture
+def security(db) -> Person:
+    """The security administrator: roles and lockouts."""
+    return make_person("security", ["security"], name="安全管理员", is_staff=True)
+
+
+@pytest.fixture
+def auditor(db) -> Person:
+    """The auditor: reads the audit trail."""
+    return make_person("auditor", ["auditor"], name="审计员")
 
 
 @pytest.fixture

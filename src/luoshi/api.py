@@ -8,24 +8,64 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth, django_auth
 
-from luoshi.errors import ServiceError
-from luoshi.org.models import ApiToken, hash_token
+from luoshi.errors import NotAllowed, ServiceError
+from luoshi.events.services import record
+from luoshi.org import access
+from luoshi.org.models import ApiToken, Person, hash_token
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
+        """A live token (neither expired nor revoked) of an active person; its first use is an event."""
         found = ApiToken.objects.select_related("person").filter(key_hash=hash_token(token)).first()
-        if found is None or not found.person.is_active:
+        now = timezone.now()
+        if found is None or found.state(now) != "active" or not found.person.is_active:
             return None
         # At most one write a minute per token, not one per request.
-        now = timezone.now()
-        if found.last_used_at is None or now - found.last_used_at > timedelta(minutes=1):
+        if found.last_used_at is None:
+            # Conditional, so that two first requests at once record one first use.
+            if ApiToken.objects.filter(pk=found.pk, last_used_at__isnull=True).update(last_used_at=now):
+                record(
+                    found.person,
+                    "token.first_used",
+                    "token",
+                    found.pk,
+                    unit_id=found.person.unit_id,
+                    after={"person": found.person_id, "prefix": found.prefix},
+                )
+        elif now - found.last_used_at > timedelta(minutes=1):
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.person
         return found.person
 
+
+def _refuse_privileged(person: Person) -> None:
+    if access.kept_from_business(person):
+        # Raised from an auth callback: ninja answers it with the ServiceError handler (403).
+        raise NotAllowed("The system administrator, security administrator and auditor see no business data.")
+
+
+class BusinessBearer(BearerToken):
+    """The business routers' token auth: the three privileged roles (三员) are refused with 403."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        person = super().authenticate(request, token)
+        if person is not None:
+            _refuse_privileged(person)
+        return person
+
+
+class BusinessSession(SessionAuth):
+    def authenticate(self, request: HttpRequest, key: str | None):
+        person = super().authenticate(request, key)
+        if person is not None:
+            _refuse_privileged(person)
+        return person
+
+
+BUSINESS = [BusinessBearer(), BusinessSession()]
 
 api = NinjaAPI(
     title="Luoshi API",
@@ -110,18 +150,20 @@ def _add_routers() -> None:
     from luoshi.web.api import router as me_router
 
     api.add_router("/", org_router)
-    api.add_router("/lists", lists_router)
-    api.add_router("/lists", documents_router)  # closing records (PDF, DOCX)
-    api.add_router("/extensions", extensions_router)
-    api.add_router("/transfer-requests", transfer_requests_router)
-    api.add_router("/stats", stats_router)
-    api.add_router("/stats", league_router)
-    api.add_router("/escalations", escalation_router)
-    api.add_router("/duties", "luoshi.duties.api_duties.router")  # every kind's duties; signing for one
-    api.add_router("/notifications", notify_router)
-    api.add_router("/me", me_router)  # the person's own work (web.todo)
-    api.add_router("/me", notify_settings_router)  # /me/notification-settings
+    # The business (auth=BUSINESS): none of it for the system and security administrators and the auditor.
+    api.add_router("/lists", lists_router, auth=BUSINESS)
+    api.add_router("/lists", documents_router, auth=BUSINESS)  # closing records (PDF, DOCX)
+    api.add_router("/extensions", extensions_router, auth=BUSINESS)
+    api.add_router("/transfer-requests", transfer_requests_router, auth=BUSINESS)
+    api.add_router("/stats", stats_router, auth=BUSINESS)
+    api.add_router("/stats", league_router, auth=BUSINESS)
+    api.add_router("/escalations", escalation_router, auth=BUSINESS)
+    api.add_router("/duties", "luoshi.duties.api_duties.router", auth=BUSINESS)  # every kind's duties; signing
+    api.add_router("/notifications", notify_router, auth=BUSINESS)
+    api.add_router("/me", me_router, auth=BUSINESS)  # the person's own work (web.todo)
+    api.add_router("/me", notify_settings_router, auth=BUSINESS)  # /me/notification-settings
     api.add_router("/audit", "luoshi.events.api.router")  # the auditor's reading of the trail
+    api.add_router("/me", "luoshi.org.api_tokens.router")  # /me/tokens: one's own API tokens
     api.add_router("/", "luoshi.org.api_two_factor.router")  # /me/two-factor, /people/{id}/two-factor/reset
 
 

@@ -88,17 +88,6 @@ def cmd_serve(args: argparse.Namespace) -> None:
     _serve(args)
 
 
-def cmd_token(args: argparse.Namespace) -> None:
-    from luoshi.org.models import ApiToken, Person
-
-    try:
-        person = Person.objects.get(username=args.username)
-    except Person.DoesNotExist:
-        sys.exit(f"No such user: {args.username}")
-    print(f"New API token for {person.username} (shown once; use 'Authorization: Bearer <token>'):")
-    print(ApiToken.issue(person))
-
-
 def _password(args: argparse.Namespace) -> str:
     """From stdin (--password-stdin), LUOSHI_ADMIN_PASSWORD, or asked twice at the terminal."""
     if args.password_stdin:
@@ -118,10 +107,15 @@ def cmd_createadmin(args: argparse.Namespace) -> None:
     from luoshi.org.services import do_create_admin
 
     try:
-        person = do_create_admin(args.username, _password(args), name=args.name)
+        person = do_create_admin(args.username, _password(args), name=args.name, role=args.role)
     except InvalidInput as e:
         sys.exit(f"{e.field}: {e.message}")
-    print(f"Administrator {person.username} created: sign in at /, manage units and people at /admin/.")
+    what = {
+        "admin": "System administrator {} created: sign in at /, manage units and people at /admin/.",
+        "security": "Security administrator {} created: sign in at /, manage roles at /admin/.",
+        "auditor": "Auditor {} created: sign in at /, read the audit trail.",
+    }
+    print(what[args.role].format(person.username))
 
 
 def cmd_escalate(args: argparse.Namespace) -> None:
@@ -205,11 +199,9 @@ def main(argv: list[str] | None = None) -> None:
     server_args(serve)
     serve.set_defaults(func=cmd_serve)
 
-    token = sub.add_parser("token", help="API tokens")
-    token_sub = token.add_subparsers(dest="action", required=True)
-    create = token_sub.add_parser("create", help="print a new token for USERNAME as the last line")
-    create.add_argument("username")
-    create.set_defaults(func=cmd_token)
+    from luoshi.org import tokens_cli
+
+    tokens_cli.add_parser(sub)
 
     escalate = sub.add_parser("escalate", help="run one sweep of the escalation ladder and print what it did")
     escalate.add_argument(
@@ -218,8 +210,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     escalate.set_defaults(func=cmd_escalate)
 
-    admin = sub.add_parser("createadmin", help="create an administrator (role admin, Django superuser)")
+    admin = sub.add_parser("createadmin", help="create the first system administrator (or --role security|auditor)")
     admin.add_argument("username")
+    admin.add_argument("--role", choices=["admin", "security", "auditor"], default="admin", help="default admin")
     admin.add_argument("--name", default="", help="full name shown in the app")
     admin.add_argument(
         "--password-stdin",

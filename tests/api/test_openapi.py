@@ -91,7 +91,8 @@ def test_output_and_input_vocabularies_are_enums(doc, schema, prop, expected):
 
 def test_roles_are_an_enum(doc):
     roles = doc["components"]["schemas"]["PersonOut"]["properties"]["roles"]
-    assert {"admin", "office", "leader", "unit_head", "liaison"} == set(_enum(doc, roles["items"]) or [])
+    expected = {"admin", "security", "auditor", "office", "leader", "unit_head", "liaison"}
+    assert expected == set(_enum(doc, roles["items"]) or [])
 
 
 def test_ids_and_pages_are_bounded_in_the_document(doc):

@@ -47,9 +47,16 @@ def test_a_person_without_a_role_sees_only_himself(api, city, unit_a):
     assert usernames(api, nobody) == {"nobody"}
 
 
-def test_a_superuser_without_roles_sees_everyone(api, city):
+def test_a_superuser_flag_without_roles_sees_only_himself(api, city):
     root = make_person("root", [], is_superuser=True, is_staff=True)
-    assert usernames(api, root) == {*EVERYONE, "root"}
+    assert usernames(api, root) == {"root"}
+
+
+@pytest.mark.parametrize("role", ["admin", "security"])
+def test_the_system_and_security_administrators_see_everyone_the_auditor_himself(api, city, role):
+    manager = make_person("manager", [role], is_staff=True)
+    assert usernames(api, manager) == {*EVERYONE, "manager"}
+    assert usernames(api, make_person("checker", ["auditor"])) == {"checker"}
 
 
 def test_inactive_people_are_not_listed(api, city, office, head_a):

@@ -72,13 +72,14 @@ def city(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def admin(city) -> Person:
-    return Person.objects.get(username="admin")
+def office(city) -> Person:
+    """Who sees every list: the supervision office (the administrator sees no business)."""
+    return Person.objects.get(username="office")
 
 
-def test_it_builds_150_lists_98_closed_50_in_progress_one_suspended_one_cancelled(admin):
+def test_it_builds_150_lists_98_closed_50_in_progress_one_suspended_one_cancelled(office):
     """148 lists of the year, two more published in the last days; one suspended and one cancelled under way."""
-    totals = overview(admin, timezone.localdate().year)["lists"]
+    totals = overview(office, timezone.localdate().year)["lists"]
     assert (totals["issued"], totals["completed"], totals["in_progress"]) == (150, 98, 50)
     assert (totals["suspended"], totals["cancelled"]) == (1, 1)
     assert has_demo_city()
@@ -118,13 +119,17 @@ def test_usernames_are_ascii_names_chinese_and_everyone_has_the_demo_password(ci
     assert len({p.password for p in people}) == 1
     assert Person.objects.get(username="gxw_liaison").check_password(DEMO_PASSWORD)
     admin = Person.objects.get(username="admin")
-    assert admin.roles == [Role.ADMIN] and admin.is_staff and admin.is_superuser
+    assert admin.roles == [Role.ADMIN] and admin.is_staff and not admin.is_superuser
+    # The three privileged roles are three people (三员分立), none of them in the business.
+    assert Person.objects.get(username="security").roles == [Role.SECURITY]
+    assert Person.objects.get(username="auditor").roles == [Role.AUDITOR]
     assert any(p.has_role(Role.OFFICE) for p in people)
 
 
 def test_demo_accounts_are_the_ones_worth_printing(city):
     accounts = dict(demo_accounts())
-    assert {"admin", "office", "gxw_liaison", "gxw_head", "cgq_liaison", "cgq_head"} <= set(accounts)
+    assert {"admin", "security", "auditor", "office", "gxw_liaison", "gxw_head", "cgq_head"} <= set(accounts)
+    assert "cgq_liaison" in accounts and "不接触业务数据" in accounts["admin"]
     assert sum(1 for u in accounts if u.startswith("leader")) >= 2
     assert len(accounts) < 20
     assert all(not text.isascii() for text in accounts.values())
@@ -180,9 +185,9 @@ def test_progress_rises_to_a_completion_request_at_100(city):
     assert Report.objects.exclude(difficulties="").count() > Report.objects.count() // 5
 
 
-def test_some_in_progress_work_is_overdue_now(admin):
+def test_some_in_progress_work_is_overdue_now(office):
     today = timezone.localdate()
-    assert overview(admin, today.year)["lists"]["overdue"] > 0
+    assert overview(office, today.year)["lists"]["overdue"] > 0
     lights = Counter(
         list_light(rl, today) for rl in with_lights(ResponsibilityList.objects.filter(status="in_progress"))
     )

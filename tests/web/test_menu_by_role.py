@@ -19,8 +19,8 @@ ADMIN_PAGES = {reverse("escalation:policy"), reverse("escalation:calendar")}
 EVERYONE = {reverse("lists:index"), reverse("lists:overview"), reverse("escalation:league")}
 
 
-def menu(client) -> set[str]:
-    response = client.get(reverse("lists:overview"))
+def menu(client, page: str = reverse("lists:overview")) -> set[str]:
+    response = client.get(page)
     assert response.status_code == 200
     return set(nav_links(response.content.decode()))
 
@@ -52,11 +52,24 @@ def test_a_leader_sees_his_lists_and_orders(as_, leader):
     assert not links & (OFFICE_PAGES | UNIT_PAGES | ADMIN_PAGES)
 
 
-def test_an_administrator_also_sees_the_settings(as_, admin):
-    links = menu(as_(admin))
-    assert links >= EVERYONE | OFFICE_PAGES | ADMIN_PAGES
+def test_the_system_administrator_sees_the_settings_and_no_business(as_, admin):
+    links = menu(as_(admin), reverse("escalation:policy"))
+    assert links >= ADMIN_PAGES
     assert reverse("admin:index") in links
-    assert not links & UNIT_PAGES
+    assert not links & (EVERYONE | OFFICE_PAGES | UNIT_PAGES | LEADER_PAGES)
+    assert reverse("notify:inbox") not in links
+
+
+def test_the_security_administrator_sees_the_peoples_roles_and_no_business(as_, security):
+    links = menu(as_(security), reverse("home"))
+    assert reverse("admin:org_person_changelist") in links
+    assert not links & (EVERYONE | OFFICE_PAGES | UNIT_PAGES | LEADER_PAGES | ADMIN_PAGES)
+
+
+def test_the_auditor_sees_no_business_nor_settings(as_, auditor):
+    links = menu(as_(auditor), reverse("home"))
+    assert not links & (EVERYONE | OFFICE_PAGES | UNIT_PAGES | LEADER_PAGES | ADMIN_PAGES)
+    assert reverse("admin:index") not in links and reverse("admin:org_person_changelist") not in links
 
 
 def test_the_page_shown_is_marked_current(as_, liaison_a):

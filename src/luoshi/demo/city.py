@@ -38,9 +38,14 @@ from luoshi.workdays import calendar
 from luoshi.workdays.hours import last_working_moment
 
 DEMO_PASSWORD = "luoshi2026"
+# The three privileged roles (三员) are three people: the system administrator (names.ADMIN), these two.
+SECURITY = ("security", "安全管理员", "安全管理员")
+AUDITOR = ("auditor", "审计管理员", "审计管理员")
 # The accounts worth printing: (username, what the account is for).
 SHOWN = (
-    ("admin", "管理单位和人员，可进入 Django 管理后台 /admin/"),
+    ("admin", "管理单位、人员和系统设置（Django 管理后台 /admin/），不接触业务数据"),
+    ("security", "分配角色和权限、处理账号锁定（/admin/），不接触业务数据"),
+    ("auditor", "查阅、核验和导出审计记录，不接触业务数据"),
     ("office", "发布清单、跟踪催办、验收销号"),
     ("office02", "发布清单、跟踪催办、验收销号"),
     ("office03", "发布清单、跟踪催办、验收销号"),
@@ -212,7 +217,11 @@ def _build_people(rng: random.Random, units: dict[str, Unit]) -> dict[str, Perso
     def person(username: str, name: str, title: str, unit: Unit | None, roles: list[str], **extra) -> Person:
         return Person(username=username, name=name, title=title, unit=unit, roles=roles, password=hashed, **extra)
 
-    people = [person(*ADMIN, None, [Role.ADMIN], is_staff=True, is_superuser=True)]
+    people = [
+        person(*ADMIN, None, [Role.ADMIN], is_staff=True),
+        person(*SECURITY, None, [Role.SECURITY], is_staff=True),
+        person(*AUDITOR, None, [Role.AUDITOR]),
+    ]
     people += [person(u, n, t, units[c], [Role.OFFICE]) for u, n, t, c in OFFICE_STAFF]
     people += [person(u, n, t, None, [Role.LEADER]) for u, n, t, _ in LEADERS]
     for code, name, kind, _ in UNITS:

@@ -7,8 +7,15 @@ audit trail. The supervision office keeps the business."""
 
 from luoshi.org.models import Person, Role
 
-# Any two of these held by one person are refused (luoshi.org.services.check_separated_duties).
+# Any two of these held by one person are refused (luoshi.org.services.check_roles).
 PRIVILEGED = (Role.ADMIN, Role.SECURITY, Role.AUDITOR)
+BUSINESS = (Role.OFFICE, Role.LEADER, Role.UNIT_HEAD, Role.LIAISON)
+
+
+def kept_from_business(person: Person) -> bool:
+    """A system or security administrator or an auditor holding no business role: every business page and
+    endpoint (lists, duties, escalations, notices, league, to-do) refuses him, whatever unit he is in."""
+    return person.has_role(*PRIVILEGED) and not person.has_role(*BUSINESS)
 
 
 def can_manage_org(person: Person) -> bool:

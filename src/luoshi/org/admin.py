@@ -1,17 +1,30 @@
-"""Units and people are managed by administrators in Django's admin (and through the API)."""
+"""Units and people in Django's admin, by role (三员分立): the system administrator manages units and people
+(create, edit, disable — never delete: events point at people), the security administrator their roles, and
+both see and revoke API tokens. Django's superuser flag and permission tables grant nothing (RoleAdmin)."""
+
+from importlib.util import find_spec
+from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.errors import InvalidInput, ServiceError
 from luoshi.events.services import record
-from luoshi.org.models import Person, Role, Unit
+from luoshi.org import services, tokens
+from luoshi.org.admin_roles import RoleAdmin, holds
+from luoshi.org.models import ApiToken, Person, Role, Unit
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(RoleAdmin):
+    change_roles = (Role.ADMIN,)
     list_display = ["name", "kind", "parent"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -25,6 +38,15 @@ class UnitAdmin(admin.ModelAdmin):
 
 class RolesField(forms.MultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
+
+
+def _checked_roles(roles: list[str]) -> list[str]:
+    """At most one of the three privileged roles: the form shows the refusal on the roles field."""
+    try:
+        services.check_roles(roles)
+    except InvalidInput as e:
+        raise forms.ValidationError(e.message, code="separated_duties") from e
+    return roles
 
 
 class PersonForm(UserChangeForm):
@@ -44,6 +66,12 @@ class PersonForm(UserChangeForm):
             raise forms.ValidationError(_("This username is taken."), code="unique")
         return username
 
+    def clean_roles(self) -> list[str]:
+        roles = _checked_roles(self.cleaned_data["roles"])
+        if {Role.UNIT_HEAD, Role.LIAISON} & set(roles) and self.instance.unit_id is None:
+            raise forms.ValidationError(_("A unit head or liaison belongs to a unit."), code="unit")
+        return roles
+
 
 class PersonCreationForm(AdminUserCreationForm):
     """Django's own creation form names auth.User, which Person replaces: this one checks Person's
@@ -55,9 +83,21 @@ class PersonCreationForm(AdminUserCreationForm):
         model = Person
         fields = ["username", "name", "unit", "roles"]
 
+    def clean_roles(self) -> list[str]:
+        return _checked_roles(self.cleaned_data["roles"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if {Role.UNIT_HEAD, Role.LIAISON} & set(data.get("roles") or []) and not data.get("unit"):
+            self.add_error("unit", _("A unit head or liaison belongs to a unit."))
+        return data
+
 
 @admin.register(Person)
-class PersonAdmin(UserAdmin):
+class PersonAdmin(RoleAdmin, UserAdmin):
+    # The system administrator edits people; the security administrator only their roles (get_readonly_fields).
+    change_roles = (Role.ADMIN, Role.SECURITY)
+    add_roles = (Role.ADMIN,)
     form = PersonForm
     add_form = PersonCreationForm
     add_fieldsets = [
@@ -70,12 +110,114 @@ class PersonAdmin(UserAdmin):
     search_fields = ["username", "name", "unit__name"]
     filter_horizontal = ["supervised_units"]
     fieldsets = [
-        (None, {"fields": ["username", "password"]}),
+        (None, {"fields": ["username"]}),
         (_("Luoshi"), {"fields": ["name", "title", "unit", "roles", "supervised_units"]}),
-        (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser"]}),
+        (_("Access"), {"fields": ["is_active", "last_login"]}),
     ]
+    actions = ["disable_people", "enable_people", "reset_passwords", "logout_everywhere"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None:
+            return []
+        fixed = ["is_active", "last_login"]  # disabling is an action (sessions and tokens end with it)
+        if holds(request, (Role.SECURITY,)) and obj.pk != request.user.pk:
+            return ["username", "name", "title", "unit", "supervised_units", *fixed]
+        if holds(request, (Role.SECURITY,)):
+            return ["username", "name", "title", "unit", "roles", "supervised_units", *fixed]
+        return ["roles", *fixed]  # roles are the security administrator's
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        # A password is reset with the action (audited, to be changed at the next sign-in), never typed here.
+        raise PermissionDenied
 
     def save_model(self, request, obj, form, change):
+        if change and holds(request, (Role.SECURITY,)):
+            services.do_set_roles(request.user, obj, list(form.cleaned_data.get("roles", obj.roles)))
+            return
+        obj.is_superuser = False
+        obj.is_staff = services.is_staff_for(obj.roles)
         super().save_model(request, obj, form, change)
         kind = "person.changed" if change else "person.created"
         record(request.user, kind, "person", obj.pk, unit_id=obj.unit_id, after={"roles": obj.roles})
+
+    def has_manage_org_permission(self, request: HttpRequest) -> bool:
+        return holds(request, (Role.ADMIN,))
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        # The identity controls' services, offered once they are installed.
+        for name, module in (("reset_passwords", "luoshi.org.passwords"), ("logout_everywhere", "luoshi.org.sessions")):
+            if find_spec(module) is None:
+                actions.pop(name, None)
+        return actions
+
+    def _each(self, request: HttpRequest, queryset: QuerySet[Person], act: Any, done: str) -> None:
+        count = 0
+        for person in queryset:
+            try:
+                act(request.user, person)
+                count += 1
+            except ServiceError as e:
+                self.message_user(request, f"{person.username}: {e.message}", messages.ERROR)
+        if count:
+            self.message_user(request, done.format(count=count), messages.SUCCESS)
+
+    @admin.action(description=_("Disable (no sign-in, sessions ended, tokens revoked)"), permissions=["manage_org"])
+    def disable_people(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
+        self._each(request, queryset, services.do_disable_person, gettext("{count} disabled."))
+
+    @admin.action(description=_("Enable"), permissions=["manage_org"])
+    def enable_people(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
+        self._each(request, queryset, services.do_enable_person, gettext("{count} enabled."))
+
+    @admin.action(description=_("Reset the password (to be changed at the next sign-in)"), permissions=["manage_org"])
+    def reset_passwords(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
+        from luoshi.org.passwords import do_reset_password  # type: ignore[import-not-found, unused-ignore]
+
+        for person in queryset:
+            try:
+                password = do_reset_password(request.user, person)
+            except ServiceError as e:
+                self.message_user(request, f"{person.username}: {e.message}", messages.ERROR)
+                continue
+            # Shown once, to be handed over in person; the person must change it at the next sign-in.
+            self.message_user(
+                request,
+                gettext("{username}: temporary password {password}").format(
+                    username=person.username, password=password
+                ),
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Log out everywhere"), permissions=["manage_org"])
+    def logout_everywhere(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
+        from luoshi.org.sessions import do_logout_everywhere  # type: ignore[import-not-found, unused-ignore]
+
+        self._each(request, queryset, do_logout_everywhere, gettext("{count} logged out everywhere."))
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(RoleAdmin):
+    """Tokens are listed and revoked, never added or edited here (only their hash is stored)."""
+
+    view_roles = (Role.ADMIN, Role.SECURITY)
+    change_roles = ()
+    list_display = ["person", "prefix", "name", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["person"]
+    search_fields = ["person__username", "person__name", "prefix", "name"]
+    fields = ["person", "prefix", "name", "created_at", "expires_at", "last_used_at", "revoked_at", "revoke_reason"]
+    readonly_fields = fields
+    actions = ["revoke_tokens"]
+
+    def has_revoke_permission(self, request: HttpRequest) -> bool:
+        return holds(request, self.view_roles)
+
+    @admin.action(description=_("Revoke"), permissions=["revoke"])
+    def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        count = 0
+        for token in queryset.select_related("person"):
+            if token.revoked_at is None:
+                tokens.revoke(token, actor=request.user, reason="admin")
+                count += 1
+        self.message_user(request, gettext("{count} revoked.").format(count=count), messages.SUCCESS)

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from ninja import Field, Router, Schema
 
-from luoshi.errors import InvalidInput, NotAllowed
+from luoshi.errors import InvalidInput, NotAllowed, NotFound
 from luoshi.org import access, services
 from luoshi.org.models import USERNAME_MAX, Person, Role, Unit, UnitKind
 from luoshi.schemas import ONE_LINE, VISIBLE_LINE, BodyIn, Id, errors
@@ -45,10 +45,7 @@ class PersonOut(Schema):
     def resolve_unit(obj: Person) -> int | None:
         return obj.unit_id
 
-    @staticmethod
-    def resolve_roles(obj: Person) -> list[str]:
-        """A Django superuser is an administrator, stored role or not."""
-        return [Role.ADMIN, *obj.roles] if obj.is_superuser and Role.ADMIN not in obj.roles else list(obj.roles)
+    is_active: bool
 
     @staticmethod
     def resolve_supervised_units(obj: Person) -> list[int]:
@@ -83,11 +80,11 @@ def create_unit(request, payload: UnitIn):
 
 
 def visible_people(person: Person) -> QuerySet[Person]:
-    """Whom a person may look up: the office and administrators everyone; a leader the people of the
-    units he supervises and the office staff; a unit's liaison or head the people of the own unit and
-    the office staff. Anyone at least himself."""
+    """Whom a person may look up: the office and the system and security administrators everyone; a leader
+    the people of the units he supervises and the office staff; a unit's liaison or head the people of the
+    own unit and the office staff. Anyone at least himself."""
     active = Person.objects.filter(is_active=True)
-    if person.is_office:
+    if person.is_office or access.can_manage_org(person) or access.can_manage_security(person):
         return active
     supervised = set(person.supervised_units.values_list("pk", flat=True)) if person.has_role(Role.LEADER) else set()
     own = {person.unit_id} if person.unit_id and person.has_role(Role.LIAISON, Role.UNIT_HEAD) else set()
@@ -104,7 +101,8 @@ def visible_people(person: Person) -> QuerySet[Person]:
 
 @router.get("/people", response={200: list[PersonOut], **errors()})
 def list_people(request):
-    """The people the caller works with. The office and administrators see everyone; a leader the
+    """The people the caller works with. The office and the system and security administrators see everyone
+    (the auditor only himself); a leader the
     people of the units he supervises and the office staff; a liaison or unit head the people of the
     own unit and the office staff (the contacts for reports and urging). Others see only themselves."""
     return (
@@ -122,3 +120,36 @@ def create_person(request, payload: PersonIn):
     except DjangoValidationError as e:
         raise InvalidInput(" ".join(e.messages), "password") from e
     return 201, services.do_create_person(actor, **payload.dict())
+
+
+class RolesIn(BodyIn):
+    roles: list[Role] = Field(..., max_length=len(Role))
+
+
+def _person(person_id: int) -> Person:
+    """Anyone, disabled or not: the administrators' endpoints act on people the lists do not show."""
+    found = Person.objects.prefetch_related("supervised_units").filter(pk=person_id).first()
+    if found is None:
+        raise NotFound("No such person.")
+    return found
+
+
+@router.put("/people/{person_id}/roles", response={200: PersonOut, **errors(403, 404)})
+def set_roles(request, person_id: Id, payload: RolesIn):
+    """The security administrator's: at most one of admin, security, auditor (else 400 on roles)."""
+    if not access.can_manage_security(request.auth):
+        raise NotAllowed("Only the security administrator changes roles.")
+    return services.do_set_roles(request.auth, _person(person_id), list(payload.roles))
+
+
+@router.post("/people/{person_id}/disable", response={200: PersonOut, **errors(403, 404)})
+def disable_person(request, person_id: Id):
+    """No sign-in, every session ended, every API token revoked (the system administrator's)."""
+    actor = _admin(request)
+    return services.do_disable_person(actor, _person(person_id))
+
+
+@router.post("/people/{person_id}/enable", response={200: PersonOut, **errors(403, 404)})
+def enable_person(request, person_id: Id):
+    actor = _admin(request)
+    return services.do_enable_person(actor, _person(person_id))

@@ -127,14 +127,13 @@ class Person(AbstractUser):
         return normalize_username(username) if isinstance(username, str) else username
 
     def has_role(self, *roles: str) -> bool:
-        """A Django superuser is an administrator of Luoshi, whatever roles are stored."""
-        held = {*self.roles, Role.ADMIN} if self.is_superuser else set(self.roles)
-        return any(role in held for role in roles)
+        """The stored roles alone: a Django superuser flag grants nothing in Luoshi (separated duties)."""
+        return any(role in self.roles for role in roles)
 
     @property
     def is_office(self) -> bool:
-        """Office staff and administrators see and steer everything."""
-        return self.has_role(Role.ADMIN, Role.OFFICE)
+        """The supervision office sees and steers all the business; the administrators do not (三员分立)."""
+        return self.has_role(Role.OFFICE)
 
 
 def hash_token(raw: str) -> str:

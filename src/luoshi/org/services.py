@@ -48,8 +48,7 @@ def do_create_person(
     username = clean_username(username)
     name = check_text(name, "name", multiline=False)
     title = check_text(title, "title", multiline=False)
-    if unknown := [r for r in roles if r not in Role.values]:
-        raise InvalidInput(_("Unknown role: {roles}").format(roles=", ".join(unknown)), "roles")
+    check_roles(roles)
     if unit is not None and not Unit.objects.filter(pk=unit).exists():
         raise InvalidInput(_("No such unit."), "unit")
     if {Role.UNIT_HEAD, Role.LIAISON} & set(roles) and unit is None:
@@ -65,8 +64,7 @@ def do_create_person(
             title=title,
             unit_id=unit,
             roles=roles,
-            is_staff=Role.ADMIN in roles,
-            is_superuser=Role.ADMIN in roles,
+            is_staff=is_staff_for(roles),
         )
         person.set_password(password)
         try:
@@ -96,9 +94,12 @@ def clean_username(raw: str) -> str:
     return username
 
 
-def do_create_admin(username: str, password: str, name: str = "") -> Person:
-    """The first administrator, from the command line on the server (`luoshi createadmin`): no actor is
-    signed in yet, so the event names none. Role admin, and Django's staff and superuser flags for /admin/."""
+def do_create_admin(username: str, password: str, name: str = "", role: str = Role.ADMIN) -> Person:
+    """The first system administrator, security administrator or auditor, from the command line on the server
+    (`luoshi createadmin [--role security|auditor]`): no actor is signed in yet, so the event names none.
+    Django's staff flag for /admin/ (not the auditor, whose pages are Luoshi's), never the superuser flag."""
+    if role not in access.PRIVILEGED:
+        raise InvalidInput(_("The role is admin, security or auditor."), "role")
     username = clean_username(username)
     name = check_text(name, "name", multiline=False)
     try:
@@ -108,7 +109,7 @@ def do_create_admin(username: str, password: str, name: str = "") -> Person:
     with transaction.atomic():
         if Person.objects.filter(username__iexact=username).exists():
             raise InvalidInput(_("This username is taken."), "username")
-        person = Person(username=username, name=name, roles=[Role.ADMIN], is_staff=True, is_superuser=True)
+        person = Person(username=username, name=name, roles=[role], is_staff=is_staff_for([role]))
         person.set_password(password)
         person.save()
         record(
@@ -116,6 +117,105 @@ def do_create_admin(username: str, password: str, name: str = "") -> Person:
             "person.created",
             "person",
             person.pk,
-            after={"username": person.username, "roles": [Role.ADMIN], "via": "createadmin"},
+            after={"username": person.username, "roles": [role], "via": "createadmin"},
+        )
+    return person
+
+
+def check_roles(roles: list[str]) -> None:
+    """Known roles, and at most one of the three privileged ones (三员分立): 400 on the field roles."""
+    if unknown := [r for r in roles if r not in Role.values]:
+        raise InvalidInput(_("Unknown role: {roles}").format(roles=", ".join(unknown)), "roles")
+    if len(held := [r for r in access.PRIVILEGED if r in roles]) > 1:
+        raise InvalidInput(
+            _(
+                "The system administrator, the security administrator and the auditor are different people: "
+                "one person cannot hold {roles}."
+            ).format(roles=" + ".join(str(Role(r).label) for r in held)),
+            "roles",
+        )
+
+
+def is_staff_for(roles: list[str]) -> bool:
+    """Django's admin site is where the system and security administrators work; nobody else goes there."""
+    return bool({Role.ADMIN, Role.SECURITY} & set(roles))
+
+
+def do_set_roles(actor: Person, person: Person, roles: list[str]) -> Person:
+    """The security administrator grants and withdraws roles (not his own). Unchanged roles record nothing."""
+    if not access.can_manage_security(actor):
+        raise NotAllowed(_("Only the security administrator changes roles."))
+    if actor.pk == person.pk:
+        raise NotAllowed(_("Nobody changes his own roles."))
+    roles = list(dict.fromkeys(roles))
+    check_roles(roles)
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if {Role.UNIT_HEAD, Role.LIAISON} & set(roles) and person.unit_id is None:
+            raise InvalidInput(_("A unit head or liaison belongs to a unit."), "roles")
+        before = list(person.roles)
+        if set(before) == set(roles) and person.is_staff == is_staff_for(roles) and not person.is_superuser:
+            return person
+        person.roles, person.is_staff, person.is_superuser = roles, is_staff_for(roles), False
+        person.save(update_fields=["roles", "is_staff", "is_superuser"])
+        record(
+            actor,
+            "person.roles_changed",
+            "person",
+            person.pk,
+            unit_id=person.unit_id,
+            before={"roles": before},
+            after={"roles": roles},
+        )
+    return person
+
+
+def do_disable_person(actor: Person, person: Person) -> Person:
+    """People are disabled, never deleted (events point at them): no sign-in, every session ended (the
+    session epoch is part of the session's hash), every API token revoked. Twice is once."""
+    from luoshi.org import tokens
+
+    if not access.can_manage_org(actor):
+        raise NotAllowed(_("Only an administrator manages units and people."))
+    if actor.pk == person.pk:
+        raise NotAllowed(_("Nobody disables his own account."))
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if not person.is_active:
+            return person
+        person.is_active = False
+        person.session_epoch += 1
+        person.save(update_fields=["is_active", "session_epoch"])
+        revoked = tokens.revoke_all(person, actor=actor, reason="disabled")
+        record(
+            actor,
+            "person.disabled",
+            "person",
+            person.pk,
+            unit_id=person.unit_id,
+            before={"is_active": True},
+            after={"is_active": False, "tokens_revoked": revoked},
+        )
+    return person
+
+
+def do_enable_person(actor: Person, person: Person) -> Person:
+    """Sign-in again (tokens stay revoked: the person asks for new ones). Twice is once."""
+    if not access.can_manage_org(actor):
+        raise NotAllowed(_("Only an administrator manages units and people."))
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if person.is_active:
+            return person
+        person.is_active = True
+        person.save(update_fields=["is_active"])
+        record(
+            actor,
+            "person.enabled",
+            "person",
+            person.pk,
+            unit_id=person.unit_id,
+            before={"is_active": False},
+            after={"is_active": True},
         )
     return person

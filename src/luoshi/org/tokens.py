@@ -45,6 +45,11 @@ def _may_act_on(actor: Person | None, person: Person) -> bool:
 def issue(person: Person, *, actor: Person | None, name: str = "", days: int | None = None) -> str:
     """A new token for `person`, valid `days` (at most LUOSHI_TOKEN_DAYS, the default): the raw token,
     shown once. Only the person himself asks for one (or the server's `luoshi token create`)."""
+    return issue_row(person, actor=actor, name=name, days=days)[1]
+
+
+def issue_row(person: Person, *, actor: Person | None, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
+    """`issue`, with the new row too (the API and the page show it)."""
     if actor is not None and actor.pk != person.pk:
         raise NotAllowed(_("Only the person himself asks for an API token."))
     if not person.is_active:
@@ -70,7 +75,7 @@ def issue(person: Person, *, actor: Person | None, name: str = "", days: int | N
                 **({} if actor is not None else {"via": "cli"}),
             },
         )
-    return raw
+    return token, raw
 
 
 def _check_reason(reason: str) -> str:

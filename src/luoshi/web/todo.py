@@ -265,9 +265,6 @@ class _Builder:
         ]
         self.add("talk_proposal", items, total)
 
-        if self.person.is_staff:  # the delivery log is in the admin, where only staff go
-            self.deliveries()
-
     def deliveries(self) -> None:
         """Outside deliveries that failed lately and whose notice is unread in the inbox: nobody got it."""
         failed = Delivery.objects.filter(status=DeliveryStatus.FAILED, created_at__gte=self.recent).filter(
@@ -350,6 +347,8 @@ def todo_for(person: Person, today: date | None = None) -> Todo:
         builder.office()
     if person.has_role(Role.LEADER):
         builder.leader()
+    if person.has_role(Role.ADMIN):  # the channels' delivery log is the system administrator's, in /admin/
+        builder.deliveries()
     todo = builder.todo
     # Sections in the roles' order; items follow their sections, each section in its own order.
     rank = {kind: i for i, kind in enumerate(todo.counts)}

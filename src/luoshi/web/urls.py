@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from luoshi.web import views
+from luoshi.web.business import business_only
 from luoshi.web.remember import RememberLoginView
 
 urlpatterns = [
@@ -9,9 +10,11 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),  # browsers ask for it whatever the page links
     path("login/", RememberLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("lists/", include("luoshi.lists.urls")),
-    path("escalation/", include("luoshi.duties.urls")),
-    path("inbox/", include("luoshi.notify.urls")),
+    # The business pages refuse the administrators and the auditor (三员); the ladder settings are the admin's.
+    path("lists/", include(business_only("luoshi.lists.urls"))),
+    path("escalation/", include(business_only("luoshi.duties.urls", except_names=["policy", "calendar"]))),
+    path("inbox/", include(business_only("luoshi.notify.urls"))),
+    path("account/tokens/", include("luoshi.org.urls_tokens", namespace="tokens")),
     path("account/two-factor/", include("luoshi.org.urls_two_factor", namespace="two_factor")),
     path("audit/", include("luoshi.events.urls", namespace="audit")),  # the auditor's alone
 ]

@@ -4,10 +4,11 @@ from dataclasses import dataclass
 
 from django import template
 from django.http import HttpRequest
-from django.urls import Resolver404, get_script_prefix, resolve, reverse
+from django.urls import NoReverseMatch, Resolver404, get_script_prefix, resolve, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from luoshi.org import access
 from luoshi.org.models import Person, Role
 
 register = template.Library()
@@ -17,10 +18,22 @@ register = template.Library()
 class Menu:
     """What the navbar offers a person: each role sees the pages where it has work, and no empty ones."""
 
-    office: bool  # steers lists, urges units: the supervision office (and administrators)
+    office: bool  # steers lists, urges units: the supervision office
     lead: bool  # a leader: his lists and the supervision orders on them
     unit: bool  # a unit's liaison or head: the unit's work and what was urged on it
-    admin: bool
+    admin: bool  # the system administrator: units, people, settings (no business: 三员分立)
+    business: bool = True  # lists, overview, league, inbox: not for the administrators and the auditor
+    security: bool = False  # the security administrator: people's roles, lockouts
+    audit_url: str | None = None  # the auditor's trail, once its pages are installed
+
+
+def _audit_url() -> str | None:
+    for name in ("audit:index", "audit:trail"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return None
 
 
 def menu_for(person: Person) -> Menu:
@@ -28,7 +41,10 @@ def menu_for(person: Person) -> Menu:
         office=person.is_office,
         lead=person.has_role(Role.LEADER),
         unit=bool(person.unit_id) and person.has_role(Role.LIAISON, Role.UNIT_HEAD),
-        admin=person.has_role(Role.ADMIN),
+        admin=access.can_manage_org(person),
+        business=not access.kept_from_business(person),
+        security=access.can_manage_security(person),
+        audit_url=_audit_url() if access.can_audit(person) else None,
     )
 
 
