@@ -217,6 +217,29 @@ OTP_TOTP_ISSUER = os.environ.get("LUOSHI_TOTP_ISSUER", "Luoshi")  # the name aut
 LUOSHI_TOKEN_DAYS = env_int("LUOSHI_TOKEN_DAYS", 180)
 
 # --- Content-Security-Policy ---
+# Every script and style is a file Luoshi serves (no inline <script>, on*= handler or style=""; htmx's
+# indicator style is in app.css). data: images: Bootstrap's and Swagger UI's stylesheets draw their icons
+# (select arrows, check marks, close buttons) as data: SVGs. LUOSHI_CSP_REPORT_ONLY=true sends the same
+# policy as Content-Security-Policy-Report-Only instead: violations are reported, nothing is blocked.
+LUOSHI_CSP_DIRECTIVES: dict[str, list[str]] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "font-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
+if env_bool("LUOSHI_CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": LUOSHI_CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": LUOSHI_CSP_DIRECTIVES}
+
+# --- Uploaded files (kept beside the database; `luoshi backup` archives them) ---
+MEDIA_ROOT = Path(os.environ.get("LUOSHI_MEDIA_DIR", VAR_DIR / "media"))
 
 # --- The audit trail ---
 # The worker keeps (and logs) the head of the events' SM3 chain this often: `luoshi audit verify` checks them.

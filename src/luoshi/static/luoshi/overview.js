@@ -15,7 +15,8 @@
     chart.setOption({
       animation: false,
       color: KEYS.map(function (k) { return COLORS[k]; }),
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      // drawn on the canvas: the HTML tooltip carries style="" attributes, which the CSP refuses
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: "richText" },
       legend: { top: 0, data: KEYS.map(function (k) { return labels[k]; }) },
       grid: { left: 8, right: n > MAX_ROWS ? 40 : 24, top: 36, bottom: 8, containLabel: true },
       dataZoom: n > MAX_ROWS ? [
