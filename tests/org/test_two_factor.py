@@ -1,7 +1,11 @@
 """Two factors for the privileged roles: enrolment, verification, recovery codes, renewal, removal and the
 security administrator's reset; the web refuses an unverified session, the API lets tokens through."""
 
+import json
+import os
 import re
+import subprocess
+import sys
 from datetime import datetime
 
 import pytest
@@ -361,3 +365,27 @@ def test_the_api_takes_a_verified_session(office, clock):
     device = enrolled(office)
     clock.shift(31)
     assert verified(office, device).get("/api/v1/me/two-factor").json()["enrolled"] is True
+
+
+@pytest.mark.parametrize(
+    ("value", "roles"),
+    [(None, PRIVILEGED), (" admin , office,", ["admin", "office"]), ("", [])],
+)
+def test_the_setting_is_read_from_the_environment(value, roles):
+    env = {k: v for k, v in os.environ.items() if k != "LUOSHI_TWO_FACTOR_ROLES"}
+    if value is not None:
+        env["LUOSHI_TWO_FACTOR_ROLES"] = value
+    code = "import json, luoshi.settings as s; print(json.dumps(s.LUOSHI_TWO_FACTOR_ROLES))"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == roles
+
+
+def test_the_demo_turns_two_factors_off(monkeypatch):
+    from luoshi import cli
+
+    seen: dict[str, str | None] = {}
+    monkeypatch.setenv("LUOSHI_TWO_FACTOR_ROLES", "office")
+    monkeypatch.setattr(cli, "_setup", lambda: seen.update(at_setup=os.environ.get("LUOSHI_TWO_FACTOR_ROLES")))
+    monkeypatch.setattr(cli, "cmd_demo", lambda args: None)
+    cli.main(["demo", "--no-serve"])
+    assert seen == {"at_setup": ""}  # before Django reads its settings
