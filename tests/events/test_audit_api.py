@@ -85,6 +85,9 @@ def test_iso_times_bound_the_period_both_ends_included(api, auditor):
     events = [record(None, "x.t", "person", 1, at=at(2, hour)) for hour in (8, 9, 10, 11)]
     params = {"from": "2026-03-02T09:00:00+08:00", "to": "2026-03-02T02:00:00Z", "kind": "x.t"}
     assert [e["id"] for e in items(api(auditor).get("/audit", **params))] == [events[2].pk, events[1].pk]
+    # A "+08:00" sent unescaped arrives as a space.
+    params = {"from": "2026-03-02T09:00:00 08:00", "to": "2026-03-02T10:00:00 08:00", "kind": "x.t"}
+    assert [e["id"] for e in items(api(auditor).get("/audit", **params))] == [events[2].pk, events[1].pk]
     # No offset: Beijing time.
     params = {"from": "2026-03-02T11:00", "kind": "x.t"}
     assert [e["id"] for e in items(api(auditor).get("/audit", **params))] == [events[3].pk]

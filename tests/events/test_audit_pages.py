@@ -120,6 +120,7 @@ def test_an_event_shows_its_before_and_after_as_lines(auditor_client, office):
     assert '<span class="text-secondary">url:</span> https://a.example' in html
     assert '<span class="text-secondary">active:</span> false' in html
     assert auditor_client.get("/audit/events/999999999/").status_code == 404
+    assert auditor_client.get("/audit/events/99999999999999999999/").status_code == 404
 
 
 def test_nothing_here_edits_or_deletes_an_event(auditor_client, office):
