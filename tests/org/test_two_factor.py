@@ -277,7 +277,8 @@ def test_renewing_the_recovery_codes_asks_for_a_current_code_and_replaces_them(o
     assert response["Location"] == "/account/two-factor/codes"
     new = set(StaticToken.objects.filter(device__user=office).values_list("token", flat=True))
     assert len(new) == 10 and not new & old
-    assert b"recovery-codes" in client.get("/account/two-factor/codes").content
+    codes = client.get("/account/two-factor/codes").content
+    assert b"recovery-codes" in codes and b'href="/account/"' in codes  # back to the person's own page
     assert kinds(office)[-1] == ("two_factor.codes_renewed", "ok")
     old_code = old.pop()
     assert signed_in(office).post("/account/two-factor/verify", {"code": old_code}).status_code == 400
@@ -389,3 +390,12 @@ def test_the_demo_turns_two_factors_off(monkeypatch):
     monkeypatch.setattr(cli, "cmd_demo", lambda args: None)
     cli.main(["demo", "--no-serve"])
     assert seen == {"at_setup": ""}  # before Django reads its settings
+
+
+@pytest.mark.usefixtures("two_factors_on")
+def test_the_persons_own_page_shows_the_panel(office, clock):
+    device = enrolled(office)
+    clock.shift(31)
+    page = verified(office, device).get("/account/")
+    assert page.status_code == 200
+    assert b'id="two-factor-panel"' in page.content and b'id="two-factor-renew"' in page.content

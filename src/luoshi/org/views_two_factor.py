@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -145,7 +145,7 @@ def renew(request: Request) -> HttpResponse:
     except ServiceError as e:
         return _manage_error(request, e, "renew")
     request.session[SESSION_CODES] = fresh
-    request.session[SESSION_NEXT] = reverse("two_factor:manage")
+    request.session[SESSION_NEXT] = _account_page()
     return redirect("two_factor:codes")
 
 
@@ -161,6 +161,14 @@ def remove(request: Request) -> HttpResponse:
         return redirect("two_factor:enrol")
     messages.info(request, _("Two factors are off."))
     return redirect("two_factor:manage")
+
+
+def _account_page() -> str:
+    """The person's own page, which shows the panel (this area's page while that one is not installed)."""
+    try:
+        return reverse("account:index")
+    except NoReverseMatch:
+        return reverse("two_factor:manage")
 
 
 def _manage_error(request: Request, e: ServiceError, form: str) -> HttpResponse:
