@@ -165,6 +165,7 @@ def _add_routers() -> None:
     api.add_router("/audit", "luoshi.events.api.router")  # the auditor's reading of the trail
     api.add_router("/me", "luoshi.org.api_tokens.router")  # /me/tokens: one's own API tokens
     api.add_router("/", "luoshi.org.api_two_factor.router")  # /me/two-factor, /people/{id}/two-factor/reset
+    api.add_router("/", "luoshi.org.api_identity.router")  # passwords, logout everywhere, lockouts
 
 
 _add_routers()

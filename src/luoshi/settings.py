@@ -3,6 +3,7 @@
 import os
 import tempfile
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "luoshi.org.middleware_identity.IdentityMiddleware",  # idle timeout; a password to change first
     "luoshi.org.middleware_two_factor.TwoFactorRequired",  # privileged roles: a code after the password
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -146,9 +148,7 @@ def database_settings(env: Mapping[str, str], var_dir: Path) -> dict[str, Any]:
 DATABASES = {"default": database_settings(os.environ, VAR_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-]
+# AUTH_PASSWORD_VALIDATORS: under "Identity" below.
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -201,6 +201,40 @@ LUOSHI_SIGN_WITHIN_WORKDAYS = env_int("LUOSHI_SIGN_WITHIN_WORKDAYS", 1)
 LUOSHI_PROXY_COUNT = env_int("LUOSHI_PROXY_COUNT", 0)
 
 # --- Identity (等保): lockout, passwords, sessions ---
+# Sign-in failures (django-axes): LUOSHI_LOCKOUT_FAILURES wrong passwords in a row for one username (known or
+# not) lock it for LUOSHI_LOCKOUT_MINUTES; LUOSHI_LOCKOUT_ADDRESS_FAILURES from one address lock the address
+# (one machine trying many usernames). The security administrator releases a lock at /account/lockouts/.
+LUOSHI_LOCKOUT_FAILURES = env_int("LUOSHI_LOCKOUT_FAILURES", 5)
+LUOSHI_LOCKOUT_MINUTES = env_int("LUOSHI_LOCKOUT_MINUTES", 30)
+LUOSHI_LOCKOUT_ADDRESS_FAILURES = env_int("LUOSHI_LOCKOUT_ADDRESS_FAILURES", 30)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked username or address before any check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "luoshi.org.lockout.LockoutHandler"  # the per-address limit besides the per-username one
+AXES_FAILURE_LIMIT = LUOSHI_LOCKOUT_FAILURES
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=LUOSHI_LOCKOUT_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+# Attempts while locked neither count nor extend the lock: it ends LUOSHI_LOCKOUT_MINUTES after it began.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "luoshi.org.lockout.username_of"  # as sign-in reads it: case and full width ignored
+AXES_CLIENT_IP_CALLABLE = "luoshi.org.lockout.address_of"  # the events' address (LUOSHI_PROXY_COUNT)
+AXES_LOCKOUT_CALLABLE = "luoshi.org.lockout.lockout_response"  # the login form's answer, as for a wrong password
+AXES_ENABLE_ADMIN = False  # the lockouts are the security administrator's page, not the admin site's
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username", "password"]
+# Passwords: at least 10 characters of three of the four kinds, not like the username, not a common one.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "luoshi.org.passwords.CharacterClassesValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LUOSHI_PASSWORD_MAX_DAYS = env_int("LUOSHI_PASSWORD_MAX_DAYS", 0)  # a password expires after so many days; 0: never
+# A session ends after this many minutes without a request (a remembered device excepted, within its cap),
+# and in any case SESSION_COOKIE_AGE after the sign-in.
+LUOSHI_IDLE_MINUTES = env_int("LUOSHI_IDLE_MINUTES", 30)
 
 # --- Two factors ---
 # People holding any of these roles confirm their sign-in with an authenticator app's code (TOTP) or a

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 
 from luoshi.org.models import Person
 from tests.conftest import PASSWORD, make_person
@@ -51,7 +52,7 @@ def test_letters_of_any_script_and_full_width_forms_are_normalised(api, admin, p
 
 
 def test_signing_in_ignores_case(client, liaison_a):
-    assert client.login(username="LIAISON_A", password=PASSWORD)
+    assert client.login(request=HttpRequest(), username="LIAISON_A", password=PASSWORD)  # axes asks a request
     client.logout()
     r = client.post("/login/", {"username": " Ｌiaison_A ", "password": PASSWORD})
     assert r.status_code == 302  # signed in, sent on

@@ -37,7 +37,7 @@ from luoshi.org.models import ApiToken, Person, Role, Unit
 from luoshi.workdays import calendar
 from luoshi.workdays.hours import last_working_moment
 
-DEMO_PASSWORD = "luoshi2026"
+DEMO_PASSWORD = "Luoshi-2026"  # meets the password rules (luoshi.org.passwords)
 # The three privileged roles (三员) are three people: the system administrator (names.ADMIN), these two.
 SECURITY = ("security", "安全管理员", "安全管理员")
 AUDITOR = ("auditor", "审计管理员", "审计管理员")

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -125,6 +126,23 @@ class Person(AbstractUser):
     def normalize_username(cls, username: str) -> str:
         """Used by Django's forms, createsuperuser and clean(): NFKC and stripped."""
         return normalize_username(username) if isinstance(username, str) else username
+
+    def set_password(self, raw_password: str | None) -> None:
+        """Also when: the optional expiry (LUOSHI_PASSWORD_MAX_DAYS) counts from it."""
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django's hash of the password, which every request's session must match, with the session epoch
+        mixed in: raising the epoch ends every session of the person (luoshi.org.sessions). Epoch 0 keeps
+        Django's own hash, so sessions begun before the epoch existed stay valid. (The private method,
+        because Django calls it for SECRET_KEY_FALLBACKS too.)"""
+        base = super()._get_session_auth_hash(secret=secret)
+        if not self.session_epoch:
+            return base
+        return salted_hmac(
+            "luoshi.org.Person.session_epoch", f"{base}:{self.session_epoch}", secret=secret, algorithm="sha256"
+        ).hexdigest()
 
     def has_role(self, *roles: str) -> bool:
         """The stored roles alone: a Django superuser flag grants nothing in Luoshi (separated duties)."""

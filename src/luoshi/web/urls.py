@@ -16,5 +16,6 @@ urlpatterns = [
     path("inbox/", include(business_only("luoshi.notify.urls"))),
     path("account/tokens/", include("luoshi.org.urls_tokens", namespace="tokens")),
     path("account/two-factor/", include("luoshi.org.urls_two_factor", namespace="two_factor")),
+    path("account/", include("luoshi.org.urls", namespace="account")),  # one's own page; the lockouts
     path("audit/", include("luoshi.events.urls", namespace="audit")),  # the auditor's alone
 ]
