@@ -146,6 +146,18 @@ def cmd_escalate(args: argparse.Namespace) -> None:
         print(f"  {step:<14} {counts[step]}")
 
 
+def cmd_backup(args: argparse.Namespace) -> None:
+    from luoshi.backup import cmd_backup
+
+    cmd_backup(args)
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    from luoshi.restore import cmd_restore
+
+    cmd_restore(args)
+
+
 def cmd_worker(args: argparse.Namespace) -> None:
     from luoshi import worker
 
@@ -228,6 +240,13 @@ def main(argv: list[str] | None = None) -> None:
     from luoshi.events import audit_cli
 
     audit_cli.add_parser(sub)
+
+    backup = sub.add_parser("backup", help="write the database and the uploaded files to a zip archive")
+    backup.add_argument("file", help="the archive to write, e.g. luoshi-$(date +%%F).zip")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="restore a backup onto the empty database DATABASE_URL names")
+    restore.add_argument("file", help="an archive written by luoshi backup")
+    restore.set_defaults(func=cmd_restore)
 
     sub.add_parser("manage", help="Django's manage.py commands: luoshi manage migrate …")
     args = parser.parse_args(argv)
