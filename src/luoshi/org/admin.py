@@ -20,6 +20,7 @@ from luoshi.events.services import record
 from luoshi.org import services, tokens
 from luoshi.org.admin_roles import RoleAdmin, holds
 from luoshi.org.models import ApiToken, Person, Role, Unit
+from luoshi.pages import Request
 
 
 @admin.register(Unit)
@@ -87,7 +88,7 @@ class PersonCreationForm(AdminUserCreationForm):
         return _checked_roles(self.cleaned_data["roles"])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if {Role.UNIT_HEAD, Role.LIAISON} & set(data.get("roles") or []) and not data.get("unit"):
             self.add_error("unit", _("A unit head or liaison belongs to a unit."))
         return data
@@ -206,7 +207,7 @@ class ApiTokenAdmin(RoleAdmin):
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     list_select_related = ["person"]
     search_fields = ["person__username", "person__name", "prefix", "name"]
-    fields = ["person", "prefix", "name", "created_at", "expires_at", "last_used_at", "revoked_at", "revoke_reason"]
+    fields = ("person", "prefix", "name", "created_at", "expires_at", "last_used_at", "revoked_at", "revoke_reason")
     readonly_fields = fields
     actions = ["revoke_tokens"]
 
@@ -214,7 +215,7 @@ class ApiTokenAdmin(RoleAdmin):
         return holds(request, self.view_roles)
 
     @admin.action(description=_("Revoke"), permissions=["revoke"])
-    def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+    def revoke_tokens(self, request: Request, queryset: QuerySet[ApiToken]) -> None:
         count = 0
         for token in queryset.select_related("person"):
             if token.revoked_at is None:

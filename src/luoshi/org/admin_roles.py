@@ -11,7 +11,7 @@ from luoshi.org.models import Role
 
 def holds(request: HttpRequest, roles: tuple[str, ...]) -> bool:
     user = request.user
-    return bool(roles) and user.is_active and user.is_staff and any(user.has_role(r) for r in roles)  # type: ignore[union-attr]
+    return bool(roles) and user.is_active and user.is_staff and any(user.has_role(r) for r in roles)
 
 
 class RoleAdmin(admin.ModelAdmin):

@@ -28,7 +28,7 @@ def create(request: Request) -> HttpResponse:
     """Each submission issues one token (a second click is a second token, both listed and revocable)."""
     name = request.POST.get("name", "")
     raw_days = request.POST.get("days", "").strip()
-    context = {"token_name": name, "token_days": raw_days}
+    context: dict[str, object] = {"token_name": name, "token_days": raw_days}
     try:
         if raw_days and not (raw_days.isascii() and raw_days.isdigit() and len(raw_days) <= 6):
             raise InvalidInput(_("A number of days, please."), "days")

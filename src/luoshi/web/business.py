@@ -18,7 +18,7 @@ def business_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     @wraps(view)  # keeps csrf_exempt and the like
     def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and access.kept_from_business(user):  # type: ignore[arg-type]
+        if user.is_authenticated and access.kept_from_business(user):
             raise PermissionDenied(_("The administrators and the auditor see no business data."))
         return view(request, *args, **kwargs)
 
