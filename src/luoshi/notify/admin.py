@@ -7,13 +7,18 @@ from django.utils.translation import gettext_lazy
 from luoshi.events.admin import ReadOnlyAdmin
 from luoshi.events.admin_audit import AuditedAdmin
 from luoshi.notify.models import Channel, Delivery, DeliveryAttempt
+from luoshi.org.admin_roles import RoleAdmin
+from luoshi.org.models import Role
 from luoshi.workdays import calendar
 from luoshi.workdays.hours import delivery_hours
 
 
 @admin.register(Channel)
-class ChannelAdmin(AuditedAdmin):
-    """Channel changes are audited (a webhook moved elsewhere would carry every notice with it)."""
+class ChannelAdmin(RoleAdmin, AuditedAdmin):
+    """The system administrator's setting. Changes are audited (a webhook moved elsewhere would carry
+    every notice with it)."""
+
+    delete_roles = (Role.ADMIN,)
 
     list_display = ["name", "kind", "url", "active"]
     list_filter = ["kind", "active"]
@@ -27,8 +32,13 @@ class AttemptInline(admin.TabularInline):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyAdmin):
-    """The delivery log: every message to an outside channel and each attempt's outcome."""
+class DeliveryAdmin(RoleAdmin, ReadOnlyAdmin):
+    """The delivery log: every message to an outside channel and each attempt's outcome. The system
+    administrator looks (a failed delivery is on his to-do page); nobody changes it."""
+
+    view_roles = (Role.ADMIN,)
+    change_roles = ()
+    add_roles = ()
 
     list_display = ["created_at", "channel", "to", "subject", "state", "attempts", "next_attempt_at", "sent_at"]
     list_filter = ["status", "channel"]
