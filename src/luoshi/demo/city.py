@@ -29,7 +29,7 @@ from luoshi.duties.models import Duty, Extension, Report
 from luoshi.duties.replay import replay_history
 from luoshi.duties.signing import do_sign
 from luoshi.duties.sweep import sweep
-from luoshi.events.models import Counter, Event, Tally, TallyShare
+from luoshi.events.models import Anchor, ChainHead, Counter, Event, Tally, TallyShare
 from luoshi.lists import completion, services
 from luoshi.lists.models import Milestone, ResponsibilityList
 from luoshi.notify.models import Notification
@@ -132,6 +132,8 @@ def wipe() -> None:
     """Delete all units, people, lists and their history, in an order PROTECT allows."""
     _wipe_dependants()
     Event.objects.all().delete()
+    ChainHead.objects.all().delete()  # a new city's trail starts a new chain
+    Anchor.objects.all().delete()
     Counter.objects.all().delete()
     Tally.objects.all().delete()  # the figures of the lists deleted below
     TallyShare.objects.all().delete()
