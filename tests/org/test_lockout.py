@@ -88,6 +88,14 @@ def test_a_success_forgets_the_failures(client, liaison_a):
     assert (login.actor, login.result, login.address) == (liaison_a, "ok", HERE)
 
 
+def test_signing_in_to_another_account_from_the_same_address_forgives_nothing(client, liaison_a, liaison_b):
+    fail(client, "liaison_a", 4)
+    assert attempt(Client(), "liaison_b", PASSWORD).status_code == 302  # the same address
+    attempt(client, "liaison_a", "wrong-Password-1")
+    attempt(client, "liaison_a", PASSWORD)
+    assert "_auth_user_id" not in client.session
+
+
 def test_the_lock_ends_after_its_time_and_the_expiry_is_recorded_when_noticed(client, liaison_a, settings):
     start = timezone.now()
     with time_machine.travel(start, tick=False):

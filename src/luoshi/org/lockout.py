@@ -88,6 +88,12 @@ class LockoutHandler(AxesDatabaseHandler):
         )
         return by_username, by_address
 
+    def reset_user_attempts(self, request: HttpRequest, credentials: dict | None = None) -> int:
+        """On a success, forget the failures of that username only. (Axes would also forget the address's:
+        signing in to one's own account would then wipe the failures against another from the same place.)"""
+        count, _ = AccessAttempt.objects.filter(username=username_of(request, credentials)).delete()
+        return count
+
     def get_failures(self, request: HttpRequest, credentials: dict | None = None) -> int:
         by_username, by_address = self.failure_counts(request, credentials)
         if by_address >= address_limit():
