@@ -137,7 +137,7 @@ class Person(AbstractUser):
         mixed in: raising the epoch ends every session of the person (luoshi.org.sessions). Epoch 0 keeps
         Django's own hash, so sessions begun before the epoch existed stay valid. (The private method,
         because Django calls it for SECRET_KEY_FALLBACKS too.)"""
-        base = super()._get_session_auth_hash(secret=secret)
+        base: str = super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]  # not in django-stubs
         if not self.session_epoch:
             return base
         return salted_hmac(
