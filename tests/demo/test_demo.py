@@ -293,3 +293,16 @@ def test_the_city_shows_lists_changed_under_way_and_units_signing_for_their_work
     unsigned = Duty.objects.filter(signed_at__isnull=True, status="open")
     assert set(unsigned.values_list("list__title", flat=True)) <= set(NEW_TITLES) and unsigned.count() == 4
     assert Duty.objects.filter(sign_reminded_at__isnull=False).count() == 1
+
+
+def test_the_auditor_finds_two_weeks_of_sign_ins_a_lockout_and_its_release(city):
+    trail = Event.objects.filter(kind__startswith="login")
+    assert trail.filter(kind="login").count() > 100
+    assert trail.exclude(address=None).count() == trail.count()  # every sign-in says from where
+    liaison = Person.objects.get(username="gxw_liaison")
+    lock = Event.objects.get(kind="login.locked", subject_id=liaison.pk)
+    release = Event.objects.get(kind="login.released", subject_id=liaison.pk)
+    assert lock.result == "refused" and lock.at < release.at and release.actor.username == "security"
+    assert Event.objects.filter(kind="login.failed", actor=None, subject_type="login").exists()  # unknown names
+    assert Event.objects.filter(kind="export").exists() and Event.objects.filter(kind="password.reset").exists()
+    assert Person.objects.get(username="office").tokens.filter(revoked_at=None, name="督查大屏对接").exists()

@@ -22,6 +22,7 @@ from luoshi.demo.changes import NEW_LISTS, change_some_lists, publish_new_lists
 from luoshi.demo.history import ListPlan
 from luoshi.demo.names import ADMIN, GIVEN, LEADERS, OFFICE_STAFF, SURNAMES, UNITS, head_title, liaison_title
 from luoshi.demo.plan import plan_year
+from luoshi.demo.security import build_security_history
 from luoshi.demo.talks import handle_old_talk_proposals
 from luoshi.duties import completion as duty_completion
 from luoshi.duties import services as duty_services
@@ -29,6 +30,7 @@ from luoshi.duties.models import Duty, Extension, Report
 from luoshi.duties.replay import replay_history
 from luoshi.duties.signing import do_sign
 from luoshi.duties.sweep import sweep
+from luoshi.events.chain import anchor
 from luoshi.events.models import Anchor, ChainHead, Counter, Event, Tally, TallyShare
 from luoshi.lists import completion, services
 from luoshi.lists.models import Milestone, ResponsibilityList
@@ -97,6 +99,8 @@ def build_demo_city(reset: bool = False, seed: int = 2015) -> None:
         change_some_lists(rng, now)
         publish_new_lists(rng, now, units, people[LEADERS[8][0]])
         sweep(now)
+        build_security_history(rng, now)
+    anchor(logged=False)  # the auditor's verification page has an anchor to check against
     # The hand-offs of the played year (duties.handoffs) reached the inboxes as the transaction committed:
     # like the ladder's past (replay_history), they have been read; those of the last two days and today's
     # sweep are not.
