@@ -129,6 +129,14 @@ def test_a_restore_on_sqlite_brings_back_every_table_row_by_row(city):
     assert "already holds data" in again.stderr and "empty database" in again.stderr
 
 
+def test_a_database_just_migrated_counts_as_empty(city, tmp_path):
+    """What `migrate` writes itself (content types, permissions, the chain's head, calendar days) gives way."""
+    ok(luoshi("manage", "migrate", "-v0", var=tmp_path))
+    ok(luoshi("restore", str(city["zip"]), var=tmp_path))
+    assert sqlite_tables(tmp_path / "luoshi.sqlite3")["org_person"] == sqlite_tables(city["db"])["org_person"]
+    assert verified(tmp_path) == len(sqlite_tables(city["db"])["events_event"])
+
+
 def pg_available() -> bool:
     try:
         import psycopg
