@@ -399,3 +399,16 @@ def test_the_persons_own_page_shows_the_panel(office, clock):
     page = verified(office, device).get("/account/")
     assert page.status_code == 200
     assert b'id="two-factor-panel"' in page.content and b'id="two-factor-renew"' in page.content
+
+
+@pytest.mark.usefixtures("two_factors_on")
+def test_a_person_who_must_change_the_password_still_sees_the_recovery_codes_after_enrolling(office):
+    Person.objects.filter(pk=office.pk).update(must_change_password=True)  # an administrator's reset
+    client = signed_in(office)
+    client.get("/account/two-factor/enrol")
+    device = TOTPDevice.objects.get(user=office)
+    response = client.post("/account/two-factor/enrol", {"code": app_code(device)})
+    assert response["Location"] == "/account/two-factor/codes"
+    codes = client.get(response["Location"])
+    assert codes.status_code == 200 and "recovery-codes" in codes.content.decode()
+    assert client.get("/lists/")["Location"].startswith("/account/password/")  # then the change

@@ -17,7 +17,8 @@ LOCKED, RELEASED = "login.locked", "login.released"
 
 
 def working_days_before(today: date, count: int) -> list[date]:
-    cal, days, day = calendar.load(), [], today - timedelta(days=1)
+    cal, day = calendar.load(), today - timedelta(days=1)
+    days: list[date] = []
     while len(days) < count:
         if cal.is_workday(day):
             days.append(day)

@@ -2,7 +2,6 @@
 (create, edit, disable — never delete: events point at people), the security administrator their roles, and
 both see and revoke API tokens. Django's superuser flag and permission tables grant nothing (RoleAdmin)."""
 
-from importlib.util import find_spec
 from typing import Any
 
 from django import forms
@@ -24,6 +23,8 @@ from luoshi.events.services import record
 from luoshi.org import services, tokens
 from luoshi.org.admin_roles import RoleAdmin, holds
 from luoshi.org.models import ApiToken, Person, Role, Unit
+from luoshi.org.passwords import do_reset_password
+from luoshi.org.sessions import do_logout_everywhere
 from luoshi.org.two_factor import do_reset_two_factor
 from luoshi.pages import Request
 
@@ -152,14 +153,6 @@ class PersonAdmin(RoleAdmin, UserAdmin):
     def has_manage_security_permission(self, request: HttpRequest) -> bool:
         return holds(request, (Role.SECURITY,))
 
-    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
-        actions = super().get_actions(request)
-        # The identity controls' services, offered once they are installed.
-        for name, module in (("reset_passwords", "luoshi.org.passwords"), ("logout_everywhere", "luoshi.org.sessions")):
-            if find_spec(module) is None:
-                actions.pop(name, None)
-        return actions
-
     def _each(self, request: HttpRequest, queryset: QuerySet[Person], act: Any, done: str) -> None:
         count = 0
         for person in queryset:
@@ -180,9 +173,7 @@ class PersonAdmin(RoleAdmin, UserAdmin):
         self._each(request, queryset, services.do_enable_person, gettext("{count} enabled."))
 
     @admin.action(description=_("Reset the password (to be changed at the next sign-in)"), permissions=["manage_org"])
-    def reset_passwords(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
-        from luoshi.org.passwords import do_reset_password  # type: ignore[import-not-found, unused-ignore]
-
+    def reset_passwords(self, request: Request, queryset: QuerySet[Person]) -> None:
         for person in queryset:
             try:
                 password = do_reset_password(request.user, person)
@@ -200,8 +191,6 @@ class PersonAdmin(RoleAdmin, UserAdmin):
 
     @admin.action(description=_("Log out everywhere"), permissions=["manage_org"])
     def logout_everywhere(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
-        from luoshi.org.sessions import do_logout_everywhere  # type: ignore[import-not-found, unused-ignore]
-
         self._each(request, queryset, do_logout_everywhere, gettext("{count} logged out everywhere."))
 
     @admin.action(description=_("Reset two factors (enrol again at the next sign-in)"), permissions=["manage_security"])

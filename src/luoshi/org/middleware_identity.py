@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 from luoshi.org import passwords, sessions
 from luoshi.org.signin import LOGOUT_REASON
 
-OPEN_PAGES = ("account:password", "logout", "admin:logout", "two_factor:enrol", "two_factor:verify")
+# The recovery codes are shown once, right after enrolment: a forced password change waits for them.
+OPEN_PAGES = ("account:password", "logout", "admin:logout", "two_factor:enrol", "two_factor:codes", "two_factor:verify")
 OPEN_PREFIXES = ("/i18n/", "/favicon.ico")
 API_OPEN = ("/api/v1/me/password",)
 
