@@ -226,7 +226,7 @@ AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "password"]
 # Passwords: at least 10 characters of three of the four kinds, not like the username, not a common one.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "luoshi.org.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "luoshi.org.passwords.CharacterClassesValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

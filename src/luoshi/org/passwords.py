@@ -7,11 +7,13 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from luoshi.errors import InvalidInput, NotAllowed
 from luoshi.events.services import record
@@ -19,6 +21,18 @@ from luoshi.org import access, sessions, tokens
 from luoshi.org.models import Person
 
 PASSWORD_MAX = 128
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's, with its words in our catalogue: Django 5.2's own Chinese catalogue lags its msgid, so the
+    rule would show in English."""
+
+    def get_error_message(self) -> str:
+        return ngettext(
+            "This password is too short: it must have at least %(min_length)d character.",
+            "This password is too short: it must have at least %(min_length)d characters.",
+            self.min_length,
+        ) % {"min_length": self.min_length}
 
 
 class CharacterClassesValidator:
