@@ -70,6 +70,10 @@ def verified(var: Path, db: str | None = None) -> int:
 @pytest.fixture(scope="module")
 def city(tmp_path_factory) -> dict[str, Path]:
     """The demo city on SQLite (about 20 s), two uploaded files, and its archive."""
+    if os.environ.get("DATABASE_URL"):
+        # These round trips run `luoshi` processes on databases of their own (PostgreSQL included), whatever
+        # the suite's database: once, in the SQLite pass, is enough.
+        pytest.skip("the archive round trips run in the suite's SQLite pass")
     base = tmp_path_factory.mktemp("backup")
     src = base / "src"
     ok(luoshi("demo", "--no-serve", var=src))
