@@ -67,9 +67,10 @@ def test_a_unit_not_yet_due_is_sent_a_reminder(api, office, urged, unit_b, liais
 
 def test_a_double_submission_sends_one_notice_with_one_number(api, office, urged, unit_a, on_0316):
     payload = {"list": urged.pk, "unit": unit_a.pk, "step": "urge"}
-    first = api(office).post(URGE, payload)
+    client = api(office)
+    first = client.post(URGE, payload)
     notes, events = Notification.objects.count(), Event.objects.count()
-    again = api(office).post(URGE, payload)
+    again = client.post(URGE, payload)
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json() == first.json()
     assert manual_steps() == [("urge", "2026-CB-0003", unit_a.pk)]

@@ -202,6 +202,7 @@ def test_the_index_runs_a_constant_number_of_queries(
     from luoshi.lists import services
 
     c = api(office)
+    c.get("/me/todo")  # the token's first use is recorded once, before
     for n in (2, 12):
         while services.ResponsibilityList.objects.count() < n:
             rl = services.do_create_list(

@@ -279,6 +279,7 @@ def test_a_double_confirm_creates_the_drafts_once(as_, city):
 
 def test_a_confirm_whose_rows_went_stale_creates_nothing(as_, city, settings):
     settings.SESSION_COOKIE_AGE = 7 * 24 * 3600  # the preview is left open over the weekend
+    settings.LUOSHI_IDLE_MINUTES = 7 * 24 * 60  # (on a remembered device: no idle timeout)
     client = as_(city)
     preview = upload(client, xlsx([row(deadline=days(200)), row(title="快到期", deadline=days(1))]))
     with time_machine.travel(NOW + timedelta(days=3)):

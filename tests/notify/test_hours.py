@@ -130,13 +130,16 @@ def test_next_open_on_a_pure_calendar():
 
 
 @pytest.fixture
-def admin_en(admin_client):
-    admin_client.cookies["django_language"] = "en"
-    return admin_client
+def admin_en(client, admin):
+    """The system administrator, whose delivery log it is, in English."""
+    client.cookies["django_language"] = "en"
+    client.admin = admin
+    return client
 
 
 def state_column(admin_client, when: datetime) -> list[str]:
     with time_machine.travel(when, tick=False):
+        admin_client.force_login(admin_client.admin)  # signed in then (sessions end when idle, and after 8 h)
         response = admin_client.get("/admin/notify/delivery/")
     assert response.status_code == 200
     return [row.split("</td>")[0] for row in response.content.decode().split('<td class="field-state">')[1:]]

@@ -60,7 +60,7 @@ def _no_store(response: HttpResponse) -> None:
     response["Cache-Control"] = "no-store"
 
 
-@router.post("/me/password", response={200: ChangedOut, **errors()}, summary="Change my password")
+@router.post("/me/password", response={200: ChangedOut, **errors(403)}, summary="Change my password")
 def change_password(request, payload: PasswordIn, response: HttpResponse):
     """Every API token of the person is revoked (the one calling too); a session caller stays signed in."""
     passwords.do_change_password(request.auth, old=payload.old, new=payload.new)
