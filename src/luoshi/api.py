@@ -22,7 +22,9 @@ class BearerToken(HttpBearer):
         found = ApiToken.objects.select_related("person").filter(key_hash=hash_token(token)).first()
         now = timezone.now()
         if found is None or found.state(now) != "active" or not found.person.is_active:
-            return None
+            # 401, not the next auth's answer: a caller who sends a token authenticates by it (without this,
+            # a revoked token's POST fell through to the session auth and got its CSRF refusal, 403).
+            raise AuthenticationError
         # At most one write a minute per token, not one per request.
         if found.last_used_at is None:
             # Conditional, so that two first requests at once record one first use.

@@ -84,6 +84,15 @@ def test_revoking_the_token_in_use_ends_its_own_access(api, liaison_a):
     assert c.get("/me/tokens").status_code == 401
 
 
+def test_a_dead_token_is_401_on_a_write_too_even_beside_a_session(api, liaison_a, client):
+    """A caller who sends a token authenticates by it: a revoked one is 401, never the session auth's CSRF 403."""
+    c = api(liaison_a)
+    tokens.revoke(ApiToken.objects.get(person=liaison_a), actor=liaison_a, reason="test")
+    assert c.post("/me/tokens", {"name": "x"}).status_code == 401
+    c.client.force_login(liaison_a)  # a signed-in browser's cookie beside the dead token
+    assert c.post("/notifications/read", {"ids": [1]}).status_code == 401
+
+
 @pytest.mark.parametrize("who", ["admin", "security", "auditor"])
 def test_the_privileged_roles_keep_their_own_tokens(api, request, who):
     c = api(request.getfixturevalue(who))
