@@ -60,16 +60,17 @@ def seal(connection: Any, token: int) -> int:
     rows = list(Event.objects.using(connection.alias).filter(pending=token).order_by("id").values("id", *CONTENT))
     if not rows:
         return 0
-    heads = ChainHead.objects.using(connection.alias).select_for_update()
-    head = heads.filter(pk=1).first()
-    if head is None:  # an emptied database (the migration makes the row): two first writers may race here
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {connection.ops.quote_name(ChainHead._meta.db_table)} (id, seq, digest) "
-                "VALUES (1, 0, '') ON CONFLICT (id) DO NOTHING"
-            )
-        head = heads.get(pk=1)
-    seq, digest = head.seq, head.digest or GENESIS
+    head_table = connection.ops.quote_name(ChainHead._meta.db_table)
+    with connection.cursor() as cursor:
+        # One statement takes the lock, reserves the places and reads the digest before them.
+        claim = f"UPDATE {head_table} SET seq = seq + %s WHERE id = 1 RETURNING seq, digest"
+        cursor.execute(claim, [len(rows)])
+        found = cursor.fetchone()
+        if found is None:  # an emptied database (the migration makes the row): two first writers may race here
+            cursor.execute(f"INSERT INTO {head_table} (id, seq, digest) VALUES (1, 0, '') ON CONFLICT (id) DO NOTHING")
+            cursor.execute(claim, [len(rows)])
+            found = cursor.fetchone()
+    seq, digest = found[0] - len(rows), found[1] or GENESIS
     updates = []
     for row in rows:
         seq += 1
@@ -78,10 +79,7 @@ def seal(connection: Any, token: int) -> int:
         digest = new
     _write_links(connection, updates)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {connection.ops.quote_name(ChainHead._meta.db_table)} SET seq = %s, digest = %s WHERE id = 1",
-            [seq, digest],
-        )
+        cursor.execute(f"UPDATE {head_table} SET digest = %s WHERE id = 1", [digest])
     return len(rows)
 
 
