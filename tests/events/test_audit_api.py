@@ -6,17 +6,7 @@ import pytest
 
 from luoshi.events.models import Event
 from luoshi.events.services import record
-from tests.conftest import SHANGHAI, make_person
-
-
-@pytest.fixture
-def auditor(db):
-    return make_person("auditor", ["auditor"], name="审计员")
-
-
-@pytest.fixture
-def security(db):
-    return make_person("security", ["security"], name="安全员")
+from tests.conftest import SHANGHAI
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:

@@ -14,16 +14,6 @@ from tests.conftest import SHANGHAI, english, make_person
 
 
 @pytest.fixture
-def auditor(db):
-    return make_person("auditor", ["auditor"], name="审计员")
-
-
-@pytest.fixture
-def security(db):
-    return make_person("security", ["security"], name="安全员")
-
-
-@pytest.fixture
 def auditor_client(client, auditor):
     client.force_login(auditor)
     return english(client)

@@ -36,11 +36,6 @@ def clock():
         yield traveller
 
 
-@pytest.fixture
-def security(db) -> Person:
-    return make_person("security", ["security"], name="安全管理员")
-
-
 def enrolled(person: Person) -> TOTPDevice:
     """The person's app, enrolled through the service (its code used), and his 10 recovery codes."""
     device = two_factor.pending_device(person)
