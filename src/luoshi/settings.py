@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "luoshi.notify",
     "luoshi.duties",
     "luoshi.lists",
+    "luoshi.ledger",
     "luoshi.web",
 ]
 

@@ -7,8 +7,11 @@ ends with the owner's on_changed."""
 
 from datetime import date, datetime, timedelta
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,13 +103,19 @@ def record_on_owner(
     )
 
 
+# Sent (duty, reason, now) inside the write's transaction after any duty changed, after its owner's
+# on_changed: for apps that follow another owner's work (a ledger task reported through a list).
+duty_changed = Signal()
+
+
 def announce_change(duty: Duty, reason: str, now: datetime) -> None:
     """After a duty's dates or status changed: the ladder ends the episodes that no longer apply, and
-    the owner hears of it (a ledger task rolls its progress up; a list does nothing)."""
+    the owner hears of it (a ledger task rolls its progress up; a list refreshes its figures)."""
     from luoshi.duties.sweep import end_stale_episodes
 
     end_stale_episodes(duty, reason, now)
     owners.of(duty).on_changed(duty, reason, now)
+    duty_changed.send(sender=Duty, duty=duty, reason=reason, now=now)
 
 
 def may_report(actor: Person, duty: Duty) -> bool:
@@ -124,9 +133,12 @@ def do_report(
     request_completion: bool = False,
     submission_key: str | None = None,
     now: datetime | None = None,
+    attach: Callable[[Report], dict] | None = None,
 ) -> tuple[Report, bool]:
     """File a direct report. Returns (report, created); a repeated submission_key returns the first.
-    A unit's first report also signs for the duty (签收)."""
+    A unit's first report also signs for the duty (签收). `attach` stores what the owner's report carries
+    besides (a ledger task's indicator actuals) in the same transaction, before the owner's figures are
+    refreshed; what it returns joins the report's one event."""
     if not may_report(actor, duty):
         raise NotAllowed(_("Only the unit's own liaison or head may report for it."))
     if not 0 <= progress <= 100:
@@ -160,6 +172,7 @@ def do_report(
                 submission_key=submission_key or None,
                 due_date=d.next_report_due,
             )
+            carried = attach(report) if attach else {}
             tallies.reports_filed([(owners.kind_of(d.owner_type_id), d.unit_id, now, report.due_date)])
             d.progress = progress
             d.last_report = report
@@ -178,7 +191,7 @@ def do_report(
             d.save(update_fields=fields)
             announce_change(d, "report", now)
             record_on_owner(
-                actor, "report.filed", d, before=before, after={**duty_state(d), "report": report.pk}, at=now
+                actor, "report.filed", d, before=before, after={**duty_state(d), "report": report.pk, **carried}, at=now
             )
             if request_completion:
                 handoffs.completion_requested(d, now)
