@@ -168,6 +168,11 @@ def _add_routers() -> None:
     api.add_router("/me", "luoshi.org.api_tokens.router")  # /me/tokens: one's own API tokens
     api.add_router("/", "luoshi.org.api_two_factor.router")  # /me/two-factor, /people/{id}/two-factor/reset
     api.add_router("/", "luoshi.org.api_identity.router")  # passwords, logout everywhere, lockouts
+    # The master ledger: ledgers, programmes, tasks, reports and links; the cycle; workbooks.
+    api.add_router("/", "luoshi.ledger.api.router", auth=BUSINESS)
+    api.add_router("/", "luoshi.ledger.api_cycle.router", auth=BUSINESS)
+    api.add_router("/", "luoshi.ledger.api_yearend.router", auth=BUSINESS)
+    api.add_router("/", "luoshi.ledger.api_sheets.router", auth=BUSINESS)
 
 
 _add_routers()

@@ -1,0 +1,5 @@
+"""Placeholder until written."""
+
+from ninja import Router
+
+router = Router(tags=["ledger"])

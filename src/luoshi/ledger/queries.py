@@ -1,0 +1,102 @@
+"""The ledger's reads: who sees which tasks, the filters the tree page and the API share."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from luoshi.duties import lights
+from luoshi.ledger.models import Ledger, LedgerStatus, Task
+from luoshi.org.models import Person, Role
+
+
+def units_of(person: Person) -> list[int] | None:
+    """The units whose rows a person works on or oversees; None: all (the office)."""
+    if person.is_office:
+        return None
+    ids: set[int] = set()
+    if person.unit_id and person.has_role(Role.UNIT_HEAD, Role.LIAISON):
+        ids.add(person.unit_id)
+    if person.has_role(Role.LEADER):
+        ids.update(person.supervised_units.values_list("pk", flat=True))
+    return sorted(ids)
+
+
+def visible_ledgers(person: Person) -> QuerySet[Ledger]:
+    """A ledger being built is the office's alone."""
+    qs = Ledger.objects.all()
+    return qs if person.is_office else qs.exclude(status=LedgerStatus.DRAFT)
+
+
+def visible_tasks_q(person: Person) -> Q | None:
+    """The office sees every task; a leader the tasks he is responsible for and his units'; a unit's head
+    and liaison the tasks their unit leads or co-handles. None: everything."""
+    units = units_of(person)
+    if units is None:
+        return None
+    co = Task.co_units.through.objects.filter(task_id=OuterRef("pk"), unit_id__in=units)
+    q = Q(lead_unit_id__in=units) | Q(Exists(co))
+    if person.has_role(Role.LEADER):
+        q |= Q(leader=person)
+    return q & ~Q(ledger__status=LedgerStatus.DRAFT)
+
+
+def visible_tasks(person: Person) -> QuerySet[Task]:
+    q = visible_tasks_q(person)
+    qs = Task.objects.all()
+    return qs if q is None else qs.filter(q)
+
+
+def may_see_task(person: Person, task: Task) -> bool:
+    return visible_tasks(person).filter(pk=task.pk).exists()
+
+
+def task_light(task: Task, today: date) -> str | None:
+    """The lateness light of a task's open work (the earliest dates of its subtree); None once done."""
+    if task.done:
+        return None
+    if task.working_due is None and task.working_deadline is None:
+        return None if task.ledger.status == LedgerStatus.DRAFT else lights.GREEN
+    return lights.light(today, task.working_due, task.working_deadline, lights.thresholds("ledger_task"))
+
+
+def light_filter(wanted: str, today: date) -> Q:
+    lit = Q(done=False) & (Q(working_due__isnull=False) | Q(working_deadline__isnull=False))
+    q = lights.light_q(wanted, today, "working_due", "working_deadline", lights.thresholds("ledger_task"))
+    if wanted == lights.GREEN:
+        # Open work without dates (no cadence, deadline ahead) is green too.
+        return (lit & q) | (Q(done=False) & Q(working_due__isnull=True, working_deadline__isnull=True))
+    return lit & q
+
+
+@dataclass
+class TaskFilters:
+    programme: int | None = None
+    parent: int | None = None
+    leader: int | None = None
+    unit: int | None = None
+    light: str | None = None
+    forecast: str | None = None
+    carried: bool | None = None
+    q: str = ""
+
+
+def filtered(qs: QuerySet[Task], f: TaskFilters, today: date) -> QuerySet[Task]:
+    if f.programme:
+        qs = qs.filter(programme_id=f.programme)
+    if f.parent:
+        qs = qs.filter(parent_id=f.parent)
+    if f.leader:
+        qs = qs.filter(leader_id=f.leader)
+    if f.unit:
+        co = Task.co_units.through.objects.filter(task_id=OuterRef("pk"), unit_id=f.unit)
+        qs = qs.filter(Q(lead_unit_id=f.unit) | Q(Exists(co)))
+    if f.light:
+        qs = qs.filter(light_filter(f.light, today))
+    if f.forecast:
+        qs = qs.filter(forecast=f.forecast)
+    if f.carried is not None:
+        qs = qs.filter(origin__isnull=not f.carried)
+    if f.q:
+        qs = qs.filter(Q(title__icontains=f.q) | Q(code__icontains=f.q))
+    return qs
