@@ -182,6 +182,9 @@ class ApiClient:
     def get(self, path: str, **params):
         return self.client.get(f"/api/v1{path}", params, headers=self.headers)
 
+    def put(self, path: str, data=None):
+        return self.client.put(f"/api/v1{path}", data or {}, content_type="application/json", headers=self.headers)
+
     def post(self, path: str, data=None, headers: dict | None = None):
         return self.client.post(
             f"/api/v1{path}",

@@ -60,9 +60,6 @@ def test_a_parents_indicator_sums_its_childrens(office, opened, liaison_a, unit_
 def test_weighted_is_the_weighted_mean(pairs):
     result = rollup.weighted(pairs)
     total = sum(w for w, _ in pairs)
-    if total > 0:
-        expected = sum(w * v for w, v in pairs) / total
-    else:
-        expected = sum(v for _, v in pairs) / len(pairs)
+    expected = sum(w * v for w, v in pairs) / total if total > 0 else sum(v for _, v in pairs) / len(pairs)
     assert abs(result - expected) <= Decimal("0.005")
     assert min(v for _, v in pairs) <= result <= max(v for _, v in pairs)
