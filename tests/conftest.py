@@ -230,3 +230,9 @@ def check_figures() -> None:
     assert drift.clean, f"the figures drifted from the facts: {drift.rows[:5]}, lists {drift.subjects[:10]}"
     drift = league.recount()
     assert drift.clean, f"the league's figures drifted from the reports and steps: {drift.rows[:5]}"
+    from luoshi.ledger import rollup
+    from luoshi.ledger.models import Ledger
+
+    for ledger_id in Ledger.objects.values_list("pk", flat=True):
+        rows = rollup.drift(ledger_id)
+        assert not rows, f"the ledger's figures drifted from the facts: {rows[:5]}"

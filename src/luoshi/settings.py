@@ -279,6 +279,8 @@ MEDIA_ROOT = Path(os.environ.get("LUOSHI_MEDIA_DIR", VAR_DIR / "media"))
 # --- The audit trail ---
 # The worker keeps (and logs) the head of the events' SM3 chain this often: `luoshi audit verify` checks them.
 LUOSHI_ANCHOR_EVERY_SECONDS = env_int("LUOSHI_ANCHOR_EVERY_SECONDS", 3600)
+# The ledger's forecast lights depend on the day: recomputed for the open ledgers this often.
+LUOSHI_FORECAST_EVERY_SECONDS = env_int("LUOSHI_FORECAST_EVERY_SECONDS", 6 * 3600)
 
 LOGGING = {
     "version": 1,

@@ -34,8 +34,12 @@ def jobs() -> dict[str, tuple[int, "Task"]]:
 def round_the_clock_jobs() -> dict[str, tuple[int, "Task"]]:
     """The jobs that send to nobody: at any hour."""
     from luoshi.events.tasks import anchor_chain
+    from luoshi.ledger.tasks import refresh_forecasts
 
-    return {"anchor": (settings.LUOSHI_ANCHOR_EVERY_SECONDS, anchor_chain)}
+    return {
+        "anchor": (settings.LUOSHI_ANCHOR_EVERY_SECONDS, anchor_chain),
+        "forecasts": (settings.LUOSHI_FORECAST_EVERY_SECONDS, refresh_forecasts),
+    }
 
 
 def claim(name: str, every_seconds: int, now=None) -> bool:

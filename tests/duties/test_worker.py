@@ -19,8 +19,11 @@ from tests.notify.conftest import load_shipped_calendar
 
 
 def enqueue_due_jobs() -> list[str]:
-    """The jobs that wait for working hours (the anchor, which does not, is tested on its own)."""
-    return [name for name in enqueue_all() if name != "anchor"]
+    """The jobs that wait for working hours (the anchor and the forecasts, which do not, are tested on their own)."""
+    return [name for name in enqueue_all() if name not in ROUND_THE_CLOCK]
+
+
+ROUND_THE_CLOCK = ("anchor", "forecasts")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -31,7 +34,7 @@ def test_the_worker_runs_the_scheduled_sweep_from_the_database_queue(office, lea
         assert enqueue_due_jobs() == []  # not due again until the period has passed
         call_command("db_worker", batch=True, startup_delay=False, interval=0, verbosity=0)
     assert Escalation.objects.get().step == "urge"
-    assert set(ScheduledJob.objects.values_list("name", flat=True)) == {"sweep", "deliver", "anchor"}
+    assert set(ScheduledJob.objects.values_list("name", flat=True)) == {"sweep", "deliver", *ROUND_THE_CLOCK}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -39,8 +42,8 @@ def test_the_chain_is_anchored_at_night_too(settings):
     record(None, "test.event", "list", 1)
     night = datetime.combine(date(2026, 3, 14), time(1, 55), SHANGHAI)  # a Saturday night
     with time_machine.travel(night, tick=False):
-        assert enqueue_all() == ["anchor"]
-        assert enqueue_all() == []  # hourly
+        assert enqueue_all() == ["anchor", "forecasts"]
+        assert enqueue_all() == []  # hourly, and every six hours
         call_command("db_worker", batch=True, startup_delay=False, interval=0, verbosity=0)
     assert Anchor.objects.get().seq == 1
 
@@ -59,7 +62,7 @@ def test_the_scheduled_sweep_waits_for_working_hours(office, leader, unit_a, lia
     assert run_worker_at(datetime.combine(date(2026, 3, 10), time(1, 55), SHANGHAI)) == []
     # (publishing told the unit of its new duty: that notice is not the ladder's)
     assert not Escalation.objects.exists() and not Notification.objects.filter(kind__startswith="escalation.").exists()
-    assert not ScheduledJob.objects.exclude(name="anchor").exists()  # the morning's tick is not postponed
+    assert not ScheduledJob.objects.exclude(name__in=ROUND_THE_CLOCK).exists()  # the morning's tick is not postponed
     morning = datetime.combine(date(2026, 3, 10), time(8, 31), SHANGHAI)
     assert run_worker_at(morning) == ["sweep", "deliver"]
     urge = Escalation.objects.get()

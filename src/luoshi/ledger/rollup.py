@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -311,3 +312,24 @@ def refresh_ledger(ledger_id: int, now: datetime | None = None) -> int:
     _compute(tasks, today)
     _programmes(set(Programme.objects.filter(ledger_id=ledger_id).values_list("pk", flat=True)))
     return len(tasks)
+
+
+def _figures(ledger_id: int) -> set[tuple]:
+    """The stored figures a recount must reproduce (the forecast depends on the day: left out)."""
+    tasks = Task.objects.filter(ledger_id=ledger_id).values_list(
+        "pk", "progress", "done", "working_due", "working_deadline"
+    )
+    inds = Indicator.objects.filter(task__ledger_id=ledger_id).values_list("pk", "actual")
+    progs = Programme.objects.filter(ledger_id=ledger_id).values_list("pk", "tasks", "progress")
+    return {("task", *t) for t in tasks} | {("indicator", *i) for i in inds} | {("programme", *p) for p in progs}
+
+
+def drift(ledger_id: int) -> list[tuple]:
+    """The stored figures that differ from a recount from the facts (the recount is rolled back)."""
+    before = _figures(ledger_id)
+    with transaction.atomic():
+        point = transaction.savepoint()
+        refresh_ledger(ledger_id)
+        after = _figures(ledger_id)
+        transaction.savepoint_rollback(point)
+    return sorted(before - after, key=str)
