@@ -1,0 +1,506 @@
+"""季度对账: the office starts a quarter's reconciliation, each unit confirms its rows (or corrects them
+with a reason, filed as its report on the task), the office sees who has confirmed and who is late, and
+freezes the quarter as an immutable snapshot (ledger.snapshots builds its rows).
+
+A unit owes its confirmation as a duty of the engine (owner kind "ledger_quarter", the Quarter row):
+the ladder reminds and urges the late as it does for lists. A unit's rows are the ledger's tasks it
+reports on: its own duty on the task, or a linked list's (最多报一次).
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from luoshi.duties import changes, handoffs, owners
+from luoshi.duties.models import LIVE_STATUSES, STEP_RANK, Duty, DutyStatus, Escalation, HandlingRole, Step
+from luoshi.duties.services import (
+    announce_change,
+    check_horizon,
+    duty_state,
+    locked_duty,
+    record_on_owner,
+    require_office,
+    resolve_now,
+)
+from luoshi.errors import Conflict, InvalidInput, NotAllowed
+from luoshi.events.services import record
+from luoshi.ledger import rollup, services, snapshots
+from luoshi.ledger.models import (
+    Confirmation,
+    ConfirmationRow,
+    Indicator,
+    Ledger,
+    LedgerStatus,
+    Quarter,
+    Snapshot,
+    SnapshotRow,
+    Task,
+    TaskLink,
+)
+from luoshi.ledger.models_cycle import SnapshotKind
+from luoshi.org import access
+from luoshi.org.models import Person, Unit
+from luoshi.text import check_text
+
+QUARTER_NAMES = {
+    1: gettext_lazy("first quarter"),
+    2: gettext_lazy("second quarter"),
+    3: gettext_lazy("third quarter"),
+    4: gettext_lazy("fourth quarter"),
+}
+FROZEN_CAUSE = "ledger_quarter.frozen"
+
+
+def quarter_label(year: int, number: int) -> str:
+    """ "2026年第二季度": stored (snapshot labels, duty titles, report texts) in the city's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("{year}, {quarter}").format(year=year, quarter=QUARTER_NAMES[number])
+
+
+def quarter_type_id() -> int:
+    return owners.content_type_id("ledger_quarter")
+
+
+@dataclass(frozen=True)
+class RowDuty:
+    """The duty a unit reports a row on (the task's own, or a linked list's)."""
+
+    duty_id: int
+    status: str
+    progress: int
+
+
+def row_duties(ledger_id: int, unit_ids: Sequence[int] | None = None) -> dict[int, dict[int, RowDuty]]:
+    """Per unit, its rows: task id → the duty it reports the task on. Published, not withdrawn duties
+    (an accepted row is still the unit's to confirm). Three queries for any number of units and tasks."""
+    live = Duty.objects.exclude(status__in=(DutyStatus.PENDING, DutyStatus.WITHDRAWN))
+    if unit_ids is not None:
+        live = live.filter(unit_id__in=list(unit_ids))
+    found: dict[int, dict[int, RowDuty]] = defaultdict(dict)
+    tasks = Task.objects.filter(ledger_id=ledger_id).values("pk")
+    own = live.filter(owner_type_id=services.task_type_id(), owner_id__in=tasks)
+    for unit_id, task_id, pk, status, progress in own.values_list("unit_id", "owner_id", "pk", "status", "progress"):
+        found[unit_id][task_id] = RowDuty(pk, status, progress)
+    tasks_of: dict[int, list[int]] = defaultdict(list)
+    for list_id, task_id in TaskLink.objects.filter(task__ledger_id=ledger_id).values_list("list_id", "task_id"):
+        tasks_of[list_id].append(task_id)
+    if tasks_of:
+        through = live.filter(owner_type_id=owners.content_type_id("list"), owner_id__in=list(tasks_of))
+        for unit_id, list_id, pk, status, progress in through.values_list(
+            "unit_id", "owner_id", "pk", "status", "progress"
+        ):
+            for task_id in tasks_of[list_id]:
+                found[unit_id].setdefault(task_id, RowDuty(pk, status, progress))
+    return dict(found)
+
+
+def unit_rows(quarter: Quarter, unit_id: int) -> list[tuple[Task, RowDuty]]:
+    """A unit's rows for the confirmation page and API, in the ledger's order, with their indicators
+    (five queries)."""
+    owed = row_duties(quarter.ledger_id, [unit_id]).get(unit_id, {})
+    tasks = (
+        Task.objects.filter(pk__in=list(owed))
+        .select_related("programme")
+        .prefetch_related("indicators")
+        .order_by("path")
+    )
+    return [(t, owed[t.pk]) for t in tasks]
+
+
+def owes(quarter: Quarter, unit_id: int | None) -> bool:
+    """Whether the unit was asked to confirm this quarter (whatever became of it since)."""
+    return unit_id is not None and (
+        Duty.objects.filter(owner_type_id=quarter_type_id(), owner_id=quarter.pk, unit_id=unit_id).exists()
+    )
+
+
+def _quarter_duty(ledger: Ledger, quarter: Quarter, unit: Unit, label: str) -> Duty:
+    return Duty(
+        owner_type_id=quarter_type_id(),
+        owner_id=quarter.pk,
+        unit=unit,
+        role=HandlingRole.LEAD,
+        title=_("Quarter reconciliation: {label}").format(label=label)[:200],
+        code=f"{ledger.year}-Q{quarter.number}",
+        deadline=quarter.due,
+        report_every_days=None,  # a deadline-only duty: the ladder urges it once the due date passes
+    )
+
+
+def do_start_quarter(actor: Person, ledger: Ledger, number: int, due: date, now: datetime | None = None) -> Quarter:
+    """Start quarter `number`'s reconciliation: every unit with live work on the ledger owes its
+    confirmation by `due`. One quarter at a time: the previous one is frozen first."""
+    require_office(actor)
+    now = resolve_now(now)
+    today = timezone.localdate(now)
+    if number not in QUARTER_NAMES:
+        raise InvalidInput(_("A quarter is numbered 1 to 4."), "number")
+    check_horizon(due, "due", today)
+    if due < today:
+        raise InvalidInput(_("Give a date to confirm by from today on."), "due")
+    with transaction.atomic():
+        ledger = Ledger.objects.select_for_update().get(pk=ledger.pk)
+        if ledger.status != LedgerStatus.OPEN:
+            raise Conflict(_("Only an open ledger is reconciled."))
+        if Quarter.objects.filter(ledger=ledger, number=number).exists():
+            raise Conflict(_("Quarter {number} has already been started.").format(number=number), "number")
+        running = Quarter.objects.filter(ledger=ledger, frozen_at__isnull=True).first()
+        if running is not None:
+            raise Conflict(
+                _("Freeze quarter {number} before starting another.").format(number=running.number), "number"
+            )
+        owing = sorted(
+            u for u, rows in row_duties(ledger.pk).items() if any(r.status in LIVE_STATUSES for r in rows.values())
+        )
+        if not owing:
+            raise Conflict(_("No unit has work in progress on this ledger: there is nothing to confirm."))
+        try:
+            with transaction.atomic():
+                quarter = Quarter.objects.create(
+                    ledger=ledger, number=number, due=due, started_by=actor, started_at=now
+                )
+        except IntegrityError:
+            raise Conflict(_("Quarter {number} has already been started.").format(number=number), "number") from None
+        label = quarter_label(ledger.year, number)
+        duties = [
+            changes.start(actor, _quarter_duty(ledger, quarter, unit, label), now, cause="ledger_quarter.started")
+            for unit in Unit.objects.filter(pk__in=owing).order_by("pk")
+        ]
+        record(
+            actor,
+            "ledger_quarter.started",
+            "ledger_quarter",
+            quarter.pk,
+            after={"ledger": ledger.pk, "number": number, "due": due.isoformat(), "units": len(duties)},
+            at=now,
+        )
+        handoffs.assigned(duties, now)
+    return quarter
+
+
+@dataclass
+class RowInput:
+    """One row of a confirmation: confirmed as it stands, or corrected (progress and/or indicator
+    actuals) with a reason."""
+
+    task_id: int
+    confirmed: bool = False
+    progress: int | None = None
+    indicators: Sequence[tuple[int, Decimal]] = field(default_factory=tuple)
+    reason: str = ""
+
+    @property
+    def corrected(self) -> bool:
+        return self.progress is not None or bool(self.indicators)
+
+
+def _check_rows(rows: Sequence[RowInput], owed: dict[int, RowDuty]) -> dict[int, list[Indicator]]:
+    """Every row of the unit once, each confirmed or corrected with a reason. Returns the indicators of
+    the corrected tasks (task id → its indicators)."""
+    seen: set[int] = set()
+    for i, row in enumerate(rows):
+        if row.task_id not in owed:
+            raise InvalidInput(
+                _("Task {task} is not one of this unit's rows.").format(task=row.task_id), f"rows.{i}.task"
+            )
+        if row.task_id in seen:
+            raise InvalidInput(_("Each row is sent once."), f"rows.{i}.task")
+        seen.add(row.task_id)
+        if row.confirmed == row.corrected:
+            raise InvalidInput(_("Confirm the row or correct it, one of the two."), f"rows.{i}.confirmed")
+        row.reason = check_text(row.reason, f"rows.{i}.reason", multiline=True)
+        if row.corrected and not row.reason:
+            raise InvalidInput(_("Say why the row is corrected."), f"rows.{i}.reason")
+        if row.progress is not None and not 0 <= row.progress <= 100:
+            raise InvalidInput(_("Progress is a percentage from 0 to 100."), f"rows.{i}.correction.progress")
+    if missing := sorted(set(owed) - seen):
+        codes = list(Task.objects.filter(pk__in=missing).order_by("path").values_list("code", flat=True))
+        raise InvalidInput(
+            _("Confirm or correct every row of the unit; missing: {codes}.").format(codes="、".join(codes)), "rows"
+        )
+    corrected = [row.task_id for row in rows if row.corrected]
+    indicators: dict[int, list[Indicator]] = defaultdict(list)
+    for ind in Indicator.objects.filter(task_id__in=corrected):
+        indicators[ind.task_id].append(ind)
+    for i, row in enumerate(rows):
+        mine = {ind.pk for ind in indicators.get(row.task_id, [])}
+        ids = [ind_id for ind_id, _v in row.indicators]
+        where = f"rows.{i}.correction.indicators"
+        if len(set(ids)) != len(ids) or not set(ids) <= mine:
+            raise InvalidInput(_("Correct each of this task's indicators at most once."), where)
+        for _id, value in row.indicators:
+            if not value.is_finite() or abs(value) >= services.MAX_AMOUNT:
+                raise InvalidInput(_("Give an amount below 10 trillion."), where)
+    return indicators
+
+
+def _complete(actor: Person, duty: Duty, now: datetime) -> Duty:
+    """The unit's quarter duty ends as completed by its own confirmation: there is no completion for
+    the office to accept (the engine has no owner-side completion yet; see the module's report)."""
+    d = locked_duty(duty)
+    if d.status not in LIVE_STATUSES:
+        raise Conflict(_("This unit's confirmation is no longer owed."))
+    before = duty_state(d)
+    d.status, d.progress, d.completed_at, d.next_report_due = DutyStatus.COMPLETED, 100, now, None
+    d.days_late = max((timezone.localdate(now) - d.deadline).days, 0)
+    fields = ["status", "progress", "completed_at", "next_report_due", "days_late"]
+    if d.signed_at is None:
+        d.signed_at, d.signed_by = now, actor
+        fields += ["signed_at", "signed_by"]
+    d.save(update_fields=fields)
+    announce_change(d, "completed", now)
+    record_on_owner(
+        actor, "duty.completed", d, before=before, after={**duty_state(d), "cause": "ledger_quarter.confirmed"}, at=now
+    )
+    return d
+
+
+def do_confirm_quarter(
+    actor: Person,
+    quarter: Quarter,
+    unit: Unit,
+    rows: Sequence[RowInput],
+    *,
+    submission_key: str | None = None,
+    now: datetime | None = None,
+) -> tuple[Confirmation, bool]:
+    """A unit's confirmation of all its rows, sent once: (confirmation, created); the same submission key
+    again returns the first. A correction is the unit's report on the task (its figures stay where
+    reports keep them and roll up), the reason in its text."""
+    if not access.can_report_for(actor, unit.pk):
+        raise NotAllowed(_("Only the unit's own liaison or head may confirm its rows."))
+    now = resolve_now(now)
+    if submission_key:
+        earlier = Confirmation.objects.filter(quarter=quarter, unit=unit, submission_key=submission_key).first()
+        if earlier is not None:
+            return earlier, False
+    try:
+        with transaction.atomic(), rollup.one_refresh():
+            owners.get("ledger_quarter").lock(quarter.pk)
+            quarter = Quarter.objects.select_related("ledger").get(pk=quarter.pk)
+            if quarter.frozen_at is not None:
+                raise Conflict(_("This quarter is frozen: its confirmations are closed."))
+            duty = changes.live_duty(quarter_type_id(), quarter.pk, unit.pk)
+            if duty is None:
+                raise InvalidInput(_("This unit owes no confirmation for this quarter."), "unit")
+            if Confirmation.objects.filter(quarter=quarter, unit=unit).exists():
+                raise Conflict(_("This unit has already confirmed its rows for this quarter."))
+            owed = row_duties(quarter.ledger_id, [unit.pk]).get(unit.pk, {})
+            indicators = _check_rows(rows, owed)
+            confirmation = Confirmation.objects.create(
+                quarter=quarter, unit=unit, confirmed_by=actor, confirmed_at=now, submission_key=submission_key or None
+            )
+            label = quarter_label(quarter.ledger.year, quarter.number)
+            tasks = Task.objects.in_bulk([row.task_id for row in rows if row.corrected])
+            stored = []
+            for row in rows:
+                report = None
+                if row.corrected:
+                    by_id = {ind.pk: ind for ind in indicators.get(row.task_id, [])}
+                    with translation.override(settings.LANGUAGE_CODE):
+                        text = _("Correction at the reconciliation of {quarter}: {reason}").format(
+                            quarter=label, reason=row.reason
+                        )
+                    report, _created = services.do_report_task(
+                        actor,
+                        tasks[row.task_id],
+                        unit,
+                        progress=owed[row.task_id].progress if row.progress is None else row.progress,
+                        done=text,
+                        indicators=[(by_id[ind_id], value) for ind_id, value in row.indicators],
+                        now=now,
+                    )
+                correction = {
+                    **({"progress": row.progress} if row.progress is not None else {}),
+                    **(
+                        {"indicators": [{"indicator": i, "actual": str(v)} for i, v in row.indicators]}
+                        if row.indicators
+                        else {}
+                    ),
+                }
+                stored.append(
+                    ConfirmationRow(
+                        confirmation=confirmation,
+                        task_id=row.task_id,
+                        confirmed=row.confirmed,
+                        correction=correction,
+                        reason=row.reason,
+                        report=report,
+                    )
+                )
+            ConfirmationRow.objects.bulk_create(stored, batch_size=1000)
+            _complete(actor, duty, now)
+            record(
+                actor,
+                "ledger_quarter.confirmed",
+                "ledger_quarter",
+                quarter.pk,
+                unit_id=unit.pk,
+                after={
+                    "confirmation": confirmation.pk,
+                    "rows": len(stored),
+                    "corrected": [row.task_id for row in rows if row.corrected],
+                },
+                at=now,
+            )
+    except IntegrityError:
+        # Two sends raced: the other one stored the unit's confirmation.
+        earlier = Confirmation.objects.filter(quarter=quarter, unit=unit).first()
+        if earlier is not None and submission_key and earlier.submission_key == submission_key:
+            return earlier, False
+        raise Conflict(_("This unit has already confirmed its rows for this quarter.")) from None
+    return confirmation, True
+
+
+def missing_units(quarter: Quarter) -> list[Unit]:
+    """The units that still owe their confirmation."""
+    ids = Duty.objects.filter(owner_type_id=quarter_type_id(), owner_id=quarter.pk, status__in=LIVE_STATUSES)
+    return list(Unit.objects.filter(pk__in=ids.values("unit_id")).order_by("name", "pk"))
+
+
+def do_freeze_quarter(
+    actor: Person, quarter: Quarter, *, cut_off: bool = False, now: datetime | None = None
+) -> Snapshot:
+    """Freeze the quarter as an immutable snapshot of every task of the ledger: when every unit has
+    confirmed, or at the office's cut-off (`cut_off`), marked incomplete, the missing units' duties
+    withdrawn."""
+    require_office(actor)
+    now = resolve_now(now)
+    with transaction.atomic():
+        owners.get("ledger_quarter").lock(quarter.pk)
+        quarter = Quarter.objects.select_related("ledger").get(pk=quarter.pk)
+        if quarter.frozen_at is not None:
+            raise Conflict(_("This quarter is already frozen."))
+        missing = missing_units(quarter)
+        if missing and not cut_off:
+            names = "、".join(u.name for u in missing)
+            raise Conflict(
+                _("Not every unit has confirmed ({units}): freeze at the cut-off to freeze without them.").format(
+                    units=names
+                ),
+                "cut_off",
+            )
+        ledger = quarter.ledger
+        since = (
+            Snapshot.objects.filter(ledger=ledger, frozen_at__lt=now)
+            .order_by("-frozen_at", "-id")
+            .values_list("frozen_at", flat=True)
+            .first()
+        )
+        rows = snapshots.build_rows(ledger.pk, quarter.pk, since, timezone.localdate(now))
+        snapshot = Snapshot.objects.create(
+            ledger=ledger,
+            kind=SnapshotKind.QUARTER,
+            label=quarter_label(ledger.year, quarter.number),
+            quarter_number=quarter.number,
+            frozen_by=actor,
+            frozen_at=now,
+            complete=not missing,
+            rows_count=len(rows),
+        )
+        for row in rows:
+            row.snapshot = snapshot
+        SnapshotRow.objects.bulk_create(rows, batch_size=1000)
+        quarter.frozen_at, quarter.snapshot = now, snapshot
+        quarter.save(update_fields=["frozen_at", "snapshot"])
+        note = _("The quarter was frozen before this unit confirmed.")
+        for duty in Duty.objects.filter(
+            owner_type_id=quarter_type_id(), owner_id=quarter.pk, status__in=LIVE_STATUSES
+        ).select_related("unit"):
+            changes.withdraw(actor, duty, now, note=note, cause=FROZEN_CAUSE)
+        record(
+            actor,
+            "ledger_quarter.frozen",
+            "ledger_quarter",
+            quarter.pk,
+            after={
+                "snapshot": snapshot.pk,
+                "complete": not missing,
+                "missing": [u.pk for u in missing],
+                "rows": len(rows),
+            },
+            at=now,
+        )
+    return snapshot
+
+
+@dataclass
+class BoardRow:
+    """One unit's line on the cycle board."""
+
+    unit_id: int
+    unit_name: str
+    duty_id: int
+    status: str
+    rows: int
+    confirmed_at: datetime | None
+    confirmed_by: str
+    corrected: int
+    late: bool
+    step: str
+
+    @property
+    def step_label(self) -> str:
+        return str(Step(self.step).label) if self.step else ""
+
+
+def board(quarter: Quarter, today: date, unit_ids: Sequence[int] | None = None) -> list[BoardRow]:
+    """Who owes a confirmation, who has confirmed (when, by whom, how many rows corrected), who is late
+    and the ladder's highest step on each. Six queries, whatever the number of units and rows."""
+    duties = Duty.objects.filter(owner_type_id=quarter_type_id(), owner_id=quarter.pk).select_related("unit")
+    if unit_ids is not None:
+        duties = duties.filter(unit_id__in=list(unit_ids))
+    by_unit: dict[int, Duty] = {}
+    for d in duties.order_by("pk"):
+        if d.unit_id not in by_unit or d.status != DutyStatus.WITHDRAWN:
+            by_unit[d.unit_id] = d
+    confirmations = {
+        c.unit_id: c
+        for c in Confirmation.objects.filter(quarter=quarter, unit_id__in=list(by_unit))
+        .select_related("confirmed_by")
+        .annotate(n=Count("rows"))
+    }
+    corrected = dict(
+        ConfirmationRow.objects.filter(confirmation__quarter=quarter, confirmed=False)
+        .values("confirmation__unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("confirmation__unit_id", "n")
+    )
+    rows = row_duties(quarter.ledger_id, list(by_unit))
+    steps: dict[int, str] = {}
+    for duty_id, step in Escalation.objects.filter(duty_id__in=[d.pk for d in by_unit.values()]).values_list(
+        "duty_id", "step"
+    ):
+        if STEP_RANK.get(step, 0) > STEP_RANK.get(steps.get(duty_id, ""), 0):
+            steps[duty_id] = step
+    ended = timezone.localdate(quarter.frozen_at) if quarter.frozen_at else today
+    out = []
+    for unit_id, d in by_unit.items():
+        c = confirmations.get(unit_id)
+        count = c.n if c is not None else len(rows.get(unit_id, {}))
+        done_on = timezone.localdate(c.confirmed_at) if c is not None else ended
+        out.append(
+            BoardRow(
+                unit_id=unit_id,
+                unit_name=d.unit.name,
+                duty_id=d.pk,
+                status=d.status,
+                rows=count,
+                confirmed_at=c.confirmed_at if c else None,
+                confirmed_by=str(c.confirmed_by) if c else "",
+                corrected=corrected.get(unit_id, 0),
+                late=done_on > d.deadline,
+                step=steps.get(d.pk, ""),
+            )
+        )
+    out.sort(key=lambda r: (r.confirmed_at is not None, not r.late, r.unit_name, r.unit_id))
+    return out
