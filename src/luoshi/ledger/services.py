@@ -264,7 +264,13 @@ def task_state(task: Task) -> dict:
         "deadline": task.deadline.isoformat(),
         "weight": str(task.weight),
         "report_every_days": task.report_every_days,
-        "indicators": [[i.name, i.measure, str(i.target), i.kind] for i in task.indicators.all()],
+        "requirements": task.requirements,
+        "starts_on": task.starts_on.isoformat() if task.starts_on else None,
+        "completes_on": task.completes_on.isoformat() if task.completes_on else None,
+        "indicators": [
+            [i.name, i.measure, str(i.target), i.kind, [[p.period, str(p.planned)] for p in i.trajectory.all()]]
+            for i in task.indicators.prefetch_related("trajectory")
+        ],
     }
 
 
