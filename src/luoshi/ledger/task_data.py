@@ -205,7 +205,7 @@ def _chart(ind: Indicator, months: list[str], planned: list, actual: list) -> st
     )
 
 
-def indicators(task: Task, today: date) -> list[IndicatorView]:
+def indicators(task: Task, today: date, *, has_children: bool) -> list[IndicatorView]:
     """The task's indicators. A leaf's history is what the units reported; a parent's is its children's
     figures month by month, rolled up as rollup does (sum, or weighted mean for a level). Three queries
     for a leaf, three more for a parent."""
@@ -214,7 +214,6 @@ def indicators(task: Task, today: date) -> list[IndicatorView]:
         return []
     months = months_of(task.ledger.year)
     last = min(today.strftime("%Y-%m"), months[-1])
-    has_children = task.children.exists()
     series: dict[int, list[Decimal | None]] = {}
     history: dict[int, list[HistoryRow]] = defaultdict(list)
     if has_children:

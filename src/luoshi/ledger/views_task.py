@@ -70,18 +70,19 @@ def _page(request: Request, task: Task, status: int = 200, **extra: object) -> H
                 view.decide_form = bound  # type: ignore[attr-defined]
             else:
                 view.decide_form = DecideForm(initial={"duty": d.pk}, auto_id=f"id_decide{d.pk}_%s")  # type: ignore[attr-defined]
+    children = task_data.children(task, today)
     context = {
         "task": task,
         "ledger": task.ledger,
         "light": queries.task_light(task, today),
-        "children": task_data.children(task, today),
+        "children": children,
         "task_links": task_links,
         "duties": duties,
-        "indicators": task_data.indicators(task, today),
+        "indicators": task_data.indicators(task, today, has_children=bool(children)),
         "timeline": task_data.timeline(task, task_data.reports_by_id(duties)),
         "office": user.is_office,
         "may_report": any(v.mine for v in duties),
-        "may_link": user.is_office and task.ledger.status != LedgerStatus.CLOSED and not task.children.exists(),
+        "may_link": user.is_office and task.ledger.status != LedgerStatus.CLOSED and not children,
         "today": today,
         **extra,
     }
