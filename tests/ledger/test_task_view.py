@@ -48,7 +48,7 @@ def test_the_office_sees_a_leaf_with_its_units_reports_and_indicator(as_, office
     assert 7.5 in chart["actual"] and chart["target"] == 20.0
     assert 'class="ledger-chart mb-2" data-chart=' in html and "ledger-chart.js" in html
     assert [h.value for h in ind.history] == [Decimal("7.5")]
-    assert [e.event.kind for e in response.context["timeline"]][0] == "report.filed"
+    assert response.context["timeline"][0].event.kind == "report.filed"
     assert 'id="parent-link"' in html and "<script>" not in html and "style=" not in html
 
 
