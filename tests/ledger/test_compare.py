@@ -170,6 +170,8 @@ def test_the_comparison_page_shows_the_changes_in_constant_queries(
         assert client.get(url, {"a": q1.pk, "b": q3.pk}).status_code == 200
     # Without a choice: the two latest, the older first.
     assert client.get(url).context["a"] == q2
+    same = client.get(url, {"a": q2.pk, "b": q2.pk}).content.decode()
+    assert 'id="compare-summary"' in same and 'id="changes"' not in same
 
 
 def test_the_comparison_page_refuses_bad_or_unseen_snapshots(as_, two, outsider, office, ledger):

@@ -5,6 +5,7 @@ who is late, start and freeze), the snapshots of a ledger, one snapshot's rows a
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -41,6 +42,9 @@ def _readers_only(request: Request) -> None:
         raise PermissionDenied(_("The cycle board is for the office and the city's leaders."))
 
 
+DUE_DAYS = 10  # the date to confirm by, as the start form proposes it
+
+
 class StartForm(BootstrapMixin, forms.Form):
     number = forms.TypedChoiceField(
         label=gettext_lazy("Quarter"), coerce=int, choices=[(n, n) for n in cycle_quarters.QUARTER_NAMES]
@@ -57,7 +61,7 @@ def _board_page(request: Request, ledger: Ledger, status: int = 200, error: str 
     used = {q.number for q in quarters}
     free = [n for n in cycle_quarters.QUARTER_NAMES if n not in used]
     if form is None and free:
-        form = StartForm(initial={"number": free[0]})
+        form = StartForm(initial={"number": free[0], "due": timezone.localdate() + timedelta(days=DUE_DAYS)})
         form.fields["number"].choices = [(n, cycle_quarters.QUARTER_NAMES[n]) for n in free]
     context = {
         "ledger": ledger,
@@ -308,7 +312,7 @@ def compare(request: Request) -> HttpResponse:
     choices = list(
         Snapshot.objects.filter(ledger_id__in=ledgers).select_related("ledger").order_by("-frozen_at", "-id")
     )
-    context: dict[str, Any] = {"choices": choices, "a": None, "b": None, "page": None, "error": ""}
+    context: dict[str, Any] = {"choices": choices, "a": None, "b": None, "compared": False, "error": ""}
     try:
         a_id, b_id = _snapshot_id(request, "a"), _snapshot_id(request, "b")
     except InvalidInput as err:
@@ -321,7 +325,7 @@ def compare(request: Request) -> HttpResponse:
         if a is None or b is None:
             raise Http404(_("No such snapshot, or not one you may see."))
         changes = [Change(r) for r in snapshots.compare(a, b, rows_scope(user))]
-        context.update(a=a, b=b, page=paginate(changes, request.GET.get("page")), count=len(changes))
+        context.update(a=a, b=b, page=paginate(changes, request.GET.get("page")), count=len(changes), compared=True)
     return render(request, "ledger/snapshot_compare.html", context)
 
 
