@@ -1,6 +1,6 @@
 """季度对账: the office starts a quarter's reconciliation, each unit confirms its rows (or corrects them
 with a reason, filed as its report on the task), the office sees who has confirmed and who is late, and
-freezes the quarter as an immutable snapshot (ledger.snapshots builds its rows).
+freezes the quarter as an immutable snapshot (ledger.snapshots reads the rows and the board).
 
 A unit owes its confirmation as a duty of the engine (owner kind "ledger_quarter", the Quarter row):
 the ladder reminds and urges the late as it does for lists. A unit's rows are the ledger's tasks it
@@ -15,13 +15,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luoshi.duties import changes, handoffs, owners
-from luoshi.duties.models import LIVE_STATUSES, STEP_RANK, Duty, DutyStatus, Escalation, HandlingRole, Step
+from luoshi.duties.models import LIVE_STATUSES, Duty, DutyStatus, HandlingRole
 from luoshi.duties.services import (
     announce_change,
     check_horizon,
@@ -44,9 +43,20 @@ from luoshi.ledger.models import (
     Snapshot,
     SnapshotRow,
     Task,
-    TaskLink,
 )
 from luoshi.ledger.models_cycle import SnapshotKind
+
+# The cycle's reads live in snapshots; named here too, as the services' callers know them.
+from luoshi.ledger.snapshots import (
+    BoardRow,
+    RowDuty,
+    board,
+    missing_units,
+    owes,
+    quarter_type_id,
+    row_duties,
+    unit_rows,
+)
 from luoshi.org import access
 from luoshi.org.models import Person, Unit
 from luoshi.text import check_text
@@ -64,63 +74,6 @@ def quarter_label(year: int, number: int) -> str:
     """ "2026年第二季度": stored (snapshot labels, duty titles, report texts) in the city's language."""
     with translation.override(settings.LANGUAGE_CODE):
         return _("{year}, {quarter}").format(year=year, quarter=QUARTER_NAMES[number])
-
-
-def quarter_type_id() -> int:
-    return owners.content_type_id("ledger_quarter")
-
-
-@dataclass(frozen=True)
-class RowDuty:
-    """The duty a unit reports a row on (the task's own, or a linked list's)."""
-
-    duty_id: int
-    status: str
-    progress: int
-
-
-def row_duties(ledger_id: int, unit_ids: Sequence[int] | None = None) -> dict[int, dict[int, RowDuty]]:
-    """Per unit, its rows: task id → the duty it reports the task on. Published, not withdrawn duties
-    (an accepted row is still the unit's to confirm). Three queries for any number of units and tasks."""
-    live = Duty.objects.exclude(status__in=(DutyStatus.PENDING, DutyStatus.WITHDRAWN))
-    if unit_ids is not None:
-        live = live.filter(unit_id__in=list(unit_ids))
-    found: dict[int, dict[int, RowDuty]] = defaultdict(dict)
-    tasks = Task.objects.filter(ledger_id=ledger_id).values("pk")
-    own = live.filter(owner_type_id=services.task_type_id(), owner_id__in=tasks)
-    for unit_id, task_id, pk, status, progress in own.values_list("unit_id", "owner_id", "pk", "status", "progress"):
-        found[unit_id][task_id] = RowDuty(pk, status, progress)
-    tasks_of: dict[int, list[int]] = defaultdict(list)
-    for list_id, task_id in TaskLink.objects.filter(task__ledger_id=ledger_id).values_list("list_id", "task_id"):
-        tasks_of[list_id].append(task_id)
-    if tasks_of:
-        through = live.filter(owner_type_id=owners.content_type_id("list"), owner_id__in=list(tasks_of))
-        for unit_id, list_id, pk, status, progress in through.values_list(
-            "unit_id", "owner_id", "pk", "status", "progress"
-        ):
-            for task_id in tasks_of[list_id]:
-                found[unit_id].setdefault(task_id, RowDuty(pk, status, progress))
-    return dict(found)
-
-
-def unit_rows(quarter: Quarter, unit_id: int) -> list[tuple[Task, RowDuty]]:
-    """A unit's rows for the confirmation page and API, in the ledger's order, with their indicators
-    (five queries)."""
-    owed = row_duties(quarter.ledger_id, [unit_id]).get(unit_id, {})
-    tasks = (
-        Task.objects.filter(pk__in=list(owed))
-        .select_related("programme")
-        .prefetch_related("indicators")
-        .order_by("path")
-    )
-    return [(t, owed[t.pk]) for t in tasks]
-
-
-def owes(quarter: Quarter, unit_id: int | None) -> bool:
-    """Whether the unit was asked to confirm this quarter (whatever became of it since)."""
-    return unit_id is not None and (
-        Duty.objects.filter(owner_type_id=quarter_type_id(), owner_id=quarter.pk, unit_id=unit_id).exists()
-    )
 
 
 def _quarter_duty(ledger: Ledger, quarter: Quarter, unit: Unit, label: str) -> Duty:
@@ -361,12 +314,6 @@ def do_confirm_quarter(
     return confirmation, True
 
 
-def missing_units(quarter: Quarter) -> list[Unit]:
-    """The units that still owe their confirmation."""
-    ids = Duty.objects.filter(owner_type_id=quarter_type_id(), owner_id=quarter.pk, status__in=LIVE_STATUSES)
-    return list(Unit.objects.filter(pk__in=ids.values("unit_id")).order_by("name", "pk"))
-
-
 def do_freeze_quarter(
     actor: Person, quarter: Quarter, *, cut_off: bool = False, now: datetime | None = None
 ) -> Snapshot:
@@ -433,74 +380,18 @@ def do_freeze_quarter(
     return snapshot
 
 
-@dataclass
-class BoardRow:
-    """One unit's line on the cycle board."""
-
-    unit_id: int
-    unit_name: str
-    duty_id: int
-    status: str
-    rows: int
-    confirmed_at: datetime | None
-    confirmed_by: str
-    corrected: int
-    late: bool
-    step: str
-
-    @property
-    def step_label(self) -> str:
-        return str(Step(self.step).label) if self.step else ""
-
-
-def board(quarter: Quarter, today: date, unit_ids: Sequence[int] | None = None) -> list[BoardRow]:
-    """Who owes a confirmation, who has confirmed (when, by whom, how many rows corrected), who is late
-    and the ladder's highest step on each. Six queries, whatever the number of units and rows."""
-    duties = Duty.objects.filter(owner_type_id=quarter_type_id(), owner_id=quarter.pk).select_related("unit")
-    if unit_ids is not None:
-        duties = duties.filter(unit_id__in=list(unit_ids))
-    by_unit: dict[int, Duty] = {}
-    for d in duties.order_by("pk"):
-        if d.unit_id not in by_unit or d.status != DutyStatus.WITHDRAWN:
-            by_unit[d.unit_id] = d
-    confirmations = {
-        c.unit_id: c
-        for c in Confirmation.objects.filter(quarter=quarter, unit_id__in=list(by_unit))
-        .select_related("confirmed_by")
-        .annotate(n=Count("rows"))
-    }
-    corrected = dict(
-        ConfirmationRow.objects.filter(confirmation__quarter=quarter, confirmed=False)
-        .values("confirmation__unit_id")
-        .annotate(n=Count("pk"))
-        .values_list("confirmation__unit_id", "n")
-    )
-    rows = row_duties(quarter.ledger_id, list(by_unit))
-    steps: dict[int, str] = {}
-    for duty_id, step in Escalation.objects.filter(duty_id__in=[d.pk for d in by_unit.values()]).values_list(
-        "duty_id", "step"
-    ):
-        if STEP_RANK.get(step, 0) > STEP_RANK.get(steps.get(duty_id, ""), 0):
-            steps[duty_id] = step
-    ended = timezone.localdate(quarter.frozen_at) if quarter.frozen_at else today
-    out = []
-    for unit_id, d in by_unit.items():
-        c = confirmations.get(unit_id)
-        count = c.n if c is not None else len(rows.get(unit_id, {}))
-        done_on = timezone.localdate(c.confirmed_at) if c is not None else ended
-        out.append(
-            BoardRow(
-                unit_id=unit_id,
-                unit_name=d.unit.name,
-                duty_id=d.pk,
-                status=d.status,
-                rows=count,
-                confirmed_at=c.confirmed_at if c else None,
-                confirmed_by=str(c.confirmed_by) if c else "",
-                corrected=corrected.get(unit_id, 0),
-                late=done_on > d.deadline,
-                step=steps.get(d.pk, ""),
-            )
-        )
-    out.sort(key=lambda r: (r.confirmed_at is not None, not r.late, r.unit_name, r.unit_id))
-    return out
+__all__ = [
+    "BoardRow",
+    "RowDuty",
+    "RowInput",
+    "board",
+    "do_confirm_quarter",
+    "do_freeze_quarter",
+    "do_start_quarter",
+    "missing_units",
+    "owes",
+    "quarter_label",
+    "quarter_type_id",
+    "row_duties",
+    "unit_rows",
+]

@@ -1,24 +1,37 @@
-"""Snapshots, read only: the rows a freeze writes (every task of the ledger as it stands, with who changed
-it last and why) and the comparison of any two snapshots row by row. Pure reads: the writes that use
-them are in ledger.cycle_quarters.
+"""The reads of 季度对账: a unit's rows and the cycle board (who owes, who confirmed, who is late), the rows
+a freeze writes (every task of the ledger as it stands, with who changed it last and why) and the
+comparison of any two snapshots row by row. Pure reads: the writes are in ledger.cycle_quarters.
 
 Amounts are strings of Decimals without trailing zeros ("2.58", "7623"), so that a snapshot reads as
 its figures were reported and two snapshots compare as text.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.duties import lights, owners
-from luoshi.duties.models import Report
+from luoshi.duties.models import LIVE_STATUSES, STEP_RANK, Duty, DutyStatus, Escalation, Report, Step
 from luoshi.events.models import Event
-from luoshi.ledger.models import ConfirmationRow, Forecast, Indicator, Snapshot, SnapshotRow, Task, TaskLink
+from luoshi.ledger.models import (
+    Confirmation,
+    ConfirmationRow,
+    Forecast,
+    Indicator,
+    Quarter,
+    Snapshot,
+    SnapshotRow,
+    Task,
+    TaskLink,
+)
+from luoshi.org.models import Unit
 
 DONE, OPEN, LATE = "done", "open", "late"
 STATUS_LABELS = {DONE: _("Completed"), OPEN: _("In progress"), LATE: _("Late")}
@@ -266,3 +279,142 @@ def shown(key: str, value: str | None) -> str:
     if key == "forecast" and value in Forecast.values:
         return str(Forecast(value).label)
     return value
+
+
+# A unit's rows and the cycle board
+
+
+def quarter_type_id() -> int:
+    return owners.content_type_id("ledger_quarter")
+
+
+@dataclass(frozen=True)
+class RowDuty:
+    """The duty a unit reports a row on (the task's own, or a linked list's)."""
+
+    duty_id: int
+    status: str
+    progress: int
+
+
+def row_duties(ledger_id: int, unit_ids: Sequence[int] | None = None) -> dict[int, dict[int, RowDuty]]:
+    """Per unit, its rows: task id → the duty it reports the task on. Published, not withdrawn duties
+    (an accepted row is still the unit's to confirm). Three queries for any number of units and tasks."""
+    live = Duty.objects.exclude(status__in=(DutyStatus.PENDING, DutyStatus.WITHDRAWN))
+    if unit_ids is not None:
+        live = live.filter(unit_id__in=list(unit_ids))
+    found: dict[int, dict[int, RowDuty]] = defaultdict(dict)
+    tasks = Task.objects.filter(ledger_id=ledger_id).values("pk")
+    own = live.filter(owner_type_id=owners.content_type_id("ledger_task"), owner_id__in=tasks)
+    for unit_id, task_id, pk, status, progress in own.values_list("unit_id", "owner_id", "pk", "status", "progress"):
+        found[unit_id][task_id] = RowDuty(pk, status, progress)
+    tasks_of: dict[int, list[int]] = defaultdict(list)
+    for list_id, task_id in TaskLink.objects.filter(task__ledger_id=ledger_id).values_list("list_id", "task_id"):
+        tasks_of[list_id].append(task_id)
+    if tasks_of:
+        through = live.filter(owner_type_id=owners.content_type_id("list"), owner_id__in=list(tasks_of))
+        for unit_id, list_id, pk, status, progress in through.values_list(
+            "unit_id", "owner_id", "pk", "status", "progress"
+        ):
+            for task_id in tasks_of[list_id]:
+                found[unit_id].setdefault(task_id, RowDuty(pk, status, progress))
+    return dict(found)
+
+
+def unit_rows(quarter: Quarter, unit_id: int) -> list[tuple[Task, RowDuty]]:
+    """A unit's rows for the confirmation page and API, in the ledger's order, with their indicators
+    (five queries)."""
+    owed = row_duties(quarter.ledger_id, [unit_id]).get(unit_id, {})
+    tasks = (
+        Task.objects.filter(pk__in=list(owed))
+        .select_related("programme")
+        .prefetch_related("indicators")
+        .order_by("path")
+    )
+    return [(t, owed[t.pk]) for t in tasks]
+
+
+def owes(quarter: Quarter, unit_id: int | None) -> bool:
+    """Whether the unit was asked to confirm this quarter (whatever became of it since)."""
+    return unit_id is not None and (
+        Duty.objects.filter(owner_type_id=quarter_type_id(), owner_id=quarter.pk, unit_id=unit_id).exists()
+    )
+
+
+def missing_units(quarter: Quarter) -> list[Unit]:
+    """The units that still owe their confirmation."""
+    ids = Duty.objects.filter(owner_type_id=quarter_type_id(), owner_id=quarter.pk, status__in=LIVE_STATUSES)
+    return list(Unit.objects.filter(pk__in=ids.values("unit_id")).order_by("name", "pk"))
+
+
+@dataclass
+class BoardRow:
+    """One unit's line on the cycle board."""
+
+    unit_id: int
+    unit_name: str
+    duty_id: int
+    status: str
+    rows: int
+    confirmed_at: datetime | None
+    confirmed_by: str
+    corrected: int
+    late: bool
+    step: str
+
+    @property
+    def step_label(self) -> str:
+        return str(Step(self.step).label) if self.step else ""
+
+
+def board(quarter: Quarter, today: date, unit_ids: Sequence[int] | None = None) -> list[BoardRow]:
+    """Who owes a confirmation, who has confirmed (when, by whom, how many rows corrected), who is late
+    and the ladder's highest step on each. Six queries, whatever the number of units and rows."""
+    duties = Duty.objects.filter(owner_type_id=quarter_type_id(), owner_id=quarter.pk).select_related("unit")
+    if unit_ids is not None:
+        duties = duties.filter(unit_id__in=list(unit_ids))
+    by_unit: dict[int, Duty] = {}
+    for d in duties.order_by("pk"):
+        if d.unit_id not in by_unit or d.status != DutyStatus.WITHDRAWN:
+            by_unit[d.unit_id] = d
+    confirmations = {
+        c.unit_id: c
+        for c in Confirmation.objects.filter(quarter=quarter, unit_id__in=list(by_unit))
+        .select_related("confirmed_by")
+        .annotate(n=Count("rows"))
+    }
+    corrected = dict(
+        ConfirmationRow.objects.filter(confirmation__quarter=quarter, confirmed=False)
+        .values("confirmation__unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("confirmation__unit_id", "n")
+    )
+    rows = row_duties(quarter.ledger_id, list(by_unit))
+    steps: dict[int, str] = {}
+    for duty_id, step in Escalation.objects.filter(duty_id__in=[d.pk for d in by_unit.values()]).values_list(
+        "duty_id", "step"
+    ):
+        if STEP_RANK.get(step, 0) > STEP_RANK.get(steps.get(duty_id, ""), 0):
+            steps[duty_id] = step
+    ended = timezone.localdate(quarter.frozen_at) if quarter.frozen_at else today
+    out = []
+    for unit_id, d in by_unit.items():
+        c = confirmations.get(unit_id)
+        count = c.n if c is not None else len(rows.get(unit_id, {}))
+        done_on = timezone.localdate(c.confirmed_at) if c is not None else ended
+        out.append(
+            BoardRow(
+                unit_id=unit_id,
+                unit_name=d.unit.name,
+                duty_id=d.pk,
+                status=d.status,
+                rows=count,
+                confirmed_at=c.confirmed_at if c else None,
+                confirmed_by=str(c.confirmed_by) if c else "",
+                corrected=corrected.get(unit_id, 0),
+                late=done_on > d.deadline,
+                step=steps.get(d.pk, ""),
+            )
+        )
+    out.sort(key=lambda r: (r.confirmed_at is not None, not r.late, r.unit_name, r.unit_id))
+    return out
