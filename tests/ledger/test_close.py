@@ -32,7 +32,7 @@ def finish(office, liaison, task: Task, unit) -> None:
 
 def test_a_unit_hands_in_its_rows_with_their_figures_frozen(liaison_a, ledger, opened, unit_a):
     services.do_report_task(liaison_a, opened["first"], unit_a, progress=40, done="隧洞掘进1.2公里")
-    handin = cycle_close.do_handin(liaison_a, ledger, unit_a, "全年推进情况良好。")
+    handin = cycle_audit.do_handin(liaison_a, ledger, unit_a, "全年推进情况良好。")
     codes = [r["code"] for r in handin.rows]
     # Unit a leads the first leaf and co-handles the second.
     assert codes == [opened["first"].code, opened["second"].code]
@@ -47,30 +47,30 @@ def test_a_unit_hands_in_its_rows_with_their_figures_frozen(liaison_a, ledger, o
 
 
 def test_a_unit_hands_in_once(liaison_a, head_a, ledger, opened, unit_a):
-    cycle_close.do_handin(liaison_a, ledger, unit_a, "年度小结")
+    cycle_audit.do_handin(liaison_a, ledger, unit_a, "年度小结")
     with pytest.raises(Conflict):
-        cycle_close.do_handin(head_a, ledger, unit_a, "再交一次")
+        cycle_audit.do_handin(head_a, ledger, unit_a, "再交一次")
     assert Handin.objects.count() == 1
 
 
 def test_only_the_units_head_or_liaison_hands_in(liaison_b, office, leader, ledger, opened, unit_a):
     for person in (liaison_b, office, leader):
         with pytest.raises(NotAllowed):
-            cycle_close.do_handin(person, ledger, unit_a, "年度小结")
+            cycle_audit.do_handin(person, ledger, unit_a, "年度小结")
 
 
 def test_a_hand_in_needs_a_summary_and_rows(liaison_a, outsider, ledger, opened, unit_a, unit_c):
     with pytest.raises(InvalidInput) as e:
-        cycle_close.do_handin(liaison_a, ledger, unit_a, "  ")
+        cycle_audit.do_handin(liaison_a, ledger, unit_a, "  ")
     assert e.value.field == "summary"
     with pytest.raises(InvalidInput) as e:
-        cycle_close.do_handin(outsider, ledger, unit_c, "年度小结")
+        cycle_audit.do_handin(outsider, ledger, unit_c, "年度小结")
     assert e.value.field == "unit"
 
 
 def test_a_ledger_being_built_takes_no_hand_in(liaison_a, ledger, tree, unit_a):
     with pytest.raises(Conflict):
-        cycle_close.do_handin(liaison_a, ledger, unit_a, "年度小结")
+        cycle_audit.do_handin(liaison_a, ledger, unit_a, "年度小结")
 
 
 # ---- closing -------------------------------------------------------------------------------------

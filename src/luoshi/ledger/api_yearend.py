@@ -215,7 +215,7 @@ def hand_in(request, ledger_id: Id, payload: HandinIn):
     unit = Unit.objects.filter(pk=payload.unit).first()
     if unit is None:
         raise InvalidInput("No such unit.", "unit")
-    handin = cycle_close.do_handin(person, ledger, unit, payload.summary)
+    handin = cycle_audit.do_handin(person, ledger, unit, payload.summary)
     return 201, _handin_out(Handin.objects.select_related("unit", "signed_by").get(pk=handin.pk))
 
 
@@ -224,7 +224,7 @@ def list_handins(request, ledger_id: Id):
     """Who has handed in: every unit with rows (the office), or the caller's own units."""
     person = _person(request)
     ledger = visible_ledger(person, ledger_id)
-    units = cycle_close.handin_units(ledger)
+    units = cycle_audit.handin_units(ledger)
     mine = queries.units_of(person)
     if mine is not None:
         units = [u for u in units if u.pk in mine]

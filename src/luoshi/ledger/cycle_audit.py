@@ -1,5 +1,6 @@
-"""半年查账: the office's verdict on each row of a snapshot (normally the half-year one), and the unit's
-answer to a questioned row.
+"""What the units hand back to the office: 半年查账, the office's verdict on each row of a snapshot
+(normally the half-year one) and the unit's answer to a questioned row; 年底交账, each unit's signed
+hand-in of its rows.
 
 A questioned row is a duty of the row's lead unit (owner kind "ledger_query", the verdict its owner),
 due 10 working days after the verdict, so the ladder urges a late answer like any other work. The
@@ -7,11 +8,12 @@ unit's answer completes that duty. Every verdict, change and answer is an event 
 timeline ("ledger_query", verdict id), where the duty's own events are too.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,10 +29,10 @@ from luoshi.duties.services import (
 )
 from luoshi.errors import Conflict, InvalidInput, NotAllowed
 from luoshi.events.services import record
-from luoshi.ledger.models import AuditVerdict, Ledger, LedgerStatus, Snapshot, SnapshotRow, Task
+from luoshi.ledger.models import AuditVerdict, Handin, Ledger, LedgerStatus, Snapshot, SnapshotRow, Task
 from luoshi.ledger.models_cycle import Verdict
 from luoshi.org import access
-from luoshi.org.models import Person
+from luoshi.org.models import Person, Unit
 from luoshi.workdays import calendar
 
 SUBJECT = "ledger_query"
@@ -256,3 +258,91 @@ def do_answer(actor: Person, verdict: AuditVerdict, answer: str, now: datetime |
         if duty is not None and duty.status != DutyStatus.COMPLETED:
             _complete(actor, duty, now)
     return v
+
+
+# ---- 年底交账: a unit's hand-in -------------------------------------------------------------
+
+
+def unit_tasks(ledger: Ledger, unit_id: int) -> Iterable[Task]:
+    co = Task.co_units.through.objects.filter(unit_id=unit_id).values("task_id")
+    return ledger.tasks.filter(Q(lead_unit_id=unit_id) | Q(pk__in=co)).prefetch_related("indicators").order_by("path")
+
+
+def unit_rows(ledger: Ledger, unit_id: int) -> list[dict]:
+    """The unit's rows as they stand: each task it leads or co-handles, with its figures and the unit's
+    own share (its duty's status and progress). Three queries."""
+    tasks = list(unit_tasks(ledger, unit_id))
+    duties = {
+        d.owner_id: d
+        for d in Duty.objects.filter(
+            owner_type_id=owners.content_type_id("ledger_task"), owner_id__in=[t.pk for t in tasks], unit_id=unit_id
+        ).exclude(status=DutyStatus.WITHDRAWN)
+    }
+    rows = []
+    for t in tasks:
+        duty = duties.get(t.pk)
+        rows.append(
+            {
+                "task": t.pk,
+                "code": t.code,
+                "title": t.title,
+                "role": "lead" if t.lead_unit_id == unit_id else "co",
+                "deadline": t.deadline.isoformat(),
+                "progress": str(t.progress),
+                "done": t.done,
+                "forecast": t.forecast,
+                "duty_status": duty.status if duty else "",
+                "duty_progress": duty.progress if duty else None,
+                "indicators": [
+                    {
+                        "name": i.name,
+                        "measure": i.measure,
+                        "target": str(i.target),
+                        "actual": None if i.actual is None else str(i.actual),
+                    }
+                    for i in t.indicators.all()
+                ],
+            }
+        )
+    return rows
+
+
+def do_handin(actor: Person, ledger: Ledger, unit: Unit, summary: str, now: datetime | None = None) -> Handin:
+    """The unit's signed year-end hand-in, by its head or liaison, once: its rows' figures are frozen in it."""
+    if not access.can_report_for(actor, unit.pk):
+        raise NotAllowed(_("Only the unit's own liaison or head may hand in for it."))
+    summary = summary.strip()
+    if not summary:
+        raise InvalidInput(_("Summarise the unit's year."), "summary")
+    ledger = Ledger.objects.get(pk=ledger.pk)  # its status as it is now
+    if ledger.status == LedgerStatus.DRAFT:
+        raise Conflict(_("A ledger being built has nothing to hand in yet."))
+    now = resolve_now(now)
+    rows = unit_rows(ledger, unit.pk)
+    if not rows:
+        raise InvalidInput(_("This unit has no rows in this ledger."), "unit")
+    try:
+        with transaction.atomic():
+            handin = Handin.objects.create(
+                ledger=ledger, unit=unit, summary=summary, rows=rows, signed_by=actor, signed_at=now
+            )
+            record(
+                actor,
+                "ledger.handed_in",
+                "ledger",
+                ledger.pk,
+                unit_id=unit.pk,
+                after={"handin": handin.pk, "rows": len(rows)},
+                note=summary,
+                at=now,
+            )
+    except IntegrityError:
+        raise Conflict(_("{unit} has handed in already.").format(unit=unit.name), "unit") from None
+    return handin
+
+
+def handin_units(ledger: Ledger) -> list[Unit]:
+    """Every unit with rows in the ledger (lead or co), by name."""
+    co = Task.co_units.through.objects.filter(task__ledger=ledger).values("unit_id")
+    lead = ledger.tasks.filter(lead_unit__isnull=False).values("lead_unit_id")
+    return list(Unit.objects.filter(Q(pk__in=co) | Q(pk__in=lead)).order_by("name"))

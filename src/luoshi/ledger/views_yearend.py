@@ -199,7 +199,7 @@ def _handin_page(
     request: Request, ledger: Ledger, form: HandinForm | None = None, status: int = 200, error: str = ""
 ) -> HttpResponse:
     person = request.user
-    units = cycle_close.handin_units(ledger)
+    units = cycle_audit.handin_units(ledger)
     mine = queries.units_of(person)
     shown = units if mine is None else [u for u in units if u.pk in mine]
     handins = {
@@ -207,7 +207,7 @@ def _handin_page(
         for h in Handin.objects.filter(ledger=ledger, unit__in=[u.pk for u in shown]).select_related("signed_by")
     }
     own = person.unit if person.unit_id and access.can_report_for(person, person.unit_id) else None
-    own_rows = cycle_close.unit_rows(ledger, own.pk) if own and own.pk not in handins else []
+    own_rows = cycle_audit.unit_rows(ledger, own.pk) if own and own.pk not in handins else []
     context = {
         "ledger": ledger,
         "units": [(u, handins.get(u.pk)) for u in shown],
@@ -236,7 +236,7 @@ def handin(request: Request, ledger_id: int) -> HttpResponse:
     if not form.is_valid():
         return _handin_page(request, ledger, form, 400, _("Please correct the errors below."))
     try:
-        cycle_close.do_handin(person, ledger, person.unit, form.cleaned_data["summary"])  # type: ignore[arg-type]
+        cycle_audit.do_handin(person, ledger, person.unit, form.cleaned_data["summary"])  # type: ignore[arg-type]
     except ServiceError as err:
         form.show_refusal(err)
         return _handin_page(request, ledger, form, err.status, err.message)
@@ -282,7 +282,7 @@ def close(request: Request, ledger_id: int) -> HttpResponse:
                 ),
             )
             return redirect("ledger:carried", ledger.pk)
-    units = cycle_close.handin_units(ledger)
+    units = cycle_audit.handin_units(ledger)
     handed = set(Handin.objects.filter(ledger=ledger).values_list("unit_id", flat=True))
     context = {
         "ledger": ledger,
