@@ -14,7 +14,7 @@ from luoshi.errors import Conflict, InvalidInput, NotAllowed
 from luoshi.events.models import Event
 from luoshi.ledger import cycle_quarters, services
 from luoshi.ledger.cycle_quarters import RowInput
-from luoshi.ledger.models import Confirmation, Indicator, Quarter, Snapshot, Task
+from luoshi.ledger.models import Confirmation, Indicator, Ledger, Quarter, Snapshot, Task
 from luoshi.org.models import Unit
 from tests.conftest import make_person
 
@@ -283,18 +283,36 @@ def test_only_the_office_freezes(office, ledger, opened, liaison_a, leader):
 # The confirmation page
 
 
-def test_the_confirmation_page_shows_a_card_per_row(
-    as_, office, ledger, opened, liaison_a, django_assert_max_num_queries
+def test_the_confirmation_page_shows_a_card_per_row_in_constant_queries(
+    as_, office, ledger, programme, opened, liaison_a, unit_a, django_assert_max_num_queries
 ):
     quarter = start(office, ledger)
     client = as_(liaison_a)
-    with django_assert_max_num_queries(20):
-        page = client.get(reverse("ledger:confirm", args=[quarter.pk]))
+    url = reverse("ledger:confirm", args=[quarter.pk])
+    with django_assert_max_num_queries(20) as few:
+        page = client.get(url)
     assert page.status_code == 200
     body = page.content.decode()
     for task in (opened["first"], opened["second"]):
         assert f'id="row-{task.pk}"' in body and f'name="ok-{task.pk}"' in body
     assert "年度完成投资" in body
+    ledger = Ledger.objects.get(pk=ledger.pk)  # opened since the fixture read it
+    for i in range(4):
+        services.do_create_task(
+            office,
+            ledger,
+            services.TaskInput(
+                programme=programme,
+                title=f"配套任务{i}",
+                deadline=due_in(100),
+                lead_unit=unit_a,
+                indicators=[services.IndicatorInput("户数", "户", Decimal(100))],
+            ),
+            reason="新增",
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        body = client.get(url).content.decode()
+    assert body.count('role="switch"') == 6
 
 
 def _post(client, quarter, data):
@@ -366,6 +384,7 @@ def test_the_board_shows_who_confirmed_in_constant_queries(
     assert f'id="unit-{unit_b.pk}"' in body and 'id="freeze-form"' in body and "cut_off" in body
     # More units and rows: the same number of queries.
     cycle_quarters.do_freeze_quarter(office, quarter, cut_off=True)
+    ledger = Ledger.objects.get(pk=ledger.pk)  # opened since the fixture read it
     for i in range(5):
         unit = Unit.objects.create(name=f"区县{i}", kind="district")
         services.do_create_task(
