@@ -34,6 +34,7 @@ class Row:
     has_children: bool = False
     context: Task | None = None  # in a flat list: the parent, to say where the task sits
     indent: int = 0  # Bootstrap's spacing step (0–5) for the task's depth in the tree
+    co_units: list[str] = field(default_factory=list)
 
 
 def indent(depth: int) -> int:
@@ -92,7 +93,16 @@ def _decorate(tasks: list[Task], ledger: Ledger, today: date) -> None:
 
 
 def _with_people(qs: QuerySet[Task]) -> QuerySet[Task]:
-    return qs.select_related("leader", "lead_unit").prefetch_related("co_units")
+    return qs.select_related("leader", "lead_unit")
+
+
+def _co_units(rows: list[Row]) -> list[Row]:
+    """The rows' co units' names in one query (a prefetch would clone a queryset per row)."""
+    by_task = {r.task.pk: r for r in rows}
+    through = Task.co_units.through.objects.filter(task_id__in=list(by_task)).order_by("unit_id")
+    for task_id, name in through.values_list("task_id", "unit__name"):
+        by_task[task_id].co_units.append(name)
+    return rows
 
 
 def tree_page(person: Person, ledger: Ledger, f: TaskFilters, page_number: int, today: date) -> TreePage:
@@ -115,13 +125,13 @@ def tree_page(person: Person, ledger: Ledger, f: TaskFilters, page_number: int, 
         found.sort(key=lambda t: (rank.get(t.path.split(".")[0], 0), t.path))
         parents = {t.parent_id for t in found}
         _decorate(found, ledger, today)
-        rows = [Row(t, queries.task_light(t, today), t.pk in parents, indent=indent(t.depth)) for t in found]
+        rows = _co_units([Row(t, queries.task_light(t, today), t.pk in parents, indent=indent(t.depth)) for t in found])
         return TreePage("tree", page, _sections(rows, programmes), truncated)
     qs = queries.filtered(ledger_tasks(person, ledger), f, today).order_by(*order)
     page = paginate(_with_people(qs.select_related("parent")), page_number)
     tasks = list(page.object_list)
     _decorate(tasks, ledger, today)
-    rows = [Row(t, queries.task_light(t, today), context=t.parent) for t in tasks]
+    rows = _co_units([Row(t, queries.task_light(t, today), context=t.parent) for t in tasks])
     return TreePage("flat", page, _sections(rows, programmes))
 
 

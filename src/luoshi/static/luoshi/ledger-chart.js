@@ -22,15 +22,17 @@
       // drawn on the canvas: the HTML tooltip carries style="" attributes, which the CSP refuses
       tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v + unit; } },
       legend: { top: 0, data: [data.labels.planned, data.labels.actual] },
-      grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: data.months, boundaryGap: false },
-      yAxis: { type: "value", name: unit, nameTextStyle: { align: "left" } },
+      // room for the target's line above the figures so far
+      yAxis: { type: "value", name: unit, nameTextStyle: { align: "left" },
+               max: data.target === null ? undefined : function (v) { return Math.max(v.max, data.target); } },
       series: [
         { name: data.labels.planned, type: "line", data: data.planned, connectNulls: true, symbolSize: 7,
           lineStyle: { type: "dashed" },
           markLine: data.target === null ? undefined : {
             silent: true, symbol: "none", lineStyle: { color: TARGET, type: "dotted" },
-            label: { formatter: data.labels.target + " " + data.target + unit, position: "insideEndTop" },
+            label: { formatter: data.labels.target + " " + data.target + unit, position: "insideEndBottom" },
             data: [{ yAxis: data.target }]
           } },
         { name: data.labels.actual, type: "line", data: data.actual, symbolSize: 7, step: false }
