@@ -7,6 +7,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("ledger/", include("luoshi.ledger.urls")),
     path("", include("luoshi.web.urls")),
 ]

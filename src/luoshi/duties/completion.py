@@ -65,6 +65,26 @@ def do_accept(actor: Person, duty: Duty, now: datetime | None = None) -> Duty:
     return d
 
 
+def complete_by_owner(actor: Person, duty: Duty, now: datetime, *, cause: str) -> Duty:
+    """The owner ends a duty as done by the unit's own act, with no completion for anyone to accept (a
+    unit's quarter confirmation, its answer to an audit question). Called in the owner's transaction; its
+    lateness is frozen as at an acceptance, and the act signs for the duty if nothing had."""
+    d = locked_duty(duty)
+    if not d.is_open:
+        raise Conflict(_("This is no longer owed."))
+    before = duty_state(d)
+    d.status, d.progress, d.completed_at, d.next_report_due = DutyStatus.COMPLETED, 100, now, None
+    d.days_late = max((timezone.localdate(now) - d.deadline).days, 0)
+    fields = ["status", "progress", "completed_at", "next_report_due", "days_late"]
+    if d.signed_at is None:
+        d.signed_at, d.signed_by = now, actor
+        fields += ["signed_at", "signed_by"]
+    d.save(update_fields=fields)
+    announce_change(d, "completed", now)
+    record_on_owner(actor, "duty.completed", d, before=before, after={**duty_state(d), "cause": cause}, at=now)
+    return d
+
+
 def do_return(actor: Person, duty: Duty, reason: str, now: datetime | None = None) -> Duty:
     """Send a completion request back (退回): the unit keeps working and reporting."""
     if not reason.strip():

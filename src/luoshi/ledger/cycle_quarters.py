@@ -20,13 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luoshi.duties import changes, handoffs, owners
-from luoshi.duties.models import LIVE_STATUSES, Duty, DutyStatus, HandlingRole
+from luoshi.duties.completion import complete_by_owner
+from luoshi.duties.models import LIVE_STATUSES, Duty, HandlingRole
 from luoshi.duties.services import (
-    announce_change,
     check_horizon,
-    duty_state,
-    locked_duty,
-    record_on_owner,
     require_office,
     resolve_now,
 )
@@ -196,27 +193,6 @@ def _check_rows(rows: Sequence[RowInput], owed: dict[int, RowDuty]) -> dict[int,
     return indicators
 
 
-def _complete(actor: Person, duty: Duty, now: datetime) -> Duty:
-    """The unit's quarter duty ends as completed by its own confirmation: there is no completion for
-    the office to accept (the engine has no owner-side completion yet; see the module's report)."""
-    d = locked_duty(duty)
-    if d.status not in LIVE_STATUSES:
-        raise Conflict(_("This unit's confirmation is no longer owed."))
-    before = duty_state(d)
-    d.status, d.progress, d.completed_at, d.next_report_due = DutyStatus.COMPLETED, 100, now, None
-    d.days_late = max((timezone.localdate(now) - d.deadline).days, 0)
-    fields = ["status", "progress", "completed_at", "next_report_due", "days_late"]
-    if d.signed_at is None:
-        d.signed_at, d.signed_by = now, actor
-        fields += ["signed_at", "signed_by"]
-    d.save(update_fields=fields)
-    announce_change(d, "completed", now)
-    record_on_owner(
-        actor, "duty.completed", d, before=before, after={**duty_state(d), "cause": "ledger_quarter.confirmed"}, at=now
-    )
-    return d
-
-
 def do_confirm_quarter(
     actor: Person,
     quarter: Quarter,
@@ -291,7 +267,7 @@ def do_confirm_quarter(
                     )
                 )
             ConfirmationRow.objects.bulk_create(stored, batch_size=1000)
-            _complete(actor, duty, now)
+            complete_by_owner(actor, duty, now, cause="ledger_quarter.confirmed")
             record(
                 actor,
                 "ledger_quarter.confirmed",

@@ -288,11 +288,13 @@ def do_create_task(
     work is now its children's."""
     require_office(actor)
     now = resolve_now(now)
-    _writable(ledger, reason)
     check_task(ledger, data, timezone.localdate(now))
     if code and Task.objects.filter(code=code).exists():
         raise Conflict(_("The code {code} is already taken.").format(code=code), "code")
     with transaction.atomic(), rollup.one_refresh():
+        # As it stands now, not as the caller read it: opening it meanwhile makes a reason needed.
+        ledger = Ledger.objects.select_for_update().get(pk=ledger.pk)
+        _writable(ledger, reason)
         code, path, depth = _place(ledger, data.parent, code)
         task = Task.objects.create(
             ledger=ledger,
@@ -331,12 +333,12 @@ def do_update_task(
     """Change a task's fields, units, indicators or place; records before and after, with the reason."""
     require_office(actor)
     now = resolve_now(now)
-    ledger = task.ledger
-    _writable(ledger, reason)
-    check_task(ledger, data, timezone.localdate(now))
+    check_task(task.ledger, data, timezone.localdate(now))
     if data.parent is not None and (data.parent.pk == task.pk or data.parent.path.startswith(task.path + ".")):
         raise InvalidInput(_("A task cannot be placed under itself."), "parent")
     with transaction.atomic(), rollup.one_refresh():
+        ledger = Ledger.objects.select_for_update().get(pk=task.ledger_id)
+        _writable(ledger, reason)
         owners.get("ledger_task").lock(task.pk)
         task = Task.objects.get(pk=task.pk)
         before = task_state(task)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The business pages refuse the administrators and the auditor (三员); the ladder settings are the admin's.
     path("lists/", include(business_only("luoshi.lists.urls"))),
+    path("ledger/", include(business_only("luoshi.ledger.urls"))),
     path("escalation/", include(business_only("luoshi.duties.urls", except_names=["policy", "calendar"]))),
     path("inbox/", include(business_only("luoshi.notify.urls"))),
     path("account/tokens/", include("luoshi.org.urls_tokens", namespace="tokens")),
