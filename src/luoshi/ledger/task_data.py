@@ -195,7 +195,7 @@ def _chart(ind: Indicator, months: list[str], planned: list, actual: list) -> st
         {
             "name": ind.name,
             "measure": ind.measure,
-            "months": [_("{month}月").format(month=int(m[5:])) for m in months],
+            "months": [_("M{month}").format(month=int(m[5:])) for m in months],
             "planned": [_number(v) for v in planned],
             "actual": [_number(v) for v in actual],
             "target": _number(ind.target),

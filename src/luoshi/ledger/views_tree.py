@@ -71,7 +71,7 @@ def _index(request: Request, status: int = 200, **bound: object) -> HttpResponse
     years = {r.ledger.year for r in rows}
     next_year = today.year if today.year not in years else max(years) + 1
     for row in rows:
-        row.pages = other_pages(row.ledger) if office or row.ledger.status != LedgerStatus.DRAFT else []  # type: ignore[attr-defined]
+        row.pages = other_pages(row.ledger) if office else []  # type: ignore[attr-defined]  # the office's pages
         if office and row.ledger.status != LedgerStatus.CLOSED:
             form = bound.get(f"programme_{row.ledger.pk}")
             row.programme_form = form or ProgrammeForm(auto_id=f"id_prog{row.ledger.pk}_%s")  # type: ignore[attr-defined]
