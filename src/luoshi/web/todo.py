@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.duties import owners
 from luoshi.duties.lights import LIGHTS, RED, light, light_rank, thresholds
 from luoshi.duties.models import LIVE_STATUSES, Duty, DutyStatus, Escalation, Extension, ExtensionStatus, Step
 from luoshi.duties.queries import TALK_STATES, talk_queue
@@ -33,7 +34,7 @@ RECENT_DAYS = 14  # how long a decision or a failed delivery stays news
 
 # The sections of each role, in the order they are shown. "order" is a unit's (supervision orders on its
 # work) and a leader's (the orders addressed to him) alike: one section, no order twice.
-UNIT_KINDS = ("report_due", "urge", "order", "completion_returned", "extension_decided")
+UNIT_KINDS = ("report_due", "other_due", "urge", "order", "completion_returned", "extension_decided")
 OFFICE_KINDS = (
     "completion_request",
     "extension_request",
@@ -47,6 +48,7 @@ KINDS = tuple(dict.fromkeys(UNIT_KINDS + OFFICE_KINDS + LEADER_KINDS))
 
 LABELS = {
     "report_due": _("Reports due"),
+    "other_due": _("Ledger work due"),
     "urge": _("Urge notices"),
     "order": _("Supervision orders"),
     "completion_returned": _("Completion returned"),
@@ -157,6 +159,19 @@ class _Builder:
         due = mine.exclude(returned).annotate(due=Coalesce("next_report_due", "deadline"))
         rows, total = _capped(due, "due", "deadline", "id")
         self.add("report_due", [self.duty_item("report_due", d, report_url(d), d.due) for d in rows], total)
+
+        # The other owners' work (ledger tasks, quarter confirmations, audit questions), on the owner's page.
+        other = Duty.objects.filter(unit_id=unit_id, status=DutyStatus.OPEN, paused_at__isnull=True)
+        other = other.exclude(owner_type=owner_type()).select_related("unit")
+        other = other.annotate(due=Coalesce("next_report_due", "deadline"))
+        rows, total = _capped(other, "due", "deadline", "id")
+        items = [
+            Item(
+                "other_due", d.title, owners.url_of(d), d.due, self.duty_light(d), d.owner_kind, d.owner_id, d.unit.name
+            )
+            for d in rows
+        ]
+        self.add("other_due", items, total)
 
         self.escalations(_unit_steps(unit_id), "urge", "order")
 
