@@ -197,3 +197,96 @@ def test_the_task_of_a_question_stays_as_it_was(office, snapshot, opened):
     before = Task.objects.get(pk=opened["first"].pk).progress
     cycle_audit.do_audit(office, snapshot, opened["first"], "questioned", "请核实")
     assert Task.objects.get(pk=opened["first"].pk).progress == before
+
+
+# ---- the pages -----------------------------------------------------------------------------------
+
+
+def test_the_audit_page_shows_every_row_to_the_office(as_, office, snapshot, opened):
+    r = as_(office).get(f"/ledger/snapshots/{snapshot.pk}/audit/")
+    assert r.status_code == 200
+    for task in opened.values():
+        assert f'id="audit-row-{task.pk}"' in r.content.decode()
+
+
+def test_the_audit_page_is_the_offices(as_, liaison_a, leader, snapshot):
+    for person in (liaison_a, leader):
+        assert as_(person).get(f"/ledger/snapshots/{snapshot.pk}/audit/").status_code == 403
+
+
+def test_questioning_on_the_page_makes_the_question_once(as_, office, snapshot, opened):
+    client = as_(office)
+    url = f"/ledger/snapshots/{snapshot.pk}/audit/"
+    data = {"task": opened["first"].pk, "verdict": "questioned", "note": "请核实", "return": "show=unaudited"}
+    r = client.post(url, data)
+    assert r.status_code == 302 and r["Location"].endswith("?show=unaudited")
+    client.post(url, data)
+    assert AuditVerdict.objects.count() == 1 and query_duties(AuditVerdict.objects.get()).count() == 1
+    page = client.get(url, {"show": "unanswered"}).content.decode()
+    assert f'id="audit-row-{opened["first"].pk}"' in page and f'id="audit-row-{opened["second"].pk}"' not in page
+
+
+def test_an_htmx_verdict_returns_the_row(as_, office, snapshot, opened):
+    r = as_(office).post(
+        f"/ledger/snapshots/{snapshot.pk}/audit/",
+        {"task": opened["first"].pk, "verdict": "verified"},
+        headers={"HX-Request": "true"},
+    )
+    assert r.status_code == 200 and r.content.decode().startswith("<article")
+    assert AuditVerdict.objects.get().verdict == "verified"
+
+
+def test_questioning_without_a_note_on_the_page_is_400(as_, office, snapshot, opened):
+    r = as_(office).post(
+        f"/ledger/snapshots/{snapshot.pk}/audit/", {"task": opened["first"].pk, "verdict": "questioned"}
+    )
+    assert r.status_code == 400 and not AuditVerdict.objects.exists()
+    r = as_(office).post(f"/ledger/snapshots/{snapshot.pk}/audit/", {"task": "x", "verdict": "verified"})
+    assert r.status_code == 400
+
+
+def test_the_audit_page_reads_a_fixed_number_of_queries(as_, office, snapshot, opened, django_assert_max_num_queries):
+    client = as_(office)
+    url = f"/ledger/snapshots/{snapshot.pk}/audit/"
+    cycle_audit.do_audit(office, snapshot, opened["first"], "questioned", "请核实")
+    client.get(url)
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    cycle_audit.do_audit(office, snapshot, opened["second"], "questioned", "请核实")
+    cycle_audit.do_audit(office, snapshot, opened["parent"], "verified", "")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
+
+
+def test_the_unit_answers_on_its_phone_page(as_, office, liaison_a, snapshot, opened):
+    v, _c = cycle_audit.do_audit(office, snapshot, opened["first"], "questioned", "请核实投资数")
+    client = as_(liaison_a)
+    page = client.get(f"/ledger/audit/{v.pk}/answer/")
+    assert page.status_code == 200 and 'id="answer-form"' in page.content.decode()
+    assert client.post(f"/ledger/audit/{v.pk}/answer/", {"answer": " "}).status_code == 400
+    r = client.post(f"/ledger/audit/{v.pk}/answer/", {"answer": "已核实"})
+    assert r.status_code == 302
+    assert client.post(f"/ledger/audit/{v.pk}/answer/", {"answer": "已核实"}).status_code == 302  # once
+    assert Event.objects.filter(kind="audit.answered").count() == 1
+    assert query_duties(v).get().status == DutyStatus.COMPLETED
+    assert 'id="answered"' in client.get(f"/ledger/audit/{v.pk}/answer/").content.decode()
+
+
+def test_another_unit_does_not_see_the_question(as_, office, liaison_b, snapshot, opened):
+    v, _c = cycle_audit.do_audit(office, snapshot, opened["first"], "questioned", "请核实")
+    assert as_(liaison_b).get(f"/ledger/audit/{v.pk}/answer/").status_code == 404
+    assert as_(liaison_b).post(f"/ledger/audit/{v.pk}/answer/", {"answer": "x"}).status_code == 404
+
+
+def test_the_office_reads_the_question_without_a_form(as_, office, snapshot, opened):
+    v, _c = cycle_audit.do_audit(office, snapshot, opened["first"], "questioned", "请核实")
+    page = as_(office).get(f"/ledger/audit/{v.pk}/answer/").content.decode()
+    assert 'id="answer-waiting"' in page and 'id="answer-form"' not in page
+    assert as_(office).post(f"/ledger/audit/{v.pk}/answer/", {"answer": "x"}).status_code == 403
+
+
+def test_the_engine_links_the_question_to_the_answer_page(office, snapshot, opened):
+    from luoshi.duties import owners
+
+    v, _c = cycle_audit.do_audit(office, snapshot, opened["first"], "questioned", "请核实")
+    assert owners.url_of(query_duties(v).get()) == f"/ledger/audit/{v.pk}/answer/"

@@ -133,3 +133,27 @@ def test_every_unfinished_task_is_carried_exactly_once_and_no_done_one(
             raise Rollback
     except Rollback:
         pass
+
+
+# ---- the carry-over list -----------------------------------------------------------------------------
+
+
+def test_the_carry_over_list_shows_each_task_with_its_origin(as_, office, liaison_b, ledger, opened):
+    cycle_close.do_close_ledger(office, ledger)
+    page = as_(office).get(f"/ledger/{ledger.pk}/carried/").content.decode()
+    for task in opened.values():
+        assert task.code in page
+    own = as_(liaison_b).get(f"/ledger/{ledger.pk}/carried/").content.decode()
+    assert opened["second"].code in own and opened["first"].code not in own
+
+
+def test_the_carry_over_list_reads_a_fixed_number_of_queries(
+    as_, office, ledger, opened, programme, django_assert_max_num_queries
+):
+    services.do_create_task(office, ledger, task_input(programme, "另一项"), reason="新增")
+    client = as_(office)
+    cycle_close.do_close_ledger(office, ledger)
+    client.get(f"/ledger/{ledger.pk}/carried/")
+    with django_assert_max_num_queries(12):
+        r = client.get(f"/ledger/{ledger.pk}/carried/")
+    assert r.status_code == 200 and r.content.decode().count('<tr id="carried-') == 4

@@ -166,3 +166,45 @@ def test_nothing_is_carried_into_a_closed_ledger(office, ledger, opened):
     with pytest.raises(Conflict):
         cycle_close.do_close_ledger(office, ledger)
     assert not nxt.tasks.exists() and Ledger.objects.get(pk=ledger.pk).status == LedgerStatus.OPEN
+
+
+# ---- the pages -----------------------------------------------------------------------------------
+
+
+def test_a_unit_hands_in_on_its_page_once(as_, liaison_a, ledger, opened, unit_a):
+    client = as_(liaison_a)
+    page = client.get(f"/ledger/{ledger.pk}/handins/").content.decode()
+    assert 'id="handin-form"' in page and opened["first"].code in page
+    assert client.post(f"/ledger/{ledger.pk}/handins/", {"summary": " "}).status_code == 400
+    assert client.post(f"/ledger/{ledger.pk}/handins/", {"summary": "全年总结"}).status_code == 302
+    again = client.post(f"/ledger/{ledger.pk}/handins/", {"summary": "全年总结"})
+    assert again.status_code in (302, 409) and Handin.objects.count() == 1
+    assert 'id="handed-in"' in client.get(f"/ledger/{ledger.pk}/handins/").content.decode()
+
+
+def test_the_office_sees_who_has_handed_in(as_, office, liaison_a, ledger, opened, unit_a, unit_b):
+    handin = cycle_audit.do_handin(liaison_a, ledger, unit_a, "全年总结")
+    page = as_(office).get(f"/ledger/{ledger.pk}/handins/").content.decode()
+    assert f'id="unit-{unit_a.pk}"' in page and f'id="unit-{unit_b.pk}"' in page
+    assert f"/ledger/handins/{handin.pk}/" in page
+    assert as_(office).post(f"/ledger/{ledger.pk}/handins/", {"summary": "x"}).status_code == 403
+
+
+def test_another_unit_does_not_see_a_hand_in(as_, liaison_a, liaison_b, office, ledger, opened, unit_a, unit_b):
+    handin = cycle_audit.do_handin(liaison_a, ledger, unit_a, "全年总结")
+    assert as_(office).get(f"/ledger/handins/{handin.pk}/").status_code == 200
+    assert as_(liaison_b).get(f"/ledger/handins/{handin.pk}/").status_code == 404
+    page = as_(liaison_b).get(f"/ledger/{ledger.pk}/handins/").content.decode()
+    assert f'id="unit-{unit_a.pk}"' not in page
+
+
+def test_the_close_page_asks_before_closing(as_, office, liaison_a, ledger, opened):
+    page = as_(office).get(f"/ledger/{ledger.pk}/close/").content.decode()
+    assert 'id="close-form"' in page and "data-confirm" in page and 'id="missing-handins"' in page
+    assert as_(liaison_a).get(f"/ledger/{ledger.pk}/close/").status_code == 403
+    assert as_(liaison_a).post(f"/ledger/{ledger.pk}/close/").status_code == 403
+    r = as_(office).post(f"/ledger/{ledger.pk}/close/")
+    assert r.status_code == 302 and r["Location"] == f"/ledger/{ledger.pk}/carried/"
+    assert as_(office).post(f"/ledger/{ledger.pk}/close/").status_code == 409
+    assert Task.objects.filter(origin__isnull=False).count() == 3
+    assert 'id="closed-already"' in as_(office).get(f"/ledger/{ledger.pk}/close/").content.decode()

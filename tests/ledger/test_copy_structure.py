@@ -137,3 +137,18 @@ def test_a_thousand_tasks_copy_in_reasonable_time(office, ledger, programme, tar
     assert Task.objects.filter(ledger=target, parent__isnull=True).count() == 350
     assert took < 15, f"copying 1,050 tasks took {took:.1f} s"
     assert Ledger.objects.get(pk=target.pk).status == LedgerStatus.DRAFT
+
+
+# ---- the copy form ---------------------------------------------------------------------------------
+
+
+def test_the_office_copies_on_the_form_once(as_, office, liaison_a, ledger, tree, target):
+    client = as_(office)
+    page = client.get(f"/ledger/{target.pk}/copy/").content.decode()
+    assert 'id="copy-form"' in page and f'value="{ledger.pk}" selected' in page
+    assert client.post(f"/ledger/{target.pk}/copy/", {"source": "x"}).status_code == 400
+    r = client.post(f"/ledger/{target.pk}/copy/", {"source": ledger.pk})
+    assert r.status_code == 302 and r["Location"] == f"/ledger/{target.pk}/"
+    assert client.post(f"/ledger/{target.pk}/copy/", {"source": ledger.pk}).status_code == 409
+    assert target.tasks.count() == 3
+    assert as_(liaison_a).get(f"/ledger/{target.pk}/copy/").status_code == 403
