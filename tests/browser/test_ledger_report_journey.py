@@ -23,7 +23,16 @@ TOO_WIDE = """() => [...document.querySelectorAll('body *')].filter(e => {
 }).map(e => e.tagName + '#' + e.id + '.' + e.className)"""
 
 
+# Playwright's own injection (not page markup, so the policy does not apply to it): collect the violations.
+LISTEN = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+"""
+
+
 def fits(page: Page, name: str) -> None:
+    """No sideways scrolling, nothing off the screen, nothing the Content-Security-Policy refused."""
+    assert page.evaluate("window.__csp") == [], name
     page.screenshot(path=SCREENSHOTS.format(name), full_page=True)
     assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth"), f"{name} scrolls sideways"
     assert page.evaluate(TOO_WIDE) == [], name
@@ -55,6 +64,8 @@ def test_a_liaison_reports_a_task_with_its_figure_and_sees_the_roll_up(
 ):
     first, parent = parent_with_figure["first"], parent_with_figure["parent"]
     page = open_as(liaison_a, PHONE, f"/ledger/{first.ledger_id}/")
+    page.add_init_script(LISTEN)
+    page.reload()
     fits(page, "tree")
     # his unit's rows only, each task a tap away
     assert page.locator("#tree-results tr[data-task]").count() == 2  # the first task, and the second he co-handles

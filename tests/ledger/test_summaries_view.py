@@ -97,6 +97,7 @@ def test_opening_asks_first_then_opens_once(as_, office, ledger, tree):
     assert client.post(url).status_code == 302  # sent twice: it is open, once
     ledger.refresh_from_db()
     assert ledger.status == LedgerStatus.OPEN
+    assert client.get(url).status_code == 302  # nothing left to confirm
 
 
 def test_an_empty_ledger_is_not_opened(as_, office, ledger):

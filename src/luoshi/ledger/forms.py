@@ -166,8 +166,8 @@ class TaskReportForm(BootstrapMixin, forms.Form):
 
 
 def _plain(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
+    """7.5000 → "7.5", 20.0000 → "20" (never "2E+1")."""
+    return format(value.normalize(), "f")
 
 
 # ---------------------------------------------------------------- the office's task form
@@ -310,11 +310,11 @@ IndicatorFormSet = forms.formset_factory(
 def indicator_initial(task: Task) -> list[dict]:
     rows = []
     for ind in task.indicators.prefetch_related("trajectory"):
-        row: dict[str, Any] = {"name": ind.name, "measure": ind.measure, "target": ind.target, "kind": ind.kind}
+        row: dict[str, Any] = {"name": ind.name, "measure": ind.measure, "target": _plain(ind.target), "kind": ind.kind}
         for point in ind.trajectory.all():
             year, _sep, part = point.period.partition("-")
             if part in ("Q1", "Q2", "Q3", "Q4") and year == str(task.ledger.year):
-                row[part.lower()] = point.planned
+                row[part.lower()] = _plain(point.planned)
         rows.append(row)
     return rows
 

@@ -146,6 +146,9 @@ def open_ledger(request: Request, ledger_id: int) -> HttpResponse:
     """年初建账 done: a confirmation page, then the ledger opens and every unit's duties start."""
     office_only(request)
     ledger = visible_ledger(request, ledger_id)
+    if request.method != "POST" and ledger.status != LedgerStatus.DRAFT:
+        messages.info(request, _("The ledger is already open."))
+        return redirect("ledger:tree", ledger.pk)
     if request.method == "POST":
         try:
             services.do_open_ledger(request.user, ledger)
