@@ -60,7 +60,7 @@ def parent_with_figure(office, programme, opened):  # noqa: F811
 def test_a_liaison_reports_a_task_with_its_figure_and_sees_the_roll_up(
     open_as,
     liaison_a,
-    parent_with_figure,  # noqa: F811
+    parent_with_figure,
 ):
     first, parent = parent_with_figure["first"], parent_with_figure["parent"]
     page = open_as(liaison_a, PHONE, f"/ledger/{first.ledger_id}/")
