@@ -117,8 +117,9 @@ def tree_page(person: Person, ledger: Ledger, f: TaskFilters, page_number: int, 
         rank = {path: i for i, path in enumerate(roots)}
         within = Q(pk__in=[])
         for root in roots:
-            # A subtree is a range of paths: the root, then "root.…" ('.' < '/' < the digits).
-            within |= Q(path__gte=root, path__lt=root + "/")
+            # A subtree: the root and the paths under it, by prefix (a range of paths would depend on the
+            # database's collation, which may ignore the dots).
+            within |= Q(path=root) | Q(path__startswith=root + ".")
         found = list(_with_people(Task.objects.filter(ledger=ledger).filter(within)).order_by("path")[: MAX_ROWS + 1])
         truncated = len(found) > MAX_ROWS
         found = found[:MAX_ROWS]

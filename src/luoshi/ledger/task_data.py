@@ -247,7 +247,7 @@ def indicators(task: Task, today: date, *, has_children: bool) -> list[Indicator
 def _derived(task: Task, inds: list[Indicator], months: list[str], last: str) -> dict[int, list[Decimal | None]]:
     """A parent's indicators by month from its subtree's reported values."""
     sub = list(
-        Task.objects.filter(ledger_id=task.ledger_id, path__gt=task.path + ".", path__lt=task.path + "/").values_list(
+        Task.objects.filter(ledger_id=task.ledger_id, path__startswith=task.path + ".").values_list(
             "pk", "parent_id", "weight"
         )
     )
