@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from luoshi.demo.changes import NEW_LISTS, change_some_lists, publish_new_lists
 from luoshi.demo.history import ListPlan
+from luoshi.demo.ledger import build_demo_ledger, wipe_ledger
 from luoshi.demo.names import ADMIN, GIVEN, LEADERS, OFFICE_STAFF, SURNAMES, UNITS, head_title, liaison_title
 from luoshi.demo.plan import plan_year
 from luoshi.demo.security import build_security_history
@@ -93,6 +94,7 @@ def build_demo_city(reset: bool = False, seed: int = 2015) -> None:
         # on its old talk proposals, then the latest sweep: now in working hours, else at the
         # close of the last working day, as the worker would have left it (no notice stamped at night).
         now = last_working_moment(timezone.now())
+        build_demo_ledger(seed, units, people, now)  # the year's master ledger, played through its services
         replay_history(now)
         handle_old_talk_proposals(rng, now)
         # Lists changed under way, and two lists just published.
@@ -134,6 +136,7 @@ def demo_accounts() -> list[tuple[str, str]]:
 # -- reset ---------------------------------------------------------------------------------------------
 def wipe() -> None:
     """Delete all units, people, lists and their history, in an order PROTECT allows."""
+    wipe_ledger()  # its task tree protects itself: the generic sweep below cannot remove it
     _wipe_dependants()
     Event.objects.all().delete()
     ChainHead.objects.all().delete()  # a new city's trail starts a new chain

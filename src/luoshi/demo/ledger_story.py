@@ -1,0 +1,219 @@
+"""Each leaf's year as dated steps (pure, no database): figure reports at each month's end, reports on a
+cadence with rising progress, milestones asked to be struck off before (or after) their deadline and
+accepted by the office or the leader, a few returned, extended, late or still open.
+
+Days lie after the ledger's opening and by yesterday, on working days; the player gives them a time.
+"""
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from types import SimpleNamespace
+
+from luoshi.demo import texts
+from luoshi.demo.history import OFFICE
+from luoshi.demo.ledger_plan import Spec
+
+CATEGORY = {"重大项目": "project", "民生实事": "livelihood", "生态环保": "campaign", "招商引资": "reform"}
+
+
+@dataclass
+class Step:
+    day: date
+    kind: str  # report accept return ext_request ext_decide
+    spec: Spec
+    unit: str
+    actor: str
+    data: dict = field(default_factory=dict)
+    seq: int = 0  # the order of one duty's steps on the same day
+
+
+def days(n: int) -> timedelta:
+    return timedelta(days=n)
+
+
+class Story:
+    def __init__(self, rng: random.Random, today: date, opened: date, is_workday: Callable[[date], bool]):
+        self.rng, self.today, self.opened, self.is_workday = rng, today, opened, is_workday
+        self.last = today - days(1)
+
+    def workday(self, d: date, back: bool = True) -> date:
+        """`d` if a working day, else the nearest working day before it (or after it)."""
+        step = days(-1 if back else 1)
+        for _ in range(10):
+            if self.is_workday(d):
+                break
+            d += step
+        return d
+
+    def fits(self, d: date) -> bool:
+        return self.opened < d <= self.last
+
+    def reporter(self, unit: str) -> str:
+        return f"{unit}_{'head' if self.rng.random() < 0.15 else 'liaison'}"
+
+    def decider(self, spec: Spec) -> str:
+        return spec.leader if self.rng.random() < 0.3 else self.rng.choice(OFFICE)
+
+    def words(self, spec: Spec, progress: int, final: bool = False, hard: float = 0.4) -> dict:
+        item = SimpleNamespace(category=CATEGORY.get(spec.programme, "project"), subject=spec.title)
+        data = texts.report(self.rng, item, "", progress=progress, is_co=False, final=final, hard=hard)
+        return {k: v for k, v in data.items() if k != "progress"}
+
+    # -- the leaves ------------------------------------------------------------------------------------
+    def steps(self, spec: Spec) -> list[Step]:
+        if spec.kind == "figures":
+            return self.figures(spec)
+        if spec.kind == "progress":
+            return self.progress(spec)
+        out = []
+        for i, unit in enumerate([spec.lead, *spec.co]):
+            if unit:
+                out += self.milestone(spec, unit, spec.story if i == 0 else "")
+        return out
+
+    def figures(self, spec: Spec) -> list[Step]:
+        """One report a month near its end, carrying that month's values; done in `done_month`."""
+        rng, out, unit = self.rng, [], spec.lead or ""
+        months = sorted({m for ind in spec.indicators for m in ind.values})
+        if spec.story == "fair":  # one report after the fair, then struck off
+            day = self.workday(date(self.today.year, 7, 10))
+            if self.fits(day + days(4)):
+                values = {ind.name: ind.values[7] for ind in spec.indicators}
+                data = {**self.words(spec, 100, final=True), "progress": 100, "values": values}
+                out.append(Step(day, "report", spec, unit, self.reporter(unit), data))
+                out.append(Step(day + days(3), "report", spec, unit, self.reporter(unit), {**data, "ask": True}))
+                out.append(Step(self.workday(day + days(4), back=False), "accept", spec, unit, self.decider(spec)))
+            return out
+        cumulative = [ind for ind in spec.indicators if ind.kind == "cumulative"]
+        for m in months:
+            day = self.workday(date(self.today.year, m, rng.choice((24, 25, 26, 27, 27, 28))))
+            if m == 1:
+                day = max(day, self.workday(self.opened + days(8), back=False))
+            if not self.fits(day):
+                break
+            values = {ind.name: ind.values[m] for ind in spec.indicators if m in ind.values}
+            shares = [float(values[i.name] / i.target) for i in cumulative if i.name in values and i.target]
+            progress = max(1, min(99, round(100 * sum(shares) / len(shares)))) if shares else 50
+            done = m == spec.done_month
+            data = {**self.words(spec, 100 if done else progress, final=done), "values": values}
+            data["progress"] = 100 if done else progress
+            head = "、".join(f"{name}{_num(v)}" for name, v in values.items())
+            data["done"] = f"截至{m}月底，累计完成{head}。" + data["done"]
+            out.append(Step(day, "report", spec, unit, self.reporter(unit), {**data, "ask": done}))
+            if done:
+                accept = self.workday(day + days(rng.randint(1, 3)), back=False)
+                if self.fits(accept):
+                    out.append(Step(accept, "accept", spec, unit, self.decider(spec)))
+                break
+        return out
+
+    def progress(self, spec: Spec) -> list[Step]:
+        """Reports on the cadence, backwards from the last one; most keep pace, some fall behind."""
+        rng, every, unit = self.rng, spec.every or 30, spec.lead or ""
+        story = spec.story or rng.choices(("on", "behind", "done"), (80, 12, 8))[0]
+        span = max(1, (spec.deadline - self.opened).days)
+        if story == "done":
+            asked = self.workday(self.opened + days(int(span * rng.uniform(0.5, 0.8))))
+            last = min(asked - days(every), self.last)
+        elif rng.random() < 0.1:  # overdue now: the ladder is on it
+            last = self.last - days(every + rng.randint(2, 8))
+        else:
+            last = self.last - days(rng.randint(1, max(1, every - 4)))
+        report_days = []
+        d = self.workday(last)
+        while d > self.opened + days(3):
+            report_days.append(d)
+            gap = every + rng.choice((-2, -1, 0, 0, 0, 1, 2)) + (rng.randint(3, 8) if rng.random() < 0.08 else 0)
+            d = self.workday(d - days(gap))
+        out, top = [], 0
+        factor = 0.55 if story == "behind" else 1.08
+        for day in sorted(report_days):
+            share = (day - self.opened).days / span
+            top = max(top, min(95, max(3, round(100 * share * factor) + rng.randint(-3, 3))))
+            out.append(Step(day, "report", spec, unit, self.reporter(unit), {**self.words(spec, top), "progress": top}))
+        if story == "done" and self.fits(asked + days(3)):
+            data = {**self.words(spec, 100, final=True), "progress": 100, "ask": True}
+            out.append(Step(asked, "report", spec, unit, self.reporter(unit), data))
+            out.append(
+                Step(
+                    self.workday(asked + days(rng.randint(1, 3)), back=False), "accept", spec, unit, self.decider(spec)
+                )
+            )
+        return out  # fmt: skip
+
+    def milestone(self, spec: Spec, unit: str, story: str) -> list[Step]:
+        rng, d, last = self.rng, spec.deadline, self.last
+
+        def ask(day: date, seq: int = 0) -> Step:
+            data = {**self.words(spec, 100, final=True), "progress": 100, "ask": True}
+            return Step(day, "report", spec, unit, self.reporter(unit), data, seq)
+
+        def accept(day: date, seq: int = 1) -> Step:
+            return Step(day, "accept", spec, unit, self.decider(spec), seq=seq)
+
+        if story == "on_day" and spec.starts_on:  # the start itself is the milestone
+            day = self.workday(spec.starts_on)
+            if not self.fits(day + days(1)):
+                return []
+            return [ask(day), accept(self.workday(day + days(1), back=False))]
+        if d < last - days(3):
+            story = story or rng.choices(("plain", "late", "returned", "open_late", "ext"), (78, 8, 5, 5, 4))[0]
+        else:
+            story = story or rng.choices(("early", "awaiting", "open"), (16, 4, 80))[0]
+        first = self.opened + days(3)
+        if story == "plain":
+            asked = self.workday(max(first, d - days(rng.randint(3, 20))))
+            return [ask(asked), accept(self.workday(min(d, asked + days(rng.randint(1, 3)))), 1)]
+        if story == "late":
+            asked = self.workday(min(last - days(2), d + days(rng.randint(3, 20))))
+            return [ask(asked), accept(self.workday(min(last, asked + days(rng.randint(1, 3))), back=False))]
+        if story == "returned":
+            asked = self.workday(max(first, d - days(rng.randint(12, 20))))
+            back = self.workday(asked + days(rng.randint(1, 2)), back=False)
+            again = self.workday(min(d - days(1), back + days(rng.randint(3, 7))), back=False)
+            reason, fix = rng.choice([(r, f) for r, f, tags in texts.RETURNS if tags != "co"])
+            fixed = ask(again, 2)
+            fixed.data["done"] = fix + fixed.data["done"]
+            return [ask(asked), Step(back, "return", spec, unit, rng.choice(OFFICE), {"reason": reason}, 1),
+                    fixed, accept(self.workday(again + days(rng.randint(1, 2)), back=False), 3)]  # fmt: skip
+        if story == "ext":
+            asked = self.workday(max(first, d - days(rng.randint(3, 10))))
+            new = d + days(rng.randint(30, 45))
+            reason = rng.choice(texts.EXTENSION_REASONS["any"] + texts.EXTENSION_REASONS["project"])
+            out = [
+                Step(asked, "ext_request", spec, unit, self.reporter(unit), {"new_deadline": new, "reason": reason}),
+                Step(self.workday(asked + days(1), back=False), "ext_decide", spec, unit, rng.choice(OFFICE),
+                     {"approve": True, "note": rng.choice(texts.APPROVE_NOTES)}, 1),
+            ]  # fmt: skip
+            done = self.workday(new - days(rng.randint(2, 10)))
+            if self.fits(done + days(3)):
+                out += [ask(done, 2), accept(self.workday(done + days(rng.randint(1, 3)), back=False), 3)]
+            return out
+        if story == "open_late":  # a report with its difficulties, then nothing: late today
+            day = self.workday(max(first, d - days(rng.randint(3, 10))))
+            progress = rng.randint(40, 80)
+            data = {**self.words(spec, progress, hard=1.0), "progress": progress}
+            return [Step(day, "report", spec, unit, self.reporter(unit), data)] if self.fits(day) else []
+        if story == "early":
+            asked = self.workday(max(first, last - days(rng.randint(8, 60))))
+            return [ask(asked), accept(self.workday(min(last, asked + days(rng.randint(1, 3))), back=False))]
+        if story == "awaiting":
+            return [ask(self.workday(max(first, last - days(rng.randint(0, 4)))))]
+        return []  # open, not yet due
+
+
+def _num(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text
+
+
+def plan_steps(rng: random.Random, leaves: list[Spec], today: date, opened: date, is_workday: Callable) -> list[Step]:
+    """Every leaf's steps, in the leaves' order; the days fit between the opening and yesterday."""
+    story = Story(rng, today, opened, is_workday)
+    out = []
+    for spec in leaves:
+        out += [s for s in story.steps(spec) if story.fits(s.day)]
+    return out
