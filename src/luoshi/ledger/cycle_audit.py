@@ -18,12 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.duties import changes, handoffs, owners
+from luoshi.duties.completion import complete_by_owner
 from luoshi.duties.models import Duty, DutyStatus, HandlingRole
 from luoshi.duties.services import (
-    announce_change,
-    duty_state,
-    locked_duty,
-    record_on_owner,
     require_office,
     resolve_now,
 )
@@ -207,24 +204,6 @@ def may_answer(actor: Person, verdict: AuditVerdict) -> bool:
     return verdict.unit_id is not None and access.can_report_for(actor, verdict.unit_id)
 
 
-def _complete(actor: Person, duty: Duty, now: datetime) -> Duty:
-    """The answer ends the unit's duty: completed now, its lateness frozen, as an accepted completion.
-    (The engine has no call for an owner that completes a duty itself; this follows do_accept.)"""
-    d = locked_duty(duty)
-    before = duty_state(d)
-    d.status, d.progress, d.completed_at, d.next_report_due = DutyStatus.COMPLETED, 100, now, None
-    d.days_late = max((timezone.localdate(now) - d.deadline).days, 0)
-    fields = ["status", "progress", "completed_at", "next_report_due", "days_late"]
-    if d.signed_at is None:
-        d.signed_at, d.signed_by = now, actor  # answering is signing for it
-        fields += ["signed_at", "signed_by"]
-    d.save(update_fields=fields)
-    announce_change(d, "accepted", now)
-    after = {**duty_state(d), "cause": "audit.answered"}
-    record_on_owner(actor, "duty.completed", d, before=before, after=after, at=now)
-    return d
-
-
 def do_answer(actor: Person, verdict: AuditVerdict, answer: str, now: datetime | None = None) -> AuditVerdict:
     """The lead unit's answer to a questioned row (by its liaison or head): stored once, it completes the
     unit's duty and the office sees the row answered. The same answer again changes nothing."""
@@ -256,7 +235,7 @@ def do_answer(actor: Person, verdict: AuditVerdict, answer: str, now: datetime |
         )
         duty = query_duty(v)
         if duty is not None and duty.status != DutyStatus.COMPLETED:
-            _complete(actor, duty, now)
+            complete_by_owner(actor, duty, now, cause="audit.answered")
     return v
 
 

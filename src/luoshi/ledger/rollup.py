@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from luoshi.duties import owners
 from luoshi.duties.models import Duty, DutyStatus, Report
 from luoshi.ledger import forecast
-from luoshi.ledger.models import Actual, Indicator, IndicatorKind, Programme, Task, TaskLink, TrajectoryPoint
+from luoshi.ledger.models import Actual, Indicator, IndicatorKind, Ledger, Programme, Task, TaskLink, TrajectoryPoint
 
 CENT = Decimal("0.01")
 CHUNK = 1000
@@ -292,7 +292,8 @@ def refresh(task_ids: Iterable[int], now: datetime | None = None) -> None:
         _deferred.ids.update(ids)
         return
     today = timezone.localdate(now or timezone.now())
-    start = list(Task.objects.filter(pk__in=ids).values_list("ledger_id", "path"))
+    # A closed year's figures are final: withdrawing its unfinished duties at the close changes none.
+    start = list(Task.objects.filter(pk__in=ids).exclude(ledger__status="closed").values_list("ledger_id", "path"))
     paths: dict[int, set[str]] = defaultdict(set)
     for ledger_id, path in start:
         paths[ledger_id].add(path)
@@ -306,7 +307,10 @@ def refresh(task_ids: Iterable[int], now: datetime | None = None) -> None:
 
 
 def refresh_ledger(ledger_id: int, now: datetime | None = None) -> int:
-    """Recompute a whole ledger (after an import, nightly for the forecasts, or by command)."""
+    """Recompute a whole ledger (after an import, nightly for the forecasts, or by command); a closed
+    ledger's figures are final."""
+    if Ledger.objects.filter(pk=ledger_id, status="closed").exists():
+        return 0
     today = timezone.localdate(now or timezone.now())
     tasks = {t.pk: t for t in Task.objects.filter(ledger_id=ledger_id)}
     _compute(tasks, today)
