@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from luoshi.ledger import services
+from luoshi.ledger import page_data, services
 from luoshi.ledger.models import Task
 from tests.ledger.conftest import task_input
 
@@ -137,14 +137,23 @@ def many_tops(office, ledger, programme, n: int, leader=None, unit=None) -> None
         )
 
 
-def test_the_tree_is_paged_by_top_level_task_with_whole_subtrees(as_, office, ledger, programme, unit_a):
-    many_tops(office, ledger, programme, 25, unit=unit_a)
-    first = as_(office).get(url(ledger))
-    assert first.context["tp"].page.paginator.count == 25
-    assert len(rows(first)) == 40  # 20 top-level tasks, each with its sub-task
-    second = as_(office).get(url(ledger, page=2))
-    assert len(rows(second)) == 10
+def test_the_tree_is_paged_by_top_level_task_with_whole_subtrees(as_, office, ledger, programme, unit_a, monkeypatch):
+    monkeypatch.setattr(page_data, "ROWS_PER_PAGE", 9)
+    many_tops(office, ledger, programme, 12, unit=unit_a)
+    big = Task.objects.get(title="任务3")
+    for i in range(9):
+        services.do_create_task(office, ledger, task_input(programme, f"大子任务{i}", parent=big))
+    client = as_(office)
+    first = client.get(url(ledger))
+    tp = first.context["tp"]
+    assert tp.total_tops == 12 and tp.page.paginator.num_pages == 4
+    assert tp.tops == 3 and len(rows(first)) == 6  # three top-level tasks, each with its sub-task
+    second = client.get(url(ledger, page=2)).context["tp"]
+    assert second.tops == 1 and second.row_count == 11  # a subtree larger than a page stays whole
+    last = client.get(url(ledger, page=4)).context["tp"]
+    assert last.tops == 4 and last.row_count == 8
     assert 'id="next-page"' in first.content.decode()
+    assert client.get(url(ledger, page=99)).context["tp"].page.number == 4
 
 
 def test_programmes_are_sections_in_their_order(as_, office, ledger, programme):

@@ -12,7 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Page
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import Case, CharField, Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import StrIndex, Substr
 from django.utils.translation import gettext as _
 
 from luoshi.duties.lights import GREEN, LIGHTS, RED, YELLOW
@@ -22,7 +23,7 @@ from luoshi.ledger.queries import TaskFilters
 from luoshi.org.models import Person, Unit
 from luoshi.pages import paginate
 
-TOPS_PER_PAGE = 20  # top-level tasks per page of the tree, each with its subtree
+ROWS_PER_PAGE = 100  # rows a page of the tree aims at: top-level tasks, each with its whole subtree
 MAX_ROWS = 1000  # a page never holds more rows than this, however deep the subtrees
 FORECASTS = (GREEN, YELLOW, RED)
 
@@ -53,6 +54,8 @@ class TreePage:
     page: Page
     sections: list[Section]
     truncated: bool = False
+    tops: int = 0  # the tree: the top-level tasks on this page, and in all
+    total_tops: int = 0
 
     @property
     def row_count(self) -> int:
@@ -112,8 +115,9 @@ def tree_page(person: Person, ledger: Ledger, f: TaskFilters, page_number: int, 
         tops = Task.objects.filter(ledger=ledger, parent__isnull=True)
         if f.programme:
             tops = tops.filter(programme_id=f.programme)
-        page = paginate_by(tops.order_by(*order).only("id", "path", "programme_id"), page_number, TOPS_PER_PAGE)
-        roots = [t.path for t in page.object_list]
+        groups = subtree_pages(ledger, tops.order_by(*order))
+        page = paginate_by(groups, page_number, 1)
+        roots = list(page.object_list[0]) if page.object_list else []
         rank = {path: i for i, path in enumerate(roots)}
         within = Q(pk__in=[])
         for root in roots:
@@ -127,7 +131,8 @@ def tree_page(person: Person, ledger: Ledger, f: TaskFilters, page_number: int, 
         parents = {t.parent_id for t in found}
         _decorate(found, ledger, today)
         rows = _co_units([Row(t, queries.task_light(t, today), t.pk in parents, indent=indent(t.depth)) for t in found])
-        return TreePage("tree", page, _sections(rows, programmes), truncated)
+        total = sum(len(g) for g in groups)
+        return TreePage("tree", page, _sections(rows, programmes), truncated, tops=len(roots), total_tops=total)
     qs = queries.filtered(ledger_tasks(person, ledger), f, today).order_by(*order)
     page = paginate(_with_people(qs.select_related("parent")), page_number)
     tasks = list(page.object_list)
@@ -136,7 +141,32 @@ def tree_page(person: Person, ledger: Ledger, f: TaskFilters, page_number: int, 
     return TreePage("flat", page, _sections(rows, programmes))
 
 
-def paginate_by(qs: QuerySet[Task], number: int, per_page: int) -> Page:
+def subtree_pages(ledger: Ledger, tops: QuerySet[Task]) -> list[list[str]]:
+    """The top-level tasks' paths cut into pages of about ROWS_PER_PAGE rows, each subtree whole (a page
+    holds at least one). Two queries: the top-level paths, and each subtree's size."""
+    first_dot = StrIndex("path", Value("."))
+    root = Case(When(depth=0, then=F("path")), default=Substr("path", 1, first_dot - 1), output_field=CharField())
+    sizes = dict(
+        Task.objects.filter(ledger=ledger)
+        .order_by()
+        .annotate(root=root)
+        .values("root")
+        .annotate(n=Count("pk"))
+        .values_list("root", "n")
+    )
+    pages: list[list[str]] = []
+    rows = 0
+    for path in tops.values_list("path", flat=True):
+        size = sizes.get(path, 1)
+        if not pages or (rows + size > ROWS_PER_PAGE and pages[-1]):
+            pages.append([])
+            rows = 0
+        pages[-1].append(path)
+        rows += size
+    return pages
+
+
+def paginate_by(qs: Any, number: int, per_page: int) -> Page:
     from django.core.paginator import Paginator
 
     page = Paginator(qs, per_page).get_page(number)
