@@ -15,7 +15,13 @@ from luoshi.ledger.import_book import read_book
 from luoshi.ledger.import_check import check_book
 from luoshi.ledger.models import Indicator, Task
 from tests.conftest import NOW, TODAY
-from tests.ledger.fixtures.books import row, xlsx
+from tests.ledger.fixtures.books import (
+    in_english,  # noqa: F401  (a fixture)
+    row,
+    xlsx,
+)
+
+pytestmark = pytest.mark.usefixtures("in_english")
 
 YEAR = TODAY.year
 
