@@ -46,6 +46,25 @@ def test_an_actual_typed_with_a_thousands_separator_or_full_width_digits(as_, li
     assert Actual.objects.get().value == Decimal("1234.5")
 
 
+@pytest.mark.parametrize("typed", ["7.5亿", "75000万", "7.5亿元", "７.５"])
+def test_a_figure_typed_with_its_magnitude_is_converted_to_the_measure(as_, liaison_a, opened, typed):
+    first = opened["first"]  # 年度完成投资 in 亿元
+    client = as_(liaison_a)
+    response = client.post(
+        url(first), post_data(client, first, progress="10", **{f"actual_{first.indicators.get().pk}": typed})
+    )
+    assert response.status_code == 302
+    assert Actual.objects.get().value == Decimal("7.5")
+
+
+def test_a_figure_in_another_base_is_refused_with_words(as_, liaison_a, opened):
+    first = opened["first"]
+    name = f"actual_{first.indicators.get().pk}"
+    client = as_(liaison_a)
+    response = client.post(url(first), post_data(client, first, progress="10", **{name: "7623套"}))
+    assert response.status_code == 400 and "亿元" in response.context["form"].errors[name][0]
+
+
 def test_a_double_submission_stores_one_report(as_, liaison_a, opened):
     first = opened["first"]
     indicator = first.indicators.get()

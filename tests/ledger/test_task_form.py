@@ -73,6 +73,16 @@ def test_the_office_adds_a_task_with_units_and_an_indicator_planned_by_quarter(
     ]
 
 
+def test_figures_are_read_as_offices_type_them_in_the_indicators_measure(as_, office, ledger, programme):
+    data = form_data(
+        programme, **{"ind-0-measure": "万元", "ind-0-target": "2.58亿", "ind-0-q1": "3,000", "ind-0-q4": "25800"}
+    )
+    assert as_(office).post(new_url(ledger), data).status_code == 302
+    ind = Indicator.objects.get()
+    assert ind.target == Decimal(25800)
+    assert ind.trajectory.get(period=f"{YEAR}-Q1").planned == Decimal(3000)
+
+
 def test_a_sub_task_starts_from_its_parent(as_, office, ledger, programme, tree):
     parent = tree["parent"]
     client = as_(office)
@@ -171,6 +181,8 @@ def test_a_lead_unit_named_as_a_co_unit_is_refused_on_its_field(as_, office, led
         {"ind-0-target": ""},
         {"ind-0-target": "1e20"},
         {"ind-0-q1": "x"},
+        {"ind-0-target": "7623户"},
+        {"ind-0-target": "约3000"},
         {"ind-0-kind": "other"},
         {"ind-1-name": "改造套数", "ind-1-measure": "套", "ind-1-target": "1"},
         {"ind-TOTAL_FORMS": "5000"},

@@ -13,13 +13,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.duties.lights import GREEN, RED, YELLOW
+from luoshi.ledger import magnitudes
 from luoshi.ledger.models import Indicator, IndicatorKind, Ledger, LedgerStatus, Task
 from luoshi.lists.forms import SEARCH, PersonChoiceField, UnitChoiceField, UnitsChoiceField, leaders, units
 from luoshi.org.models import Person
 from luoshi.pages import BootstrapMixin, DateInput
 from luoshi.schemas import MAX_ID, MAX_YEAR, MIN_YEAR, TEXT_MAX
 
-MAX_AMOUNT_DIGITS = 18
 QUARTERS = (1, 2, 3, 4)
 MAX_INDICATORS = 20
 
@@ -36,21 +36,24 @@ def forecast_choices() -> list[tuple[str, Any]]:
     return [("", _("Any")), (GREEN, _("On track")), (YELLOW, _("At risk")), (RED, _("Will miss the target"))]
 
 
-class AmountField(forms.DecimalField):
-    """An amount as the ledger stores it (18 digits, 4 decimals); "7,623" and full-width digits are read."""
+class FigureField(forms.CharField):
+    """An indicator's figure as an office types it in its measure: "7.5" in 亿元, or "7.5亿", "75000万",
+    "7,623" (magnitudes.amount converts, or says why not; never a guess)."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_digits", MAX_AMOUNT_DIGITS)
-        kwargs.setdefault("decimal_places", 4)
+    def __init__(self, measure: str, **kwargs: Any) -> None:
+        self.measure = measure
+        kwargs.setdefault("max_length", 40)
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
-        if isinstance(value, str):
-            value = (
-                value.strip().translate(str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")).replace(",", "")
-            )
-        return super().to_python(value)
+    def clean(self, value: Any) -> Decimal | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        try:
+            return magnitudes.amount(text, self.measure)
+        except magnitudes.AmountError as e:
+            raise forms.ValidationError(e.message) from None
 
 
 # ---------------------------------------------------------------- the index: ledgers and programmes
@@ -146,13 +149,14 @@ class TaskReportForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.indicators = indicators
         for ind in indicators:
-            field = AmountField(
+            self.fields[f"actual_{ind.pk}"] = FigureField(
+                ind.measure,
                 label=_("{name} ({measure})").format(name=ind.name, measure=ind.measure),
                 required=False,
-                help_text=_("Target {target}; leave empty if unchanged.").format(target=_plain(ind.target)),
+                help_text=_("Target {target}{measure}; leave empty if unchanged.").format(
+                    target=_plain(ind.target), measure=ind.measure
+                ),
             )
-            field.widget.attrs["class"] = "form-control"
-            self.fields[f"actual_{ind.pk}"] = field
 
     def actual_fields(self) -> list[forms.BoundField]:
         return [self[f"actual_{ind.pk}"] for ind in self.indicators]
@@ -259,6 +263,10 @@ class TaskForm(BootstrapMixin, forms.Form):
         return data
 
 
+FIGURE = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+FIGURES = ("target", "q1", "q2", "q3", "q4")
+
+
 class IndicatorForm(BootstrapMixin, forms.Form):
     """One indicator of a task, its plan by quarter. A row left empty is no indicator."""
 
@@ -269,16 +277,17 @@ class IndicatorForm(BootstrapMixin, forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"list": "ledger-measures", "placeholder": _("e.g. 亿元")}),
     )
-    target = AmountField(label=_("Annual target"), required=False)
+    # Figures as typed ("2.58亿", "7,623"), read in the row's own measure once it is known (clean).
+    target = forms.CharField(label=_("Annual target"), required=False, max_length=40, widget=FIGURE)
     kind = forms.ChoiceField(label=_("Kind"), choices=IndicatorKind.choices, initial=IndicatorKind.CUMULATIVE)
-    q1 = AmountField(label=_("Planned by Q1"), required=False)
-    q2 = AmountField(label=_("Planned by Q2"), required=False)
-    q3 = AmountField(label=_("Planned by Q3"), required=False)
-    q4 = AmountField(label=_("Planned by Q4"), required=False)
+    q1 = forms.CharField(label=_("Planned by Q1"), required=False, max_length=40, widget=FIGURE)
+    q2 = forms.CharField(label=_("Planned by Q2"), required=False, max_length=40, widget=FIGURE)
+    q3 = forms.CharField(label=_("Planned by Q3"), required=False, max_length=40, widget=FIGURE)
+    q4 = forms.CharField(label=_("Planned by Q4"), required=False, max_length=40, widget=FIGURE)
 
     def is_blank(self) -> bool:
         data = self.cleaned_data
-        return not (data.get("name") or data.get("measure") or data.get("target") is not None)
+        return not (data.get("name") or data.get("measure") or data.get("target") not in (None, ""))
 
     def clean(self) -> dict:
         data = super().clean() or {}
@@ -286,9 +295,21 @@ class IndicatorForm(BootstrapMixin, forms.Form):
             return data
         if not data.get("name"):
             self.add_error("name", _("Name the indicator."))
-        if not data.get("measure"):
+        measure = data.get("measure")
+        if not measure:
             self.add_error("measure", _("Give its unit of measure (亿元, 个, 户, %…)."))
-        if data.get("target") is None and "target" not in self.errors:
+        for name in FIGURES:
+            typed = data.get(name)
+            if typed in (None, ""):
+                data[name] = None
+                continue
+            data[name] = None
+            if measure:
+                try:
+                    data[name] = magnitudes.amount(typed, measure)
+                except magnitudes.AmountError as e:
+                    self.add_error(name, e.message)
+        if data.get("target") is None and "target" not in self.errors and measure:
             self.add_error("target", _("Give the annual target."))
         return data
 
