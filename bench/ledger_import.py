@@ -137,7 +137,7 @@ def main() -> None:
     data = workbook(args.rows, args.children, units, leaders, year)
     print(f"database {connection.vendor}: workbook of {args.rows} rows, {len(data) / 1024:.0f} KB")
     today = timezone.localdate()
-    book, t_read = timed("read (openpyxl, merges)", lambda: read_book(data, "台账.xlsx"), args.rows)
+    book, t_read = timed("read (lxml: strings, styles, merges)", lambda: read_book(data, "台账.xlsx"), args.rows)
     plan, t_check = timed("check (lookups, every row)", lambda: check_book(ledger, book, today), args.rows)
     assert plan.ok, plan.problems[:5]
     applied, t_write = timed(
