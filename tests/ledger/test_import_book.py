@@ -206,3 +206,84 @@ def test_missing_columns_are_named():
 def test_the_templates_example_row_is_never_read():
     book = read_book(xlsx([row(编号="示例", 任务名称="例"), *ROWS]))
     assert [line.number for line in book.lines] == [4, 5]
+
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def handmade(sheet_rows: str, strings: list[str], *, date1904: bool = False, styles: str = "") -> bytes:
+    """A workbook written part by part, as other programs than openpyxl write them."""
+    sst = "".join(f"<si>{s}</si>" for s in strings)
+    pr = '<workbookPr date1904="1"/>' if date1904 else ""
+    return _zip(
+        {
+            "[Content_Types].xml": b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+            "xl/workbook.xml": (
+                f'<workbook xmlns="{MAIN}" xmlns:r="{RELS}">{pr}<sheets><sheet name="台账" sheetId="1" r:id="rId9"/>'
+                "</sheets></workbook>"
+            ).encode(),
+            "xl/_rels/workbook.xml.rels": (
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                f'<Relationship Id="rId9" Type="{RELS}/worksheet" Target="/xl/worksheets/data.xml"/>'
+                f'<Relationship Id="rId2" Type="{RELS}/sharedStrings" Target="strings.xml"/>'
+                f'<Relationship Id="rId3" Type="{RELS}/styles" Target="styles.xml"/></Relationships>'
+            ).encode(),
+            "xl/strings.xml": f'<sst xmlns="{MAIN}">{sst}</sst>'.encode(),
+            "xl/styles.xml": (
+                f'<styleSheet xmlns="{MAIN}"><numFmts><numFmt numFmtId="176" formatCode="0.0%"/></numFmts>'
+                '<cellXfs><xf numFmtId="0"/><xf numFmtId="31"/><xf numFmtId="176"/><xf numFmtId="14"/></cellXfs>'
+                f"{styles}</styleSheet>"
+            ).encode(),
+            "xl/worksheets/data.xml": f'<worksheet xmlns="{MAIN}"><sheetData>{sheet_rows}</sheetData></worksheet>'.encode(),
+        }
+    )
+
+
+HEAD = (
+    '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c>'
+    '<c r="D1" t="s"><v>3</v></c><c r="E1" t="s"><v>4</v></c><c r="F1" t="s"><v>5</v></c><c r="G1" t="s"><v>6</v></c></row>'
+)
+HEAD_STRINGS = [f"<t>{h}</t>" for h in ("专项", "任务名称", "完成时限", "年度目标", "权重", "指标名称", "计量单位")]
+
+
+def test_a_workbook_from_another_program_reads_rich_text_formulas_cjk_dates_percentages_and_gaps():
+    strings = [*HEAD_STRINGS, "<t>重大项目</t>", "<r><t>输水</t></r><r><rPr/><t>隧洞</t></r><rPh><t>しゅ</t></rPh>"]
+    rows = (
+        HEAD + '<row r="2"><c r="A2" t="s"><v>7</v></c><c r="B2" t="s"><v>8</v></c><c r="C2" s="1"><v>46203</v></c>'
+        '<c r="D2" s="2"><v>0.85</v></c><c r="E2"><f>1+1</f><v>2</v></c></row>'
+        '<row r="5"><c r="B5" t="str"><f>A2&amp;"二期"</f><v>重大项目二期</v></c><c r="A5" t="inlineStr"><is><t>民生实事</t></is></c>'
+        '<c r="C5" t="d"><v>2026-09-30T00:00:00</v></c><c r="E5" t="b"><v>1</v></c></row>'
+    )
+    book = read_book(handmade(rows, strings))
+    first, second = book.lines
+    assert (first.number, second.number) == (2, 5)
+    assert first.values == {
+        "programme": "重大项目",
+        "title": "输水隧洞",
+        "deadline": datetime(2026, 6, 30),
+        "target.1": 0.85,
+        "weight": 2,
+        "indicator.1": None,
+        "measure.1": None,
+    }
+    assert first.percent == {"target.1"}
+    assert (second.values["title"], second.values["programme"]) == ("重大项目二期", "民生实事")
+    assert second.values["deadline"] == datetime(2026, 9, 30)
+
+
+def test_dates_of_the_1904_calendar():
+    rows = (
+        HEAD
+        + '<row r="2"><c r="A2" t="s"><v>7</v></c><c r="B2" t="s"><v>7</v></c><c r="C2" s="3"><v>44741</v></c></row>'
+    )
+    book = read_book(handmade(rows, [*HEAD_STRINGS, "<t>x</t>"], date1904=True))
+    assert book.lines[0].values["deadline"] == datetime(2026, 6, 30)
+
+
+def test_a_sheet_whose_xml_is_broken_is_refused_as_damaged():
+    rows = HEAD + '<row r="2"><c r="A2" t="s"><v>99</v></c></row>'
+    with pytest.raises(BookFileError, match="damaged"):
+        read_book(handmade(rows, HEAD_STRINGS))
+    with pytest.raises(BookFileError, match="damaged"):
+        read_book(handmade(HEAD + "<row><c", HEAD_STRINGS))
