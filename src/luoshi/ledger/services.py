@@ -20,6 +20,7 @@ from luoshi.duties import changes, owners
 from luoshi.duties.models import Duty, DutyStatus, HandlingRole, Report
 from luoshi.duties.services import check_horizon, do_open_duties, do_report, require_office, resolve_now
 from luoshi.errors import Conflict, InvalidInput, NotAllowed
+from luoshi.events.models import Event
 from luoshi.events.services import record
 from luoshi.ledger import rollup
 from luoshi.ledger.models import (
@@ -274,6 +275,15 @@ def task_state(task: Task) -> dict:
     }
 
 
+def task_created_with(actor: Person, submission_key: str) -> Task | None:
+    """The task this person created with this key, if any. The person's row is locked first, so that two
+    requests with the same key queue up here and the second finds the first's event."""
+    Person.objects.select_for_update().filter(pk=actor.pk).first()
+    created = Event.objects.filter(kind="ledger_task.created", actor=actor, after__submission_key=submission_key)
+    task_id = created.values_list("subject_id", flat=True).first()
+    return Task.objects.filter(pk=task_id).first() if task_id else None
+
+
 def do_create_task(
     actor: Person,
     ledger: Ledger,
@@ -283,9 +293,11 @@ def do_create_task(
     reason: str = "",
     origin: Task | None = None,
     now: datetime | None = None,
+    submission_key: str | None = None,
 ) -> Task:
     """Add a task (at the top or under a parent). A parent that was a leaf hands its duties down: its
-    work is now its children's."""
+    work is now its children's. A repeated `submission_key` (the form's, on a double click or a resent
+    POST) returns the task it created the first time."""
     require_office(actor)
     now = resolve_now(now)
     check_task(ledger, data, timezone.localdate(now))
@@ -293,6 +305,8 @@ def do_create_task(
         raise Conflict(_("The code {code} is already taken.").format(code=code), "code")
     with transaction.atomic(), rollup.one_refresh():
         # As it stands now, not as the caller read it: opening it meanwhile makes a reason needed.
+        if submission_key and (earlier := task_created_with(actor, submission_key)):
+            return earlier
         ledger = Ledger.objects.select_for_update().get(pk=ledger.pk)
         _writable(ledger, reason)
         code, path, depth = _place(ledger, data.parent, code)
@@ -320,9 +334,8 @@ def do_create_task(
         _sync_duties(actor, task, ledger, now, reason)
         if data.parent is not None:
             _sync_duties(actor, data.parent, ledger, now, reason)
-        record(
-            actor, "ledger_task.created", "ledger_task", task.pk, after=task_state(task), note=reason.strip(), at=now
-        )
+        after = {**task_state(task), **({"submission_key": submission_key} if submission_key else {})}
+        record(actor, "ledger_task.created", "ledger_task", task.pk, after=after, note=reason.strip(), at=now)
         rollup.refresh([task.pk], now)
     return task
 

@@ -6,13 +6,10 @@ redirect back with a message. A refusal re-renders the form with the service's m
 the service error's status (400 invalid, 403 not allowed, 409 state).
 """
 
-from collections.abc import Callable
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.db import transaction
 from django.forms import BaseFormSet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -39,12 +36,10 @@ from luoshi.ledger.services import IndicatorInput, TaskInput
 from luoshi.ledger.views_tree import office_only, visible_ledger
 from luoshi.lists.models import ListStatus, ResponsibilityList
 from luoshi.org import access
-from luoshi.org.models import Person
 from luoshi.pages import Request
 from luoshi.schemas import MAX_ID
 
 MAX_LINKABLE = 2000  # running lists offered to link, newest first
-KEY_SECONDS = 24 * 3600
 
 
 def _task(request: Request, task_id: int) -> Task:
@@ -220,22 +215,6 @@ def _refuse(form: TaskForm, formset: object, err: ServiceError) -> None:
         form.add_error(None, err.message)
 
 
-def once(person: Person, key: str, create: Callable[[], Task]) -> tuple[Task, bool]:
-    """Create at most one task per form (its submission key): a double click or a resent POST finds the
-    first. The person's row is locked first, so that the same key's requests queue up here."""
-    if not key:
-        return create(), True
-    cache_key = f"ledger:task_new:{person.pk}:{key}"
-    with transaction.atomic():
-        Person.objects.select_for_update().filter(pk=person.pk).first()
-        earlier = cache.get(cache_key)
-        if earlier and (task := Task.objects.filter(pk=earlier).first()) is not None:
-            return task, False
-        task = create()
-        cache.set(cache_key, task.pk, KEY_SECONDS)
-    return task, True
-
-
 def _parent_of(request: Request, ledger: Ledger) -> Task | None:
     raw = request.GET.get("parent", "").strip()
     if not raw:
@@ -273,11 +252,10 @@ def task_new(request: Request, ledger_id: int) -> HttpResponse:
     data = _task_input(form, formset, ledger, None)
     reason = form.cleaned_data.get("reason") or ""
     try:
-        task, created = once(
-            request.user,
-            form.cleaned_data["submission_key"],
-            lambda: services.do_create_task(request.user, ledger, data, reason=reason),
-        )
+        key = form.cleaned_data["submission_key"] or None
+        earlier = services.task_created_with(request.user, key) if key else None
+        task = earlier or services.do_create_task(request.user, ledger, data, reason=reason, submission_key=key)
+        created = earlier is None
     except ServiceError as err:
         _refuse(form, formset, err)
         return _form_page(request, ledger, form, formset, None, err.status, err.message)
