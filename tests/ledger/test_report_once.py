@@ -78,3 +78,15 @@ def test_only_the_office_links_and_a_parent_cannot_be_linked(api, liaison_a, off
     r = api(office).post(f"/tasks/{opened['parent'].pk}/links", {"list": published_list.pk})
     assert r.status_code == 409 and r.json()["field"] == "list"
     assert api(office).post(f"/tasks/{opened['first'].pk}/links", {"list": 2**31}).status_code == 400
+
+
+def test_a_unit_reporting_through_a_linked_list_sees_the_task_in_the_tree(
+    api, office, ledger, opened, published_list, liaison_b
+):
+    """Unit b handles the list, not the first task: linked, the task is its work too."""
+    first = opened["first"]
+    assert api(liaison_b).get(f"/tasks/{first.pk}").status_code == 404
+    services.do_link_list(office, first, published_list)
+    assert api(liaison_b).get(f"/tasks/{first.pk}").status_code == 200
+    rows = api(liaison_b).get(f"/ledgers/{ledger.pk}/tasks").json()["items"]
+    assert first.pk in [r["id"] for r in rows]

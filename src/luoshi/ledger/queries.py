@@ -5,8 +5,9 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from luoshi.duties import lights
-from luoshi.ledger.models import Ledger, LedgerStatus, Task
+from luoshi.duties import lights, owners
+from luoshi.duties.models import Duty, DutyStatus
+from luoshi.ledger.models import Ledger, LedgerStatus, Task, TaskLink
 from luoshi.org.models import Person, Role
 
 
@@ -30,12 +31,16 @@ def visible_ledgers(person: Person) -> QuerySet[Ledger]:
 
 def visible_tasks_q(person: Person) -> Q | None:
     """The office sees every task; a leader the tasks he is responsible for and his units'; a unit's head
-    and liaison the tasks their unit leads or co-handles. None: everything."""
+    and liaison the tasks their unit leads, co-handles or reports on through a linked list. None: everything."""
     units = units_of(person)
     if units is None:
         return None
     co = Task.co_units.through.objects.filter(task_id=OuterRef("pk"), unit_id__in=units)
-    q = Q(lead_unit_id__in=units) | Q(Exists(co))
+    # Report once: a unit that owes its share through a linked list sees the task it reports on.
+    on_lists = Duty.objects.filter(owner_type_id=owners.content_type_id("list"), unit_id__in=units)
+    on_lists = on_lists.exclude(status=DutyStatus.WITHDRAWN).values("owner_id")
+    linked = TaskLink.objects.filter(task_id=OuterRef("pk"), list_id__in=on_lists)
+    q = Q(lead_unit_id__in=units) | Q(Exists(co)) | Q(Exists(linked))
     if person.has_role(Role.LEADER):
         q |= Q(leader=person)
     return q & ~Q(ledger__status=LedgerStatus.DRAFT)

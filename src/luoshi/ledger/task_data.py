@@ -36,8 +36,8 @@ EVENTS = 50
 
 
 def find_task(person: Person, task_id: int) -> Task | None:
-    """The task if the person may see it: queries.visible_tasks, or a unit that owes its share through a
-    linked list (report once). None otherwise (the page answers 404)."""
+    """The task if the person may see it (queries.visible_tasks), or one above a task they see (where
+    their work belongs, read only). None otherwise (the page answers 404)."""
     related = Task.objects.select_related(
         "ledger", "programme", "parent", "leader", "lead_unit", "origin", "origin__ledger"
     ).prefetch_related("co_units")
@@ -49,22 +49,7 @@ def find_task(person: Person, task_id: int) -> Task | None:
     below = Task.objects.filter(
         visible, ledger_id=OuterRef("ledger_id"), path__startswith=Concat(OuterRef("path"), Value("."))
     )
-    task = related.filter(pk=task_id).filter(Exists(below)).first()
-    if task is not None:
-        return task
-    units = queries.units_of(person)
-    if not units:
-        return None
-    via_list = Duty.objects.filter(
-        owner_type_id=owners.content_type_id("list"),
-        owner_id__in=TaskLink.objects.filter(task_id=task_id).values("list_id"),
-        unit_id__in=units,
-    ).exclude(status=DutyStatus.WITHDRAWN)
-    return (
-        related.filter(pk=task_id, ledger__status__in=[LedgerStatus.OPEN, LedgerStatus.CLOSED])
-        .filter(Q(Exists(via_list)))
-        .first()
-    )
+    return related.filter(pk=task_id).filter(Exists(below)).first()
 
 
 def children(task: Task, today: date) -> list[tuple[Task, str | None]]:
