@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from luoshi.ledger.models_cycle import (
     AuditVerdict,
@@ -46,7 +47,7 @@ __all__ = [
 
 class LedgerStatus(models.TextChoices):
     DRAFT = "draft", _("Being built")
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("ledger status", "Open")
     CLOSED = "closed", _("Closed")
 
 
