@@ -1,10 +1,12 @@
 """The demo city's master ledger (总台账) of the current year, played through the ledger's services.
 
-年初建账 in the first half of January (1,000+ tasks across the programmes the article names, with the
-half year's figures it reports), opened on the third Monday; then the year in order of time: units
-sign for their work, report on their cadence (the figure-reporting ones at each month's end), ask for
-their milestones to be struck off and are accepted, returned or extended; two quarters are confirmed
-and frozen, the half-year snapshot audited (demo.ledger_cycle), some tasks linked to running lists.
+年初建账 in the first half of January: the office imports its workbook programme by programme
+(demo.ledger_book: 1,000+ tasks across the programmes the article names, with the half year's
+figures it reports) and opens the ledger on the third Monday. Then the year in order of time: units
+sign for their work, report on their cadence (the figure-reporting ones near each month's end), ask
+for their milestones to be struck off and are accepted, returned or extended; two quarters are
+confirmed and frozen, the half-year snapshot audited (demo.ledger_cycle), tasks added by hand to be
+reported through running lists (demo.ledger_links).
 
 `random.Random(seed)` of its own is the only chance: the lists' city stays as it was. Figures are
 rolled up once at the end (rollup.one_refresh) and for each freeze at its moment.
@@ -21,6 +23,7 @@ from django.db import models
 from django.utils import timezone
 
 from luoshi.demo import ledger_texts as tx
+from luoshi.demo.ledger_book import import_programme, number_codes
 from luoshi.demo.ledger_cycle import Cycle
 from luoshi.demo.ledger_links import plan_links
 from luoshi.demo.ledger_plan import Spec
@@ -74,30 +77,35 @@ class DemoLedger:
 
     # -- 年初建账 ----------------------------------------------------------------------------------------
     def build(self) -> Ledger:
+        """The ledger created on the first working Monday, its programmes' sheets imported one a day."""
         y0 = date(self.year, 1, 1)
         self.opened = _first_monday_after(date(self.year, 1, 15), self.cal)
+        names = list(dict.fromkeys(top.programme for top in self.tree))
         days = [d for d in (y0 + timedelta(days=i) for i in range(4, 16)) if self.cal.is_workday(d)]
-        if self.today < self.opened + timedelta(days=3):  # the first weeks of a year: being built today
-            start = max(self.at(y0, 0, 5), self.now - timedelta(hours=4))
-            moments = [start + (self.now - timedelta(minutes=10) - start) * i / len(self.specs) for i in range(len(self.specs))]  # fmt: skip
+        if self.today < self.opened + timedelta(days=3) or len(days) < len(names):  # the year's first days
+            start = max(self.at(y0, 0, 5), self.now - timedelta(hours=2))
+            moments = [start + (self.now - timedelta(minutes=10) - start) * (i + 1) / (len(names) + 1) for i in range(len(names))]  # fmt: skip
         else:
-            per_day = -(-len(self.specs) // len(days))
-            moments = []
-            for day in days:
-                at = self.at(day, 8, 50) + timedelta(minutes=self.rng.randint(0, 20))
-                for _ in range(per_day):
-                    at += timedelta(seconds=self.rng.randint(15, 45))
-                    moments.append(at)
+            moments = [self.at(d, 10) + timedelta(minutes=self.rng.randint(0, 300)) for d in days[: len(names)]]
         clerk = self.people[self.rng.choice(("office", "office03"))]
+        first = moments[0] - timedelta(minutes=40)
         ledger = services.do_create_ledger(
-            clerk, year=self.year, title=tx.LEDGER_TITLE.format(year=self.year), now=moments[0] - timedelta(minutes=30)
+            clerk, year=self.year, title=tx.LEDGER_TITLE.format(year=self.year), now=first
         )
         self.ledger = ledger
         for name in tx.ADDED_PROGRAMMES:
-            services.do_add_programme(clerk, ledger, name, now=moments[0] - timedelta(minutes=20))
+            services.do_add_programme(clerk, ledger, name, now=first + timedelta(minutes=5))
         self.programmes = {p.name: p for p in Programme.objects.filter(ledger=ledger)}
-        for spec, moment in zip(self.specs, moments, strict=False):
-            self.create(clerk, spec, moment)
+        number_codes(self.tree, self.year)
+        unit_names = {code: unit.name for code, unit in self.units.items()}
+        for name, moment in zip(names, moments, strict=True):
+            tops = [top for top in self.tree if top.programme == name]
+            import_programme(clerk, ledger, tops, unit_names, moment)
+        tasks = {t.code: t for t in Task.objects.filter(ledger=ledger)}
+        for spec in self.specs:
+            self.task_of[id(spec)] = tasks[spec.code]
+            for child in spec.children:
+                self.parent_of[id(child)] = tasks[spec.code]
         return ledger
 
     def task_input(self, spec: Spec, parent: Task | None) -> services.TaskInput:
@@ -123,9 +131,8 @@ class DemoLedger:
             completes_on=spec.completes_on,
         )
 
-    def create(self, actor: Person, spec: Spec, moment: datetime, parent: Task | None = None, reason: str = "") -> Task:
-        if parent is None and spec not in self.tree:
-            parent = self.parent_of[id(spec)]
+    def create(self, actor: Person, spec: Spec, moment: datetime, parent: Task, reason: str) -> Task:
+        """A task added to the open ledger by hand (with the reason the ledger asks for)."""
         task = services.do_create_task(actor, self.ledger, self.task_input(spec, parent), reason=reason, now=moment)
         self.task_of[id(spec)] = task
         for child in spec.children:

@@ -66,7 +66,7 @@ class Cycle:
                 if duty.unit_id == missing:
                     continue
                 r = self.rng.random()
-                if r < 0.1:  # late: the ladder reminds and urges it (replayed)
+                if r < 0.07:  # late: the ladder urges it (replayed)
                     day = self.cal.add_workdays(due, self.rng.randint(1, 3))
                 else:
                     day = self.cal.add_workdays(

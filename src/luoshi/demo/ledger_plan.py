@@ -49,6 +49,7 @@ class Spec:
     kind: str = "milestone"
     story: str = ""
     done_month: int = 0  # figures: the month its work is completed and accepted
+    code: str = ""  # as the workbook numbers it (demo.ledger_book)
 
     def walk(self) -> list["Spec"]:
         return [self, *(s for c in self.children for s in c.walk())]
@@ -103,7 +104,7 @@ class Tree:
             f"s:{title}", programme, title, self.year_end(), leader, lead, co, weight=rng.choice((1, 1, 2, 2, 3))
         )
         if rng.random() < 0.12:  # worked on as one piece, reported on a cadence
-            spec.kind, spec.every = "progress", rng.choice((15, 30, 30))
+            spec.kind, spec.every, spec.co = "progress", rng.choice((15, 30, 30)), ()  # its lead reports
             spec.deadline = self.due(rng.choice((10, 11, 12, 12)))
             spec.requirements = f"按月推进{title}，每{spec.every}天报送一次进展。"
             return spec

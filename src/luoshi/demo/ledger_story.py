@@ -88,23 +88,34 @@ class Story:
                 out.append(Step(self.workday(day + days(4), back=False), "accept", spec, unit, self.decider(spec)))
             return out
         cumulative = [ind for ind in spec.indicators if ind.kind == "cumulative"]
+        due: date | None = None  # as the engine sets it: one cadence after the last report
         for m in months:
-            day = self.workday(date(self.today.year, m, rng.choice((24, 25, 26, 27, 27, 28))))
-            if m == 1:
+            # The month's report on the 25th (or the next working day), by its due date: the day goes
+            # back to the 25th each month, so a 30-day cadence never drifts into the month before.
+            day = self.workday(date(self.today.year, m, 25), back=False)
+            if due is None:
                 day = max(day, self.workday(self.opened + days(8), back=False))
+            elif rng.random() < 0.04:  # a day or two late: urged
+                day = self.workday(due + days(rng.randint(1, 2)), back=False)
+            else:
+                day = min(day, due)
+            if m == spec.done_month:  # struck off before its deadline
+                day = min(day, self.workday(spec.deadline - days(rng.randint(4, 8))))
             if not self.fits(day):
                 break
+            due = self.workday(day + days(spec.every or 30), back=False)
             values = {ind.name: ind.values[m] for ind in spec.indicators if m in ind.values}
             shares = [float(values[i.name] / i.target) for i in cumulative if i.name in values and i.target]
             progress = max(1, min(99, round(100 * sum(shares) / len(shares)))) if shares else 50
             done = m == spec.done_month
             data = {**self.words(spec, 100 if done else progress, final=done), "values": values}
             data["progress"] = 100 if done else progress
-            head = "、".join(f"{name}{_num(v)}" for name, v in values.items())
-            data["done"] = f"截至{m}月底，累计完成{head}。" + data["done"]
+            measure = {ind.name: ind.measure for ind in spec.indicators}
+            head = "、".join(f"{name}{_num(v)}{measure[name]}" for name, v in values.items())
+            data["done"] = f"截至{m}月{day.day}日，累计完成{head}。" + data["done"]
             out.append(Step(day, "report", spec, unit, self.reporter(unit), {**data, "ask": done}))
             if done:
-                accept = self.workday(day + days(rng.randint(1, 3)), back=False)
+                accept = self.workday(min(spec.deadline, day + days(rng.randint(1, 3))))
                 if self.fits(accept):
                     out.append(Step(accept, "accept", spec, unit, self.decider(spec)))
                 break
@@ -113,12 +124,15 @@ class Story:
     def progress(self, spec: Spec) -> list[Step]:
         """Reports on the cadence, backwards from the last one; most keep pace, some fall behind."""
         rng, every, unit = self.rng, spec.every or 30, spec.lead or ""
-        story = spec.story or rng.choices(("on", "behind", "done"), (80, 12, 8))[0]
+        story = spec.story or rng.choices(("on", "behind", "done"), (82, 10, 8))[0]
         span = max(1, (spec.deadline - self.opened).days)
+        if spec.deadline < self.today and story == "on":
+            story = "done"  # its deadline has passed: done by then
         if story == "done":
-            asked = self.workday(self.opened + days(int(span * rng.uniform(0.5, 0.8))))
+            share = rng.uniform(0.5, 0.8) if spec.deadline >= self.today else rng.uniform(0.9, 0.97)
+            asked = self.workday(self.opened + days(int(span * share)))
             last = min(asked - days(every), self.last)
-        elif rng.random() < 0.1:  # overdue now: the ladder is on it
+        elif rng.random() < 0.08:  # overdue now: the ladder is on it
             last = self.last - days(every + rng.randint(2, 8))
         else:
             last = self.last - days(rng.randint(1, max(1, every - 4)))
@@ -126,7 +140,8 @@ class Story:
         d = self.workday(last)
         while d > self.opened + days(3):
             report_days.append(d)
-            gap = every + rng.choice((-2, -1, 0, 0, 0, 1, 2)) + (rng.randint(3, 8) if rng.random() < 0.08 else 0)
+            # On time (the next report is due one cadence on), now and then a few days late.
+            gap = every - rng.choice((0, 0, 1, 2, 3)) + (rng.randint(2, 6) if rng.random() < 0.05 else 0)
             d = self.workday(d - days(gap))
         out, top = [], 0
         factor = 0.55 if story == "behind" else 1.08
@@ -159,26 +174,28 @@ class Story:
             if not self.fits(day + days(1)):
                 return []
             return [ask(day), accept(self.workday(day + days(1), back=False))]
-        if d < last - days(3):
-            story = story or rng.choices(("plain", "late", "returned", "open_late", "ext"), (78, 8, 5, 5, 4))[0]
+        if d < self.today:
+            story = story or rng.choices(("plain", "late", "returned", "open_late", "ext"), (84, 4, 5, 3, 4))[0]
+            if story == "open_late" and (self.today - d).days > 90:
+                story = "late"  # long past: done, late
         else:
             story = story or rng.choices(("early", "awaiting", "open"), (16, 4, 80))[0]
         first = self.opened + days(3)
         if story == "plain":
-            asked = self.workday(max(first, d - days(rng.randint(3, 20))))
-            return [ask(asked), accept(self.workday(min(d, asked + days(rng.randint(1, 3)))), 1)]
+            asked = self.workday(max(first, min(last - days(1), d - days(rng.randint(3, 20)))))
+            return [ask(asked), accept(self.workday(min(d, last, asked + days(rng.randint(1, 3)))), 1)]
         if story == "late":
-            asked = self.workday(min(last - days(2), d + days(rng.randint(3, 20))))
+            asked = self.workday(min(last - days(2), d + days(rng.randint(2, 10))))
             return [ask(asked), accept(self.workday(min(last, asked + days(rng.randint(1, 3))), back=False))]
         if story == "returned":
             asked = self.workday(max(first, d - days(rng.randint(12, 20))))
             back = self.workday(asked + days(rng.randint(1, 2)), back=False)
-            again = self.workday(min(d - days(1), back + days(rng.randint(3, 7))), back=False)
+            again = self.workday(min(d - days(3), back + days(rng.randint(3, 7))), back=False)
             reason, fix = rng.choice([(r, f) for r, f, tags in texts.RETURNS if tags != "co"])
             fixed = ask(again, 2)
             fixed.data["done"] = fix + fixed.data["done"]
             return [ask(asked), Step(back, "return", spec, unit, rng.choice(OFFICE), {"reason": reason}, 1),
-                    fixed, accept(self.workday(again + days(rng.randint(1, 2)), back=False), 3)]  # fmt: skip
+                    fixed, accept(self.workday(min(d, again + days(rng.randint(1, 2)))), 3)]  # fmt: skip
         if story == "ext":
             asked = self.workday(max(first, d - days(rng.randint(3, 10))))
             new = d + days(rng.randint(30, 45))
