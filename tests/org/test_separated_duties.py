@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 
 from luoshi.errors import InvalidInput, NotAllowed
 from luoshi.events.models import Event
+from luoshi.ledger import services as ledger_services
 from luoshi.org import services
 from luoshi.org.models import ApiToken, Person
 from tests.conftest import make_person
@@ -81,6 +82,41 @@ API = {
     "GET /api/v1/me/todo": OFFICE,
     "GET /api/v1/me/notification-settings": OFFICE,
     "PUT /api/v1/me/notification-settings": OFFICE,
+    # The master ledger: the office's (units report, confirm, answer and hand in; here, no such ids).
+    "GET /api/v1/ledgers": OFFICE,
+    "POST /api/v1/ledgers": OFFICE,
+    "GET /api/v1/ledgers/{ledger_id}": OFFICE,
+    "POST /api/v1/ledgers/{ledger_id}/open": OFFICE,
+    "GET /api/v1/ledgers/{ledger_id}/programmes": OFFICE,
+    "POST /api/v1/ledgers/{ledger_id}/programmes": OFFICE,
+    "GET /api/v1/ledgers/{ledger_id}/tasks": OFFICE,
+    "POST /api/v1/ledgers/{ledger_id}/tasks": OFFICE,
+    "PUT /api/v1/tasks/{task_id}": OFFICE,
+    "GET /api/v1/tasks/{task_id}": OFFICE,
+    "POST /api/v1/tasks/{task_id}/reports": OFFICE,
+    "POST /api/v1/tasks/{task_id}/links": OFFICE,
+    "GET /api/v1/stats/ledger": OFFICE,
+    "POST /api/v1/ledgers/{ledger_id}/quarters": OFFICE,
+    "GET /api/v1/ledgers/{ledger_id}/quarters": OFFICE,
+    "GET /api/v1/ledgers/{ledger_id}/quarters/{q}": OFFICE,
+    "GET /api/v1/ledgers/{ledger_id}/quarters/{q}/rows": OFFICE,
+    "POST /api/v1/ledgers/{ledger_id}/quarters/{q}/confirmations": OFFICE,
+    "POST /api/v1/ledgers/{ledger_id}/quarters/{q}/freeze": OFFICE,
+    "GET /api/v1/ledgers/{ledger_id}/snapshots": OFFICE,
+    "GET /api/v1/snapshots/compare": OFFICE,
+    "GET /api/v1/snapshots/{snapshot_id}/rows": OFFICE,
+    "POST /api/v1/snapshots/{snapshot_id}/audit": OFFICE,
+    "GET /api/v1/snapshots/{snapshot_id}/audit": OFFICE,
+    "POST /api/v1/audit-questions/{verdict_id}/answer": OFFICE,
+    "POST /api/v1/ledgers/{ledger_id}/handins": OFFICE,
+    "GET /api/v1/ledgers/{ledger_id}/handins": OFFICE,
+    "POST /api/v1/ledgers/{ledger_id}/close": OFFICE,
+    "POST /api/v1/ledgers/{ledger_id}/copy-structure": OFFICE,
+    "GET /api/v1/ledgers/{ledger_id}/carried": OFFICE,
+    "POST /api/v1/ledgers/{ledger_id}/imports": OFFICE,
+    "GET /api/v1/imports/{import_id}": OFFICE,
+    "GET /api/v1/ledgers/import-template.xlsx": OFFICE,
+    "GET /api/v1/ledgers/{ledger_id}/export.xlsx": OFFICE,
 }
 
 STRONG = "Zq8#vLm2pW!x-2026"
@@ -92,9 +128,16 @@ def people(admin, security, auditor, office) -> dict[str, Person]:
 
 
 @pytest.fixture
-def world(published_list, unit_a, liaison_a) -> dict:
+def world(published_list, unit_a, liaison_a, office) -> dict:
     duty = published_list.duties.get(unit=unit_a)
+    ledger = ledger_services.do_create_ledger(office, year=2026, title="2026年总台账")
     return {
+        "ledger_id": ledger.pk,
+        "task_id": 999999,
+        "q": 1,
+        "snapshot_id": 999999,
+        "verdict_id": 999999,
+        "import_id": 999999,
         "list_id": published_list.pk,
         "unit_id": unit_a.pk,
         "person_id": liaison_a.pk,
@@ -170,6 +213,12 @@ def pages(world: dict) -> list[tuple[str, frozenset[str]]]:
         (reverse("lists:report_page", args=[list_id, unit_id]), NOBODY),  # the unit's
         (reverse("lists:inbox"), NOBODY),  # a unit's people
         (reverse("lists:leader"), NOBODY),  # a leader's
+        (reverse("ledger:index"), OFFICE),
+        (reverse("ledger:tree", args=[world["ledger_id"]]), OFFICE),
+        (reverse("ledger:import", args=[world["ledger_id"]]), OFFICE),
+        (reverse("ledger:cycle", args=[world["ledger_id"]]), OFFICE),
+        (reverse("ledger:snapshots", args=[world["ledger_id"]]), OFFICE),
+        (reverse("ledger:programmes", args=[world["ledger_id"]]), OFFICE),
         (reverse("escalation:board"), OFFICE),
         (reverse("escalation:talks"), OFFICE),
         (reverse("escalation:orders"), NOBODY),
