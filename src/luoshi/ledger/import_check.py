@@ -492,13 +492,12 @@ class _Checker:
             if p == row.code:
                 self.problem(row, "parent", _("A task cannot be its own parent."))
             elif p not in by_code and p not in tasks:
-                where = _("another year's ledger") if p in self.look.foreign else None
                 message = (
-                    _("The parent %(code)s belongs to %(where)s.") % {"code": p, "where": where}
-                    if where
-                    else _("No task coded %(code)s in this ledger or in the rows of this file.") % {"code": p}
+                    _("The parent %(code)s belongs to another year's ledger.")
+                    if p in self.look.foreign
+                    else _("No task coded %(code)s in this ledger or in the rows of this file.")
                 )
-                self.problem(row, "parent", message)
+                self.problem(row, "parent", message % {"code": p})
             else:
                 seen, code, depth = {row.code}, p, 0
                 while code and depth <= MAX_DEPTH:
