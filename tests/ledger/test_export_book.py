@@ -166,3 +166,9 @@ def test_the_template_has_the_headers_an_example_never_imported_and_the_instruct
 def test_the_api_template_is_the_offices(api, office, liaison_a):
     assert api(office).get("/ledgers/import-template.xlsx").status_code == 200
     assert api(liaison_a).get("/ledgers/import-template.xlsx").status_code == 403
+
+
+def test_a_units_workbook_imported_by_the_office_changes_nothing(office, unit_b, full):
+    data = export_book.workbook(full, export_book.export_tasks(office, full, unit=unit_b.pk))
+    plan = check_book(full, read_book(data), TODAY)
+    assert plan.ok and len(plan.rows) == 3 and (plan.new, plan.changes) == ([], [])

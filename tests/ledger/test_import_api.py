@@ -142,3 +142,11 @@ def test_a_missing_file_is_a_400_naming_it(office, ledger):
         f"/api/v1/ledgers/{ledger.pk}/imports", {}, headers={"Authorization": f"Bearer {ApiToken.issue(office)}"}
     )
     assert response.status_code == 400 and response.json()["field"].endswith("file")
+
+
+def test_a_closed_ledger_takes_no_import(office, ledger):
+    from luoshi.ledger.models import Ledger
+
+    Ledger.objects.filter(pk=ledger.pk).update(status="closed")
+    response = post(office, ledger.pk, xlsx(ROWS))
+    assert response.status_code == 409 and LedgerImport.objects.count() == 0

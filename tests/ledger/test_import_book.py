@@ -6,6 +6,8 @@ import zipfile
 from datetime import datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from luoshi.ledger.import_book import BookFileError, read_book
@@ -287,3 +289,28 @@ def test_a_sheet_whose_xml_is_broken_is_refused_as_damaged():
         read_book(handmade(rows, HEAD_STRINGS))
     with pytest.raises(BookFileError, match="damaged"):
         read_book(handmade(HEAD + "<row><c", HEAD_STRINGS))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=3000))
+def test_any_bytes_are_read_or_refused_with_a_message_never_an_error(data):
+    try:
+        read_book(data, "x")
+    except BookFileError as err:
+        assert err.message
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["_x0000_", "<!DOCTYPE", "&amp;", "\u3000", "任务", "2.58亿", "", "=1+1", "a\nb"]), max_size=6
+    )
+)
+def test_any_cell_text_is_read_or_refused_with_a_message(parts):
+    text = "".join(parts)
+    try:
+        book = read_book(xlsx([row(专项="重大项目", 任务名称=text or "x", 工作要求=text, 完成时限="2026-12-31")]))
+    except BookFileError as err:
+        assert "U+0000" in err.message
+    else:
+        assert book.lines[0].values["requirements"] in (text, None) or text.strip() == ""
