@@ -3,7 +3,7 @@
 年初建账 in the first half of January: the office imports its workbook programme by programme
 (demo.ledger_book: 1,000+ tasks across the programmes the article names, with the half year's
 figures it reports) and opens the ledger on the third Monday. Then the year in order of time: units
-sign for their work, report on their cadence (the figure-reporting ones near each month's end), ask
+sign for their work, report on their cadence (the figure-reporting ones near each month's 25th), ask
 for their milestones to be struck off and are accepted, returned or extended; two quarters are
 confirmed and frozen, the half-year snapshot audited (demo.ledger_cycle), tasks added by hand to be
 reported through running lists (demo.ledger_links).
@@ -51,10 +51,13 @@ class DemoLedger:
         from luoshi.demo.city import leaders_of  # city calls this module
 
         self.rng = random.Random(seed)
-        self.units, self.people, self.now = units, people, now
+        self.units, self.people = units, people
         self.cal = calendar.load()
-        self.today = timezone.localdate(now)
-        self.year = self.today.year
+        self.year = timezone.localdate().year  # the lists' year
+        # Up to the ladder's last working moment; in the holidays of a new year that is last year's, so
+        # the year's first steps are taken until now.
+        self.now = now if timezone.localdate(now).year == self.year else timezone.now()
+        self.today = timezone.localdate(self.now)
         self.tz = timezone.get_current_timezone()
         self.office = people["office"]
         names = {code: unit.name for code, unit in units.items()}

@@ -1,5 +1,5 @@
-"""Each leaf's year as dated steps (pure, no database): figure reports at each month's end, reports on a
-cadence with rising progress, milestones asked to be struck off before (or after) their deadline and
+"""Each leaf's year as dated steps (pure, no database): figure reports near each month's 25th, reports
+on a cadence with rising progress, milestones asked to be struck off before (or after) their deadline and
 accepted by the office or the leader, a few returned, extended, late or still open.
 
 Days lie after the ledger's opening and by yesterday, on working days; the player gives them a time.
@@ -75,7 +75,7 @@ class Story:
         return out
 
     def figures(self, spec: Spec) -> list[Step]:
-        """One report a month near its end, carrying that month's values; done in `done_month`."""
+        """One report a month, by its due date near the 25th, carrying that month's values; done in `done_month`."""
         rng, out, unit = self.rng, [], spec.lead or ""
         months = sorted({m for ind in spec.indicators for m in ind.values})
         if spec.story == "fair":  # one report after the fair, then struck off
@@ -85,7 +85,9 @@ class Story:
                 data = {**self.words(spec, 100, final=True), "progress": 100, "values": values}
                 out.append(Step(day, "report", spec, unit, self.reporter(unit), data))
                 out.append(Step(day + days(3), "report", spec, unit, self.reporter(unit), {**data, "ask": True}))
-                out.append(Step(self.workday(day + days(4), back=False), "accept", spec, unit, self.decider(spec)))
+                out.append(
+                    Step(self.workday(day + days(4), back=False), "accept", spec, unit, self.decider(spec), seq=1)
+                )
             return out
         cumulative = [ind for ind in spec.indicators if ind.kind == "cumulative"]
         due: date | None = None  # as the engine sets it: one cadence after the last report
@@ -117,7 +119,7 @@ class Story:
             if done:
                 accept = self.workday(min(spec.deadline, day + days(rng.randint(1, 3))))
                 if self.fits(accept):
-                    out.append(Step(accept, "accept", spec, unit, self.decider(spec)))
+                    out.append(Step(accept, "accept", spec, unit, self.decider(spec), seq=1))
                 break
         return out
 
@@ -154,7 +156,12 @@ class Story:
             out.append(Step(asked, "report", spec, unit, self.reporter(unit), data))
             out.append(
                 Step(
-                    self.workday(asked + days(rng.randint(1, 3)), back=False), "accept", spec, unit, self.decider(spec)
+                    self.workday(asked + days(rng.randint(1, 3)), back=False),
+                    "accept",
+                    spec,
+                    unit,
+                    self.decider(spec),
+                    seq=1,
                 )
             )
         return out  # fmt: skip
@@ -232,5 +239,16 @@ def plan_steps(rng: random.Random, leaves: list[Spec], today: date, opened: date
     story = Story(rng, today, opened, is_workday)
     out = []
     for spec in leaves:
-        out += [s for s in story.steps(spec) if story.fits(s.day)]
+        by_unit: dict[str, list[Step]] = {}
+        for step in story.steps(spec):
+            by_unit.setdefault(step.unit, []).append(step)
+        for steps in by_unit.values():
+            # A duty's steps in their order, up to the first that does not fit (an acceptance is never
+            # played without the request before it).
+            last = None
+            for step in sorted(steps, key=lambda s: (s.seq, s.day)):
+                if not story.fits(step.day) or (last is not None and step.day < last):
+                    break
+                out.append(step)
+                last = step.day
     return out
