@@ -242,3 +242,29 @@ def test_the_ledgers_figures_equal_the_rollups_recount(ledger):
 def test_the_ledger_adds_well_under_a_minute(city):
     print(f"\ndemo city {city['city']:.1f} s of CPU, of which the ledger {city['ledger']:.1f} s")
     assert city["ledger"] < 60
+
+
+@pytest.mark.parametrize("today", [date(2026, 1, 20), date(2026, 3, 2), date(2026, 7, 1), date(2026, 12, 31)])
+def test_the_ledgers_steps_fit_into_the_year_whatever_the_day(today):
+    """Pure: every step between the opening and yesterday, each duty's steps in their order."""
+    import random
+
+    from luoshi.demo.city import leaders_of
+    from luoshi.demo.ledger_story import plan_steps
+    from luoshi.demo.ledger_works import build_tree
+    from luoshi.demo.names import UNITS
+
+    names = {code: name for code, name, _, _ in UNITS}
+    tree = build_tree(random.Random(2015), today.year, names, leaders_of())
+    leaves = [s for top in tree for s in top.walk() if not s.children]
+    opened = date(today.year, 1, 19)
+    steps = plan_steps(random.Random(2015), leaves, today, opened, lambda d: d.weekday() < 5)
+    assert all(opened < s.day < today for s in steps)
+    by_duty: dict[tuple[int, str], list] = {}
+    for s in steps:
+        by_duty.setdefault((id(s.spec), s.unit), []).append(s)
+    for duty_steps in by_duty.values():
+        kinds = [s.kind for s in sorted(duty_steps, key=lambda s: (s.seq, s.day))]
+        for i, kind in enumerate(kinds):
+            if kind == "accept":
+                assert kinds[i - 1] == "report", kinds  # the request it accepts comes first
