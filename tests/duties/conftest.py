@@ -58,3 +58,12 @@ def make_urged(office, leader, unit_a, unit_b, liaison_b, reminders: bool = Fals
 @pytest.fixture
 def urged(office, leader, unit_a, unit_b, liaison_a, liaison_b, head_a):
     return make_urged(office, leader, unit_a, unit_b, liaison_b)
+
+
+@pytest.fixture
+def lists_only(monkeypatch):
+    """A city that keeps only lists (the other owners unregistered for the test)."""
+    from luoshi.duties import owners
+
+    monkeypatch.setattr(owners, "_owners", {"list": owners.get("list")})
+    monkeypatch.setattr(owners, "_kind_by_type", {})

@@ -39,15 +39,6 @@ def urges(response) -> dict[str, int]:
     return {r["unit_name"]: r["urges"] for r in response.context["rows"]}
 
 
-@pytest.fixture
-def lists_only(monkeypatch):
-    """A city that keeps only lists (the other owners unregistered for the test)."""
-    from luoshi.duties import owners
-
-    monkeypatch.setattr(owners, "_owners", {"list": owners.get("list")})
-    monkeypatch.setattr(owners, "_kind_by_type", {})
-
-
 def test_one_kind_registered_shows_no_select_but_takes_the_filter(as_, liaison_a, lists_only):
     html = as_(liaison_a).get(LEAGUE).content.decode()
     assert 'name="owner_kind"' not in html

@@ -22,7 +22,7 @@ def at_now():
         yield
 
 
-def test_one_kind_shows_no_tabs(as_, admin):
+def test_one_kind_shows_no_tabs(as_, admin, lists_only):
     response = as_(admin).get(POLICY)
     assert response.status_code == 200 and response.context["kind"] == "list"
     assert 'id="policy-kinds"' not in response.content.decode()

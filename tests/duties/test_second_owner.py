@@ -30,7 +30,7 @@ def scene(errand, office, unit_a, unit_b, liaison_a, head_a, liaison_b):  # noqa
 
 def test_the_registry_knows_the_second_kind(scene):
     duty, rlist = scene
-    assert owners.kinds() == ["list", KIND]
+    assert owners.kinds()[0] == "list" and owners.kinds()[-1] == KIND
     assert duty.owner_kind == KIND and owners.url_of(duty) == errand_url(duty.owner_id)
     assert rlist.duties.get().owner_kind == "list"
 

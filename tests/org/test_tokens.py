@@ -155,7 +155,7 @@ def test_the_own_page_lists_tokens_with_their_last_use_and_expiry(as_, liaison_a
     html = page.content.decode()
     assert page.status_code == 200 and "报表脚本" in html and "别人的" not in html
     token = ApiToken.objects.get(person=liaison_a)
-    assert token.prefix in html and f"{token.expires_at:%Y-%m-%d}" in html and "never" not in html
+    assert token.prefix in html and f"{timezone.localtime(token.expires_at):%Y-%m-%d}" in html and "never" not in html
 
 
 def test_the_panel_costs_the_same_queries_for_one_token_or_ten(as_, liaison_a, django_assert_num_queries):

@@ -65,7 +65,7 @@ def _light(task: Task, ledger_status: str, today: date) -> str | None:
     return queries.task_light(task, today)
 
 
-@router.get("/ledgers", response={200: list[LedgerOut]})
+@router.get("/ledgers", response={200: list[LedgerOut], **errors()})
 def list_ledgers(request):
     return list(queries.visible_ledgers(_person(request)))
 
