@@ -160,6 +160,7 @@ def test_a_row_the_services_refuse_rolls_back_the_rows_already_written(city, led
         raise InvalidInput("refused", "weight")
 
     monkeypatch.setattr(services, "do_update_task", refuse)
+    monkeypatch.setattr(import_apply, "_in_place", lambda row, ledger: False)  # through the service
     with pytest.raises(import_apply.ImportRejected) as err:
         import_apply.do_import(city, ledger, plan)
     assert [p.as_dict() for p in err.value.problems] == [{"row": 3, "column": "weight", "message": "refused"}]
@@ -185,3 +186,74 @@ def test_an_open_ledger_asks_for_a_reason_and_its_new_units_start_work_at_once(c
     started = Event.objects.filter(kind="duty.started", subject_id=leaf.pk)
     assert started.count() == 3 and {e.note for e in started} == {"市委常委会新增任务"}
     assert Event.objects.get(kind="ledger_task.created", subject_id=leaf.pk).note == "市委常委会新增任务"
+
+
+def snapshot() -> dict:
+    """Everything an update writes, without the ids a second run gives differently."""
+    from luoshi.ledger.models import TrajectoryPoint
+
+    return {
+        "tasks": list(Task.objects.order_by("pk").values()),
+        "duties": list(Duty.objects.order_by("pk").values()),
+        "indicators": sorted(
+            Indicator.objects.values_list("task_id", "name", "measure", "target", "kind", "position", "actual")
+        ),
+        "plans": sorted(
+            TrajectoryPoint.objects.values_list("indicator__task_id", "indicator__name", "period", "planned")
+        ),
+        "events": sorted(
+            (e.kind, e.subject_type, e.subject_id, str(e.before), str(e.after), e.note, e.unit_id)
+            for e in Event.objects.exclude(kind="ledger.imported")
+        ),
+    }
+
+
+EDITS = {
+    "任务名称": "输水隧洞工程（一期）",
+    "工作要求": "年底前通水",
+    "责任领导": "赵副市长",
+    "权重": "2.5",
+    "汇报周期（天）": "14",
+    "年度目标": "25亿",
+    "计量单位": "亿元",
+    "指标名称2": "到位资金",
+    "计量单位2": "万元",
+    "年度目标2": "3000万",
+}
+
+
+@pytest.mark.parametrize("opened_ledger", [False, True])
+def test_rows_written_in_bulk_end_as_do_update_task_leaves_them(city, office, tree, ledger, monkeypatch, opened_ledger):
+    from django.db import transaction
+
+    from tests.ledger.fixtures.books import HEADERS
+
+    if opened_ledger:
+        services.do_open_ledger(office, ledger)
+    first, second, parent = tree["first"], tree["second"], tree["parent"]
+    headers = [*HEADERS, "指标名称2", "计量单位2", "年度目标2"]
+    rows = [
+        row(编号=parent.code, 专项="民生实事", 任务名称=parent.title, 责任领导="李副市长", 完成时限="2026-12-31"),
+        row(编号=first.code, 上级编号=parent.code, 专项="重大项目", 牵头单位="市工信委", 完成时限="2026-12-31", 指标名称="年度完成投资", **EDITS),
+        row(编号=second.code, 上级编号=parent.code, 专项="重大项目", 任务名称=second.title, 牵头单位="城关区",
+            配合单位="市工信委", 完成时限="2026-12-31" if opened_ledger else "2026-11-30", 权重="1", 汇报周期="30"),
+    ]  # fmt: skip
+    rows[2]["汇报周期（天）"] = "30"
+    plan = check_book(ledger, read_book(xlsx(rows, headers=headers)), TODAY)
+    assert plan.ok, plan.problems
+    assert len(plan.changes) == 3
+
+    def run_with(in_place):
+        with transaction.atomic():
+            monkeypatch.setattr(import_apply, "_in_place", in_place)
+            again = check_book(ledger, read_book(xlsx(rows, headers=headers)), TODAY)
+            import_apply.do_import(office, ledger, again, reason="调整" if opened_ledger else "")
+            state = snapshot()
+            transaction.set_rollback(True)
+        return state
+
+    real = import_apply._in_place
+    in_bulk = run_with(lambda r, lg: real(r, lg) or pytest.fail("not in place"))
+    one_by_one = run_with(lambda r, lg: False)
+    for key in in_bulk:
+        assert in_bulk[key] == one_by_one[key], key

@@ -25,8 +25,7 @@ from luoshi.errors import Conflict, InvalidInput
 from luoshi.events.models import Event
 from luoshi.events.services import build, record
 from luoshi.ledger import rollup, services
-from luoshi.ledger.import_check import FIELD_KEYS, Plan, Problem, Row
-from luoshi.ledger.magnitudes import QUANTUM
+from luoshi.ledger.import_check import FIELD_KEYS, Plan, Problem, Row, state_of
 from luoshi.ledger.models import Indicator, Ledger, LedgerStatus, Task, TrajectoryPoint
 from luoshi.org.models import Person
 
@@ -104,7 +103,8 @@ def do_import(
                 note=reason.strip(),
                 at=now,
             )
-            if len(created) + len(updated) > WHOLE_LEDGER:
+            moved = any(r.before and r.before["programme"] != r.data.programme.pk for r in plan.changes)
+            if len(created) + len(updated) > WHOLE_LEDGER or moved:  # moved: the old programme's counts too
                 rollup.refresh_ledger(ledger.pk, now)  # by ledger: no IN list of thousands of paths
             else:
                 rollup.refresh([t.pk for t in created.values()] + updated, now)  # computed once, at the end
@@ -122,14 +122,21 @@ def _update(
     now: datetime,
     column: dict[str, str],
 ) -> tuple[list[int], list[Problem]]:
+    """Changed rows: those that keep their place and their units (and, once the ledger is open, their
+    deadline, whose move the engine records per duty) are written in bulk, as do_update_task would
+    leave them (tested alike); the others through do_update_task itself, one by one."""
     by_code = {t.code: t for t in created.values()}
     wanted = {r.parent_code for r in rows if r.parent_code and r.parent_code not in by_code}
     by_code |= {t.code: t for t in Task.objects.filter(ledger=ledger, code__in=wanted)}
-    updated: list[int] = []
+    for row in rows:
+        row.data.parent = by_code.get(row.parent_code) if row.parent_code else None
+    plain = [r for r in rows if _in_place(r, ledger)]
+    _Updater(actor, reason, now, draft=ledger.status == LedgerStatus.DRAFT).update(plain)
+    updated = [r.task.pk for r in plain if r.task is not None]
     problems: list[Problem] = []
     for row in rows:
-        assert row.task is not None
-        row.data.parent = by_code.get(row.parent_code) if row.parent_code else None
+        if row in plain or row.task is None:
+            continue
         try:
             services.do_update_task(actor, row.task, row.data, reason=reason, now=now)
         except (InvalidInput, Conflict) as err:  # its own savepoint is rolled back; the rest follows
@@ -138,6 +145,118 @@ def _update(
             continue
         updated.append(row.task.pk)
     return updated, problems
+
+
+def _in_place(row: Row, ledger: Ledger) -> bool:
+    """The change moves no task and starts or ends no unit's work (nor moves an open ledger's deadlines)."""
+    d, before = row.data, row.before
+    return (
+        bool(before)
+        and before["parent"] == (d.parent.pk if d.parent else None)
+        and before["lead_unit"] == (d.lead_unit.pk if d.lead_unit else None)
+        and before["co_units"] == sorted({u.pk for u in d.co_units})
+        and (ledger.status == LedgerStatus.DRAFT or before["deadline"] == d.deadline.isoformat())
+    )
+
+
+class _Updater:
+    """do_update_task for many tasks at once, where nothing moves: the task's fields, its units' duties'
+    copies of them (services._sync_duties), its indicators (services._save_indicators), its event."""
+
+    FIELDS = ("programme", "title", "requirements", "leader", "deadline", "weight", "report_every_days")
+
+    def __init__(self, actor: Person, reason: str, now: datetime, *, draft: bool) -> None:
+        self.actor, self.reason, self.now, self.draft = actor, reason, now, draft
+
+    def update(self, rows: list[Row]) -> None:
+        if not rows:
+            return
+        tasks: dict[int, Task] = {}
+        for row in rows:
+            assert row.task is not None
+            task, d = row.task, row.data
+            task.programme, task.title, task.requirements = d.programme, d.title.strip(), d.requirements.strip()
+            task.leader, task.deadline, task.weight = d.leader, d.deadline, d.weight.quantize(CENT)
+            task.report_every_days, task.starts_on, task.completes_on = (
+                d.report_every_days,
+                d.starts_on,
+                d.completes_on,
+            )
+            tasks[task.pk] = task
+        Task.objects.bulk_update(list(tasks.values()), [*self.FIELDS, "starts_on", "completes_on"], BATCH)
+        self._duties(tasks)
+        self._indicators([r for r in rows if r.before["indicators"] != state_of("", None, r.data)["indicators"]])
+        events = []
+        for row in rows:
+            assert row.task is not None
+            after = state_of(row.task.code, row.task.parent_id, row.data)
+            if after != row.before:
+                events.append(
+                    build(
+                        self.actor.pk,
+                        "ledger_task.changed",
+                        "ledger_task",
+                        row.task.pk,
+                        at=self.now,
+                        before=row.before,
+                        after=after,
+                        note=self.reason.strip(),
+                    )
+                )
+        bulk.insert(Event, EVENT_COLUMNS, [[getattr(e, c) for c in EVENT_COLUMNS] for e in events])
+
+    def _duties(self, tasks: dict[int, Task]) -> None:
+        ids = list(tasks)
+        duties = [
+            d
+            for i in range(0, len(ids), CHUNK)
+            for d in Duty.objects.filter(owner_type_id=services.task_type_id(), owner_id__in=ids[i : i + CHUNK])
+            .exclude(status=DutyStatus.WITHDRAWN)
+            .only("id", "owner_id", "leader_id", "title", "report_every_days", "deadline")
+        ]
+        for d in duties:
+            task = tasks[d.owner_id]
+            d.leader_id, d.title, d.report_every_days = task.leader_id, task.title[:200], task.report_every_days
+            if self.draft:
+                d.deadline = task.deadline
+        Duty.objects.bulk_update(duties, ["leader_id", "title", "report_every_days", "deadline"], BATCH)
+
+    def _indicators(self, rows: list[Row]) -> None:
+        """Set each task's indicators to the row's, matched by name (the check kept those with values)."""
+        if not rows:
+            return
+        ids = [r.task.pk for r in rows if r.task is not None]
+        existing: dict[int, dict[str, Indicator]] = defaultdict(dict)
+        for ind in Indicator.objects.filter(task_id__in=ids):
+            existing[ind.task_id][ind.name] = ind
+        TrajectoryPoint.objects.filter(indicator__task_id__in=ids).delete()
+        gone = [i.pk for r in rows if r.task for n, i in existing[r.task.pk].items() if n not in _names(r)]
+        Indicator.objects.filter(pk__in=gone).delete()
+        kept: list[Indicator] = []
+        new: list[Indicator] = []
+        plans: list[tuple[Indicator, list[tuple[str, Decimal]]]] = []
+        for row in rows:
+            assert row.task is not None
+            for position, spec in enumerate(row.data.indicators):
+                ind = existing[row.task.pk].get(spec.name.strip())
+                if ind is None:
+                    ind = Indicator(task=row.task, name=spec.name.strip())
+                    new.append(ind)
+                else:
+                    kept.append(ind)
+                ind.measure, ind.target, ind.kind, ind.position = spec.measure.strip(), spec.target, spec.kind, position
+                plans.append((ind, sorted(dict(spec.trajectory).items())))
+        Indicator.objects.bulk_update(kept, ["measure", "target", "kind", "position"], BATCH)
+        Indicator.objects.bulk_create(new, batch_size=BATCH)
+        bulk.insert(
+            TrajectoryPoint,
+            ["indicator_id", "period", "planned"],
+            [(ind.pk, p, v) for ind, points in plans for p, v in points],
+        )
+
+
+def _names(row: Row) -> set[str]:
+    return {i.name.strip() for i in row.data.indicators}
 
 
 class _Creator:
@@ -278,7 +397,7 @@ class _Creator:
                     "ledger_task",
                     task.pk,
                     at=self.now,
-                    after=_state(task, row),
+                    after=state_of(task.code, task.parent_id, row.data),
                     note=self.reason.strip(),
                 )
             )
@@ -332,37 +451,6 @@ class _Creator:
 def _path(parent: Task | None, number: int) -> str:
     # The paths services._place gives: 00001, and a sub-task's 00001.002.
     return f"{number:05d}" if parent is None else f"{parent.path}.{number:03d}"
-
-
-def _state(task: Task, row: Row) -> dict:
-    """services.task_state of a task just inserted, from what was inserted (tested equal to it): reading
-    it back would cost queries per task."""
-    d = row.data
-    return {
-        "code": task.code,
-        "title": task.title,
-        "parent": task.parent_id,
-        "programme": task.programme_id,
-        "leader": task.leader_id,
-        "lead_unit": task.lead_unit_id,
-        "co_units": sorted({u.pk for u in d.co_units}),
-        "deadline": task.deadline.isoformat(),
-        "weight": str(task.weight),
-        "report_every_days": task.report_every_days,
-        "requirements": task.requirements,
-        "starts_on": task.starts_on.isoformat() if task.starts_on else None,
-        "completes_on": task.completes_on.isoformat() if task.completes_on else None,
-        "indicators": [
-            [
-                i.name.strip(),
-                i.measure.strip(),
-                str(i.target.quantize(QUANTUM)),
-                i.kind,
-                [[p, str(v.quantize(QUANTUM))] for p, v in sorted(dict(i.trajectory).items())],
-            ]
-            for i in d.indicators
-        ],
-    }
 
 
 def _existing(codes: list[str]) -> list[str]:

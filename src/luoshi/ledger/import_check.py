@@ -71,6 +71,7 @@ class Row:
     task: Task | None = None  # the existing task it updates
     changed: bool = True
     depth: int = 0
+    before: dict = field(default_factory=dict)  # the existing task's state (services.task_state's shape)
 
 
 @dataclass
@@ -224,14 +225,14 @@ class _Reader:
 
     def weight(self, line: Line) -> Decimal:
         if not line.text("weight"):
-            return Decimal(1)
+            return Decimal("1.00")
         try:
             weight = magnitudes.plain_number(line.values["weight"])
         except magnitudes.AmountError as err:
             raise _Bad(err.message) from None
-        if weight != weight.quantize(Decimal("0.01")):
+        if weight != weight.quantize(CENT):
             raise _Bad(_("A weight has at most two decimals."))
-        return weight
+        return weight.quantize(CENT)  # as the database keeps it, so that the events' states agree
 
     def every(self, line: Line) -> int | None:
         text = magnitudes.normal(line.text("report_every_days")).removesuffix("天")
@@ -518,6 +519,59 @@ class _Checker:
         for row in rows:
             if row.task is not None:
                 row.changed = _differs(row, self.look)
+                row.before = self._state_before(row.task) if row.changed else {}
+
+    def _state_before(self, task: Task) -> dict:
+        look = self.look
+        data = TaskInput(
+            programme=look.programme_of[task.programme_id],
+            title=task.title,
+            deadline=task.deadline,
+            requirements=task.requirements,
+            leader=look.leader_of.get(task.leader_id or 0),
+            lead_unit=look.unit_of.get(task.lead_unit_id or 0),
+            co_units=self._old_co_units(task),
+            weight=task.weight,
+            report_every_days=task.report_every_days,
+            starts_on=task.starts_on,
+            completes_on=task.completes_on,
+            indicators=look.existing_indicators(task),
+        )
+        return state_of(task.code, task.parent_id, data)
+
+
+CENT = Decimal("0.01")
+QUANTUM = Decimal("0.0001")
+
+
+def state_of(code: str, parent_id: int | None, d: TaskInput) -> dict:
+    """services.task_state of a task with these fields, without reading it (the import writes thousands):
+    the same keys and values, as the database gives them back (weights to the cent, figures to 4 places)."""
+    return {
+        "code": code,
+        "title": d.title.strip(),
+        "parent": parent_id,
+        "programme": d.programme.pk,
+        "leader": d.leader.pk if d.leader else None,
+        "lead_unit": d.lead_unit.pk if d.lead_unit else None,
+        "co_units": sorted({u.pk for u in d.co_units}),
+        "deadline": d.deadline.isoformat(),
+        "weight": str(d.weight.quantize(CENT)),
+        "report_every_days": d.report_every_days,
+        "requirements": d.requirements.strip(),
+        "starts_on": d.starts_on.isoformat() if d.starts_on else None,
+        "completes_on": d.completes_on.isoformat() if d.completes_on else None,
+        "indicators": [
+            [
+                i.name.strip(),
+                i.measure.strip(),
+                str(i.target.quantize(QUANTUM)),
+                i.kind,
+                [[p, str(v.quantize(QUANTUM))] for p, v in sorted(dict(i.trajectory).items())],
+            ]
+            for i in d.indicators
+        ],
+    }
 
 
 def _indicator_state(inds: list[IndicatorInput]) -> list[tuple[str, str, Decimal, str, list[tuple[str, Decimal]]]]:
