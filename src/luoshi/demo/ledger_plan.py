@@ -16,6 +16,7 @@ from luoshi.demo.names import DISTRICTS, URBAN
 
 CENT = Decimal("0.01")
 AREAS = (*DISTRICTS, "xq")  # the districts, counties and the new area (兰州新区)
+WORDS = {"build": "project", "policy": "reform", "area": "campaign", "service": "livelihood"}
 
 
 @dataclass
@@ -50,6 +51,7 @@ class Spec:
     story: str = ""
     done_month: int = 0  # figures: the month its work is completed and accepted
     code: str = ""  # as the workbook numbers it (demo.ledger_book)
+    category: str = ""  # the words its reports use (demo.texts' categories); "" for the programme's
 
     def walk(self) -> list["Spec"]:
         return [self, *(s for c in self.children for s in c.walk())]
@@ -105,6 +107,7 @@ class Tree:
         )
         if rng.random() < 0.12:  # worked on as one piece, reported on a cadence
             spec.kind, spec.every, spec.co = "progress", rng.choice((15, 30, 30)), ()  # its lead reports
+            spec.category = WORDS.get(kind, "livelihood")
             spec.deadline = self.due(rng.choice((10, 11, 12, 12)))
             spec.requirements = f"按月推进{title}，每{spec.every}天报送一次进展。"
             return spec
@@ -117,9 +120,11 @@ class Tree:
             m_lead = rng.choice(co) if co and rng.random() < 0.15 else lead
             others = [u for u in units if u != m_lead]
             m_co = (rng.choice(others),) if others and rng.random() < 0.12 else ()
-            spec.children.append(
-                Spec(f"m:{title}:{phase}", programme, phase, self.due(month), leader, m_lead, m_co, weight=weight)
+            milestone = Spec(
+                f"m:{title}:{phase}", programme, phase, self.due(month), leader, m_lead, m_co, weight=weight
             )
+            milestone.category = WORDS.get(kind, "livelihood")
+            spec.children.append(milestone)
         spec.deadline = max(c.deadline for c in spec.children)
         spec.requirements = f"{title}：" + "、".join(c.title for c in spec.children) + "。"
         return spec

@@ -16,7 +16,15 @@ from luoshi.demo import texts
 from luoshi.demo.history import OFFICE
 from luoshi.demo.ledger_plan import Spec
 
-CATEGORY = {"重大项目": "project", "民生实事": "livelihood", "生态环保": "campaign", "招商引资": "reform"}
+CATEGORY = {
+    '"3341"项目工程': "project",
+    "双联行动": "livelihood",
+    '"1236"扶贫攻坚': "livelihood",
+    "民生实事": "livelihood",
+    "重大项目": "project",
+    "生态环保": "campaign",
+    "招商引资": "reform",
+}
 
 
 @dataclass
@@ -57,8 +65,13 @@ class Story:
     def decider(self, spec: Spec) -> str:
         return spec.leader if self.rng.random() < 0.3 else self.rng.choice(OFFICE)
 
+    @staticmethod
+    def category(spec: Spec) -> str:
+        """The lists' category of words (demo.texts) the work reads like."""
+        return spec.category or CATEGORY.get(spec.programme, "project")
+
     def words(self, spec: Spec, progress: int, final: bool = False, hard: float = 0.4) -> dict:
-        item = SimpleNamespace(category=CATEGORY.get(spec.programme, "project"), subject=spec.title)
+        item = SimpleNamespace(category=self.category(spec), subject=spec.title)
         data = texts.report(self.rng, item, "", progress=progress, is_co=False, final=final, hard=hard)
         return {k: v for k, v in data.items() if k != "progress"}
 
@@ -198,7 +211,7 @@ class Story:
             asked = self.workday(max(first, d - days(rng.randint(12, 20))))
             back = self.workday(asked + days(rng.randint(1, 2)), back=False)
             again = self.workday(min(d - days(3), back + days(rng.randint(3, 7))), back=False)
-            reason, fix = rng.choice([(r, f) for r, f, tags in texts.RETURNS if tags != "co"])
+            reason, fix = rng.choice(texts.returns(self.category(spec), False))
             fixed = ask(again, 2)
             fixed.data["done"] = fix + fixed.data["done"]
             return [ask(asked), Step(back, "return", spec, unit, rng.choice(OFFICE), {"reason": reason}, 1),
@@ -206,7 +219,7 @@ class Story:
         if story == "ext":
             asked = self.workday(max(first, d - days(rng.randint(3, 10))))
             new = d + days(rng.randint(30, 45))
-            reason = rng.choice(texts.EXTENSION_REASONS["any"] + texts.EXTENSION_REASONS["project"])
+            reason = rng.choice(texts.EXTENSION_REASONS["any"] + texts.EXTENSION_REASONS[self.category(spec)])
             out = [
                 Step(asked, "ext_request", spec, unit, self.reporter(unit), {"new_deadline": new, "reason": reason}),
                 Step(self.workday(asked + days(1), back=False), "ext_decide", spec, unit, rng.choice(OFFICE),
