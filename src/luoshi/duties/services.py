@@ -222,10 +222,13 @@ def do_open_duties(duties: list[Duty], now: datetime) -> None:
     """The owner went live (a list published): its pending duties open, their first report falls due.
     Called inside the owner's transaction, which records the owner's own event."""
     today = timezone.localdate(now)
+    opened = []
     for d in duties:
         if d.status != DutyStatus.PENDING:
             continue
         d.status = DutyStatus.OPEN
         d.created_at = d.created_at or now
         d.next_report_due = next_due(today, d.report_every_days, d.deadline)
-        d.save(update_fields=["status", "created_at", "next_report_due"])
+        opened.append(d)
+    # In batches: a ledger of 10,000 tasks opens its duties at once.
+    Duty.objects.bulk_update(opened, ["status", "created_at", "next_report_due"], batch_size=500)
