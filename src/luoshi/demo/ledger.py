@@ -64,7 +64,6 @@ class DemoLedger:
         self.tree = build_tree(self.rng, self.year, names, leaders_of())
         self.specs = [s for top in self.tree for s in top.walk()]
         self.task_of: dict[int, Task] = {}  # id(spec) → task
-        self.parent_of: dict[int, Task] = {}  # id(spec) → its parent's task
         self.duty_of: dict[tuple[int, int], Duty] = {}  # (task, unit) → the unit's duty on it
         self.extensions: dict[tuple[int, int], Extension] = {}
         self._indicators: dict[int, dict[str, Indicator]] = {}
@@ -107,8 +106,6 @@ class DemoLedger:
         tasks = {t.code: t for t in Task.objects.filter(ledger=ledger)}
         for spec in self.specs:
             self.task_of[id(spec)] = tasks[spec.code]
-            for child in spec.children:
-                self.parent_of[id(child)] = tasks[spec.code]
         return ledger
 
     def task_input(self, spec: Spec, parent: Task | None) -> services.TaskInput:
@@ -138,8 +135,6 @@ class DemoLedger:
         """A task added to the open ledger by hand (with the reason the ledger asks for)."""
         task = services.do_create_task(actor, self.ledger, self.task_input(spec, parent), reason=reason, now=moment)
         self.task_of[id(spec)] = task
-        for child in spec.children:
-            self.parent_of[id(child)] = task
         return task
 
     # -- the year ------------------------------------------------------------------------------------
