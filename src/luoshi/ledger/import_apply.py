@@ -238,11 +238,12 @@ class _Updater:
         for row in rows:
             assert row.task is not None
             for position, spec in enumerate(row.data.indicators):
-                ind = existing[row.task.pk].get(spec.name.strip())
-                if ind is None:
+                found = existing[row.task.pk].get(spec.name.strip())
+                if found is None:
                     ind = Indicator(task=row.task, name=spec.name.strip())
                     new.append(ind)
                 else:
+                    ind = found
                     kept.append(ind)
                 ind.measure, ind.target, ind.kind, ind.position = spec.measure.strip(), spec.target, spec.kind, position
                 plans.append((ind, sorted(dict(spec.trajectory).items())))
