@@ -157,3 +157,19 @@ def _values(
             if returning:
                 ids.extend(new for (new,) in cursor.fetchall())
     return ids
+
+
+def update(model: type[Model], fields: Sequence[str], objs: Iterable[Model]) -> int:
+    """Write `fields` of each instance by its primary key: one prepared UPDATE run for every row
+    (executemany), where Django's bulk_update builds a CASE per field and row (at 10,000 rows it spent a
+    minute resolving its expressions). The instances' values are prepared as save() prepares them."""
+    connection = connections[transaction.get_connection().alias]
+    concrete = [_concrete(model, name) for name in fields]
+    table = connection.ops.quote_name(model._meta.db_table)
+    sets = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in concrete)
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    rows = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in concrete] + [obj.pk] for obj in objs]
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET {sets} WHERE {pk} = %s", rows)
+    return len(rows)

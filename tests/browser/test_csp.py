@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from playwright.sync_api import Page
 
 import luoshi
 from luoshi.demo.city import DEMO_PASSWORD, build_demo_city
 from luoshi.duties.models import Duty, Escalation
+from luoshi.ledger.models import Ledger, Snapshot, Task
 from luoshi.lists.models import ListStatus, ResponsibilityList
 from luoshi.org.models import Person
 from tests.browser.conftest import _expected
@@ -158,6 +160,30 @@ def test_every_page_works_under_the_policy(city, visit):
         response = office.request.get(path)
         assert response.status == 200 and response.headers["content-type"] == "application/pdf", path
 
+    # the master ledger: the tree, a task with its charts, the summaries and the cycle's pages
+    ledger = Ledger.objects.get(year=timezone.localdate().year)
+    charted = Task.objects.filter(ledger=ledger, indicators__actuals__isnull=False).order_by("pk").first()
+    snapshots = list(Snapshot.objects.filter(ledger=ledger).order_by("frozen_at"))
+    assert charted and len(snapshots) >= 2
+    for path in [
+        url("ledger:index"),
+        url("ledger:tree", ledger.pk),
+        url("ledger:task", charted.pk),
+        url("ledger:programmes", ledger.pk),
+        url("ledger:leaders", ledger.pk),
+        url("ledger:import", ledger.pk),
+        url("ledger:cycle", ledger.pk),
+        url("ledger:snapshots", ledger.pk),
+        url("ledger:audit", snapshots[1].pk),
+        url("ledger:carried", ledger.pk),
+    ]:
+        if path:
+            go(office, path)
+    go(office, f"{url('ledger:compare')}?a={snapshots[0].pk}&b={snapshots[1].pk}")
+    go(office, url("ledger:task", charted.pk) or "/")
+    office.locator("[data-chart] canvas").first.wait_for()
+    check(office)
+
     leader = visit("leader01")
     for path in ["/", "/lists/leader/", "/escalation/orders/", "/lists/overview/"]:
         go(leader, path)
@@ -169,6 +195,8 @@ def test_every_page_works_under_the_policy(city, visit):
         "/escalation/unit/",
         f"/lists/{running.pk}/",
         url("lists:report_page", running.pk, duty.unit_id),
+        url("ledger:index"),
+        url("ledger:tree", ledger.pk),
     ]:
         if path:
             go(unit, path)

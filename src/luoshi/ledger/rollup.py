@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi import bulk
 from luoshi.duties import owners
 from luoshi.duties.models import Duty, DutyStatus, Report
 from luoshi.ledger import forecast
@@ -204,7 +205,7 @@ def _compute(tasks: dict[int, Task], today: date) -> None:
     for task_id in sorted(parents, key=lambda t: -tasks[t].depth):
         if tasks[task_id].depth != depth:
             # A parent's indicators read its children's, as stored: store the level below first.
-            Indicator.objects.bulk_update(ind_changed, ["actual"], batch_size=500)
+            bulk.update(Indicator, ["actual"], ind_changed)
             ind_changed, depth = [], tasks[task_id].depth
         task, kids = tasks[task_id], child_rows[task_id]
         done = all(k.done for k in kids)
@@ -225,8 +226,8 @@ def _compute(tasks: dict[int, Task], today: date) -> None:
         )
         ind_changed += _parent_indicators(all_inds.get(task_id, []), kids)
     fields = ["progress", "done", "working_due", "working_deadline", "forecast", "forecast_basis"]
-    Task.objects.bulk_update(list(changed.values()), fields, batch_size=500)
-    Indicator.objects.bulk_update(ind_changed, ["actual"], batch_size=500)
+    bulk.update(Task, fields, changed.values())
+    bulk.update(Indicator, ["actual"], ind_changed)
 
 
 def _parent_indicators(indicators: list[Indicator], kids: list[Task]) -> list[Indicator]:

@@ -27,6 +27,7 @@ class Card:
 # What an item's date means, by kind (see todo.Item.due).
 WHEN = {
     "report_due": gettext_lazy("Due %(day)s"),
+    "other_due": gettext_lazy("Due %(day)s"),
     "urge": gettext_lazy("Respond by %(day)s"),
     "order": gettext_lazy("Respond by %(day)s"),
     "completion_returned": gettext_lazy("Due %(day)s"),
