@@ -176,7 +176,9 @@ def test_the_history_is_in_the_past_and_in_order(city):
 
 def test_progress_rises_to_a_completion_request_at_100(city):
     assert not Report.objects.filter(request_completion=True).exclude(progress=100).exists()
-    for ob in Duty.objects.filter(status=DutyStatus.COMPLETED, owner_type__model="responsibilitylist").select_related("last_report")[:80]:
+    for ob in Duty.objects.filter(status=DutyStatus.COMPLETED, owner_type__model="responsibilitylist").select_related(
+        "last_report"
+    )[:80]:
         assert ob.last_report.request_completion and ob.last_report.progress == 100
     assert Report.objects.exclude(difficulties="").count() > Report.objects.count() // 5
 
