@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from luoshi.ledger import cycle_quarters
 from luoshi.ledger.models import Quarter, Snapshot, Task
 from tests.ledger.conftest import ledger, opened, programme, tree  # noqa: F401  (the ledger's fixtures)
-from tests.ledger.fixtures.books import run_jobs_at_once, row, xlsx  # noqa: F401
+from tests.ledger.fixtures.books import row, run_jobs_at_once, xlsx  # noqa: F401
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -52,13 +52,13 @@ def book(tmp_path: Path, lead_unit: str) -> Path:
 def test_import_fix_confirm_freeze_and_compare(
     open_as,
     tmp_path,
-    run_jobs_at_once,
+    run_jobs_at_once,  # noqa: F811
     office,
-    ledger,
-    opened,
+    ledger,  # noqa: F811
+    opened,  # noqa: F811
     first_quarter_frozen,
     liaison_a,
-    unit_a,  # noqa: F811
+    unit_a,
 ):
     # The office imports a workbook whose first task names a unit the city does not have.
     page = open_as(office, DESKTOP, f"/ledger/{ledger.pk}/import/", english=True)

@@ -5,9 +5,8 @@ after it went live (units added, withdrawn, transferred; suspension) in duties.c
 sweep in duties.sweep. Each write is one transaction with one event on the owner's timeline, and
 ends with the owner's on_changed."""
 
-from datetime import date, datetime, timedelta
-
 from collections.abc import Callable
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction

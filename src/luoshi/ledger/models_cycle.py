@@ -69,10 +69,10 @@ class Frozen(models.QuerySet):
     """Snapshots and their rows are never changed or removed once written."""
 
     def update(self, **kwargs: Any) -> int:
-        raise Conflict(_("A frozen snapshot cannot be changed."))
+        raise Conflict(str(_("A frozen snapshot cannot be changed.")))
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise Conflict(_("A frozen snapshot cannot be removed."))
+        raise Conflict(str(_("A frozen snapshot cannot be removed.")))
 
 
 class FrozenModel(models.Model):
@@ -83,11 +83,11 @@ class FrozenModel(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not kwargs.get("force_insert"):
-            raise Conflict(_("A frozen snapshot cannot be changed."))
+            raise Conflict(str(_("A frozen snapshot cannot be changed.")))
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise Conflict(_("A frozen snapshot cannot be removed."))
+        raise Conflict(str(_("A frozen snapshot cannot be removed.")))
 
 
 class SnapshotKind(models.TextChoices):

@@ -37,8 +37,8 @@ def visible_tasks_q(person: Person) -> Q | None:
         return None
     co = Task.co_units.through.objects.filter(task_id=OuterRef("pk"), unit_id__in=units)
     # Report once: a unit that owes its share through a linked list sees the task it reports on.
-    on_lists = Duty.objects.filter(owner_type_id=owners.content_type_id("list"), unit_id__in=units)
-    on_lists = on_lists.exclude(status=DutyStatus.WITHDRAWN).values("owner_id")
+    live = Duty.objects.filter(owner_type_id=owners.content_type_id("list"), unit_id__in=units)
+    on_lists = live.exclude(status=DutyStatus.WITHDRAWN).values("owner_id")
     linked = TaskLink.objects.filter(task_id=OuterRef("pk"), list_id__in=on_lists)
     q = Q(lead_unit_id__in=units) | Q(Exists(co)) | Q(Exists(linked))
     if person.has_role(Role.LEADER):

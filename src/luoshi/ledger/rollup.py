@@ -241,7 +241,8 @@ def _parent_indicators(indicators: list[Indicator], kids: list[Task]) -> list[In
     )
     by_name: dict[tuple[str, str], list[tuple[Decimal, Decimal]]] = defaultdict(list)
     for task_id, name, measure, actual in rows:
-        by_name[(name, measure)].append((weight[task_id], actual))
+        if actual is not None:  # (filtered so in SQL; the type checker does not know it)
+            by_name[(name, measure)].append((weight[task_id], actual))
     changed = []
     for ind in indicators:
         values = by_name.get((ind.name, ind.measure))
