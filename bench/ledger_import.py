@@ -18,6 +18,7 @@ import io
 import os
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -127,6 +128,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--children", type=int, default=4)
+    parser.add_argument("--changed", type=int, default=1000, help="rows changed before the last re-import")
+    parser.add_argument("--open", action="store_true", help="into an open ledger: every duty starts, with its event")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     call_command("migrate", verbosity=0)
@@ -134,6 +137,14 @@ def main() -> None:
     office, units, leaders = city()
     year = timezone.localdate().year
     ledger = services.do_create_ledger(office, year=year, title=f"{year}年市级领导牵头任务总台账")
+    reason = ""
+    if args.open:  # a ledger opened with one task; the import then needs its reason
+        first = ledger.programmes.get(name="重大项目")
+        services.do_create_task(
+            office, ledger, services.TaskInput(first, "开账任务", date(year, 12, 31)), code="OPEN-1"
+        )
+        services.do_open_ledger(office, ledger)
+        reason = "年初建账：导入总台账"
     data = workbook(args.rows, args.children, units, leaders, year)
     print(f"database {connection.vendor}: workbook of {args.rows} rows, {len(data) / 1024:.0f} KB")
     today = timezone.localdate()
@@ -142,7 +153,7 @@ def main() -> None:
     assert plan.ok, plan.problems[:5]
     applied, t_write = timed(
         "write (bulk, events, roll-up)",
-        lambda: import_apply.do_import(office, ledger, plan, filename="台账.xlsx"),
+        lambda: import_apply.do_import(office, ledger, plan, reason=reason, filename="台账.xlsx"),
         args.rows,
     )
     total = t_read + t_check + t_write
@@ -152,10 +163,36 @@ def main() -> None:
     t = time.perf_counter()
     again = read_book(exported)
     plan = check_book(ledger, again, today)
-    applied = import_apply.do_import(office, ledger, plan)
+    applied = import_apply.do_import(office, ledger, plan, reason=reason)
     elapsed = time.perf_counter() - t
     print(f"  {'re-import of the export':<34} {elapsed:6.2f} s   {args.rows / elapsed:8.0f} rows/s   "
           f"created {applied.created}, updated {applied.updated}")  # fmt: skip
+    changed = changed_rows(exported, args.changed)
+    t = time.perf_counter()
+    plan = check_book(ledger, read_book(changed), today)
+    applied = import_apply.do_import(office, ledger, plan, reason=reason)
+    elapsed = time.perf_counter() - t
+    print(f"  {f're-import, {args.changed} rows changed':<34} {elapsed:6.2f} s   {args.rows / elapsed:8.0f} rows/s   "
+          f"created {applied.created}, updated {applied.updated}")  # fmt: skip
+
+
+def changed_rows(exported: bytes, n: int) -> bytes:
+    """The export with the weight of its first n leaves changed (each such row goes through do_update_task)."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(exported))
+    ws = wb.active
+    weight = [c.value for c in ws[2]].index("权重") + 1
+    done = 0
+    for r in range(3, ws.max_row + 1):
+        if done >= n:
+            break
+        if ws.cell(row=r, column=2).value:  # a sub-task (a leaf here)
+            ws.cell(row=r, column=weight).value = 7
+            done += 1
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 if __name__ == "__main__":
