@@ -25,13 +25,14 @@ def post(person, ledger_id: int, data: bytes, name: str = "台账.xlsx", **field
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = Client()
-    headers = {"Authorization": f"Bearer {ApiToken.issue(person)}"}
+    headers = {"Authorization": f"Bearer {ApiToken.issue(person)}", "Accept-Language": "en"}
     body = {"file": SimpleUploadedFile(name, data), **fields}
     return client.post(f"/api/v1/ledgers/{ledger_id}/imports", body, headers=headers)
 
 
 def get(person, path: str):
-    return Client().get(f"/api/v1{path}", headers={"Authorization": f"Bearer {ApiToken.issue(person)}"})
+    headers = {"Authorization": f"Bearer {ApiToken.issue(person)}", "Accept-Language": "en"}
+    return Client().get(f"/api/v1{path}", headers=headers)
 
 
 ROWS = [
