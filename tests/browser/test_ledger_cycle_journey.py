@@ -106,8 +106,9 @@ def test_import_fix_confirm_freeze_and_compare(
     # The two snapshots compared: the correction, by whom and why.
     page.click("#snapshots-link")
     page.goto(f"/ledger/snapshots/compare/?b={second.pk}")
-    page.select_option("#compare-a", label="2026, first quarter")
-    page.select_option("#compare-b", label="2026, second quarter")
+    first_snapshot = Quarter.objects.get(pk=first_quarter_frozen.pk).snapshot_id  # labels are in the city's language
+    page.select_option("#compare-a", value=str(first_snapshot))
+    page.select_option("#compare-b", value=str(second.pk))
     page.click("#compare")
     changes = page.locator("#changes")
     expect(changes).to_contain_text(first.code)
