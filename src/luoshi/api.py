@@ -173,6 +173,12 @@ def _add_routers() -> None:
     api.add_router("/", "luoshi.ledger.api_cycle.router", auth=BUSINESS)
     api.add_router("/", "luoshi.ledger.api_yearend.router", auth=BUSINESS)
     api.add_router("/", "luoshi.ledger.api_sheets.router", auth=BUSINESS)
+    # Oversight: inspections and findings; talks, incidents, violations, accountability; 登台剖析.
+    api.add_router("/", "luoshi.oversight.api_inspections.router", auth=BUSINESS)
+    api.add_router("/", "luoshi.oversight.api_cases.router", auth=BUSINESS)
+    api.add_router("/", "luoshi.oversight.api_analysis.router", auth=BUSINESS)
+    # Frontline work: leaders' days, stationed cadres, postings and the promotion rule.
+    api.add_router("/", "luoshi.frontline.api.router", auth=BUSINESS)
 
 
 _add_routers()

@@ -53,7 +53,10 @@ INSTALLED_APPS = [
     "luoshi.notify",
     "luoshi.duties",
     "luoshi.lists",
+    "luoshi.files",
     "luoshi.ledger",
+    "luoshi.oversight",
+    "luoshi.frontline",
     "luoshi.web",
 ]
 
@@ -181,6 +184,8 @@ if proxy_header := os.environ.get("LUOSHI_PROXY_SSL_HEADER", "").strip():
 
 # Background jobs (the ladder's sweep, deliveries) run in `luoshi worker` from a database queue.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Uploads (evidence photos, PDFs): the largest file taken, in bytes.
+LUOSHI_UPLOAD_MAX_BYTES = env_int("LUOSHI_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 LUOSHI_SWEEP_EVERY_SECONDS = env_int("LUOSHI_SWEEP_EVERY_SECONDS", 300)
 LUOSHI_DELIVER_EVERY_SECONDS = env_int("LUOSHI_DELIVER_EVERY_SECONDS", 30)
 # Outside channels deliver, and the scheduled sweep runs, in these hours of working days only ("always": any time).

@@ -15,6 +15,7 @@ class Source(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned matter")
     MEDIA = "media", _("Media exposure")
     INSPECTION = "inspection", _("Inspection finding")
+    FRONTLINE = "frontline", _("Problem met on a frontline day")
 
 
 class ListStatus(models.TextChoices):

@@ -47,6 +47,9 @@ class Role(models.TextChoices):
     LEADER = "leader", _("Leader")
     UNIT_HEAD = "unit_head", _("Unit head")
     LIAISON = "liaison", _("Liaison")
+    # The restricted records: accountability (discipline inspection) and cadre selection (organisation).
+    DISCIPLINE = "discipline", _("Discipline inspection")
+    ORGANISATION = "organisation", _("Organisation department")
 
 
 # Letters (Chinese too) and digits, with . _ - @ between them: no spaces, markup or look-alike tricks.

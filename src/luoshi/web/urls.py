@@ -13,6 +13,8 @@ urlpatterns = [
     # The business pages refuse the administrators and the auditor (三员); the ladder settings are the admin's.
     path("lists/", include(business_only("luoshi.lists.urls"))),
     path("ledger/", include(business_only("luoshi.ledger.urls"))),
+    path("oversight/", include(business_only("luoshi.oversight.urls"))),
+    path("frontline/", include(business_only("luoshi.frontline.urls"))),
     path("escalation/", include(business_only("luoshi.duties.urls", except_names=["policy", "calendar"]))),
     path("inbox/", include(business_only("luoshi.notify.urls"))),
     path("account/tokens/", include("luoshi.org.urls_tokens", namespace="tokens")),

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FrontlineConfig(AppConfig):
+    name = "luoshi.frontline"
+    label = "frontline"

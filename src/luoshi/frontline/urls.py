@@ -1,0 +1,4 @@
+from luoshi.frontline import views
+
+app_name = "frontline"
+urlpatterns = views.urlpatterns

@@ -1,0 +1,5 @@
+"""Filled in by its issue."""
+
+from ninja import Router
+
+router = Router()
