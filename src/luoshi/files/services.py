@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.errors import InvalidInput
 from luoshi.files.models import Attachment
+from luoshi.org.models import Person
 
 # What each allowed kind looks like: its leading bytes, its content type, the names it may carry.
 IMAGE_TYPES = {
@@ -90,7 +91,7 @@ def check_uploads(
 
 
 def store(
-    checked: list[tuple[str, str, bytes]], subject_type: str, subject_id: int, actor: object, now: datetime
+    checked: list[tuple[str, str, bytes]], subject_type: str, subject_id: int, actor: Person, now: datetime
 ) -> list[Attachment]:
     """Inside the caller's transaction; call check_uploads first (outside it: reading is slow)."""
     return Attachment.objects.bulk_create(

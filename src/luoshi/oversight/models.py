@@ -3,7 +3,7 @@ scope, reproducibly), and its findings (问题). A finding's rectification (整�
 engine (owner kind "finding"): the unit reports with evidence, asks for completion, and the team verifies.
 Status is derived (oversight.findings.status), never stored."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -22,6 +22,9 @@ from luoshi.oversight.models_cases import (
     TalkKind,
     Violation,
 )
+
+if TYPE_CHECKING:
+    from luoshi.org.models import Unit
 
 __all__ = [
     "Accountability",
@@ -69,7 +72,7 @@ class Inspection(models.Model):
     period_to = models.DateField(_("to"))
     scope = models.TextField(_("scope"), blank=True)
     methods: models.JSONField[list[str]] = models.JSONField(_("methods"), default=list)
-    units = models.ManyToManyField(
+    units: "models.ManyToManyField[Unit, InspectedUnit]" = models.ManyToManyField(
         "org.Unit", through="InspectedUnit", related_name="inspections", verbose_name=_("units inspected")
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
