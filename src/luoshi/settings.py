@@ -186,6 +186,17 @@ if proxy_header := os.environ.get("LUOSHI_PROXY_SSL_HEADER", "").strip():
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Uploads (evidence photos, PDFs): the largest file taken, in bytes.
 LUOSHI_UPLOAD_MAX_BYTES = env_int("LUOSHI_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# The frontline rule: days a month each leader spends at the grassroots and at the units he supervises;
+# the posting categories that count as frontline experience for promotion (赛场选马).
+LUOSHI_FRONTLINE_GRASSROOTS_DAYS = env_int("LUOSHI_FRONTLINE_GRASSROOTS_DAYS", 5)
+LUOSHI_FRONTLINE_SUPERVISED_DAYS = env_int("LUOSHI_FRONTLINE_SUPERVISED_DAYS", 2)
+LUOSHI_FRONTLINE_CATEGORIES = [
+    c.strip()
+    for c in os.environ.get(
+        "LUOSHI_FRONTLINE_CATEGORIES", "inspection,stability,petitions,assistance,investment,major_project"
+    ).split(",")
+    if c.strip()
+]
 LUOSHI_SWEEP_EVERY_SECONDS = env_int("LUOSHI_SWEEP_EVERY_SECONDS", 300)
 LUOSHI_DELIVER_EVERY_SECONDS = env_int("LUOSHI_DELIVER_EVERY_SECONDS", 30)
 # Outside channels deliver, and the scheduled sweep runs, in these hours of working days only ("always": any time).
