@@ -120,3 +120,9 @@ def record_export(
 def audit_read(actor: Any, subject_type: str, subject_id: int, *, unit_id: int | None = None) -> Event:
     """A "record.read" event: someone opened a restricted record (the accountability records)."""
     return record(actor, "record.read", subject_type, subject_id, unit_id=unit_id)
+
+
+def audit_reads(actor: Any, subject_type: str, ids: list[int], *, unit_id: int | None = None) -> Event:
+    """One "record.read" event for a page or list of restricted records: the ids shown, in order.
+    (subject_id 0: no one record; `after["ids"]` names them, `after["count"]` how many.)"""
+    return record(actor, "record.read", subject_type, 0, unit_id=unit_id, after={"ids": list(ids), "count": len(ids)})
