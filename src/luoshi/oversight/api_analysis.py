@@ -18,13 +18,12 @@ from typing import Annotated
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, Header, Router, Schema
-from ninja.pagination import paginate
+from ninja import Field, Header, Query, Router, Schema
 from pydantic import ConfigDict
 
 from luoshi.duties.api_duties import duty_light
 from luoshi.errors import InvalidInput, NotFound
-from luoshi.events.services import audit_read
+from luoshi.events.services import audit_read, audit_reads
 from luoshi.org.models import Person
 from luoshi.oversight import analysis, analysis_docs, analysis_queries, analysis_services
 from luoshi.oversight.analysis_services import CommitmentInput
@@ -222,13 +221,20 @@ def create_analysis(request, payload: AnalysisIn, idempotency_key: Annotated[str
     return (201 if created else 200), detail(a)
 
 
-@router.get("/analyses", response={200: list[AnalysisSummaryOut], **errors(403)})
-@paginate(Page)
-def list_analyses(request):
-    """The meetings, the latest first (an audited read)."""
+class PagedAnalysesOut(Schema):
+    items: list[AnalysisSummaryOut]
+    count: int
+
+
+@router.get("/analyses", response={200: PagedAnalysesOut, **errors(403)})
+def list_analyses(request, params: Query[Page.Input]):
+    """The meetings, the latest first (an audited read of the ones listed)."""
     person = _reader(request)
-    audit_read(person, "analysis", 0)
-    return analysis_queries.analyses()
+    qs = analysis_queries.analyses()
+    rows = list(qs[params.offset : params.offset + params.limit])
+    audit_reads(person, "analysis", [a.pk for a in rows])
+    items = [{k: getattr(a, k) for k in AnalysisSummaryOut.model_fields} for a in rows]
+    return {"items": items, "count": qs.count()}
 
 
 @router.get("/analyses/{int:analysis_id}", response={200: AnalysisOut, **errors(403, 404)})

@@ -22,7 +22,7 @@ from luoshi.duties import services as duty_services
 from luoshi.duties.api_duties import duty_light
 from luoshi.duties.models import DutyStatus
 from luoshi.errors import Conflict, InvalidInput, ServiceError
-from luoshi.events.services import audit_read
+from luoshi.events.services import audit_read, audit_reads
 from luoshi.lists.views_report import QuickReportForm
 from luoshi.org import access
 from luoshi.oversight import analysis, analysis_docs, analysis_queries, analysis_services
@@ -60,7 +60,7 @@ def _analysis(analysis_id: int) -> Analysis:
 def analyses(request: Request) -> HttpResponse:
     _reader(request)
     page = paginate(analysis_queries.analyses(), request.GET.get("page"))
-    audit_read(request.user, "analysis", 0)
+    audit_reads(request.user, "analysis", [a.pk for a in page.object_list])
     return render(request, "oversight/analysis_index.html", {"page": page, "office": request.user.is_office})
 
 

@@ -74,7 +74,8 @@ def test_the_page_shows_each_facts_count_times_weight_and_is_audited(as_, office
     reads = Event.objects.filter(kind="record.read", subject_type="analysis", subject_id=ranked.pk)
     assert sorted(reads.values_list("actor__username", flat=True)) == ["discipline", "office"]
     assert as_(discipline).get(reverse("oversight:analyses")).status_code == 200
-    assert Event.objects.filter(kind="record.read", subject_type="analysis", subject_id=0, actor=discipline).exists()
+    listed = Event.objects.get(kind="record.read", subject_type="analysis", subject_id=0, actor=discipline)
+    assert listed.after == {"ids": [ranked.pk], "count": 1}
 
 
 @pytest.mark.parametrize("who", ["head_a", "liaison_a", "leader", "head_c"])
