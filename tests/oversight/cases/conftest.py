@@ -14,6 +14,12 @@ from tests.conftest import NOW, TODAY, make_person
 PAST = TODAY - timedelta(days=10)
 
 
+@pytest.fixture(autouse=True)
+def on_the_fixed_day(time_machine):
+    """The pages and the API run on the day the fixtures' services ran (tests.conftest.NOW)."""
+    time_machine.move_to(NOW, tick=False)
+
+
 @pytest.fixture
 def clerk_a(db, unit_a) -> Person:
     """A cadre of unit A without a business role: he sees his own cases and nothing else."""
