@@ -1,16 +1,14 @@
 """The demo city: the article's figures from stored records, a believable history, the same city every time.
 
-The city is built once for this module, inside a transaction that is rolled back at the end.
+The city is built once for the package (tests/demo/conftest.py), inside a transaction rolled back at its end.
 """
 
 import random
-import time
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 
 import pytest
 from django.conf import global_settings
-from django.db import transaction
 from django.utils import timezone
 
 from luoshi.demo.city import (
@@ -29,6 +27,7 @@ from luoshi.events.models import Event
 from luoshi.lists.models import ListStatus, ResponsibilityList, Source
 from luoshi.lists.queries import list_light, overview, with_lights
 from luoshi.org.models import ApiToken, Person, Role, Unit
+from tests.demo.conftest import snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -45,30 +44,6 @@ NAMED_UNITS = (
     "市委农村工作办公室",
     "市委组织部",
 )
-
-
-def snapshot() -> dict:
-    lists = ResponsibilityList.objects.order_by("code", "title")
-    return {
-        "lists": [
-            (rl.code, rl.title, rl.source, rl.status, rl.leader.username, rl.report_every_days, rl.content)
-            for rl in lists.select_related("leader")
-        ],
-        "units": list(Duty.objects.order_by("list__code", "unit__name").values_list("list__code", "unit__name")),
-        "people": list(Person.objects.order_by("username").values_list("username", "name", "title", "unit__name")),
-        "events": list(Event.objects.order_by("at", "id").values_list("kind", "unit__name", "note")),
-        "reports": list(Report.objects.order_by("filed_at", "id").values_list("progress", "done", "difficulties")),
-    }
-
-
-@pytest.fixture(scope="module")
-def city(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        started = time.monotonic()
-        build_demo_city(reset=True)
-        seconds = time.monotonic() - started
-        yield {"seconds": seconds, "snapshot": snapshot()}
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

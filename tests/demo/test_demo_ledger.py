@@ -1,7 +1,7 @@
 """The demo city's master ledger: 1,000+ tasks of the article's programmes, the half year's figures as the
 article reports them, two frozen quarters, a half-year audit, tasks reported through lists, forecasts.
 
-The city is built once for this module, inside a transaction that is rolled back at the end.
+The city is built once for the package (tests/demo/conftest.py).
 """
 
 from collections import Counter
@@ -9,11 +9,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from luoshi.demo.city import build_demo_city
 from luoshi.demo.ledger_figures import ARTICLE, FIXED_ASSETS, INVESTMENT, SHANTY
 from luoshi.duties import owners
 from luoshi.duties.models import Duty, DutyStatus, Escalation, Report
@@ -37,14 +35,6 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 HALF_YEAR_PASSED = date(TODAY.year, 7, 25) <= TODAY  # the second quarter frozen and audited
 needs_half_year = pytest.mark.skipif(not HALF_YEAR_PASSED, reason="the demo's year has not reached its audit")
-
-
-@pytest.fixture(scope="module")
-def city(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        build_demo_city(reset=True)
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

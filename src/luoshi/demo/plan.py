@@ -25,6 +25,7 @@ DURATION = {  # days from publication to the deadline
     "assigned": (40, 150),
     "media": (15, 50),
     "inspection": (20, 60),
+    "frontline": (20, 75),
 }
 EVERY = {
     "work_point": (15, 30, 30),
@@ -34,6 +35,7 @@ EVERY = {
     "assigned": (14, 15, 30),
     "media": (7, 7, 14),
     "inspection": (7, 14, 14),
+    "frontline": (14, 15),
 }
 # The lead unit's story on closed lists (the others: plain), and the light and story of the lists in
 # progress (the others: green and plain).

@@ -265,15 +265,28 @@ INSPECTIONS = _table(
 """,
 )
 
-TOPICS = WORK_POINTS + AGREED + MEETINGS + INSTRUCTIONS + ASSIGNED + MEDIA + INSPECTIONS
+# Problems city leaders met on their frontline days (一线工作) and could not solve on the spot.
+FRONTLINE = _table(
+    "frontline",
+    """
+解决 | 市领导一线调研发现的{p}农村饮水工程季节性断水问题 | @ | slj | problem | | COUNTIES TOWNS | 1
+解决 | 市领导一线调研发现的{p}棚户区改造安置房配套滞后问题 | @ | zjj | problem | | URBAN | 1
+解决 | 市领导一线调研发现的{p}中小企业融资难问题 | @ | gxw czj | problem | | DISTRICTS | 1
+解决 | 市领导一线调研发现的{p}蔬菜产销对接不畅问题 | @ | nw swj | problem | | COUNTIES | 1
+解决 | 市领导一线调研发现的{p}社区养老服务设施不足问题 | @ | mzj | problem | | STREETS | 1
+""",
+)
+
+TOPICS = WORK_POINTS + AGREED + MEETINGS + INSTRUCTIONS + ASSIGNED + MEDIA + INSPECTIONS + FRONTLINE
 QUOTAS = {
     "work_point": 40,
     "agreed_item": 22,
     "meeting": 20,
     "instruction": 22,
-    "assigned": 16,
+    "assigned": 13,
     "media": 16,
     "inspection": 12,
+    "frontline": 3,
 }
 
 

@@ -5,13 +5,12 @@ import json
 from datetime import date
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from ninja.responses import NinjaJSONEncoder
 
-from luoshi.demo.city import build_demo_city
 from luoshi.duties.models import Duty, DutyStatus
 from luoshi.lists import queries
 from luoshi.lists.api_schemas import ListOut, PagedListOut, unit_status
@@ -20,14 +19,6 @@ from luoshi.org.models import Person, Role
 from tests.conftest import ApiClient
 
 pytestmark = [pytest.mark.django_db, pytest.mark.figures_by_hand]
-
-
-@pytest.fixture(scope="module")
-def city(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        build_demo_city(reset=True)
-        yield
-        transaction.set_rollback(True)
 
 
 # --- the code this replaces, kept here as the reference ---------------------------------------------
