@@ -208,3 +208,9 @@ def test_the_pages_cost_the_same_queries_for_many_ranked_units(as_, office, rank
     assert bigger.ranked.count() == 15
     assert queries_of(c, reverse("oversight:analysis", args=[bigger.pk])) == few
     assert queries_of(c, reverse("oversight:analyses")) == few_index
+
+
+def test_the_commitment_is_on_the_units_to_do_and_links_to_its_page(as_, liaison_a, commitment):
+    home = as_(liaison_a).get(reverse("home")).content.decode()
+    assert reverse("oversight:commitment", args=[commitment.pk]) in home
+    assert "三个月内完成园区项目台账整改" in home
