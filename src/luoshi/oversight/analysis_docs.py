@@ -7,24 +7,22 @@ office's documents, in Chinese whatever the reader's UI language, so their text 
 directly rather than through gettext. The rows are read through the same querysets as the ranking's
 facts (oversight.analysis), so a dossier lists what its unit's figures count.
 
-Both documents hold restricted records (talks): every download is an audited read and an export.
+Both documents hold restricted records (talks): analysis_files serves them, each download an audited
+read and an export.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Q
-from django.http import HttpResponse
 from django.utils import timezone, translation
-from django.utils.cache import patch_cache_control
 
-from luoshi import printing, sheets
+from luoshi import printing
 from luoshi.duties import owners
 from luoshi.duties.models import Report, Step
 from luoshi.events.models import Event
-from luoshi.events.services import audit_read, record_export
-from luoshi.org.models import Person, Unit, UnitKind
+from luoshi.org.models import Unit, UnitKind
 from luoshi.oversight import analysis
 from luoshi.oversight.analysis import Period
 from luoshi.oversight.analysis_queries import agenda_of, ordered_rows
@@ -388,41 +386,3 @@ def dossier_pdf(a: Analysis, row: AnalysisUnit) -> bytes:
 
 def agenda_pdf(a: Analysis) -> bytes:
     return printing.render_pdf(AGENDA_TEMPLATE, {"doc": agenda_fields(a)})
-
-
-# --- downloads (the web and the API) -----------------------------------------------------------------
-
-
-def _renderers() -> dict[str, tuple[Callable[..., bytes], Callable[..., bytes], str]]:
-    from luoshi.oversight import analysis_docx
-
-    return {
-        "pdf": (dossier_pdf, agenda_pdf, printing.PDF_TYPE),
-        "docx": (analysis_docx.dossier_docx, analysis_docx.agenda_docx, printing.DOCX_TYPE),
-    }
-
-
-FORMATS = ("pdf", "docx")
-
-
-def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
-    response = sheets.attachment(content, content_type, name)
-    patch_cache_control(response, private=True, no_store=True)
-    return response
-
-
-def dossier_download(a: Analysis, row: AnalysisUnit, fmt: str, person: Person) -> HttpResponse:
-    """The dossier as a download: an audited read of the analysis for the unit, and an export."""
-    render, _agenda, content_type = _renderers()[fmt]
-    response = _download(render(a, row), content_type, f"{DOSSIER_TITLE}-{row.unit.name}-{a.meeting_on}.{fmt}")
-    audit_read(person, "analysis", a.pk, unit_id=row.unit_id)
-    record_export(person, "analysis_dossier", fmt, subject=("analysis", a.pk), unit_id=row.unit_id)
-    return response
-
-
-def agenda_download(a: Analysis, fmt: str, person: Person) -> HttpResponse:
-    _dossier, render, content_type = _renderers()[fmt]
-    response = _download(render(a), content_type, f"{AGENDA_TITLE}-{a.meeting_on}.{fmt}")
-    audit_read(person, "analysis", a.pk)
-    record_export(person, "analysis_agenda", fmt, subject=("analysis", a.pk))
-    return response

@@ -25,7 +25,7 @@ from luoshi.duties.api_duties import duty_light
 from luoshi.errors import InvalidInput, NotFound
 from luoshi.events.services import audit_read, audit_reads
 from luoshi.org.models import Person
-from luoshi.oversight import analysis, analysis_docs, analysis_queries, analysis_services
+from luoshi.oversight import analysis, analysis_files, analysis_queries, analysis_services
 from luoshi.oversight.analysis_services import CommitmentInput
 from luoshi.oversight.models import Analysis, AnalysisUnit
 from luoshi.printing import DOCX_TYPE, PDF_TYPE
@@ -306,13 +306,13 @@ def _row(a: Analysis, unit_id: int) -> AnalysisUnit:
 
 def _agenda(request: HttpRequest, analysis_id: int, fmt: str) -> HttpResponse:
     person = _reader(request)
-    return analysis_docs.agenda_download(_analysis(analysis_id), fmt, person)
+    return analysis_files.agenda_download(_analysis(analysis_id), fmt, person)
 
 
 def _dossier(request: HttpRequest, analysis_id: int, unit_id: int, fmt: str) -> HttpResponse:
     person = _reader(request)
     a = _analysis(analysis_id)
-    return analysis_docs.dossier_download(a, _row(a, unit_id), fmt, person)
+    return analysis_files.dossier_download(a, _row(a, unit_id), fmt, person)
 
 
 @router.get("/analyses/{int:analysis_id}/agenda.pdf", response=errors(403, 404), openapi_extra=_binary(PDF_TYPE))

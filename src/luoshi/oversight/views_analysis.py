@@ -25,7 +25,7 @@ from luoshi.errors import Conflict, InvalidInput, ServiceError
 from luoshi.events.services import audit_read, audit_reads
 from luoshi.lists.views_report import QuickReportForm
 from luoshi.org import access
-from luoshi.oversight import analysis, analysis_docs, analysis_queries, analysis_services
+from luoshi.oversight import analysis, analysis_files, analysis_queries, analysis_services
 from luoshi.oversight.analysis_forms import AgendaForm, AnalysisForm, CommitmentForm, DecideForm
 from luoshi.oversight.analysis_queries import CommitmentView
 from luoshi.oversight.analysis_services import CommitmentInput
@@ -241,22 +241,22 @@ def analysis_commitment_new(request: Request, analysis_id: int) -> HttpResponse:
 @require_safe
 def agenda_document(request: Request, analysis_id: int, fmt: str) -> HttpResponse:
     _reader(request)
-    if fmt not in analysis_docs.FORMATS:
+    if fmt not in analysis_files.FORMATS:
         raise Http404
-    return analysis_docs.agenda_download(_analysis(analysis_id), fmt, request.user)
+    return analysis_files.agenda_download(_analysis(analysis_id), fmt, request.user)
 
 
 @login_required
 @require_safe
 def dossier_document(request: Request, analysis_id: int, unit_id: int, fmt: str) -> HttpResponse:
     _reader(request)
-    if fmt not in analysis_docs.FORMATS:
+    if fmt not in analysis_files.FORMATS:
         raise Http404
     a = _analysis(analysis_id)
     row = a.ranked.select_related("unit").filter(unit_id=unit_id).first()
     if row is None:
         raise Http404(_("This unit is not in the analysis's ranking."))
-    return analysis_docs.dossier_download(a, row, fmt, request.user)
+    return analysis_files.dossier_download(a, row, fmt, request.user)
 
 
 # ---------------------------------------------------------------- a commitment's page
