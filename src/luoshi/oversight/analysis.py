@@ -16,7 +16,9 @@ The facts of a unit for a period [start, end] (end is never after the day the ra
     orders                supervision orders (督办单) the unit received in the period
     unrectified_findings  inspection findings against the unit not closed (verified) by the period's
                           end whose rectification deadline had passed by then
-    talks                 talks (约谈) held in the period with the unit's head or its people
+    talks                 talks (约谈) held in the period with the unit's head or its people about its work:
+                          those recording their cause (a list, a finding, a talk proposal, an incident…);
+                          talks imported as a batch of a unit's tally name none and are not counted
 
 `gather` reads them for every unit in a constant number of queries; the dossier (analysis_docs) lists
 the same rows through the same querysets, unit by unit.
@@ -28,7 +30,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,7 +39,7 @@ from django.utils.translation import gettext_lazy
 from luoshi.duties.models import Duty, DutyStatus, Escalation, Report, Step
 from luoshi.errors import InvalidInput
 from luoshi.org.models import Unit, UnitKind
-from luoshi.oversight.models import Finding, Talk
+from luoshi.oversight.models import CaseReason, Finding, Talk
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -70,7 +72,7 @@ HELP: dict[str, "StrOrPromise"] = {
     "unrectified_findings": gettext_lazy(
         "Findings not verified as rectified by the period's end, past their deadline."
     ),
-    "talks": gettext_lazy("Talks held in the period with the unit's head or its people."),
+    "talks": gettext_lazy("Talks held in the period with the unit's head or its people that record their cause."),
 }
 
 
@@ -236,7 +238,9 @@ def unrectified_findings(p: Period) -> QuerySet[Finding]:
 
 
 def talks(p: Period) -> QuerySet[Talk]:
-    return Talk.objects.filter(held_on__gte=p.start, held_on__lte=p.end)
+    """Talks held in the period that record a cause in the unit's work (CaseReason rows)."""
+    caused = CaseReason.objects.filter(case_type="talk", case_id=OuterRef("pk"))
+    return Talk.objects.filter(held_on__gte=p.start, held_on__lte=p.end).filter(Exists(caused))
 
 
 def gather(start: date, end: date) -> dict[int, dict[str, int]]:

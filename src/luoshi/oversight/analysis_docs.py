@@ -26,7 +26,7 @@ from luoshi.org.models import Unit, UnitKind
 from luoshi.oversight import analysis
 from luoshi.oversight.analysis import Period
 from luoshi.oversight.analysis_queries import agenda_of, ordered_rows
-from luoshi.oversight.models import Analysis, AnalysisUnit, Finding
+from luoshi.oversight.models import Analysis, AnalysisUnit, CaseReason, Finding
 
 DEFAULT_OFFICE = "督查室"
 DOSSIER_TITLE = "登台剖析材料"
@@ -42,6 +42,14 @@ FACT_WORDS = {
 }
 TALK_WORDS = {"reminder": "提醒约谈", "admonition": "诫勉谈话", "inquiry": "函询", "criticism": "批评教育"}
 SEVERITY_WORDS = {"minor": "一般", "major": "较重", "serious": "严重"}
+REASON_WORDS = {
+    "list": "责任清单",
+    "finding": "督查问题",
+    "talk_proposal": "约谈建议",
+    "incident": "事故事件",
+    "violation": "违反作风纪律",
+    "talk": "前次约谈",
+}
 STEP_WORDS: dict[str, str] = {Step.URGE: "催办通知", Step.ORDER: "督办单"}
 PROGRAMME = (
     "督查室通报上半年工作落实情况及计分排名办法",
@@ -203,21 +211,27 @@ def _urge_section(row: AnalysisUnit, p: Period) -> Section:
 
 
 def _talk_section(row: AnalysisUnit, p: Period) -> Section:
-    held = analysis.talks(p).filter(unit_id=row.unit_id).select_related("person", "talked_by").order_by("held_on", "id")
+    held = list(
+        analysis.talks(p).filter(unit_id=row.unit_id).select_related("person", "talked_by").order_by("held_on", "id")
+    )
+    causes: dict[int, list[str]] = {}
+    reasons = CaseReason.objects.filter(case_type="talk", case_id__in=[t.pk for t in held]).order_by("id")
+    for case_id, kind in reasons.values_list("case_id", "kind"):
+        words = REASON_WORDS.get(kind, kind)
+        if words not in causes.setdefault(case_id, []):
+            causes[case_id].append(words)
     lines = [
         [
             cn(t.held_on),
             TALK_WORDS.get(t.kind, t.kind),
             str(t.person) if t.person_id else f"{row.unit.name}主要负责同志",
-            str(t.talked_by) if t.talked_by_id else "—",
+            "、".join(causes.get(t.pk, [])) or "—",
             t.record or "—",
         ]
         for t in held
     ]
     rows, more = _capped(lines)
-    return Section(
-        "五、约谈情况", ["日期", "方式", "约谈对象", "约谈人", "记录"], rows, [17, 12, 16, 12, 43], more=more
-    )
+    return Section("五、约谈情况", ["日期", "方式", "约谈对象", "事由", "记录"], rows, [17, 12, 16, 14, 41], more=more)
 
 
 def _own_reports_section(row: AnalysisUnit, p: Period) -> Section:
@@ -241,7 +255,7 @@ def _own_reports_section(row: AnalysisUnit, p: Period) -> Section:
 
 
 def dossier_fields(a: Analysis, row: AnalysisUnit) -> Dossier:
-    """Everything a unit's dossier says, in Chinese: thirteen queries at most, whatever its rows."""
+    """Everything a unit's dossier says, in Chinese: fourteen queries at most, whatever its rows."""
     row = AnalysisUnit.objects.select_related("unit", "head").get(pk=row.pk)
     p = Period(a.period_from, a.period_to)
     ranked = a.ranked.count()

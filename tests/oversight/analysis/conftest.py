@@ -15,7 +15,7 @@ from luoshi.duties.sweep import sweep
 from luoshi.lists.models import ResponsibilityList
 from luoshi.org.models import Person, Unit
 from luoshi.oversight import analysis_services
-from luoshi.oversight.models import Analysis, Finding, FindingCategory, Inspection, Talk
+from luoshi.oversight.models import Analysis, CaseReason, Finding, FindingCategory, Inspection, Talk
 from tests.conftest import make_person
 from tests.duties.conftest import at, publish
 
@@ -80,8 +80,11 @@ def finding(
     )
 
 
-def talk(office: Person, unit: Unit, held_on: date, record: str = "") -> Talk:
-    return Talk.objects.create(
+def talk(
+    office: Person, unit: Unit, held_on: date, record: str = "", because: tuple[str, int] | None = ("list", 1)
+) -> Talk:
+    """A talk with the unit's head; `because` its recorded cause (none: a talk of an imported batch)."""
+    t = Talk.objects.create(
         kind="reminder",
         subject_kind="unit",
         unit=unit,
@@ -91,6 +94,9 @@ def talk(office: Person, unit: Unit, held_on: date, record: str = "") -> Talk:
         created_by=office,
         created_at=at(held_on),
     )
+    if because:
+        CaseReason.objects.create(case_type="talk", case_id=t.pk, kind=because[0], ref_id=because[1])
+    return t
 
 
 @pytest.fixture
@@ -118,7 +124,8 @@ def city(office, leader, unit_a, unit_b, unit_c, liaison_a, head_a, liaison_b, h
     finding(inspection, unit_a, "2026-DC-001-002", date(2026, 3, 20), closed=at(date(2026, 3, 25)))
     finding(inspection, unit_a, "2026-DC-001-003", date(2026, 4, 30))  # not yet due by the period's end
     finding(inspection, unit_c, "2026-DC-001-004", date(2026, 3, 15), closed=at(date(2026, 4, 10)))
-    talk(office, unit_c, date(2026, 3, 20), record="就清单落实不到位对县长进行提醒谈话")
+    talk(office, unit_c, date(2026, 3, 20), record="就清单落实不到位对县长进行提醒谈话", because=("list", rlist.pk))
+    talk(office, unit_c, date(2026, 3, 21), because=None)  # one of an imported batch: no cause, not counted
     talk(office, unit_c, date(2026, 4, 5))  # after the period
     talk(office, unit_b, date(2026, 2, 20))  # before it
     return City(rlist, unit_a, unit_b, unit_c, quiet, head_b, head_c)
