@@ -7,7 +7,8 @@ given Party or government sanctions, and the four incidents (自来水异味, �
 Everything goes through oversight's services (one event each), except the talks at scale: the 15 reminder
 talks are recorded one by one with their late lists as reasons; the rest (the talks leaders at all levels
 held, 约谈 14,186 次) are one batch (cases.do_import_talks: rows by bulk insert, one event), shared evenly
-among the units so that they shift no unit's standing in the 登台剖析 ranking. The people the cases need
+among the units so that they shift no unit's standing in the 登台剖析 ranking. They are talks with the
+units' cadres (unnamed, as a tally has them), not with their heads: the 15 units talked to stay 15. The people the cases need
 (cadres of the units) are created here."""
 
 import random
@@ -30,7 +31,7 @@ ALL_TALKS = 14_186
 VIOLATIONS = 64
 # The article's four heads at the 08-27 meeting are among the units talked to.
 MUST_TALK = ("gxw", "wgx", "cgw", "yzx")
-BULK_KINDS = (("criticism", 75), ("admonition", 15), ("inquiry", 10))
+BULK_KINDS = (("reminder", 50), ("criticism", 30), ("admonition", 12), ("inquiry", 8))
 
 # (title, month, day, place, description, unit codes, people [(unit code, post, measures)], unit decisions)
 INCIDENTS = (

@@ -19,6 +19,7 @@ from luoshi.duties import handoffs
 from luoshi.duties.models import Duty, Escalation, HandlingRole, Step
 from luoshi.duties.services import check_horizon, do_open_duties, resolve_now
 from luoshi.errors import Conflict, InvalidInput, NotAllowed
+from luoshi.events.models import Event
 from luoshi.events.services import record
 from luoshi.org.models import Person, Unit
 from luoshi.oversight.access import is_case_officer
@@ -290,7 +291,8 @@ def do_talk_from_proposal(
 
 @dataclass(frozen=True)
 class TalkRow:
-    """One talk of a batch (a unit's tally, the demo): no reasons, no follow-up."""
+    """One talk of a batch (a unit's tally, the demo): with a person of the unit, named or not (a tally
+    names none); no reasons, no follow-up."""
 
     kind: str
     unit_id: int
@@ -300,9 +302,30 @@ class TalkRow:
     record: str = ""
 
 
-def do_import_talks(actor: Person, rows: Sequence[TalkRow], now: datetime | None = None, *, note: str = "") -> int:
+def _imported_before(actor: Person, submission_key: str | None) -> int | None:
+    """How many talks the batch sent with this key stored, if it was sent before. The person's row is
+    locked first, so that two requests with one key queue up here and the second finds the first's event."""
+    if not submission_key:
+        return None
+    Person.objects.select_for_update().filter(pk=actor.pk).first()
+    earlier = Event.objects.filter(kind="talk.imported", actor=actor, after__submission_key=submission_key)
+    after = earlier.values_list("after", flat=True).first()
+    return int(after["count"]) if after else None
+
+
+def do_import_talks(
+    actor: Person,
+    rows: Sequence[TalkRow],
+    now: datetime | None = None,
+    *,
+    note: str = "",
+    submission_key: str | None = None,
+) -> int:
     """Record many talks at once (bulk inserts, one "talk.imported" event for the batch naming how many,
-    their dates and ids); returns how many. Every row is checked before any is stored."""
+    their dates and ids); returns how many. Every row is checked before any is stored. The talks are
+    with people of their unit (subject "person", the person named or not): a tally says how many talks
+    a unit's leaders held with its cadres, not a talk with the unit's head (提醒约谈 of a unit, counted
+    apart). A repeated submission key stores nothing and returns the first batch's count."""
     require_officer(actor)
     now = resolve_now(now)
     units = set(Unit.objects.filter(pk__in={r.unit_id for r in rows}).values_list("pk", flat=True))
@@ -321,7 +344,7 @@ def do_import_talks(actor: Person, rows: Sequence[TalkRow], now: datetime | None
         talks.append(
             Talk(
                 kind=r.kind,
-                subject_kind=SubjectKind.PERSON if r.person_id else SubjectKind.UNIT,
+                subject_kind=SubjectKind.PERSON,
                 unit_id=r.unit_id,
                 person_id=r.person_id,
                 talked_by_id=r.talked_by_id,
@@ -334,6 +357,8 @@ def do_import_talks(actor: Person, rows: Sequence[TalkRow], now: datetime | None
     if not talks:
         raise InvalidInput(_("There are no talks to import."), "rows")
     with transaction.atomic():
+        if (earlier := _imported_before(actor, submission_key)) is not None:
+            return earlier
         stored = Talk.objects.bulk_create(talks, batch_size=IMPORT_BATCH)
         ids = [t.pk for t in stored if t.pk]
         days = sorted(t.held_on for t in talks)
@@ -343,6 +368,7 @@ def do_import_talks(actor: Person, rows: Sequence[TalkRow], now: datetime | None
             "to": days[-1].isoformat(),
             "units": len({t.unit_id for t in talks}),
             **({"first_id": min(ids), "last_id": max(ids)} if ids else {}),
+            **({"submission_key": submission_key} if submission_key else {}),
         }
         record(actor, "talk.imported", "talk", 0, after=after, note=note, at=now)
     return len(talks)

@@ -226,7 +226,9 @@ class DecideForm(BootstrapMixin, forms.Form):
 
 class CaseFilterForm(BootstrapMixin, forms.Form):
     tab = forms.ChoiceField(choices=[(t, t) for t in TABS], required=False, widget=forms.HiddenInput)
-    unit = UnitChoiceField(label=_("Unit"), queryset=units(), required=False, widget=forms.Select(attrs=SEARCH))
+    unit = UnitChoiceField(
+        label=_("Unit"), queryset=units(), required=False, empty_label=_("All units"), widget=forms.Select(attrs=SEARCH)
+    )
     start = forms.DateField(label=_("From"), required=False, widget=DateInput())
     end = forms.DateField(label=_("To"), required=False, widget=DateInput())
     kind = forms.ChoiceField(label=_("Kind of talk"), choices=[("", _("All")), *TalkKind.choices], required=False)

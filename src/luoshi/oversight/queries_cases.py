@@ -203,6 +203,8 @@ def subject_name(case: Any) -> str:
     """A talk's or a decision's subject as a page names it: the person (and his unit), or the unit."""
     if case.person_id:
         return f"{case.person} ({case.unit.name})"
+    if case.subject_kind == "person":  # a tally's talks: the unit's cadres, unnamed
+        return _("{unit} (its cadres)").format(unit=case.unit.name)
     return case.unit.name
 
 

@@ -25,7 +25,7 @@ from luoshi.errors import ServiceError
 from luoshi.events.services import audit_read, audit_reads
 from luoshi.files import services as files
 from luoshi.org import access as org_access
-from luoshi.oversight import cases, queries_cases, views_cases_records
+from luoshi.oversight import cases, queries_cases, views_cases_import, views_cases_records
 from luoshi.oversight.access import is_case_officer, may_follow_up
 from luoshi.oversight.forms_cases import CaseFilterForm, DecideForm, FollowupReportForm, TalkForm, new_key
 from luoshi.oversight.models import Talk
@@ -292,4 +292,5 @@ urlpatterns: list[URLPattern] = [
     path("talks/<int:talk_id>/decide", talk_decide, name="talk_decide"),
     path("talks/from-proposal/<int:escalation_id>", talk_from_proposal, name="talk_from_proposal"),
     *views_cases_records.urlpatterns,
+    *views_cases_import.urlpatterns,
 ]
