@@ -17,7 +17,9 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from luoshi.duties import completion as duty_completion
+from luoshi.duties import owners
 from luoshi.duties import services as duty_services
+from luoshi.duties.models import Duty, Extension, Report
 from luoshi.duties.signing import do_sign
 from luoshi.org.models import Person, Unit
 from luoshi.oversight import analysis
@@ -30,7 +32,7 @@ from luoshi.oversight.analysis_services import (
     do_record_commitment,
     do_set_agenda,
 )
-from luoshi.oversight.models import Analysis
+from luoshi.oversight.models import Analysis, Commitment
 
 SPEAKERS = ("gxw", "wgx", "cgw", "yzx")  # in the article's order
 OFFICE = "office"
@@ -180,3 +182,16 @@ def _report_monthly(
                 duty_completion.do_accept(office, duty, now=accepted)
             return
         duty.refresh_from_db()
+
+
+def wipe_analysis() -> None:
+    """Delete the meetings, their rankings and commitments with the commitments' duties, in an order
+    PROTECT allows: a commitment's deletion would cascade to its duties, which their reports protect.
+    The demo's reset calls it before the generic sweep of dependants (like the ledger's)."""
+    duties = Duty.objects.filter(owner_type_id=owners.content_type_id("commitment"))
+    duties.update(last_report=None)
+    Report.objects.filter(duty__in=duties).delete()
+    Extension.objects.filter(duty__in=duties).delete()
+    duties.delete()  # their episodes and steps go with them
+    Commitment.objects.all().delete()
+    Analysis.objects.all().delete()  # the rankings go with them

@@ -5,14 +5,15 @@ as duties, some reported on."""
 import random
 from datetime import date, datetime
 
+import pytest
 from django.utils import timezone
 
-from luoshi.demo.oversight_analysis import SPEAKERS, build_analysis
+from luoshi.demo.oversight_analysis import SPEAKERS, build_analysis, wipe_analysis
 from luoshi.duties.models import Duty, DutyStatus, Report
 from luoshi.events.models import Event
 from luoshi.org.models import Unit
 from luoshi.oversight.analysis_queries import agenda_of, ordered_rows
-from luoshi.oversight.models import Commitment
+from luoshi.oversight.models import Analysis, AnalysisUnit, Commitment
 from tests.conftest import make_person
 from tests.oversight.analysis.conftest import talk
 
@@ -70,3 +71,13 @@ def test_before_the_meeting_the_agenda_is_confirmed_without_commitments(db):
     units, people = small_city()
     a = build_analysis(random.Random(1), units, people, timezone.make_aware(datetime(2026, 8, 25, 10)))
     assert a is not None and a.confirmed_at is not None and not Commitment.objects.exists()
+
+
+@pytest.mark.figures_by_hand  # a reset deletes reports and leaves their tallies to the city's wipe
+def test_the_reset_deletes_the_meeting_its_commitments_and_their_duties(db):
+    units, people = small_city()
+    build_analysis(random.Random(2015), units, people, timezone.make_aware(datetime(2026, 12, 3, 10)))
+    wipe_analysis()
+    assert not Analysis.objects.exists() and not AnalysisUnit.objects.exists() and not Commitment.objects.exists()
+    assert not Duty.objects.filter(owner_type__model="commitment").exists()
+    assert not Report.objects.exists()
