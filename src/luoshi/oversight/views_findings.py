@@ -83,7 +83,7 @@ def index(request: Request) -> HttpResponse:
     page = paginate(qs, request.GET.get("page"), counts[wanted] if wanted else counts["all"])
     rows = list(page.object_list)
     for row in rows:
-        row.state = findings.status(row, queries_findings.duty_of(row))  # type: ignore[attr-defined]
+        row.state = findings.status(row, queries_findings.duty_of(row))
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("status", None)

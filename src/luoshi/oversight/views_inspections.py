@@ -123,7 +123,7 @@ def _detail(
     page = paginate(found, request.GET.get("page"))
     rows = list(page.object_list)
     for f in rows:
-        f.state = findings.status(f, queries_findings.duty_of(f))  # type: ignore[attr-defined]
+        f.state = findings.status(f, queries_findings.duty_of(f))
     inspected = list(inspection.inspected.select_related("unit", "draw").order_by("unit_id")) if whole else []
     may_manage = inspections.may_manage(person, inspection)
     context: dict[str, Any] = {
@@ -137,6 +137,7 @@ def _detail(
         "draw_form": (draw_form or DrawForm(initial={"submission_key": new_key(), "count": 1})) if may_manage else None,
         "methods": [label for value, label in _method_labels() if value in inspection.methods],
         "error": error,
+        "today": timezone.localdate(),
     }
     return render(request, "oversight/inspection_detail.html", context, status=status)
 
