@@ -23,11 +23,14 @@ log = logging.getLogger(__name__)
 def jobs() -> dict[str, tuple[int, "Task"]]:
     """The jobs that send to people (the sweep's notices, the deliveries): in working hours only."""
     from luoshi.duties.tasks import run_sweep
+    from luoshi.frontline import config as frontline_config
+    from luoshi.frontline.tasks import remind_frontline
     from luoshi.notify.tasks import deliver
 
     return {
         "sweep": (settings.LUOSHI_SWEEP_EVERY_SECONDS, run_sweep),
         "deliver": (settings.LUOSHI_DELIVER_EVERY_SECONDS, deliver),
+        "frontline": (frontline_config.remind_every_seconds(), remind_frontline),
     }
 
 

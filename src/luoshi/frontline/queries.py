@@ -65,7 +65,7 @@ class LeaderHalf:
     main: bool
     totals: Totals
     months_ok: int
-    months: int  # months of the half begun by today
+    months: int  # months of the half ended by today
 
 
 @dataclass
@@ -84,11 +84,11 @@ class HalfYear:
 
 
 def half_year(people: Sequence[Person], year: int, half: int, today: date) -> HalfYear:
-    """Each leader's trips and days in the half year, the months he or she met the rule in (of those begun),
-    and which leaders are main leaders (config.main_posts)."""
+    """Each leader's trips and days in the half year, the months he or she met the rule in (of those ended:
+    the month in progress is not judged yet), and which leaders are main leaders (config.main_posts)."""
     first, last = half_bounds(year, half)
     entries, rule, posts = entries_of([p.pk for p in people], first, last), config.rule(), config.main_posts()
-    months = [m for m in range(first.month, last.month + 1) if date(year, m, 1) <= today]
+    months = [m for m in range(first.month, last.month + 1) if month_bounds(year, m)[1] < today]
     rows = []
     for p in people:
         mine = entries[p.pk]

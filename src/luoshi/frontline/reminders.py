@@ -37,7 +37,7 @@ def shortfall_message(m: Month, today: date) -> Message:
     last = month_bounds(m.year, m.month)[1]
     body = _(
         "This month you have {grassroots} of {grassroots_rule} days at the grassroots and {supervised} of "
-        "{supervised_rule} days at the units you supervise; {left} days remain until {last}."
+        "{supervised_rule} days at the units you supervise; days left until {last}: {left}."
     ).format(
         grassroots=m.grassroots_days,
         grassroots_rule=m.rule.grassroots_days,
