@@ -170,8 +170,8 @@ def get_talk(request, talk_id: Id):
 
 @router.post("/escalations/{int:escalation_id}/talk", response={201: TalkOut, 200: TalkOut, **errors(403, 404, 409)})
 def talk_from_proposal(request, escalation_id: Id, payload: ProposalTalkIn):
-    """The ladder's talk proposal becomes a talk with the unit's head and leaves the office's queue.
-    A second request answers the talk it became (200)."""
+    """The ladder's talk proposal becomes a talk with the unit's head and leaves the office's queue
+    (send `{}` for a reminder talk today). A second request answers the talk it became (200)."""
     actor = _officer(request)
     esc = Escalation.objects.filter(pk=escalation_id, step=Step.TALK_PROPOSAL).first()
     if esc is None:
