@@ -24,7 +24,7 @@ from luoshi.duties.models import Duty, Escalation, Step
 from luoshi.lists.models import ResponsibilityList
 from luoshi.org.models import Person, Role, Unit
 from luoshi.oversight import cases, cases_records
-from luoshi.oversight.models import Finding, Talk
+from luoshi.oversight.models import CaseReason, Finding, Talk
 
 REMINDER_UNITS = 15
 ALL_TALKS = 14_186
@@ -128,6 +128,13 @@ SANCTION = (
     ["admonition", "party_discipline"],
     ["organisational", "government_sanction"],
 )
+
+
+def wipe_cases() -> None:
+    """For a reset: the reasons name their records by kind and id, with no foreign key, so the generic
+    sweep of rows pointing at units and people (city.wipe) leaves them; a new city's talk would cite an
+    old city's lists."""
+    CaseReason.objects.all().delete()
 
 
 class _Half:

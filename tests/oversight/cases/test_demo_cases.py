@@ -66,3 +66,11 @@ def test_nothing_is_dated_after_the_half_year_or_in_the_future(db):
     assert not Talk.objects.filter(held_on__gte=march.date()).exists()
     assert not Event.objects.filter(at__gt=march).exists()
     assert not Incident.objects.filter(happened_on__gt=timezone.localdate(march)).exists()
+
+
+def test_a_reset_leaves_no_reason_of_the_old_city(built):
+    from luoshi.demo.oversight_cases import wipe_cases
+
+    assert CaseReason.objects.exists()
+    wipe_cases()
+    assert not CaseReason.objects.exists()
