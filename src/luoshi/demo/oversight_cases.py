@@ -176,7 +176,7 @@ class _Cadres:
         self.taken.add(name)
         post = post or self.rng.choice(TOWN_POSTS if unit.kind == "town" else POSTS)
         person = Person(
-            username=f"cadre{len(self.rows) + 1:03d}",
+            username=f"case{len(self.rows) + 1:03d}",
             name=name,
             title=post,
             unit=unit,
