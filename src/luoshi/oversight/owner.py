@@ -32,6 +32,11 @@ def _may_verify(person: Any, duty: "Duty") -> bool:
     return findings.is_team_member(person, duty.owner_id)
 
 
+def _may_accept_followup(person: Any, duty: "Duty") -> bool:
+    """The discipline role, which holds the talks, accepts a follow-up as the office does."""
+    return bool(person.has_role("discipline"))
+
+
 FINDING = owners.Owner(
     kind="finding",
     model="oversight.Finding",
@@ -48,6 +53,7 @@ TALK = owners.Owner(
     label=_("talk follow-up"),
     noun=_("talk follow-up"),
     url=lambda pk: reverse("oversight:talk", args=[pk]),
+    may_decide=_may_accept_followup,
 )
 COMMITMENT = owners.Owner(
     kind="commitment",
