@@ -95,4 +95,6 @@ def test_the_first_days_of_a_year_build_too(db, time_machine):
     people = _build_people(random.Random(2015), units)
     build_frontline(random.Random(7), units, people, moment)
     assert not Fieldwork.objects.filter(date__gte=date(2026, 1, 2)).exists()
-    assert Selection.objects.exists() and Stationing.objects.filter(start__lte=moment.date() + timedelta(days=3)).exists()
+    assert (
+        Selection.objects.exists() and Stationing.objects.filter(start__lte=moment.date() + timedelta(days=3)).exists()
+    )

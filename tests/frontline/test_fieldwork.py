@@ -116,7 +116,12 @@ def test_a_leader_logs_through_the_api_and_the_leader_defaults_to_himself(api, l
     response = fieldwork(api, leader, **body)
     assert response.status_code == 201, response.json()
     data = response.json()
-    assert (data["leader"], data["unit"], data["unit_name"], data["last_date"]) == (leader.pk, unit_a.pk, "市工信委", "2026-02-10")
+    assert (data["leader"], data["unit"], data["unit_name"], data["last_date"]) == (
+        leader.pk,
+        unit_a.pk,
+        "市工信委",
+        "2026-02-10",
+    )
     assert data["problems"][0]["solved"] is True and data["problems"][0]["list"] is None
 
 
@@ -207,7 +212,9 @@ def test_compliance_counts_each_day_once_and_a_trip_in_each_month(api, office, l
     january = api(office).get("/fieldwork/compliance", month="2026-01").json()
     assert {r["leader"]: r["grassroots_days"] for r in january["leaders"]}[leader.pk] == 4
     # A leader sees his own row only.
-    assert [r["leader"] for r in api(leader).get("/fieldwork/compliance", month="2026-02").json()["leaders"]] == [leader.pk]
+    assert [r["leader"] for r in api(leader).get("/fieldwork/compliance", month="2026-02").json()["leaders"]] == [
+        leader.pk
+    ]
 
 
 def test_compliance_follows_the_settings(api, office, leader, settings):
@@ -227,7 +234,11 @@ def test_the_half_year_sums_trips_and_days_and_the_main_leaders_apart(api, offic
     data = api(office).get("/fieldwork/summary", year=2026, half=1).json()
     rows = {r["leader"]: r for r in data["leaders"]}
     assert (rows[leader.pk]["trips"], rows[leader.pk]["days"], rows[leader.pk]["main"]) == (2, 2, False)
-    assert (rows[other_leader.pk]["trips"], rows[other_leader.pk]["days"], rows[other_leader.pk]["main"]) == (1, 3, True)
+    assert (rows[other_leader.pk]["trips"], rows[other_leader.pk]["days"], rows[other_leader.pk]["main"]) == (
+        1,
+        3,
+        True,
+    )
     assert data["main"] == {"trips": 1, "days": 3} and data["all"] == {"trips": 3, "days": 5}
     assert (data["period_from"], data["period_to"]) == ("2026-01-01", "2026-06-30")
     assert rows[leader.pk]["months"] == 2  # January and February have ended by 2026-03-02

@@ -1,7 +1,7 @@
 """The pages of frontline days: a leader's month, logging a day, an entry, the office's table and the
 half-year summary; who may open them; a constant number of queries whatever the rows."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.db import connection
@@ -46,7 +46,11 @@ def test_a_leader_sees_his_month_against_the_rule(as_, leader, unit_a):
     assert cells[date(2026, 3, 2)].kinds == ["grassroots", "supervised_unit"] and cells[date(2026, 3, 2)].today
     assert cells[date(2026, 3, 3)].ahead and not cells[date(2026, 3, 3)].kinds
     html = response.content.decode()
-    assert 'id="month-verdict"' in html and "Grassroots days lacking: 3" in html and "Days at supervised units lacking: 1" in html
+    assert (
+        'id="month-verdict"' in html
+        and "Grassroots days lacking: 3" in html
+        and "Days at supervised units lacking: 1" in html
+    )
     february = as_(leader).get(MONTH, {"month": "2026-02"})
     assert february.context["m"].grassroots_days == 3 and not february.context["in_progress"]
 
@@ -91,7 +95,11 @@ def test_a_leader_logs_a_day_and_lands_on_its_month(as_, leader, unit_a):
     assert response.status_code == 302 and response.url == f"{MONTH}?month=2026-02"
     entry = Fieldwork.objects.get()
     assert (entry.leader, entry.last_date, entry.kind) == (leader, date(2026, 2, 28), "supervised_unit")
-    assert list(entry.problems.values_list("text", "solved")) == [("企业用工难", False), ("园区道路未通", False), ("协调银行贷款", True)]
+    assert list(entry.problems.values_list("text", "solved")) == [
+        ("企业用工难", False),
+        ("园区道路未通", False),
+        ("协调银行贷款", True),
+    ]
     assert client.post(LOG, data).status_code == 302  # a double click
     assert Fieldwork.objects.count() == 1
 

@@ -35,7 +35,9 @@ def supervised(day: date, days: int = 1) -> Entry:
 
 
 def test_a_month_with_five_grassroots_days_and_two_at_supervised_units_meets_the_rule():
-    entries = [grassroots(date(2026, 2, d)) for d in (2, 4, 9, 11, 16)] + [supervised(date(2026, 2, d)) for d in (3, 10)]
+    entries = [grassroots(date(2026, 2, d)) for d in (2, 4, 9, 11, 16)] + [
+        supervised(date(2026, 2, d)) for d in (3, 10)
+    ]
     m = month_compliance(entries, 2026, 2, RULE)
     assert (m.grassroots_days, m.supervised_days, m.total_days, m.ok) == (5, 2, 7, True)
     assert (m.grassroots_short, m.supervised_short) == (0, 0)
@@ -133,7 +135,10 @@ TODAY = date(2026, 3, 2)
 
 
 def test_a_candidate_who_held_a_frontline_post_is_eligible():
-    history = [Post("general", date(2015, 7, 1), date(2019, 6, 30)), Post("petitions", date(2019, 7, 1), date(2021, 12, 31))]
+    history = [
+        Post("general", date(2015, 7, 1), date(2019, 6, 30)),
+        Post("petitions", date(2019, 7, 1), date(2021, 12, 31)),
+    ]
     assert check_candidate(history, TODAY, FRONTLINE).eligible
 
 

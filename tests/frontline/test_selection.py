@@ -31,7 +31,9 @@ def histories(organisation, cadre_a, cadre_b, unit_a, unit_b):
 
 
 def round_of(actor, *candidates, kind="county_leading"):
-    return people.do_create_selection(actor, kind=kind, title="2026年副县级干部推荐", candidates=list(candidates), now=NOW)[0]
+    return people.do_create_selection(
+        actor, kind=kind, title="2026年副县级干部推荐", candidates=list(candidates), now=NOW
+    )[0]
 
 
 def test_candidates_are_checked_against_their_posting_history(organisation, cadre_a, cadre_b, histories):
@@ -41,7 +43,9 @@ def test_candidates_are_checked_against_their_posting_history(organisation, cadr
     assert Event.objects.filter(kind="selection.created", subject_id=s.pk).exists()
 
 
-def test_a_candidate_without_frontline_experience_is_placed_and_tracked_to_completion(organisation, cadre_b, unit_b, histories):
+def test_a_candidate_without_frontline_experience_is_placed_and_tracked_to_completion(
+    organisation, cadre_b, unit_b, histories
+):
     s = round_of(organisation, cadre_b)
     c = s.candidates.get()
     placement, created = people.do_place(
@@ -59,7 +63,14 @@ def test_a_candidate_without_frontline_experience_is_placed_and_tracked_to_compl
     assert (c.eligible, c.missing) == (False, ["placement_unfinished"])  # sent, not yet served
     with pytest.raises(Conflict):  # one placement at a time
         people.do_place(
-            organisation, c, unit=unit_b, post="x", category="petitions", start=date(2026, 3, 2), planned_end=date(2026, 9, 1), now=NOW
+            organisation,
+            c,
+            unit=unit_b,
+            post="x",
+            category="petitions",
+            start=date(2026, 3, 2),
+            planned_end=date(2026, 9, 1),
+            now=NOW,
         )
     people.do_end_posting(organisation, placement, date(2026, 3, 2), now=NOW)
     c.refresh_from_db()
@@ -71,7 +82,14 @@ def test_an_eligible_candidate_is_not_placed(organisation, cadre_a, unit_b, hist
     c = round_of(organisation, cadre_a).candidates.get()
     with pytest.raises(Conflict):
         people.do_place(
-            organisation, c, unit=unit_b, post="x", category="petitions", start=date(2026, 3, 2), planned_end=date(2026, 9, 1), now=NOW
+            organisation,
+            c,
+            unit=unit_b,
+            post="x",
+            category="petitions",
+            start=date(2026, 3, 2),
+            planned_end=date(2026, 9, 1),
+            now=NOW,
         )
 
 
@@ -83,7 +101,9 @@ def test_a_placement_is_in_a_frontline_category_and_ends_after_it_starts(organis
         ("petitions", date(1999, 3, 2), date(2026, 3, 2), "start"),
     ]:
         with pytest.raises(InvalidInput) as refused:
-            people.do_place(organisation, c, unit=unit_b, post="x", category=category, start=start, planned_end=end, now=NOW)
+            people.do_place(
+                organisation, c, unit=unit_b, post="x", category=category, start=start, planned_end=end, now=NOW
+            )
         assert refused.value.field == field
 
 
@@ -104,13 +124,22 @@ def test_postings_follow_the_rules_of_a_history(organisation, cadre_a, unit_a):
         ({"post": "科\x00员"}, "post"),
         ({"level": "x" * 31}, "level"),
     ]:
-        data = {"person": cadre_a, "unit": unit_a, "post": "科员", "category": "general", "start": date(2020, 1, 1), **change}
+        data = {
+            "person": cadre_a,
+            "unit": unit_a,
+            "post": "科员",
+            "category": "general",
+            "start": date(2020, 1, 1),
+            **change,
+        }
         with pytest.raises(InvalidInput) as refused:
             people.do_add_posting(organisation, **data, now=NOW)
         assert refused.value.field == field
 
 
-def test_only_the_office_and_the_organisation_department_keep_postings_and_rounds(leader, liaison_a, head_a, cadre_a, unit_a):
+def test_only_the_office_and_the_organisation_department_keep_postings_and_rounds(
+    leader, liaison_a, head_a, cadre_a, unit_a
+):
     for actor in (leader, liaison_a, head_a, cadre_a):
         with pytest.raises(NotAllowed):
             posting(actor, cadre_a, unit_a, "general", date(2020, 1, 1))
@@ -159,7 +188,12 @@ def test_every_read_of_a_candidate_list_is_audited(api, organisation, cadre_a, h
     assert reads.count() == 3 and {e.actor for e in reads} == {organisation}  # the creation's answer too
     listing = client.get("/selections").json()
     assert listing["items"][0] | {"created_at": None} == {
-        "id": s["id"], "kind": "key_cultivation", "title": "", "created_at": None, "candidates": 1, "eligible": 1
+        "id": s["id"],
+        "kind": "key_cultivation",
+        "title": "",
+        "created_at": None,
+        "candidates": 1,
+        "eligible": 1,
     }
     assert reads.count() == 3  # counts only: not a read of the list
 
@@ -171,7 +205,13 @@ def test_a_liaison_cannot_see_selections(api, organisation, liaison_a, head_a, l
         assert client.get("/selections").status_code == 403
         assert client.get(f"/selections/{s.pk}").status_code == 404
         assert client.post("/selections", {"kind": "county_leading", "candidates": [cadre_a.pk]}).status_code == 403
-        assert client.post("/postings", {"person": cadre_a.pk, "unit": 1, "post": "x", "category": "general", "start": "2020-01-01"}).status_code == 403
+        assert (
+            client.post(
+                "/postings",
+                {"person": cadre_a.pk, "unit": 1, "post": "x", "category": "general", "start": "2020-01-01"},
+            ).status_code
+            == 403
+        )
     assert not Event.objects.filter(kind="record.read").exists()
 
 
@@ -187,7 +227,9 @@ def test_a_liaison_cannot_see_selections(api, organisation, liaison_a, head_a, l
     ],
 )
 def test_a_bad_round_is_a_400_naming_the_field(api, organisation, cadre_a, body, field):
-    response = api(organisation).post("/selections", {"kind": "county_leading", "candidates": [cadre_a.pk], **body}, headers=EN)
+    response = api(organisation).post(
+        "/selections", {"kind": "county_leading", "candidates": [cadre_a.pk], **body}, headers=EN
+    )
     assert response.status_code == 400 and response.json()["field"] == field
 
 
@@ -195,7 +237,13 @@ def test_the_api_places_a_candidate_and_ends_the_placement(api, organisation, ca
     client = api(organisation)
     s = client.post("/selections", {"kind": "county_leading", "candidates": [cadre_b.pk]}).json()
     c = s["candidates"][0]
-    body = {"unit": unit_b.pk, "post": "信访接待员", "category": "petitions", "start": "2026-03-02", "planned_end": "2026-02-01"}
+    body = {
+        "unit": unit_b.pk,
+        "post": "信访接待员",
+        "category": "petitions",
+        "start": "2026-03-02",
+        "planned_end": "2026-02-01",
+    }
     path = f"/selections/{s['id']}/candidates/{c['id']}/placement"
     assert client.post(path, body, headers=EN).json()["field"] == "planned_end"
     body["planned_end"] = "2026-09-01"
@@ -223,10 +271,22 @@ def test_a_person_sees_his_own_postings_only(api, organisation, cadre_a, cadre_b
 
 def test_the_api_adds_a_posting_once_and_names_bad_fields(api, organisation, cadre_a, unit_a):
     client = api(organisation)
-    body = {"person": cadre_a.pk, "unit": unit_a.pk, "post": "督查专员", "category": "inspection", "start": "2021-01-01"}
+    body = {
+        "person": cadre_a.pk,
+        "unit": unit_a.pk,
+        "post": "督查专员",
+        "category": "inspection",
+        "start": "2021-01-01",
+    }
     first = client.post("/postings", body, headers={"Idempotency-Key": "x"})
     second = client.post("/postings", body, headers={"Idempotency-Key": "x"})
     assert (first.status_code, second.status_code) == (201, 200) and Posting.objects.count() == 1
-    for change, field in [({"unit": 2**31}, "unit"), ({"person": 999999}, "person"), ({"category": "x"}, "category"), ({"start": "2026-04-01"}, "start"), ({"post": ""}, "post")]:
+    for change, field in [
+        ({"unit": 2**31}, "unit"),
+        ({"person": 999999}, "person"),
+        ({"category": "x"}, "category"),
+        ({"start": "2026-04-01"}, "start"),
+        ({"post": ""}, "post"),
+    ]:
         response = client.post("/postings", {**body, **change}, headers=EN)
         assert response.status_code == 400 and response.json()["field"] == field, change

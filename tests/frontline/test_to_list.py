@@ -19,7 +19,12 @@ DEADLINE = TODAY + timedelta(days=45)
 @pytest.fixture
 def problem(leader, unit_a):
     entry = log_day(
-        leader, leader, TODAY - timedelta(days=1), kind="supervised_unit", unit=unit_a, problems=("园区企业用电报装周期长",)
+        leader,
+        leader,
+        TODAY - timedelta(days=1),
+        kind="supervised_unit",
+        unit=unit_a,
+        problems=("园区企业用电报装周期长",),
     )
     return entry.problems.get()
 
@@ -66,7 +71,10 @@ def test_the_api_makes_the_list_once(api, office, problem):
 
 def test_the_api_refuses_bad_input_and_others(api, office, leader, liaison_a, problem):
     path = f"/fieldwork/problems/{problem.pk}/to-list"
-    assert api(office).post(path, {"deadline": "2026-01-01"}, headers={"Accept-Language": "en"}).json()["field"] == "deadline"
+    assert (
+        api(office).post(path, {"deadline": "2026-01-01"}, headers={"Accept-Language": "en"}).json()["field"]
+        == "deadline"
+    )
     assert api(office).post(path, {"deadline": DEADLINE.isoformat(), "lead_unit": 2**31}).json()["field"] == "lead_unit"
     assert api(office).post(path, {"deadline": DEADLINE.isoformat(), "title": "a\x00"}).json()["field"] == "title"
     assert api(leader).post(path, {"deadline": DEADLINE.isoformat()}).status_code == 403

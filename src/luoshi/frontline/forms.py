@@ -143,7 +143,7 @@ class PostingForm(KeyedForm):
     unit = UnitChoiceField(label=_("Unit"), queryset=units(), widget=forms.Select(attrs=SEARCH))
     post = forms.CharField(label=_("Post"), max_length=100)
     category = forms.ChoiceField(label=_("Category"), choices=PostCategory.choices)
-    level = forms.CharField(label=_("Level"), max_length=30, required=False, help_text=_("e.g. 正科级, 副县级"))
+    level = forms.CharField(label=_("Rank"), max_length=30, required=False, help_text=_("e.g. 正科级, 副县级"))
     start = forms.DateField(label=_("From"), widget=DateInput())
     end = forms.DateField(label=_("To"), required=False, widget=DateInput(), help_text=_("Empty while it lasts."))
 
@@ -157,7 +157,7 @@ class PlacementForm(KeyedForm):
     unit = UnitChoiceField(label=_("Unit"), queryset=units(), widget=forms.Select(attrs=SEARCH))
     post = forms.CharField(label=_("Post"), max_length=100, help_text=_("e.g. 信访接待科副科长, 驻村帮扶工作队队员"))
     category = forms.ChoiceField(label=_("Frontline category"), choices=())
-    level = forms.CharField(label=_("Level"), max_length=30, required=False)
+    level = forms.CharField(label=_("Rank"), max_length=30, required=False)
     start = forms.DateField(label=_("From"), widget=DateInput())
     planned_end = forms.DateField(label=_("Planned end"), widget=DateInput())
 
