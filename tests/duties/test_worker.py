@@ -30,11 +30,11 @@ ROUND_THE_CLOCK = ("anchor", "forecasts")
 def test_the_worker_runs_the_scheduled_sweep_from_the_database_queue(office, leader, unit_a, liaison_a, head_a):
     publish(office, unit_a, leader=leader)  # first report due Mon 03-09
     with time_machine.travel(at(date(2026, 3, 10)), tick=False):
-        assert enqueue_due_jobs() == ["sweep", "deliver"]
+        assert enqueue_due_jobs() == ["sweep", "deliver", "frontline"]
         assert enqueue_due_jobs() == []  # not due again until the period has passed
         call_command("db_worker", batch=True, startup_delay=False, interval=0, verbosity=0)
     assert Escalation.objects.get().step == "urge"
-    assert set(ScheduledJob.objects.values_list("name", flat=True)) == {"sweep", "deliver", *ROUND_THE_CLOCK}
+    assert set(ScheduledJob.objects.values_list("name", flat=True)) == {"sweep", "deliver", "frontline", *ROUND_THE_CLOCK}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -64,7 +64,7 @@ def test_the_scheduled_sweep_waits_for_working_hours(office, leader, unit_a, lia
     assert not Escalation.objects.exists() and not Notification.objects.filter(kind__startswith="escalation.").exists()
     assert not ScheduledJob.objects.exclude(name__in=ROUND_THE_CLOCK).exists()  # the morning's tick is not postponed
     morning = datetime.combine(date(2026, 3, 10), time(8, 31), SHANGHAI)
-    assert run_worker_at(morning) == ["sweep", "deliver"]
+    assert run_worker_at(morning) == ["sweep", "deliver", "frontline"]
     urge = Escalation.objects.get()
     assert urge.step == "urge" and urge.created_at == morning
     assert Notification.objects.filter(kind="escalation.urge").first().created_at == morning
@@ -83,7 +83,7 @@ def test_the_scheduled_sweep_waits_for_working_hours(office, leader, unit_a, lia
 def test_the_worker_keeps_the_working_day_calendar(moment, runs):
     load_shipped_calendar()
     with time_machine.travel(moment, tick=False):
-        assert enqueue_due_jobs() == (["sweep", "deliver"] if runs else [])
+        assert enqueue_due_jobs() == (["sweep", "deliver", "frontline"] if runs else [])
 
 
 def test_escalate_by_hand_runs_at_once_and_its_mail_waits(capsys, office, leader, unit_a, liaison_a, head_a):
