@@ -197,6 +197,12 @@ LUOSHI_FRONTLINE_CATEGORIES = [
     ).split(",")
     if c.strip()
 ]
+# The main leaders' posts (their trips and days are summed apart), and how often the worker looks for
+# leaders short of the rule in a month's last week.
+LUOSHI_FRONTLINE_MAIN_POSTS = [
+    p.strip() for p in os.environ.get("LUOSHI_FRONTLINE_MAIN_POSTS", "市委书记,市长").split(",") if p.strip()
+]
+LUOSHI_FRONTLINE_REMIND_EVERY_SECONDS = env_int("LUOSHI_FRONTLINE_REMIND_EVERY_SECONDS", 3600)
 LUOSHI_SWEEP_EVERY_SECONDS = env_int("LUOSHI_SWEEP_EVERY_SECONDS", 300)
 LUOSHI_DELIVER_EVERY_SECONDS = env_int("LUOSHI_DELIVER_EVERY_SECONDS", 30)
 # Outside channels deliver, and the scheduled sweep runs, in these hours of working days only ("always": any time).
