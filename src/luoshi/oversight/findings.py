@@ -2,7 +2,7 @@
 rectification is a duty of the engine (owner kind "finding", opened at once, deadline-only unless a
 cadence is given), the unit reports with evidence and asks for completion, the team verifies (passed:
 the duty accepted and the finding closed; failed, with a note: the duty returned and the unit goes on).
-A finding becomes a published responsibility list (source "inspection") in one step.
+A finding becomes a published responsibility list (source "inspection") in one step (oversight.finding_lists).
 
 The finding's status is derived (`status`), never stored; `closed_at` and the deadline are kept in step
 with the duty by `sync_closed`, which the engine calls after every change of the duty (oversight.owner):
@@ -15,24 +15,22 @@ Category management (the office's list) is in oversight.finding_categories, re-e
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.utils import timezone, translation
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.duties import completion, handoffs, owners
 from luoshi.duties.models import Duty, DutyStatus, HandlingRole, Report
-from luoshi.duties.services import check_horizon, do_open_duties, do_report, require_office, resolve_now
+from luoshi.duties.services import check_horizon, do_open_duties, do_report, resolve_now
 from luoshi.errors import Conflict, InvalidInput, NotAllowed
 from luoshi.events.services import next_number, record
 from luoshi.files import services as files
 from luoshi.files.models import Attachment
-from luoshi.lists import services as list_services
-from luoshi.lists.models import ResponsibilityList, Source
 from luoshi.org import access
-from luoshi.org.models import Person, Role, Unit
+from luoshi.org.models import Person, Unit
 from luoshi.oversight.finding_categories import do_add_category, do_update_category
 from luoshi.oversight.inspections import made_with
 from luoshi.oversight.models import (
@@ -44,6 +42,9 @@ from luoshi.oversight.models import (
     Verification,
 )
 from luoshi.text import check_text
+
+if TYPE_CHECKING:
+    from luoshi.lists.models import ResponsibilityList
 
 __all__ = [
     "FindingInput",
@@ -64,7 +65,6 @@ Checked = Sequence[tuple[str, str, bytes]]  # files.check_uploads: (name, conten
 PENDING = ("report", 0)
 MAX_PENDING = 3 * files.MAX_FILES  # one person's uploads waiting to be attached
 TEXT_MAX = 5000
-LIST_EVERY_DAYS = 30
 
 
 def status(finding: Finding, duty: Duty | None) -> str:
@@ -85,25 +85,28 @@ def finding_type_id() -> int:
     return owners.content_type_id("finding")
 
 
+def _live(finding_id: int) -> "QuerySet[Duty]":
+    return Duty.objects.filter(owner_type_id=finding_type_id(), owner_id=finding_id).exclude(
+        status=DutyStatus.WITHDRAWN
+    )
+
+
 def finding_duty(finding_id: int) -> Duty | None:
     """The unit's rectification duty (there is one that is not withdrawn)."""
-    return (
-        Duty.objects.filter(owner_type_id=finding_type_id(), owner_id=finding_id)
-        .exclude(status=DutyStatus.WITHDRAWN)
-        .select_related("unit", "last_report")
-        .first()
-    )
+    found = list(_live(finding_id).select_related("unit").order_by()[:1])
+    return found[0] if found else None
 
 
 def sync_closed(finding_id: int, now: datetime) -> None:
     """After the duty changed: the finding is closed exactly while its duty is accepted (verified), and
-    its deadline is the duty's (extensions included)."""
-    duty = finding_duty(finding_id)
-    if duty is None:
+    its deadline is the duty's (extensions included). Called by the engine inside the duty's write."""
+    row = list(_live(finding_id).order_by().values_list("status", "completed_at", "deadline")[:1])
+    if not row:
         return
-    closed = duty.completed_at if duty.status == DutyStatus.COMPLETED else None
-    Finding.objects.filter(pk=finding_id).exclude(closed_at=closed, deadline=duty.deadline).update(
-        closed_at=closed, deadline=duty.deadline
+    duty_status, completed_at, deadline = row[0]
+    closed = completed_at if duty_status == DutyStatus.COMPLETED else None
+    Finding.objects.filter(pk=finding_id).exclude(closed_at=closed, deadline=deadline).update(
+        closed_at=closed, deadline=deadline
     )
 
 
@@ -167,7 +170,7 @@ def _check(inspection: Inspection, data: FindingInput, today: date) -> tuple[str
     return description, requirement, found_on
 
 
-def _title(description: str) -> str:
+def title_of(description: str) -> str:
     return description.splitlines()[0][:200]
 
 
@@ -216,7 +219,7 @@ def do_create_finding(
                 unit=data.unit,
                 role=HandlingRole.LEAD,
                 leader_id=inspection.leader_id,
-                title=_title(description),
+                title=title_of(description),
                 code=finding.code,
                 deadline=data.deadline,
                 report_every_days=data.report_every_days,
@@ -361,14 +364,19 @@ def do_verify(
         if submission_key and (event := made_with(actor, "finding.verified", submission_key)):
             return Verification.objects.get(pk=event.after["verification"]), False
         duty = live_duty(finding)
-        if not completion.may_decide(actor, duty):
-            raise NotAllowed(_("Only the inspection team or the supervision office verifies a rectification."))
         if duty.status != DutyStatus.COMPLETION_REQUESTED:
+            if not completion.may_decide(actor, duty):
+                raise NotAllowed(_("Only the inspection team or the supervision office verifies a rectification."))
             raise Conflict(_("{unit} has not asked for its rectification to be verified.").format(unit=duty.unit.name))
-        if passed:
-            completion.do_accept(actor, duty, now=now)
-        else:
-            completion.do_return(actor, duty, note, now=now)
+        try:  # the engine checks who decides (the office, the duty's leader: the team's, and the team)
+            if passed:
+                completion.do_accept(actor, duty, now=now)
+            else:
+                completion.do_return(actor, duty, note, now=now)
+        except NotAllowed:
+            raise NotAllowed(
+                _("Only the inspection team or the supervision office verifies a rectification.")
+            ) from None
         verification = Verification.objects.create(
             finding=finding, passed=passed, note=note, verified_by=actor, verified_at=now
         )
@@ -381,65 +389,13 @@ def do_verify(
         record(
             actor, "finding.verified", "finding", finding.pk, unit_id=finding.unit_id, after=after, note=note, at=now
         )
-    finding.refresh_from_db(fields=["closed_at", "deadline"])
     return verification, True
 
 
-# ---------------------------------------------------------------- a finding becomes a list
+def do_finding_to_list(
+    actor: Person, finding: Finding, now: datetime | None = None
+) -> tuple["ResponsibilityList", bool]:
+    """The finding made a published responsibility list in one step (see oversight.finding_lists)."""
+    from luoshi.oversight.finding_lists import finding_to_list
 
-
-def responsible_leader(unit: Unit) -> Person | None:
-    """The leader whose portfolio holds the unit (the first, when several do)."""
-    for person in Person.objects.filter(supervised_units=unit, is_active=True).order_by("pk"):
-        if person.has_role(Role.LEADER):
-            return person
-    return None
-
-
-def do_finding_to_list(actor: Person, finding: Finding, now: datetime | None = None) -> tuple[ResponsibilityList, bool]:
-    """One step: a published responsibility list (source "inspection") with the finding's unit as its lead
-    unit, the finding's deadline and the leader whose portfolio holds the unit; the finding links to it and
-    the list back (ResponsibilityList.finding). A second call returns the same list (created False)."""
-    require_office(actor)
-    now = resolve_now(now)
-    today = timezone.localdate(now)
-    with transaction.atomic():
-        owners.get("finding").lock(finding.pk)
-        f = Finding.objects.select_related("inspection", "unit", "list").get(pk=finding.pk)
-        if f.list is not None:
-            return f.list, False
-        if f.closed_at is not None:
-            raise Conflict(_("This finding is closed: its rectification was verified."))
-        deadline = live_duty(f).deadline
-        if deadline < today:
-            raise Conflict(_("The finding's deadline has passed: extend it before making it a list."), "deadline")
-        with translation.override(settings.LANGUAGE_CODE):  # the list's words in the city's language
-            content = _(
-                "Inspection finding {code} ({inspection}).\nProblem: {problem}\nRequirement: {requirement}"
-            ).format(code=f.code, inspection=f.inspection.title, problem=f.description, requirement=f.requirement)
-        rlist = list_services.do_create_list(
-            actor,
-            source=Source.INSPECTION,
-            title=_title(f.description),
-            content=content,
-            leader=responsible_leader(f.unit),
-            lead_unit=f.unit,
-            co_units=[],
-            deadline=deadline,
-            report_every_days=LIST_EVERY_DAYS,
-            now=now,
-        )
-        rlist = list_services.do_publish(actor, rlist, now=now)
-        f.list = rlist
-        f.save(update_fields=["list"])
-        record(
-            actor,
-            "finding.listed",
-            "finding",
-            f.pk,
-            unit_id=f.unit_id,
-            after={"list": rlist.pk, "code": rlist.code},
-            at=now,
-        )
-    finding.list = rlist
-    return rlist, True
+    return finding_to_list(actor, finding, now)

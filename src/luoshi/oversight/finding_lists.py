@@ -1,0 +1,80 @@
+"""A finding becomes a responsibility list (source "inspection") in one step: the office's escalation of a
+problem into the list system, with the finding's unit as the lead unit and its deadline. The finding
+links to the list (Finding.list) and the list back (ResponsibilityList.finding). The finding's own
+rectification duty stays: the team still verifies it; the list is followed up as any list."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from luoshi.duties import owners
+from luoshi.duties.services import require_office, resolve_now
+from luoshi.errors import Conflict
+from luoshi.events.services import record
+from luoshi.lists import services as list_services
+from luoshi.lists.models import ResponsibilityList, Source
+from luoshi.org.models import Person, Role, Unit
+from luoshi.oversight.findings import live_duty, title_of
+from luoshi.oversight.models import Finding
+
+LIST_EVERY_DAYS = 30
+
+
+def responsible_leader(unit: Unit) -> Person | None:
+    """The leader whose portfolio holds the unit (the first, when several do)."""
+    for person in Person.objects.filter(supervised_units=unit, is_active=True).order_by("pk"):
+        if person.has_role(Role.LEADER):
+            return person
+    return None
+
+
+def finding_to_list(actor: Person, finding: Finding, now: datetime | None = None) -> tuple[ResponsibilityList, bool]:
+    """One step: a published responsibility list (source "inspection") with the finding's unit as its lead
+    unit, the finding's deadline and the leader whose portfolio holds the unit; the finding links to it and
+    the list back (ResponsibilityList.finding). A second call returns the same list (created False)."""
+    require_office(actor)
+    now = resolve_now(now)
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        owners.get("finding").lock(finding.pk)
+        f = Finding.objects.select_related("inspection", "unit", "list").get(pk=finding.pk)
+        if f.list is not None:
+            return f.list, False
+        if f.closed_at is not None:
+            raise Conflict(_("This finding is closed: its rectification was verified."))
+        deadline = live_duty(f).deadline
+        if deadline < today:
+            raise Conflict(_("The finding's deadline has passed: extend it before making it a list."), "deadline")
+        with translation.override(settings.LANGUAGE_CODE):  # the list's words in the city's language
+            content = _(
+                "Inspection finding {code} ({inspection}).\nProblem: {problem}\nRequirement: {requirement}"
+            ).format(code=f.code, inspection=f.inspection.title, problem=f.description, requirement=f.requirement)
+        rlist = list_services.do_create_list(
+            actor,
+            source=Source.INSPECTION,
+            title=title_of(f.description),
+            content=content,
+            leader=responsible_leader(f.unit),
+            lead_unit=f.unit,
+            co_units=[],
+            deadline=deadline,
+            report_every_days=LIST_EVERY_DAYS,
+            now=now,
+        )
+        rlist = list_services.do_publish(actor, rlist, now=now)
+        f.list = rlist
+        f.save(update_fields=["list"])
+        record(
+            actor,
+            "finding.listed",
+            "finding",
+            f.pk,
+            unit_id=f.unit_id,
+            after={"list": rlist.pk, "code": rlist.code},
+            at=now,
+        )
+    finding.list = rlist
+    return rlist, True
