@@ -121,14 +121,14 @@ class CategoryChoiceField(forms.ModelChoiceField):
 
 class FindingForm(BootstrapMixin, forms.Form):
     unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
-    category = CategoryChoiceField(label=_("Category"), queryset=FindingCategory.objects.filter(active=True))
+    category = CategoryChoiceField(label=_("Problem category"), queryset=FindingCategory.objects.filter(active=True))
     severity = forms.ChoiceField(label=_("Severity"), choices=[("", CHOOSE), *Severity.choices])
     description = forms.CharField(label=_("Problem"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
     requirement = forms.CharField(
         label=_("Rectification requirement"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput)
-    found_on = forms.DateField(label=_("Found on"), required=False, widget=DateInput, help_text=_("Today if empty."))
+    found_on = forms.DateField(label=_("Date found"), required=False, widget=DateInput, help_text=_("Today if empty."))
     evidence = FilesField(label=_("Evidence"), required=False, widget=photo_input(), help_text=EVIDENCE_HELP)
     submission_key = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
 
@@ -192,6 +192,6 @@ class FindingFilterForm(BootstrapMixin, forms.Form):
     inspection = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
     unit = UnitChoiceField(label=_("Unit"), queryset=units(), required=False, widget=forms.Select(attrs=SEARCH))
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *FindingStatus.choices])
-    category = CategoryChoiceField(label=_("Category"), queryset=FindingCategory.objects.all(), required=False)
+    category = CategoryChoiceField(label=_("Problem category"), queryset=FindingCategory.objects.all(), required=False)
     severity = forms.ChoiceField(label=_("Severity"), required=False, choices=[("", _("Any")), *Severity.choices])
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
