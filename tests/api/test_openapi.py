@@ -91,7 +91,17 @@ def test_output_and_input_vocabularies_are_enums(doc, schema, prop, expected):
 
 def test_roles_are_an_enum(doc):
     roles = doc["components"]["schemas"]["PersonOut"]["properties"]["roles"]
-    expected = {"admin", "security", "auditor", "office", "leader", "unit_head", "liaison"}
+    expected = {
+        "admin",
+        "security",
+        "auditor",
+        "office",
+        "leader",
+        "unit_head",
+        "liaison",
+        "discipline",
+        "organisation",
+    }
     assert expected == set(_enum(doc, roles["items"]) or [])
 
 

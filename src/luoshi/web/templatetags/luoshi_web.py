@@ -25,6 +25,9 @@ class Menu:
     business: bool = True  # lists, overview, league, inbox: not for the administrators and the auditor
     security: bool = False  # the security administrator: people's roles, lockouts
     audit_url: str | None = None  # the auditor's trail, once its pages are installed
+    cases: bool = False  # the restricted cases (约谈问责): the office, the discipline role, unit heads
+    case_officer: bool = False  # inspections' campaigns and 登台剖析: the office and the discipline role
+    personnel: bool = False  # postings and selection rounds (赛场选马): the office and the organisation role
 
 
 def _audit_url() -> str | None:
@@ -45,6 +48,9 @@ def menu_for(person: Person) -> Menu:
         business=not access.kept_from_business(person),
         security=access.can_manage_security(person),
         audit_url=_audit_url() if access.can_audit(person) else None,
+        cases=person.has_role(Role.OFFICE, Role.DISCIPLINE, Role.UNIT_HEAD),
+        case_officer=person.has_role(Role.OFFICE, Role.DISCIPLINE),
+        personnel=person.has_role(Role.OFFICE, Role.ORGANISATION),
     )
 
 
