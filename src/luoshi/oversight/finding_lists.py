@@ -4,6 +4,7 @@ links to the list (Finding.list) and the list back (ResponsibilityList.finding).
 rectification duty stays: the team still verifies it; the list is followed up as any list."""
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -11,13 +12,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from luoshi.duties import owners
-from luoshi.duties.services import require_office, resolve_now
+from luoshi.duties.models import Duty, DutyStatus
+from luoshi.duties.services import do_report, require_office, resolve_now
 from luoshi.errors import Conflict
 from luoshi.events.services import record
 from luoshi.lists import services as list_services
 from luoshi.lists.models import ResponsibilityList, Source
 from luoshi.org.models import Person, Role, Unit
-from luoshi.oversight.findings import live_duty, title_of
+from luoshi.oversight.findings import finding_duty, live_duty, title_of
 from luoshi.oversight.models import Finding
 
 LIST_EVERY_DAYS = 30
@@ -78,3 +80,29 @@ def finding_to_list(actor: Person, finding: Finding, now: datetime | None = None
         )
     finding.list = rlist
     return rlist, True
+
+
+def mirror_list_report(sender: Any, duty: Duty, reason: str, now: datetime, **kwargs: Any) -> None:
+    """Report once (最多报一次): the unit's report on the list made from a finding is its report on the
+    finding's rectification too, filed by the same person in the same transaction (a request for acceptance
+    asks the team to verify). Connected to duties.services.duty_changed."""
+    if reason != "report" or duty.owner_kind != "list" or duty.last_report is None:
+        return
+    found = Finding.objects.filter(list_id=duty.owner_id, unit_id=duty.unit_id, closed_at=None).first()
+    if found is None:
+        return
+    rectification = finding_duty(found.pk)
+    if rectification is None or rectification.status != DutyStatus.OPEN:
+        return
+    report = duty.last_report
+    do_report(
+        report.author,
+        rectification,
+        progress=report.progress,
+        done=report.done,
+        difficulties=report.difficulties,
+        next_steps=report.next_steps,
+        request_completion=report.request_completion,
+        submission_key=f"list-report-{report.pk}",
+        now=now,
+    )

@@ -65,5 +65,9 @@ COMMITMENT = owners.Owner(
 
 
 def register() -> None:
+    from luoshi.duties.services import duty_changed
+    from luoshi.oversight.finding_lists import mirror_list_report
+
     for owner in (FINDING, TALK, COMMITMENT):
         owners.register(owner)
+    duty_changed.connect(mirror_list_report, dispatch_uid="oversight_mirror_list_report")
