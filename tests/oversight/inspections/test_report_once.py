@@ -1,6 +1,8 @@
 """Report once (最多报一次): a finding made a list keeps its rectification duty (the team verifies it), and
 the unit's report on the list is filed on the rectification too; the unit types it once."""
 
+from django.urls import reverse
+
 from luoshi.duties import services as duty_services
 from luoshi.duties.models import DutyStatus, Report
 from luoshi.oversight import findings
@@ -38,3 +40,9 @@ def test_a_report_filed_on_the_rectification_itself_is_not_copied_to_the_list(of
     rlist, _created = findings.do_finding_to_list(office, finding)
     findings.do_report_finding(liaison_a, finding, progress=30, done="整改中")
     assert not Report.objects.filter(duty=rlist.duties.get()).exists()
+
+
+def test_the_lists_page_links_back_to_its_finding(as_, office, finding):
+    rlist, _created = findings.do_finding_to_list(office, finding)
+    page = as_(office).get(reverse("lists:loop", args=[rlist.pk]))
+    assert reverse("oversight:finding", args=[finding.pk]) in page.content.decode()
