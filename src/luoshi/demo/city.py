@@ -22,6 +22,7 @@ from luoshi.demo.changes import NEW_LISTS, change_some_lists, publish_new_lists
 from luoshi.demo.history import ListPlan
 from luoshi.demo.ledger import build_demo_ledger, wipe_ledger
 from luoshi.demo.names import ADMIN, GIVEN, LEADERS, OFFICE_STAFF, SURNAMES, UNITS, head_title, liaison_title
+from luoshi.demo.oversight import build_oversight, build_self_analysis, wipe_oversight
 from luoshi.demo.plan import plan_year
 from luoshi.demo.security import build_security_history
 from luoshi.demo.talks import handle_old_talk_proposals
@@ -59,6 +60,8 @@ SHOWN = (
     ("gxw_liaison", "直报进展，申请延期和销号"),
     ("cgq_head", "查看本单位清单，直报进展"),
     ("cgq_liaison", "直报进展，申请延期和销号"),
+    ("discipline", "督查问责：约谈、事故、违纪和问责记录（受限，每次查阅留痕）"),
+    ("zzb_officer", "赛场选马：干部任职经历和候选人一线经历核查（受限，每次查阅留痕）"),
 )
 
 
@@ -95,8 +98,10 @@ def build_demo_city(reset: bool = False, seed: int = 2015) -> None:
         # close of the last working day, as the worker would have left it (no notice stamped at night).
         now = last_working_moment(timezone.now())
         build_demo_ledger(seed, units, people, now)  # the year's master ledger, played through its services
+        build_oversight(seed, units, people, now)  # frontline days, inspections and their findings, cases
         replay_history(now)
         handle_old_talk_proposals(rng, now)
+        build_self_analysis(seed, units, people, now)  # the 08-27 登台剖析 meeting ranks the half year
         # Lists changed under way, and two lists just published.
         change_some_lists(rng, now)
         publish_new_lists(rng, now, units, people[LEADERS[8][0]])
@@ -136,7 +141,12 @@ def demo_accounts() -> list[tuple[str, str]]:
 # -- reset ---------------------------------------------------------------------------------------------
 def wipe() -> None:
     """Delete all units, people, lists and their history, in an order PROTECT allows."""
+    wipe_oversight()
     wipe_ledger()  # its task tree protects itself: the generic sweep below cannot remove it
+    # Reports protect their duties, which an owner's deletion (a finding, a talk) would take with it.
+    Duty.objects.update(last_report=None)
+    Report.objects.all().delete()
+    Extension.objects.all().delete()
     _wipe_dependants()
     Event.objects.all().delete()
     ChainHead.objects.all().delete()  # a new city's trail starts a new chain

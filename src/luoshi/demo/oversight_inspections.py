@@ -25,16 +25,21 @@ from PIL import Image
 from luoshi.demo import oversight_inspections_texts as tx
 from luoshi.demo.names import GIVEN, SURNAMES, head_title, liaison_title
 from luoshi.duties import completion
-from luoshi.duties import services as duty_services
-from luoshi.lists import completion as list_completion
+from luoshi.duties.models import HandlingRole
+from luoshi.duties.signing import do_sign
+from luoshi.events.services import record
+from luoshi.lists.models import ListStatus, ResponsibilityList, Source
 from luoshi.org.models import Person, Role, Unit, UnitKind
 from luoshi.oversight import findings, inspections
+from luoshi.oversight.finding_categories import ensure_shipped
 from luoshi.oversight.models import Finding, FindingCategory, Inspection
 from luoshi.workdays import calendar
 
 TARGET_UNITS = 82
 TARGET_FINDINGS = 461
-LISTS_MADE = 4  # findings made responsibility lists (source inspection): the lists' totals grow by these
+# The year's plan already holds the lists of source "inspection" (numbered and dated in order with the
+# others): this many of them are linked to the findings they were made from, so the totals stay the article's.
+LISTS_LINKED = 4
 POOR = ("gxw", "wgx", "cgw", "yzx")  # the units the 08-27 meeting hears: more of their findings are late
 
 Action = Callable[[datetime], None]
@@ -64,7 +69,6 @@ class Plan:
     unit: str
     found: date
     fate: str  # closed, extended, failed_then_closed, verifying, overdue, failed_open, silent
-    listed: bool = False
     finding: Finding | None = None
     extra: dict = field(default_factory=dict)
 
@@ -80,6 +84,7 @@ class DemoInspections:
         self.first, self.days = first, max((last - first).days, 10)
         self.queue: list[tuple[datetime, int, Action]] = []
         self.counter = itertools.count()
+        ensure_shipped()  # a reset city keeps them; a flushed database may not
         self.categories = {c.name: c for c in FindingCategory.objects.all()}
         self.photos = [(name, "image/jpeg", _image(rng, "JPEG")) for name in tx.PHOTO_NAMES]
         self.evidence = [
@@ -255,9 +260,6 @@ class DemoInspections:
             days = [d for d in days if self.cal.is_workday(d)]
             for code in self.allocate(inspected, tx.CAMPAIGNS[i]["findings"]):
                 out.append(Plan(campaign=i, unit=code, found=self.rng.choice(days), fate=self.fate(code)))
-        closed = [p for p in out if p.fate == "closed" and p.unit not in POOR]
-        for p in self.rng.sample(closed, LISTS_MADE):
-            p.listed = True
         return out
 
     def text(self, template: str) -> str:
@@ -295,8 +297,11 @@ class DemoInspections:
             plan.finding = findings.do_create_finding(recorder, inspection, data, evidence=evidence, now=at)[0]
 
         self.push(found_at, record)
-        if plan.listed:
-            self.push(found_at + timedelta(days=1, hours=1), lambda at: self.to_list(plan, office, at))
+        # The unit signs for its rectification within hours, as units sign for their lists.
+        self.push(
+            found_at + timedelta(hours=rng.randint(1, 4)),
+            lambda at: do_sign(liaison, findings.live_duty(plan.finding), now=at),  # type: ignore[arg-type]
+        )
         if plan.fate == "silent":
             return
         length = (deadline - plan.found).days
@@ -332,8 +337,6 @@ class DemoInspections:
             self.push(asked, lambda at: self.report(plan, liaison, 100, at, done=True))
             checked = asked + timedelta(days=rng.randint(1, 5), hours=rng.randint(0, 4))
         self.push(checked, lambda at: self.verify(plan, checker, True, at))
-        if plan.listed:
-            self.push(checked + timedelta(hours=2), lambda at: self.close_list(plan, office, at))
 
     # -- the steps ------------------------------------------------------------------------------------
     def report(self, plan: Plan, liaison: Person, progress: int, at: datetime, *, done: bool) -> None:
@@ -355,23 +358,11 @@ class DemoInspections:
             uploads=uploads,
             now=at,
         )
-        if plan.listed and plan.finding.list_id:
-            duty = plan.finding.list.duties.get()  # type: ignore[union-attr]
-            duty_services.do_report(
-                liaison, duty, progress=progress, done=words, request_completion=done, now=at + timedelta(minutes=2)
-            )
 
     def verify(self, plan: Plan, checker: Person, passed: bool, at: datetime) -> None:
         assert plan.finding is not None
         note = self.text(self.rng.choice(tx.PASS_NOTES if passed else tx.FAIL_NOTES))
         findings.do_verify(checker, plan.finding, passed=passed, note=note, now=at)
-        if plan.listed and plan.finding.list_id:
-            duty = plan.finding.list.duties.get()  # type: ignore[union-attr]
-            office = self.people["office"]
-            if passed:
-                completion.do_accept(office, duty, now=at + timedelta(minutes=30))
-            else:
-                completion.do_return(office, duty, note, now=at + timedelta(minutes=30))
 
     def extend(self, plan: Plan, liaison: Person, new_deadline: date, at: datetime) -> None:
         assert plan.finding is not None
@@ -383,15 +374,6 @@ class DemoInspections:
         ext = findings.live_duty(plan.finding).extensions.get()
         completion.do_decide_extension(office, ext, True, "同意延期，请按新时限完成整改。", now=at)
 
-    def to_list(self, plan: Plan, office: Person, at: datetime) -> None:
-        assert plan.finding is not None
-        findings.do_finding_to_list(office, plan.finding, now=at)
-        plan.finding.refresh_from_db(fields=["list"])
-
-    def close_list(self, plan: Plan, office: Person, at: datetime) -> None:
-        assert plan.finding is not None and plan.finding.list is not None
-        list_completion.do_close(office, plan.finding.list, now=at)
-
     # -- all of it ------------------------------------------------------------------------------------
     def build(self) -> None:
         self.add_towns()
@@ -402,6 +384,34 @@ class DemoInspections:
             team = [self.people[spec["leader"]], *(self.people[u] for u in spec["members"])]
             self.schedule(plan, team)
         self.run()
+        self.link_plan_lists()
+
+    def link_plan_lists(self) -> None:
+        """Each of the plan's first inspection lists is linked to a finding of its lead unit found before the
+        list was drafted, with the event the one-step conversion (do_finding_to_list) records."""
+        lists = ResponsibilityList.objects.filter(source=Source.INSPECTION).exclude(status=ListStatus.DRAFT)
+        taken: set[int] = set()
+        for rlist in lists.order_by("created_at", "pk")[:LISTS_LINKED]:
+            lead = rlist.duties.filter(role=HandlingRole.LEAD).values_list("unit_id", flat=True).first()
+            found = (
+                Finding.objects.filter(unit_id=lead, list__isnull=True, created_at__lt=rlist.created_at)
+                .exclude(pk__in=taken)
+                .order_by("-created_at")
+                .first()
+            )
+            if found is None:
+                continue
+            taken.add(found.pk)
+            Finding.objects.filter(pk=found.pk).update(list=rlist)
+            record(
+                self.people["office"],
+                "finding.listed",
+                "finding",
+                found.pk,
+                unit_id=found.unit_id,
+                after={"list": rlist.pk, "code": rlist.code},
+                at=rlist.created_at,
+            )
 
 
 def build_inspections(rng: random.Random, units: dict[str, Unit], people: dict[str, Person], now: datetime) -> None:

@@ -5,26 +5,22 @@ it; nothing the Content-Security-Policy refuses, no page scrolls sideways."""
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from luoshi.duties.models import Duty, Report
 from luoshi.oversight.models import Analysis, Commitment
-from tests.browser.conftest import browser, open_as  # noqa: F401  (the browser's fixtures)
 from tests.browser.test_ledger_report_journey import LISTEN, fits
-from tests.oversight.analysis.conftest import END, MEETING, START
-
-pytestmark = pytest.mark.browser
+from tests.oversight.analysis.conftest import END, MEETING, START, city, head_b, head_c, liaison_c  # noqa: F401  (fixtures)
 
 DESKTOP = {"width": 1400, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
 def test_the_office_prepares_the_meeting_and_the_county_reports_on_its_commitment(
-    open_as,  # noqa: F811
+    open_as,
     office,
-    city,
-    liaison_c,
+    city,  # noqa: F811
+    liaison_c,  # noqa: F811
 ):
     page = open_as(office, DESKTOP, "/oversight/analyses/new")
     page.add_init_script(LISTEN)
