@@ -387,11 +387,13 @@ class DemoInspections:
         self.link_plan_lists()
 
     def link_plan_lists(self) -> None:
-        """Each of the plan's first inspection lists is linked to a finding of its lead unit found before the
-        list was drafted, with the event the one-step conversion (do_finding_to_list) records."""
+        """The plan's first inspection lists drafted after a finding of their lead unit are linked to it,
+        with the event the one-step conversion (do_finding_to_list) records."""
         lists = ResponsibilityList.objects.filter(source=Source.INSPECTION).exclude(status=ListStatus.DRAFT)
         taken: set[int] = set()
-        for rlist in lists.order_by("created_at", "pk")[:LISTS_LINKED]:
+        for rlist in lists.order_by("created_at", "pk"):
+            if len(taken) == LISTS_LINKED:
+                break
             lead = rlist.duties.filter(role=HandlingRole.LEAD).values_list("unit_id", flat=True).first()
             found = (
                 Finding.objects.filter(unit_id=lead, list__isnull=True, created_at__lt=rlist.created_at)
