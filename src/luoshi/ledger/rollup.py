@@ -258,7 +258,8 @@ def _parent_indicators(indicators: list[Indicator], kids: list[Task]) -> list[In
     return changed
 
 
-def _programmes(programme_ids: set[int]) -> None:
+def recount_programmes(programme_ids: set[int]) -> None:
+    """The programmes' counters (tasks, progress of their top-level tasks)."""
     for p in Programme.objects.filter(pk__in=programme_ids):
         top = Task.objects.filter(programme=p, parent__isnull=True)
         p.tasks = Task.objects.filter(programme=p).count()
@@ -305,7 +306,7 @@ def refresh(task_ids: Iterable[int], now: datetime | None = None) -> None:
         for t in Task.objects.filter(ledger_id=ledger_id, path__in=sorted(wanted)):
             tasks[t.pk] = t
     _compute(tasks, today)
-    _programmes({t.programme_id for t in tasks.values()})
+    recount_programmes({t.programme_id for t in tasks.values()})
 
 
 def refresh_ledger(ledger_id: int, now: datetime | None = None) -> int:
@@ -316,7 +317,7 @@ def refresh_ledger(ledger_id: int, now: datetime | None = None) -> int:
     today = timezone.localdate(now or timezone.now())
     tasks = {t.pk: t for t in Task.objects.filter(ledger_id=ledger_id)}
     _compute(tasks, today)
-    _programmes(set(Programme.objects.filter(ledger_id=ledger_id).values_list("pk", flat=True)))
+    recount_programmes(set(Programme.objects.filter(ledger_id=ledger_id).values_list("pk", flat=True)))
     return len(tasks)
 
 

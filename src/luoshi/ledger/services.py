@@ -263,7 +263,8 @@ def task_state(task: Task) -> dict:
         "lead_unit": task.lead_unit_id,
         "co_units": sorted(u.pk for u in task.co_units.all()),
         "deadline": task.deadline.isoformat(),
-        "weight": str(task.weight),
+        # As stored (two places): a weight sent as 3 is the 3.00 already there, not a change.
+        "weight": str(Decimal(task.weight).quantize(Decimal("0.01"))),
         "report_every_days": task.report_every_days,
         "requirements": task.requirements,
         "starts_on": task.starts_on.isoformat() if task.starts_on else None,
@@ -355,7 +356,7 @@ def do_update_task(
         owners.get("ledger_task").lock(task.pk)
         task = Task.objects.get(pk=task.pk)
         before = task_state(task)
-        old_parent = task.parent
+        old_parent, old_programme = task.parent, task.programme_id
         task.programme, task.title, task.requirements = data.programme, data.title.strip(), data.requirements.strip()
         task.leader, task.lead_unit, task.deadline, task.weight = (
             data.leader,
@@ -391,6 +392,8 @@ def do_update_task(
             at=now,
         )
         rollup.refresh([task.pk] + ([old_parent.pk] if old_parent else []), now)
+        if old_programme != task.programme_id:
+            rollup.recount_programmes({old_programme})  # the refresh counts only the programmes it touches
     return task
 
 
