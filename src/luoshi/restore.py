@@ -33,8 +33,15 @@ MAX_MEMBER_BYTES = int(os.environ.get("LUOSHI_RESTORE_MAX_MEMBER_BYTES", 64 << 3
 MAX_MANIFEST_BYTES = 64 << 20
 MAX_LINE_BYTES = 256 << 20
 # Rows that `migrate` itself writes into an empty database (content types, permissions, the chain's head,
-# the calendar's days): an archive replaces them; any other row means the database is in use.
-SEEDED = {"contenttypes.contenttype", "auth.permission", "events.chainhead", "workdays.calendarday"}
+# the calendar's days, the shipped finding categories): an archive replaces them; any other row means the
+# database is in use.
+SEEDED = {
+    "contenttypes.contenttype",
+    "auth.permission",
+    "events.chainhead",
+    "workdays.calendarday",
+    "oversight.findingcategory",
+}
 EMPTY_HINT = (
     "Restore onto an empty database: create a new one (PostgreSQL: createdb luoshi_restored, then "
     "DATABASE_URL=postgres://…/luoshi_restored; SQLite: LUOSHI_VAR_DIR or DATABASE_URL naming a new file), "

@@ -225,7 +225,12 @@ def test_every_page_works_under_the_policy(city, visit):
 
 TEMPLATE_ROOTS = [Path(luoshi.__file__).parent / "templates", *Path(luoshi.__file__).parent.glob("*/templates")]
 # Rendered by WeasyPrint into a PDF on the server, never served as a page: their <style> is the document's.
-PRINTED = {"escalation/notice.html", "lists/closing_record.html"}
+PRINTED = {
+    "escalation/notice.html",
+    "lists/closing_record.html",
+    "oversight/analysis_agenda_doc.html",
+    "oversight/analysis_dossier_doc.html",
+}  # rendered to PDF only, never served as a page
 INLINE = {
     "an inline <script>": re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")", re.I),
     "an on*= handler": re.compile(r"<[^>]*\son[a-z]+\s*=", re.I),

@@ -169,6 +169,7 @@ def _postings() -> QuerySet[Posting]:
 @router.post("/postings", response={201: PostingOut, 200: PostingOut, **errors(403, 409)})
 def add_posting(request, payload: PostingIn, idempotency_key: Key = IDEMPOTENCY_KEY):
     """A post in a person's history: unit, post, category, level, from–to (no end while it lasts)."""
+    services_people.require_officer(_me(request))  # before the ids are looked up: a refusal tells nothing
     p, created = services_people.do_add_posting(
         _me(request),
         person=_person(payload.person),

@@ -175,7 +175,7 @@ def do_problem_to_list(
     now = resolve_now(now)
     with transaction.atomic():
         problem = (
-            FieldProblem.objects.select_for_update()
+            FieldProblem.objects.select_for_update(of=("self",))  # PostgreSQL locks no outer join's side
             .select_related("fieldwork__leader", "fieldwork__unit", "list")
             .get(pk=problem.pk)
         )

@@ -22,7 +22,7 @@ from luoshi.org.models import Person, Unit
 MAX_CANDIDATES = 200
 
 
-def _require_officer(actor: Person) -> None:
+def require_officer(actor: Person) -> None:
     if not access.is_personnel_officer(actor):
         raise NotAllowed(_("Only the supervision office and the organisation department may do this."))
 
@@ -119,7 +119,7 @@ def do_add_posting(
     submission_key: str | None = None,
 ) -> tuple[Posting, bool]:
     """A post the person held (with its end) or holds (no end) in his or her history."""
-    _require_officer(actor)
+    require_officer(actor)
     now = resolve_now(now)
     today = timezone.localdate(now)
     if category not in PostCategory.values:
@@ -187,7 +187,7 @@ def _posting_state(p: Posting) -> dict:
 
 def do_end_posting(actor: Person, posting: Posting, end: date, now: datetime | None = None) -> Posting:
     """A posting (a placement too: it is then completed) ends on a day gone by."""
-    _require_officer(actor)
+    require_officer(actor)
     now = resolve_now(now)
     today = timezone.localdate(now)
     check_day(end, "end", today)
@@ -280,7 +280,7 @@ def do_create_selection(
     submission_key: str | None = None,
 ) -> tuple[Selection, bool]:
     """A selection round's candidate list, each candidate checked against the rule as added."""
-    _require_officer(actor)
+    require_officer(actor)
     now = resolve_now(now)
     if kind not in SelectionKind.values:
         raise InvalidInput(_("Unknown kind of selection round."), "kind")
@@ -308,7 +308,7 @@ def do_add_candidates(
     actor: Person, selection: Selection, people: Sequence[Person], now: datetime | None = None
 ) -> list[Candidate]:
     """More candidates for a round; those already in it are skipped (a repeated post adds nobody twice)."""
-    _require_officer(actor)
+    require_officer(actor)
     now = resolve_now(now)
     people = _check_people(people)
     with transaction.atomic():
@@ -345,7 +345,7 @@ def do_place(
 ) -> tuple[Posting, bool]:
     """Send a candidate without frontline experience to the frontline: a posting of a frontline category
     from `start`, planned to end on `planned_end`, tracked until its end is recorded (do_end_posting)."""
-    _require_officer(actor)
+    require_officer(actor)
     now = resolve_now(now)
     today = timezone.localdate(now)
     if category not in config.frontline_categories():
