@@ -31,14 +31,16 @@ def no_two_factors(settings):
 
 @pytest.fixture(autouse=True)
 def shipped_rows(request):
-    """Rows a data migration ships (the finding categories) are gone after a live-server test's flush:
+    """Rows a data migration ships (the finding and problem categories) are gone after a live-server test's flush:
     a test with the database finds them as a fresh install has them."""
     for name in ("db", "transactional_db"):
         if name in request.fixturenames:
             request.getfixturevalue(name)
             from luoshi.oversight.finding_categories import ensure_shipped
+            from luoshi.public import categories
 
             ensure_shipped()
+            categories.ensure_shipped()
             break
 
 

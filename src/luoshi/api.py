@@ -179,6 +179,13 @@ def _add_routers() -> None:
     api.add_router("/", "luoshi.oversight.api_analysis.router", auth=BUSINESS)
     # Frontline work: leaders' days, stationed cadres, postings and the promotion rule.
     api.add_router("/", "luoshi.frontline.api.router", auth=BUSINESS)
+    # Public problems: intake, triage, dispatch, handling; programmes; the three rates; Open311 keys.
+    api.add_router("/", "luoshi.public.api_problems.router", auth=BUSINESS)
+    api.add_router("/", "luoshi.public.api_programmes.router", auth=BUSINESS)
+    api.add_router("/", "luoshi.public.api_rates.router", auth=BUSINESS)
+    api.add_router("/", "luoshi.public.api_open311.router", auth=BUSINESS)
+    # No login: the public form's challenge, its submission, a tracking code's status.
+    api.add_router("/", "luoshi.public.api_public.router", auth=None)
 
 
 _add_routers()

@@ -41,6 +41,7 @@ SEEDED = {
     "events.chainhead",
     "workdays.calendarday",
     "oversight.findingcategory",
+    "public.category",
 }
 EMPTY_HINT = (
     "Restore onto an empty database: create a new one (PostgreSQL: createdb luoshi_restored, then "

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "luoshi.ledger",
     "luoshi.oversight",
     "luoshi.frontline",
+    "luoshi.public",
     "luoshi.web",
 ]
 
@@ -219,6 +220,22 @@ LUOSHI_TIME_TRAVEL = env_bool("LUOSHI_TIME_TRAVEL", False)
 LUOSHI_DATE_HORIZON_YEARS = env_int("LUOSHI_DATE_HORIZON_YEARS", 5)
 # A unit signs for (签收) a new duty within this many working days of its assignment, or is reminded once.
 LUOSHI_SIGN_WITHIN_WORKDAYS = env_int("LUOSHI_SIGN_WITHIN_WORKDAYS", 1)
+
+# Public problems: a unit sends a problem back (退单) within this many hours of its dispatch; the public form's
+# proof of work (leading zero bits of SHA-256(challenge + nonce)), its challenges' lifetime, and how many
+# problems one address may send in LUOSHI_PUBLIC_LIMIT_MINUTES; which figures the public portal shows.
+LUOSHI_PUBLIC_SEND_BACK_HOURS = env_int("LUOSHI_PUBLIC_SEND_BACK_HOURS", 24)
+LUOSHI_PUBLIC_POW_DIFFICULTY = env_int("LUOSHI_PUBLIC_POW_DIFFICULTY", 16)
+LUOSHI_PUBLIC_CHALLENGE_SECONDS = env_int("LUOSHI_PUBLIC_CHALLENGE_SECONDS", 600)
+LUOSHI_PUBLIC_LIMIT = env_int("LUOSHI_PUBLIC_LIMIT", 5)
+LUOSHI_PUBLIC_LIMIT_MINUTES = env_int("LUOSHI_PUBLIC_LIMIT_MINUTES", 10)
+LUOSHI_PUBLIC_PORTAL_FIGURES = [
+    f.strip()
+    for f in os.environ.get(
+        "LUOSHI_PUBLIC_PORTAL_FIGURES", "received,closed,solved_rate,satisfaction_rate,exposed,rankings"
+    ).split(",")
+    if f.strip()
+]
 
 # Behind proxies: how many of them append to X-Forwarded-For (0: the client's address is REMOTE_ADDR).
 LUOSHI_PROXY_COUNT = env_int("LUOSHI_PROXY_COUNT", 0)

@@ -81,6 +81,11 @@ class Duty(models.Model):
     completion_asked_at = models.DateTimeField(null=True, blank=True, editable=False)
     signed_at = models.DateTimeField(_("signed for"), null=True, blank=True)
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    # An hour-counted sign-for limit (a hotline's 2 or 24 hours): past it unsigned, the sweep urges the unit
+    # at once, any day (duties.respond). Null: the working-day rule of duties.signing applies.
+    respond_by = models.DateTimeField(_("sign for by"), null=True, blank=True)
+    # Set when the clock starts at the sign-for: the deadline becomes this many working days from it.
+    resolve_workdays = models.PositiveSmallIntegerField(_("resolve within (working days)"), null=True, blank=True)
     # When the unit was reminded to sign for it (duties.signing): once per duty.
     sign_reminded_at = models.DateTimeField(_("reminded to sign for"), null=True, blank=True)
     # Set while the owner is suspended: the clocks, the lights and the ladder stand still.
@@ -104,6 +109,9 @@ class Duty(models.Model):
             models.Index(fields=["owner_type", "owner_id"]),
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["status", "completion_asked_at"]),
+            models.Index(
+                fields=["respond_by"], name="duties_unsigned_by_respond_by", condition=models.Q(signed_at__isnull=True)
+            ),
             # The league's "overdue now": the open, running duties past their report date, per unit.
             models.Index(
                 fields=["next_report_due", "unit", "owner_type"],

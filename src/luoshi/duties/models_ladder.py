@@ -22,6 +22,7 @@ STEP_RANK: dict[str, int] = {"": 0, Step.REMINDER: 1, Step.URGE: 2, Step.ORDER: 
 class EpisodeKind(models.TextChoices):
     REPORT = "report", _("Report due")
     DEADLINE = "deadline", _("Deadline passed")
+    SIGN = "sign", _("Not signed for in time")
 
 
 class Episode(models.Model):

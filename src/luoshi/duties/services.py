@@ -180,6 +180,11 @@ def do_report(
             if d.signed_at is None:
                 d.signed_at, d.signed_by = now, actor
                 fields += ["signed_at", "signed_by"]
+                if d.resolve_workdays:  # signing by the first report starts the clock (duties.respond)
+                    from luoshi.duties.respond import deadline_from_sign
+
+                    d.deadline = deadline_from_sign(now, d.resolve_workdays, calendar.load())
+                    fields.append("deadline")
             if request_completion:
                 d.status = DutyStatus.COMPLETION_REQUESTED
                 d.next_report_due = None  # paused while the office decides

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from luoshi.duties import owners
+from luoshi.duties import owners, respond
 from luoshi.duties.models import LIVE_STATUSES, Duty, DutyStatus
 from luoshi.duties.recipients import People
-from luoshi.duties.services import locked_duty, record_on_owner, resolve_now
+from luoshi.duties.services import announce_change, locked_duty, record_on_owner, resolve_now
 from luoshi.errors import Conflict, NotAllowed
 from luoshi.events.models import Event
 from luoshi.events.services import build
@@ -82,9 +82,16 @@ def do_sign(actor: Person, duty: Duty, now: datetime | None = None) -> tuple[Dut
             if d.status == DutyStatus.PENDING:
                 raise Conflict(_("This work is not yet published: there is nothing to sign for."))
             raise Conflict(_("This work is no longer owed by the unit: there is nothing to sign for."))
+        before = {"deadline": d.deadline.isoformat()}
         d.signed_at, d.signed_by = now, actor
-        d.save(update_fields=["signed_at", "signed_by"])
-        record_on_owner(actor, SIGNED, d, after={"signed_at": now.isoformat()}, at=now)
+        fields = ["signed_at", "signed_by"]
+        if d.resolve_workdays:  # the clock starts now (duties.respond)
+            d.deadline = respond.deadline_from_sign(now, d.resolve_workdays, calendar.load())
+            fields.append("deadline")
+        d.save(update_fields=fields)
+        after = {"signed_at": now.isoformat(), "deadline": d.deadline.isoformat(), "late": respond.is_late(d, now)}
+        record_on_owner(actor, SIGNED, d, before=before, after=after, at=now)
+        announce_change(d, "signed", now)
     return d, True
 
 
@@ -106,7 +113,10 @@ def unsigned_reminders(now: datetime | None = None) -> int:
     cal = calendar.load()
     if not cal.is_workday(timezone.localdate(now)):
         return 0
-    candidates = Duty.objects.filter(unsigned_q(), sign_reminded_at__isnull=True, created_at__lt=now)
+    # An hour-counted limit is urged instead (duties.respond).
+    candidates = Duty.objects.filter(
+        unsigned_q(), sign_reminded_at__isnull=True, created_at__lt=now, respond_by__isnull=True
+    )
     # created_at is not indexed, but unsigned open duties are few; the exact moment is checked per duty.
     due = [pk for pk, created in candidates.values_list("pk", "created_at") if created and sign_by(created, cal) <= now]
     if not due:

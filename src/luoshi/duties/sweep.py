@@ -13,6 +13,7 @@ from luoshi import bulk
 from luoshi.duties import owners
 from luoshi.duties.ladder import Rules, reached_steps, steps_to_take
 from luoshi.duties.models import Duty, DutyStatus, Episode, EpisodeKind, Escalation, Policy, Step
+from luoshi.duties.respond import urge_late_signs
 from luoshi.duties.signing import unsigned_reminders
 from luoshi.duties.sweep_take import (
     DutyRow,
@@ -44,6 +45,8 @@ def end_stale_episodes(ob: Duty, reason: str, now: datetime) -> int:
     stale |= Q(kind=EpisodeKind.DEADLINE) & (
         Q() if ob.status in (DutyStatus.COMPLETED, DutyStatus.WITHDRAWN) else ~Q(due_date=ob.deadline)
     )
+    if ob.signed_at is not None or ob.status != DutyStatus.OPEN:
+        stale |= Q(kind=EpisodeKind.SIGN)
     episodes = list(Episode.objects.filter(stale, duty=ob, closed_at__isnull=True))
     if not episodes:
         return 0
@@ -232,6 +235,8 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     cal = calendar.load()
     rules = RulesByKind()
     counts = {"due": 0, **dict.fromkeys(Step.values, 0)}
+    # Hour-counted sign-for limits are urged on any day (duties.respond).
+    counts[Step.URGE] += urge_late_signs(now, rules)
     if not cal.is_workday(today):
         return counts  # notices go out on working days only; the next working day catches up
     horizon = rules.widest_horizon(today, cal)

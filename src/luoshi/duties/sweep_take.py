@@ -102,6 +102,10 @@ def body_of(step: str, kind: str, unit: str, due: date, days: int, respond_by: d
         return _("{unit}: the work on this {noun} is to be completed by {due}.").format(unit=unit, due=due, noun=noun)
     if step == Step.REMINDER:
         return _("{unit}: the report on this {noun} is due on {due}.").format(unit=unit, due=due, noun=noun)
+    if kind == EpisodeKind.SIGN:
+        return _("{unit}: this {noun} was to be signed for (签收) by {due} and has not been; sign for it now.").format(
+            unit=unit, due=due, noun=noun
+        )
     if step == Step.TALK_PROPOSAL:
         return _("{unit} is persistently late on this {noun}; a reminder talk is proposed.").format(
             unit=unit, noun=noun

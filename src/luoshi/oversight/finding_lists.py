@@ -18,19 +18,12 @@ from luoshi.errors import Conflict
 from luoshi.events.services import record
 from luoshi.lists import services as list_services
 from luoshi.lists.models import ResponsibilityList, Source
-from luoshi.org.models import Person, Role, Unit
+from luoshi.org.models import Person
+from luoshi.org.queries import responsible_leader
 from luoshi.oversight.findings import finding_duty, live_duty, title_of
 from luoshi.oversight.models import Finding
 
 LIST_EVERY_DAYS = 30
-
-
-def responsible_leader(unit: Unit) -> Person | None:
-    """The leader whose portfolio holds the unit (the first, when several do)."""
-    for person in Person.objects.filter(supervised_units=unit, is_active=True).order_by("pk"):
-        if person.has_role(Role.LEADER):
-            return person
-    return None
 
 
 def finding_to_list(actor: Person, finding: Finding, now: datetime | None = None) -> tuple[ResponsibilityList, bool]:

@@ -15,6 +15,9 @@ urlpatterns = [
     path("ledger/", include(business_only("luoshi.ledger.urls"))),
     path("oversight/", include(business_only("luoshi.oversight.urls"))),
     path("frontline/", include(business_only("luoshi.frontline.urls"))),
+    path("problems/", include(business_only("luoshi.public.urls"))),
+    path("public/", include("luoshi.public.urls_citizen", namespace="citizen")),  # no login: the citizens'
+    path("open311/v2/", include("luoshi.public.open311.urls", namespace="open311")),  # GeoReport v2 clients
     path("escalation/", include(business_only("luoshi.duties.urls", except_names=["policy", "calendar"]))),
     path("inbox/", include(business_only("luoshi.notify.urls"))),
     path("account/tokens/", include("luoshi.org.urls_tokens", namespace="tokens")),
