@@ -26,7 +26,7 @@ def sees_all(person: Person) -> bool:
 
 
 def _unit_duties(person: Person, *, live: bool) -> QuerySet[Duty]:
-    qs = Duty.objects.filter(owner_type_id=owners.content_type_id("problem"), unit_id=person.unit_id)
+    qs = Duty.objects.filter(owner_type_id=owners.content_type_id("problem"), unit_id=person.unit_id or 0)
     return qs.exclude(status=DutyStatus.WITHDRAWN) if live else qs
 
 
