@@ -184,6 +184,7 @@ def _add_routers() -> None:
     api.add_router("/", "luoshi.public.api_programmes.router", auth=BUSINESS)
     api.add_router("/", "luoshi.public.api_rates.router", auth=BUSINESS)
     api.add_router("/", "luoshi.public.api_open311.router", auth=BUSINESS)
+    api.add_router("/", "luoshi.public.api_settings.router")  # categories and weights: the admin's too
     # No login: the public form's challenge, its submission, a tracking code's status.
     api.add_router("/", "luoshi.public.api_public.router", auth=None)
 

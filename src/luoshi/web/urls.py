@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from luoshi.public.urls import ADMIN_PAGES as PUBLIC_ADMIN_PAGES
 from luoshi.web import views
 from luoshi.web.business import business_only
 from luoshi.web.remember import RememberLoginView
@@ -15,7 +16,7 @@ urlpatterns = [
     path("ledger/", include(business_only("luoshi.ledger.urls"))),
     path("oversight/", include(business_only("luoshi.oversight.urls"))),
     path("frontline/", include(business_only("luoshi.frontline.urls"))),
-    path("problems/", include(business_only("luoshi.public.urls"))),
+    path("problems/", include(business_only("luoshi.public.urls", except_names=PUBLIC_ADMIN_PAGES))),
     path("public/", include("luoshi.public.urls_citizen", namespace="citizen")),  # no login: the citizens'
     path("open311/v2/", include("luoshi.public.open311.urls", namespace="open311")),  # GeoReport v2 clients
     path("escalation/", include(business_only("luoshi.duties.urls", except_names=["policy", "calendar"]))),
