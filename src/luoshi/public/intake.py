@@ -110,6 +110,7 @@ def do_submit(
     client: Open311Key | None = None,
     submission_key: str | None = None,
     now: datetime | None = None,
+    address_digest: str = "",
 ) -> tuple[Problem, bool]:
     """Take a problem in: (problem, created). The office enters the hotline, TV, newspaper and tip channels;
     the public (no actor) only the web form, Open311 clients (a key) only theirs."""
@@ -131,6 +132,7 @@ def do_submit(
                 created_by=actor,
                 client=client,
                 submission_key=submission_key or None,
+                address_digest=address_digest,
                 **fields,
             )
             record(

@@ -1,0 +1,73 @@
+"""The public form's per-address limit: at most LUOSHI_PUBLIC_LIMIT problems in LUOSHI_PUBLIC_LIMIT_MINUTES
+from one address. The address itself is never stored: Problem.address_digest holds an HMAC of it keyed with
+SECRET_KEY, which identifies a sender within the window without telling anyone where it came from."""
+
+import hashlib
+import math
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from luoshi.errors import ServiceError
+from luoshi.events.middleware import client_address
+from luoshi.public.models import Problem
+
+SALT = "luoshi.public.throttle"
+
+
+class TooMany(ServiceError):
+    """Over the per-address limit: 429, with the seconds until one more is taken (Retry-After)."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, None)
+        self.retry_after = retry_after
+
+
+def limit() -> int:
+    return int(getattr(settings, "LUOSHI_PUBLIC_LIMIT", 5))
+
+
+def window() -> timedelta:
+    return timedelta(minutes=int(getattr(settings, "LUOSHI_PUBLIC_LIMIT_MINUTES", 10)))
+
+
+def address_digest(request: HttpRequest) -> str:
+    """The keyed digest of the request's client address (LUOSHI_PROXY_COUNT proxies considered)."""
+    return salted_hmac(SALT, client_address(request) or "", algorithm="sha256").hexdigest()
+
+
+def _serialise(digest: str) -> None:
+    """On PostgreSQL, one sender's submissions take turns until each commits (a transaction-scoped advisory
+    lock on the digest), so that a burst of parallel requests cannot all pass the count below."""
+    if connection.vendor == "postgresql":
+        key = int.from_bytes(hashlib.sha256(digest.encode()).digest()[:8], "big", signed=True)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+    # SQLite writes one transaction at a time (IMMEDIATE): nothing more is needed.
+
+
+def check(digest: str, now: datetime) -> None:
+    """Refuse (TooMany) a sender that has sent the limit within the window; call inside the transaction that
+    then creates the problem. A limit of 0 or less: no limit."""
+    n = limit()
+    if n <= 0:
+        return
+    _serialise(digest)
+    recent = list(
+        Problem.objects.filter(address_digest=digest, created_at__gt=now - window())
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:n]
+    )
+    if len(recent) >= n:
+        # One more is taken once the oldest of the last n leaves the window.
+        wait = max(1, math.ceil((recent[-1] + window() - now).total_seconds()))
+        minutes = max(1, math.ceil(wait / 60))
+        raise TooMany(
+            _("Too many problems from this address: try again in {n} minutes.").format(n=minutes), retry_after=wait
+        )
