@@ -1,3 +1,473 @@
-from ninja import Router
+"""The public problems' API: intake, triage, dispatch, the unit's sign-for, send-back, progress and reply,
+the office's ruling, return visit, closing, exposure and the list in one step, and the suggested units.
+Thin handlers over public.queries (reads) and public.intake / dispatch / handling (writes, which check who
+may act). A problem the caller may not see is a 404, as one that does not exist.
+
+A repeated Idempotency-Key answers the first answer and stores nothing twice. Intake and the reply keep
+the key (submission_key); the other steps are idempotent in the services while the state stands, and when
+the state has moved on (the service refuses a repeat with 409) the first answer is read back from what
+that step by the same person stored (its event, send-back or visit)."""
+
+import hashlib
+from collections.abc import Callable
+from typing import Annotated, TypeVar
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Header, Query, Router
+
+from luoshi.duties.models import Duty, HandlingRole, Report
+from luoshi.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from luoshi.events.models import Event
+from luoshi.org.models import Person, Unit
+from luoshi.public import access, dispatch, handling, intake, queries
+from luoshi.public.api_problem_schemas import (
+    CreatedOut,
+    DispatchIn,
+    DispatchOut,
+    DuplicateIn,
+    PagedProblemsOut,
+    ProblemIn,
+    ProblemOut,
+    ProblemQuery,
+    ProgressOut,
+    RejectIn,
+    ReplyOut,
+    RuleOut,
+    SendBackIn,
+    SentBackOut,
+    SignOut,
+    StateOut,
+    SuggestionsOut,
+    TextIn,
+    ToListOut,
+    UnitIn,
+    VisitIn,
+    VisitOut,
+)
+from luoshi.public.models import Category, Problem, Reply, SendBack, Visit
+from luoshi.public.queries import Detail, ProblemFilters
+from luoshi.schemas import ONE_LINE, Id, Page, errors
+from luoshi.text import check_text
 
 router = Router(tags=["public problems"])
+
+IDEMPOTENCY_KEY = Header(
+    None,
+    alias="Idempotency-Key",
+    max_length=64,
+    description="Repeating a request with the same key stores it once and answers the first answer.",
+)
+Key = Annotated[str | None, ONE_LINE]
+WRITE = errors(403, 404, 409)
+T = TypeVar("T")
+
+
+def _me(request: HttpRequest) -> Person:
+    return request.auth  # type: ignore[attr-defined]  # set by the API's authentication
+
+
+def _visible(request: HttpRequest, problem_id: int) -> Problem:
+    p = queries.one(_me(request), problem_id)
+    if p is None:
+        raise NotFound(_("No such problem, or not one you may see."))
+    return p
+
+
+def _once(key: str | None, step: Callable[[], T], first: Callable[[], T | None]) -> T:
+    """The step; when a keyed repeat is refused because the first request moved the state on, the first
+    request's answer as read back by `first` (None: not a repeat, the refusal stands)."""
+    try:
+        return step()
+    except Conflict:
+        if key and (answer := first()) is not None:
+            return answer
+        raise
+
+
+def _my_event(request: HttpRequest, p: Problem, kind: str) -> Event | None:
+    return (
+        Event.objects.filter(subject_type="problem", subject_id=p.pk, kind=kind, actor=_me(request))
+        .order_by("-at", "-pk")
+        .first()
+    )
+
+
+def _state(p: Problem, state: dict | None = None) -> dict:
+    state = state if state is not None else intake.problem_state(p)
+    return {"id": p.pk, "code": p.code, **{k: state.get(k) for k in ("status", "lead_unit", "hot")}}
+
+
+def _state_step(request: HttpRequest, p: Problem, key: str | None, kind: str, step: Callable[[], Problem]) -> dict:
+    """A triage step: its answer is the state after it, a keyed repeat's that of the first (its event)."""
+
+    def first() -> dict | None:
+        event = _my_event(request, p, kind)
+        return _state(p, event.after) if event is not None else None
+
+    return _once(key, lambda: _state(step()), first)
+
+
+# ---------------------------------------------------------------- intake and reads
+
+
+def _submission_key(person: Person, key: str | None) -> str | None:
+    # One person's key never answers another's problem: the stored key is a digest of both.
+    return hashlib.sha256(f"api:{person.pk}:{key}".encode()).hexdigest() if key else None
+
+
+@router.post("/problems", response={201: CreatedOut, 200: CreatedOut, **errors(403)})
+def create_problem(request, payload: ProblemIn, idempotency_key: Key = IDEMPOTENCY_KEY):
+    """Take a problem in (the office: hotline, TV, newspaper, tips…). 200 with the first problem when the
+    same Idempotency-Key came before."""
+    me = _me(request)
+    data = intake.Submission(**payload.dict())
+    p, created = intake.do_submit(me, data, submission_key=_submission_key(me, idempotency_key))
+    return (201 if created else 200), {"id": p.pk, "code": p.code, "status": p.status}
+
+
+def _filters(f: ProblemQuery) -> ProblemFilters:
+    category = None
+    if f.category is not None:
+        category = Category.objects.filter(name=f.category.strip()).first()
+        if category is None:
+            raise InvalidInput(_("No such category: {name}.").format(name=f.category), "category")
+    if f.unit is not None and not Unit.objects.filter(pk=f.unit).exists():
+        raise InvalidInput(_("No such unit."), "unit")
+    if f.start and f.end and f.start > f.end:
+        raise InvalidInput(_("The period ends before it begins."), "to")
+    return ProblemFilters(
+        status=f.status or "",
+        channel=f.channel or "",
+        category=category,
+        unit=f.unit,
+        start=f.start,
+        end=f.end,
+        hot=f.hot,
+    )
+
+
+@router.get("/problems", response={200: PagedProblemsOut, **errors()})
+def list_problems(request, filters: Query[ProblemQuery], params: Query[Page.Input]):
+    """The problems the caller may see, newest first: a unit's people see those dispatched to their unit.
+    Rows never carry the reporter."""
+    rows, leads, count = queries.page(_me(request), _filters(filters), params.offset, params.limit)
+    items = []
+    for p in rows:
+        lead = leads.get(p.pk)
+        items.append(
+            {
+                "id": p.pk,
+                "code": p.code,
+                "status": p.status,
+                "channel": p.channel,
+                "category": p.category.name,
+                "title": dispatch.title_of(p.content),
+                "place": p.place,
+                "urgent": p.urgent,
+                "hot": p.hot,
+                "lead_unit": p.lead_unit_id,
+                "lead_unit_name": p.lead_unit.name if p.lead_unit else None,
+                "deadline": lead.deadline if lead else None,
+                "created": p.created_at,
+            }
+        )
+    return {"items": items, "count": count}
+
+
+def _reply_out(r: Reply) -> dict:
+    return {"id": r.pk, "unit": r.unit_id, "text": r.text, "at": r.at}
+
+
+def _visit_out(v: Visit) -> dict:
+    return {
+        "id": v.pk,
+        "satisfaction": v.satisfaction,
+        "solved": v.solved,
+        "note": v.note,
+        "reopened": v.reopened,
+        "at": v.at,
+    }
+
+
+def _detail_out(d: Detail) -> dict:
+    p = d.problem
+    return {
+        "id": p.pk,
+        "code": p.code,
+        "status": p.status,
+        "channel": p.channel,
+        "category": p.category.name,
+        "content": p.content,
+        "place": p.place,
+        "lat": float(p.lat) if p.lat is not None else None,
+        "lon": float(p.lon) if p.lon is not None else None,
+        "urgent": p.urgent,
+        "units": [
+            {
+                "unit": duty.unit_id,
+                "unit_name": duty.unit.name,
+                "role": duty.role,
+                "duty": duty.pk,
+                "status": duty.status,
+                "progress": duty.progress,
+                "respond_by": duty.respond_by,
+                "signed_at": duty.signed_at,
+                "deadline": duty.deadline,
+            }
+            for duty in d.duties
+        ],
+        "duty": d.lead.pk if d.lead else None,
+        "lead_unit": p.lead_unit_id,
+        "reply": _reply_out(d.reply) if d.reply else None,
+        "visit": _visit_out(d.visit) if d.visit else None,
+        "reporter": d.reporter,
+        "hot": p.hot,
+        "list": p.list_id,
+        "send_backs": [
+            {"unit": sb.unit_id, "reason": sb.reason, "basis": sb.basis, "at": sb.at, "ruling": sb.ruling}
+            for sb in d.send_backs
+        ],
+        "duplicate_of": p.duplicate_of_id,
+        "reject_reason": p.reject_reason,
+        "broadcast": p.broadcast_id,
+        "created": p.created_at,
+        "outcome": p.outcome,
+    }
+
+
+@router.get("/problems/{int:problem_id}", response={200: ProblemOut, **errors(404)})
+def get_problem(request, problem_id: Id):
+    """One problem with its units, send-backs, latest reply and visit; the reporter only for the office, or
+    for a handling unit when the reporter agreed (each such read is audited)."""
+    d = queries.detail(_me(request), problem_id)
+    if d is None:
+        raise NotFound(_("No such problem, or not one you may see."))
+    return _detail_out(d)
+
+
+# ---------------------------------------------------------------- triage (the office)
+
+
+@router.post("/problems/{int:problem_id}/accept", response={200: StateOut, **WRITE})
+def accept(request, problem_id: Id, idempotency_key: Key = IDEMPOTENCY_KEY):
+    p = _visible(request, problem_id)
+    return _state_step(request, p, idempotency_key, "problem.accepted", lambda: intake.do_accept(_me(request), p))
+
+
+@router.post("/problems/{int:problem_id}/reject", response={200: StateOut, **WRITE})
+def reject(request, problem_id: Id, payload: RejectIn, idempotency_key: Key = IDEMPOTENCY_KEY):
+    p = _visible(request, problem_id)
+    step = lambda: intake.do_reject(_me(request), p, payload.reason)  # noqa: E731
+    return _state_step(request, p, idempotency_key, "problem.rejected", step)
+
+
+@router.post("/problems/{int:problem_id}/duplicate", response={200: StateOut, **WRITE})
+def duplicate(request, problem_id: Id, payload: DuplicateIn, idempotency_key: Key = IDEMPOTENCY_KEY):
+    """Mark as a duplicate of `of` (or of the original `of` duplicates): its reporters follow the original."""
+    p = _visible(request, problem_id)
+    step = lambda: intake.do_mark_duplicate(_me(request), p, payload.of)  # noqa: E731
+    return _state_step(request, p, idempotency_key, "problem.duplicate", step)
+
+
+# ---------------------------------------------------------------- dispatch, sign-for, send-back, ruling
+
+
+def _lead_duty_at(p: Problem, unit_id: int, event: Event | None) -> Duty | None:
+    """The lead duty a dispatch (its event) started for the unit."""
+    if event is None:
+        return None
+    return (
+        queries.problem_duties()
+        .filter(owner_id=p.pk, unit_id=unit_id, role=HandlingRole.LEAD, created_at__lte=event.at)
+        .order_by("-pk")
+        .first()
+    )
+
+
+def _dispatch_out(duty: Duty) -> dict:
+    return {"duty": duty.pk, "unit": duty.unit_id, "respond_by": duty.respond_by}
+
+
+@router.post("/problems/{int:problem_id}/dispatch", response={200: DispatchOut, **WRITE})
+def dispatch_problem(request, problem_id: Id, payload: DispatchIn, idempotency_key: Key = IDEMPOTENCY_KEY):
+    """Dispatch to a lead unit (and co units): it signs for it within the category's hours; the deadline
+    runs from the sign-for unless one is given. Again to the same units: the same duty."""
+    p = _visible(request, problem_id)
+
+    def first() -> dict | None:
+        event = _my_event(request, p, "problem.dispatched")
+        if event is None or event.unit_id != payload.unit:
+            return None
+        duty = _lead_duty_at(p, payload.unit, event)
+        return _dispatch_out(duty) if duty else None
+
+    step = lambda: dispatch.do_dispatch(  # noqa: E731
+        _me(request), p, payload.unit, payload.co_units, payload.deadline
+    )
+    return _once(idempotency_key, lambda: _dispatch_out(step()), first)
+
+
+def _sign_out(duty: Duty) -> dict:
+    return {"duty": duty.pk, "unit": duty.unit_id, "signed_at": duty.signed_at, "deadline": duty.deadline}
+
+
+@router.post("/problems/{int:problem_id}/sign", response={200: SignOut, **WRITE})
+def sign(request, problem_id: Id, payload: UnitIn, idempotency_key: Key = IDEMPOTENCY_KEY):
+    """The unit's liaison or head signs for it: its deadline now runs from today. A second tap: the same."""
+    p = _visible(request, problem_id)
+
+    def first() -> dict | None:
+        duty = (
+            queries.problem_duties()
+            .filter(owner_id=p.pk, unit_id=payload.unit, signed_by=_me(request))
+            .order_by("-pk")
+            .first()
+        )
+        return _sign_out(duty) if duty else None
+
+    return _once(idempotency_key, lambda: _sign_out(handling.do_sign(_me(request), p, payload.unit)), first)
+
+
+def _sent_back_out(sb: SendBack) -> dict:
+    return {"unit": sb.unit_id, "reason": sb.reason, "basis": sb.basis, "at": sb.at}
+
+
+@router.post("/problems/{int:problem_id}/send-back", response={200: SentBackOut, **WRITE})
+def send_back(request, problem_id: Id, payload: SendBackIn, idempotency_key: Key = IDEMPOTENCY_KEY):
+    """The unit returns a problem not its own (退单), within the time limit, with a reason and its basis;
+    counted against nobody until the office rules."""
+    p = _visible(request, problem_id)
+
+    def first() -> dict | None:
+        sb = (
+            SendBack.objects.filter(
+                problem=p,
+                unit_id=payload.unit,
+                by=_me(request),
+                reason=payload.reason,
+                basis=check_text(payload.basis, "basis", multiline=True),
+            )
+            .order_by("-pk")
+            .first()
+        )
+        return _sent_back_out(sb) if sb else None
+
+    step = lambda: dispatch.do_send_back(_me(request), p, payload.unit, payload.reason, payload.basis)  # noqa: E731
+    return _once(idempotency_key, lambda: _sent_back_out(step()), first)
+
+
+@router.post("/problems/{int:problem_id}/rule", response={200: RuleOut, **WRITE})
+def rule(request, problem_id: Id, payload: UnitIn, idempotency_key: Key = IDEMPOTENCY_KEY):
+    """The office rules who owns a problem sent back: the send-backs are settled (against the owner when it
+    sent it back), the owner gets or keeps the lead duty."""
+    p = _visible(request, problem_id)
+
+    def first() -> dict | None:
+        event = _my_event(request, p, "problem.ruled")
+        if event is None or event.after.get("owner") != payload.unit:
+            return None
+        duty = _lead_duty_at(p, payload.unit, event)
+        return {"duty": duty.pk, "unit": duty.unit_id} if duty else None
+
+    def step() -> dict:
+        duty = dispatch.do_rule(_me(request), p, payload.unit)
+        return {"duty": duty.pk, "unit": duty.unit_id}
+
+    return _once(idempotency_key, step, first)
+
+
+# ---------------------------------------------------------------- handling (the unit)
+
+
+@router.post("/problems/{int:problem_id}/progress", response={200: ProgressOut, **WRITE})
+def progress(request, problem_id: Id, payload: TextIn, idempotency_key: Key = IDEMPOTENCY_KEY):
+    """A progress report (办理进展) by the unit's liaison or head on its duty."""
+    p = _visible(request, problem_id)
+    if idempotency_key:
+        # Read first: the service's next report would carry a higher progress than the stored one.
+        earlier = (
+            Report.objects.filter(
+                duty__in=queries.problem_duties().filter(owner_id=p.pk, unit_id=payload.unit),
+                submission_key=idempotency_key,
+                author=_me(request),
+            )
+            .select_related("duty")
+            .first()
+        )
+        if earlier is not None:
+            return {"duty": earlier.duty_id, "unit": earlier.duty.unit_id, "progress": earlier.progress}
+    duty = handling.do_progress(_me(request), p, payload.unit, payload.text, submission_key=idempotency_key or None)
+    return {"duty": duty.pk, "unit": duty.unit_id, "progress": duty.progress}
+
+
+@router.post("/problems/{int:problem_id}/reply", response={200: ReplyOut, **WRITE})
+def reply(request, problem_id: Id, payload: TextIn, idempotency_key: Key = IDEMPOTENCY_KEY):
+    """The lead unit's reply to the reporter (答复): it asks the office to accept its work."""
+    p = _visible(request, problem_id)
+    r = handling.do_reply(_me(request), p, payload.unit, payload.text, submission_key=idempotency_key or None)
+    return _reply_out(r)
+
+
+# ---------------------------------------------------------------- visit, close, exposure, list (the office)
+
+
+@router.post("/problems/{int:problem_id}/visit", response={200: VisitOut, **WRITE})
+def visit(request, problem_id: Id, payload: VisitIn, idempotency_key: Key = IDEMPOTENCY_KEY):
+    """The return visit (回访): the reporter's satisfaction and whether it was solved; `reopen` (when not
+    satisfied or not solved) sends it back to the unit, otherwise the reply is accepted."""
+    p = _visible(request, problem_id)
+
+    def first() -> dict | None:
+        v = (
+            Visit.objects.filter(
+                problem=p,
+                by=_me(request),
+                satisfaction=payload.satisfaction,
+                solved=payload.solved,
+                reopened=payload.reopen,
+                note=check_text(payload.note, "note", multiline=True),
+            )
+            .order_by("-pk")
+            .first()
+        )
+        return _visit_out(v) if v else None
+
+    def step() -> dict:
+        me = _me(request)
+        return _visit_out(handling.do_visit(me, p, payload.satisfaction, payload.solved, payload.note, payload.reopen))
+
+    return _once(idempotency_key, step, first)
+
+
+@router.post("/problems/{int:problem_id}/close", response={200: StateOut, **WRITE})
+def close(request, problem_id: Id, idempotency_key: Key = IDEMPOTENCY_KEY):
+    """Close a visited problem (its outcome: solved, or closed but not solved). Again: the same."""
+    p = _visible(request, problem_id)
+    return _state_step(request, p, idempotency_key, "problem.closed", lambda: handling.do_close(_me(request), p))
+
+
+@router.post("/problems/{int:problem_id}/expose", response={200: StateOut, **WRITE})
+def expose(request, problem_id: Id, idempotency_key: Key = IDEMPOTENCY_KEY):
+    """A hot issue, exposed publicly (曝光): the portal shows it and its progress."""
+    p = _visible(request, problem_id)
+    return _state_step(request, p, idempotency_key, "problem.exposed", lambda: handling.do_expose(_me(request), p))
+
+
+@router.post("/problems/{int:problem_id}/to-list", response={201: ToListOut, 200: ToListOut, **WRITE})
+def to_list(request, problem_id: Id, idempotency_key: Key = IDEMPOTENCY_KEY):
+    """One step: a published responsibility list for the lead unit by its deadline; a second call answers
+    the same list (200)."""
+    rlist, created = handling.do_to_list(_me(request), _visible(request, problem_id))
+    return (201 if created else 200), {"list": rlist.pk, "code": rlist.code}
+
+
+@router.get("/problems/{int:problem_id}/suggestions", response={200: SuggestionsOut, **errors(403, 404)})
+def suggestions(request, problem_id: Id):
+    """The units most likely to own the problem, best first, with a score (the office's)."""
+    p = _visible(request, problem_id)
+    if not access.is_office(_me(request)):
+        raise NotAllowed(_("Only the office dispatches problems."))
+    from luoshi.public.suggest import suggest_units
+
+    return {"units": [{"unit": u.pk, "name": u.name, "score": float(s)} for u, s in suggest_units(p, k=3)]}

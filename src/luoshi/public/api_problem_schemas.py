@@ -1,0 +1,235 @@
+"""The request and response shapes of the public problems' API (public.api_problems), built from
+luoshi.schemas' bounded types: every id 1..2**31-1, every text checked (no NUL or control characters)."""
+
+from datetime import date, datetime
+from typing import Annotated
+
+from ninja import Field, Schema
+
+from luoshi.public.intake import CONTACT_MAX, CONTENT_MAX, NAME_MAX, PLACE_MAX
+from luoshi.public.models import Channel, Satisfaction, SendBackReason, Status
+from luoshi.schemas import MULTILINE, ONE_LINE, VISIBLE_LINE, VISIBLE_TEXT, BlankIsNone, BodyIn, Day, Id
+
+CategoryName = Annotated[str, Field(min_length=1, max_length=40), VISIBLE_LINE]
+Content = Annotated[str, Field(min_length=1, max_length=CONTENT_MAX), VISIBLE_TEXT]
+Reason = Annotated[str, Field(min_length=1, max_length=1000), VISIBLE_TEXT]
+Basis = Annotated[str, Field(min_length=1, max_length=2000), VISIBLE_TEXT]
+Note = Annotated[str, Field(max_length=2000), MULTILINE]
+Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
+Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+
+
+class ProblemIn(BodyIn):
+    channel: Channel
+    category: CategoryName = Field(description="A category's name, e.g. 市容环境.")
+    content: Content
+    place: Annotated[str, Field(max_length=PLACE_MAX), ONE_LINE] = ""
+    reporter_name: Annotated[str, Field(max_length=NAME_MAX), ONE_LINE] = ""
+    reporter_contact: Annotated[str, Field(max_length=CONTACT_MAX), ONE_LINE] = ""
+    lat: Latitude | None = Field(None, description="Degrees; give both coordinates or neither.")
+    lon: Longitude | None = None
+    urgent: bool = Field(False, description="An urgent problem is signed for within the category's urgent hours.")
+    reporter_consents: bool = Field(False, description="The reporter agrees to the handling unit seeing the contact.")
+    broadcast: Id | None = Field(None, description="The programme's episode it was raised on (TV, newspaper).")
+
+
+class CreatedOut(Schema):
+    id: int
+    code: str = Field(description="The tracking code the reporter is given.")
+    status: Status
+
+
+class ProblemQuery(Schema):
+    status: Annotated[Status | None, BlankIsNone] = None
+    channel: Annotated[Channel | None, BlankIsNone] = None
+    category: Annotated[CategoryName | None, BlankIsNone] = Field(None, description="A category's name.")
+    unit: Annotated[Id | None, BlankIsNone] = Field(None, description="Problems with a duty of this unit.")
+    start: Annotated[Day | None, BlankIsNone] = Field(None, alias="from", description="Received on or after this day.")
+    end: Annotated[Day | None, BlankIsNone] = Field(None, alias="to", description="Received on or before this day.")
+    hot: Annotated[bool | None, BlankIsNone] = Field(None, description="Only hot issues (true) or only the others.")
+
+
+class ProblemRowOut(Schema):
+    """A row of the index: never the reporter."""
+
+    id: int
+    code: str
+    status: Status
+    channel: Channel
+    category: str
+    title: str = Field(description="The content's first line, shortened.")
+    place: str
+    urgent: bool
+    hot: bool
+    lead_unit: int | None
+    lead_unit_name: str | None
+    deadline: date | None = Field(description="The lead unit's deadline, while it holds the problem.")
+    created: datetime
+
+
+class PagedProblemsOut(Schema):
+    items: list[ProblemRowOut]
+    count: int
+
+
+class UnitDutyOut(Schema):
+    unit: int
+    unit_name: str
+    role: str = Field(description="lead or co.")
+    duty: int
+    status: str
+    progress: int
+    respond_by: datetime | None = Field(description="To be signed for by then.")
+    signed_at: datetime | None
+    deadline: date
+
+
+class ReplyOut(Schema):
+    id: int
+    unit: int
+    text: str
+    at: datetime
+
+
+class VisitOut(Schema):
+    id: int
+    satisfaction: Satisfaction
+    solved: bool
+    note: str
+    reopened: bool
+    at: datetime
+
+
+class SendBackOut(Schema):
+    unit: int
+    reason: SendBackReason
+    basis: str
+    at: datetime
+    ruling: str = Field(description='"" awaiting the ruling, upheld (the unit was right) or overruled.')
+
+
+class ReporterOut(Schema):
+    name: str
+    contact: str
+
+
+class ProblemOut(Schema):
+    id: int
+    code: str
+    status: Status
+    channel: Channel
+    category: str
+    content: str
+    place: str
+    lat: float | None
+    lon: float | None
+    urgent: bool
+    units: list[UnitDutyOut] = Field(description="The units handling it (lead first); none sent back.")
+    duty: int | None = Field(description="The lead unit's duty.")
+    lead_unit: int | None
+    reply: ReplyOut | None = Field(description="The latest reply.")
+    visit: VisitOut | None = Field(description="The latest return visit.")
+    reporter: ReporterOut | None = Field(
+        None, description="Only for the office, or a handling unit when the reporter agreed; the read is audited."
+    )
+    hot: bool
+    send_backs: list[SendBackOut]
+    duplicate_of: int | None
+    reject_reason: str
+    broadcast: int | None
+    created: datetime
+    outcome: str = Field(description='"" until visited; solved, or unsolved (closed but not solved).')
+    # Last: the field's name would hide the type in the annotations below it.
+    list: int | None = Field(description="The responsibility list it became.")
+
+
+class StateOut(Schema):
+    """A triage, closing or exposure step's answer: the problem's state after it."""
+
+    id: int
+    code: str
+    status: Status
+    lead_unit: int | None
+    hot: bool
+
+
+class RejectIn(BodyIn):
+    reason: Reason
+
+
+class DuplicateIn(BodyIn):
+    of: Id = Field(description="The original (or a duplicate of it).")
+
+
+class DispatchIn(BodyIn):
+    unit: Id = Field(description="The lead unit.")
+    co_units: list[Id] = Field([], max_length=20)
+    deadline: Day | None = Field(None, description="Otherwise the category's working days from the sign-for.")
+
+
+class DispatchOut(Schema):
+    duty: int = Field(description="The lead unit's duty.")
+    unit: int
+    respond_by: datetime | None
+
+
+class UnitIn(BodyIn):
+    unit: Id
+
+
+class SignOut(Schema):
+    duty: int
+    unit: int
+    signed_at: datetime | None
+    deadline: date
+
+
+class SendBackIn(BodyIn):
+    unit: Id
+    reason: SendBackReason
+    basis: Basis = Field(description="The basis: the rule or fact that makes it not the unit's.")
+
+
+class SentBackOut(Schema):
+    unit: int
+    reason: SendBackReason
+    basis: str
+    at: datetime
+
+
+class RuleOut(Schema):
+    duty: int = Field(description="The owner's lead duty.")
+    unit: int
+
+
+class TextIn(BodyIn):
+    unit: Id
+    text: Content
+
+
+class ProgressOut(Schema):
+    duty: int
+    unit: int
+    progress: int
+
+
+class VisitIn(BodyIn):
+    satisfaction: Satisfaction
+    solved: bool
+    note: Note = ""
+    reopen: bool = Field(False, description="Send it back to the unit (only when unsatisfied or unsolved).")
+
+
+class ToListOut(Schema):
+    list: int
+    code: str | None
+
+
+class SuggestionOut(Schema):
+    unit: int
+    name: str
+    score: float
+
+
+class SuggestionsOut(Schema):
+    units: list[SuggestionOut]
