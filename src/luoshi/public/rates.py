@@ -157,7 +157,7 @@ def do_set_weights(
         raise InvalidInput(_("The three weights add up to 100."), "satisfaction")
     now = resolve_now(now)
     with transaction.atomic():
-        row = RateWeights.objects.select_for_update().filter(pk=WEIGHTS_ID).first()
+        row = RateWeights.objects.select_for_update().order_by("pk").first()
         if row is None:
             row = RateWeights(pk=WEIGHTS_ID)
         old = Weights(row.response_weight, row.resolution_weight, row.satisfaction_weight, row.basically_counts)

@@ -190,3 +190,18 @@ def measure_accuracy(held_out_fraction: float = 0.2, seed: int = 12345) -> dict[
         top3 += unit in ranked
     n = len(newest)
     return {"top1": round(top1 / n, 4), "top3": round(top3 / n, 4), "n": n}
+
+
+ACCURACY_SECONDS = 24 * 3600
+
+
+def cached_accuracy() -> dict[str, float | int | None]:
+    """measure_accuracy() computed on demand and kept (in the shared cache) until the history changes."""
+    from django.core.cache import cache
+
+    name = "public.suggest.accuracy:" + ":".join(map(str, _key()))
+    found = cache.get(name)
+    if found is None:
+        found = measure_accuracy()
+        cache.set(name, found, ACCURACY_SECONDS)
+    return found
