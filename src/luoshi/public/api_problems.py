@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from ninja import Header, Query, Router
 
 from luoshi.duties.models import Duty, HandlingRole, Report
-from luoshi.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from luoshi.duties.services import require_office
+from luoshi.errors import Conflict, InvalidInput, NotFound
 from luoshi.events.models import Event
 from luoshi.org.models import Person, Unit
-from luoshi.public import access, dispatch, handling, intake, queries
+from luoshi.public import dispatch, handling, intake, queries
 from luoshi.public.api_problem_schemas import (
     CreatedOut,
     DispatchIn,
@@ -47,6 +48,7 @@ from luoshi.public.api_problem_schemas import (
 )
 from luoshi.public.models import Category, Problem, Reply, SendBack, Visit
 from luoshi.public.queries import Detail, ProblemFilters
+from luoshi.public.suggest import suggest_units
 from luoshi.schemas import ONE_LINE, Id, Page, errors
 from luoshi.text import check_text
 
@@ -466,8 +468,5 @@ def to_list(request, problem_id: Id, idempotency_key: Key = IDEMPOTENCY_KEY):
 def suggestions(request, problem_id: Id):
     """The units most likely to own the problem, best first, with a score (the office's)."""
     p = _visible(request, problem_id)
-    if not access.is_office(_me(request)):
-        raise NotAllowed(_("Only the office dispatches problems."))
-    from luoshi.public.suggest import suggest_units
-
+    require_office(_me(request))  # the office dispatches: units and leaders have no use for a guess
     return {"units": [{"unit": u.pk, "name": u.name, "score": float(s)} for u, s in suggest_units(p, k=3)]}
