@@ -212,6 +212,8 @@ def test_the_unit_reports_progress_once_per_key(api, office, dispatched, unit_a,
     assert r.status_code == 200 and r.json()["progress"] == 10
     assert post(api, liaison_a, dispatched, "progress", body, k="g-1").json() == r.json()
     assert Report.objects.count() == 1
+    other = post(api, liaison_a, dispatched, "progress", {**body, "text": "另一份进展。"}, k="g-1")
+    assert other.status_code == 409 and Report.objects.count() == 1
     co = post(api, liaison_b, dispatched, "progress", {"unit": unit_b.pk, "text": "配合清运。"})
     assert co.status_code == 200 and co.json()["unit"] == unit_b.pk
 

@@ -1,13 +1,17 @@
 """The request and response shapes of the public problems' API (public.api_problems), built from
-luoshi.schemas' bounded types: every id 1..2**31-1, every text checked (no NUL or control characters)."""
+luoshi.schemas' bounded types (every id 1..2**31-1, every text checked: no NUL or control characters), and
+the answers built from the stored rows (the same for a first request and a keyed repeat)."""
 
 from datetime import date, datetime
 from typing import Annotated
 
 from ninja import Field, Schema
 
-from luoshi.public.intake import CONTACT_MAX, CONTENT_MAX, NAME_MAX, PLACE_MAX
-from luoshi.public.models import Channel, Satisfaction, SendBackReason, Status
+from luoshi.duties.models import Duty
+from luoshi.public.dispatch import title_of
+from luoshi.public.intake import CONTACT_MAX, CONTENT_MAX, NAME_MAX, PLACE_MAX, problem_state
+from luoshi.public.models import Channel, Problem, Reply, Satisfaction, SendBack, SendBackReason, Status, Visit
+from luoshi.public.queries import Detail
 from luoshi.schemas import MULTILINE, ONE_LINE, VISIBLE_LINE, VISIBLE_TEXT, BlankIsNone, BodyIn, Day, Id
 
 CategoryName = Annotated[str, Field(min_length=1, max_length=40), VISIBLE_LINE]
@@ -233,3 +237,103 @@ class SuggestionOut(Schema):
 
 class SuggestionsOut(Schema):
     units: list[SuggestionOut]
+
+
+# ---------------------------------------------------------------- the answers, from the stored rows
+
+
+def row(p: Problem, lead: Duty | None) -> dict:
+    """An index row (never the reporter); `lead` the lead unit's live duty."""
+    return {
+        "id": p.pk,
+        "code": p.code,
+        "status": p.status,
+        "channel": p.channel,
+        "category": p.category.name,
+        "title": title_of(p.content),
+        "place": p.place,
+        "urgent": p.urgent,
+        "hot": p.hot,
+        "lead_unit": p.lead_unit_id,
+        "lead_unit_name": p.lead_unit.name if p.lead_unit else None,
+        "deadline": lead.deadline if lead else None,
+        "created": p.created_at,
+    }
+
+
+def reply(r: Reply) -> dict:
+    return {"id": r.pk, "unit": r.unit_id, "text": r.text, "at": r.at}
+
+
+def visit(v: Visit) -> dict:
+    return {
+        "id": v.pk,
+        "satisfaction": v.satisfaction,
+        "solved": v.solved,
+        "note": v.note,
+        "reopened": v.reopened,
+        "at": v.at,
+    }
+
+
+def detail(d: Detail) -> dict:
+    p = d.problem
+    return {
+        "id": p.pk,
+        "code": p.code,
+        "status": p.status,
+        "channel": p.channel,
+        "category": p.category.name,
+        "content": p.content,
+        "place": p.place,
+        "lat": float(p.lat) if p.lat is not None else None,
+        "lon": float(p.lon) if p.lon is not None else None,
+        "urgent": p.urgent,
+        "units": [
+            {
+                "unit": duty.unit_id,
+                "unit_name": duty.unit.name,
+                "role": duty.role,
+                "duty": duty.pk,
+                "status": duty.status,
+                "progress": duty.progress,
+                "respond_by": duty.respond_by,
+                "signed_at": duty.signed_at,
+                "deadline": duty.deadline,
+            }
+            for duty in d.duties
+        ],
+        "duty": d.lead.pk if d.lead else None,
+        "lead_unit": p.lead_unit_id,
+        "reply": reply(d.reply) if d.reply else None,
+        "visit": visit(d.visit) if d.visit else None,
+        "reporter": d.reporter,
+        "hot": p.hot,
+        "list": p.list_id,
+        "send_backs": [
+            {"unit": sb.unit_id, "reason": sb.reason, "basis": sb.basis, "at": sb.at, "ruling": sb.ruling}
+            for sb in d.send_backs
+        ],
+        "duplicate_of": p.duplicate_of_id,
+        "reject_reason": p.reject_reason,
+        "broadcast": p.broadcast_id,
+        "created": p.created_at,
+        "outcome": p.outcome,
+    }
+
+
+def dispatched(duty: Duty) -> dict:
+    return {"duty": duty.pk, "unit": duty.unit_id, "respond_by": duty.respond_by}
+
+
+def signed(duty: Duty) -> dict:
+    return {"duty": duty.pk, "unit": duty.unit_id, "signed_at": duty.signed_at, "deadline": duty.deadline}
+
+
+def sent_back(sb: SendBack) -> dict:
+    return {"unit": sb.unit_id, "reason": sb.reason, "basis": sb.basis, "at": sb.at}
+
+
+def state(p: Problem, state: dict | None = None) -> dict:
+    state = state if state is not None else problem_state(p)
+    return {"id": p.pk, "code": p.code, **{k: state.get(k) for k in ("status", "lead_unit", "hot")}}

@@ -21,6 +21,7 @@ from luoshi.duties.services import require_office
 from luoshi.errors import Conflict, InvalidInput, NotFound
 from luoshi.events.models import Event
 from luoshi.org.models import Person, Unit
+from luoshi.public import api_problem_schemas as out
 from luoshi.public import dispatch, handling, intake, queries
 from luoshi.public.api_problem_schemas import (
     CreatedOut,
@@ -46,8 +47,8 @@ from luoshi.public.api_problem_schemas import (
     VisitIn,
     VisitOut,
 )
-from luoshi.public.models import Category, Problem, Reply, SendBack, Visit
-from luoshi.public.queries import Detail, ProblemFilters
+from luoshi.public.models import Category, Problem, SendBack, Visit
+from luoshi.public.queries import ProblemFilters
 from luoshi.public.suggest import suggest_units
 from luoshi.schemas import ONE_LINE, Id, Page, errors
 from luoshi.text import check_text
@@ -95,19 +96,14 @@ def _my_event(request: HttpRequest, p: Problem, kind: str) -> Event | None:
     )
 
 
-def _state(p: Problem, state: dict | None = None) -> dict:
-    state = state if state is not None else intake.problem_state(p)
-    return {"id": p.pk, "code": p.code, **{k: state.get(k) for k in ("status", "lead_unit", "hot")}}
-
-
 def _state_step(request: HttpRequest, p: Problem, key: str | None, kind: str, step: Callable[[], Problem]) -> dict:
     """A triage step: its answer is the state after it, a keyed repeat's that of the first (its event)."""
 
     def first() -> dict | None:
         event = _my_event(request, p, kind)
-        return _state(p, event.after) if event is not None else None
+        return out.state(p, event.after) if event is not None else None
 
-    return _once(key, lambda: _state(step()), first)
+    return _once(key, lambda: out.state(step()), first)
 
 
 # ---------------------------------------------------------------- intake and reads
@@ -154,88 +150,7 @@ def list_problems(request, filters: Query[ProblemQuery], params: Query[Page.Inpu
     """The problems the caller may see, newest first: a unit's people see those dispatched to their unit.
     Rows never carry the reporter."""
     rows, leads, count = queries.page(_me(request), _filters(filters), params.offset, params.limit)
-    items = []
-    for p in rows:
-        lead = leads.get(p.pk)
-        items.append(
-            {
-                "id": p.pk,
-                "code": p.code,
-                "status": p.status,
-                "channel": p.channel,
-                "category": p.category.name,
-                "title": dispatch.title_of(p.content),
-                "place": p.place,
-                "urgent": p.urgent,
-                "hot": p.hot,
-                "lead_unit": p.lead_unit_id,
-                "lead_unit_name": p.lead_unit.name if p.lead_unit else None,
-                "deadline": lead.deadline if lead else None,
-                "created": p.created_at,
-            }
-        )
-    return {"items": items, "count": count}
-
-
-def _reply_out(r: Reply) -> dict:
-    return {"id": r.pk, "unit": r.unit_id, "text": r.text, "at": r.at}
-
-
-def _visit_out(v: Visit) -> dict:
-    return {
-        "id": v.pk,
-        "satisfaction": v.satisfaction,
-        "solved": v.solved,
-        "note": v.note,
-        "reopened": v.reopened,
-        "at": v.at,
-    }
-
-
-def _detail_out(d: Detail) -> dict:
-    p = d.problem
-    return {
-        "id": p.pk,
-        "code": p.code,
-        "status": p.status,
-        "channel": p.channel,
-        "category": p.category.name,
-        "content": p.content,
-        "place": p.place,
-        "lat": float(p.lat) if p.lat is not None else None,
-        "lon": float(p.lon) if p.lon is not None else None,
-        "urgent": p.urgent,
-        "units": [
-            {
-                "unit": duty.unit_id,
-                "unit_name": duty.unit.name,
-                "role": duty.role,
-                "duty": duty.pk,
-                "status": duty.status,
-                "progress": duty.progress,
-                "respond_by": duty.respond_by,
-                "signed_at": duty.signed_at,
-                "deadline": duty.deadline,
-            }
-            for duty in d.duties
-        ],
-        "duty": d.lead.pk if d.lead else None,
-        "lead_unit": p.lead_unit_id,
-        "reply": _reply_out(d.reply) if d.reply else None,
-        "visit": _visit_out(d.visit) if d.visit else None,
-        "reporter": d.reporter,
-        "hot": p.hot,
-        "list": p.list_id,
-        "send_backs": [
-            {"unit": sb.unit_id, "reason": sb.reason, "basis": sb.basis, "at": sb.at, "ruling": sb.ruling}
-            for sb in d.send_backs
-        ],
-        "duplicate_of": p.duplicate_of_id,
-        "reject_reason": p.reject_reason,
-        "broadcast": p.broadcast_id,
-        "created": p.created_at,
-        "outcome": p.outcome,
-    }
+    return {"items": [out.row(p, leads.get(p.pk)) for p in rows], "count": count}
 
 
 @router.get("/problems/{int:problem_id}", response={200: ProblemOut, **errors(404)})
@@ -245,7 +160,7 @@ def get_problem(request, problem_id: Id):
     d = queries.detail(_me(request), problem_id)
     if d is None:
         raise NotFound(_("No such problem, or not one you may see."))
-    return _detail_out(d)
+    return out.detail(d)
 
 
 # ---------------------------------------------------------------- triage (the office)
@@ -287,10 +202,6 @@ def _lead_duty_at(p: Problem, unit_id: int, event: Event | None) -> Duty | None:
     )
 
 
-def _dispatch_out(duty: Duty) -> dict:
-    return {"duty": duty.pk, "unit": duty.unit_id, "respond_by": duty.respond_by}
-
-
 @router.post("/problems/{int:problem_id}/dispatch", response={200: DispatchOut, **WRITE})
 def dispatch_problem(request, problem_id: Id, payload: DispatchIn, idempotency_key: Key = IDEMPOTENCY_KEY):
     """Dispatch to a lead unit (and co units): it signs for it within the category's hours; the deadline
@@ -302,16 +213,12 @@ def dispatch_problem(request, problem_id: Id, payload: DispatchIn, idempotency_k
         if event is None or event.unit_id != payload.unit:
             return None
         duty = _lead_duty_at(p, payload.unit, event)
-        return _dispatch_out(duty) if duty else None
+        return out.dispatched(duty) if duty else None
 
     step = lambda: dispatch.do_dispatch(  # noqa: E731
         _me(request), p, payload.unit, payload.co_units, payload.deadline
     )
-    return _once(idempotency_key, lambda: _dispatch_out(step()), first)
-
-
-def _sign_out(duty: Duty) -> dict:
-    return {"duty": duty.pk, "unit": duty.unit_id, "signed_at": duty.signed_at, "deadline": duty.deadline}
+    return _once(idempotency_key, lambda: out.dispatched(step()), first)
 
 
 @router.post("/problems/{int:problem_id}/sign", response={200: SignOut, **WRITE})
@@ -326,13 +233,9 @@ def sign(request, problem_id: Id, payload: UnitIn, idempotency_key: Key = IDEMPO
             .order_by("-pk")
             .first()
         )
-        return _sign_out(duty) if duty else None
+        return out.signed(duty) if duty else None
 
-    return _once(idempotency_key, lambda: _sign_out(handling.do_sign(_me(request), p, payload.unit)), first)
-
-
-def _sent_back_out(sb: SendBack) -> dict:
-    return {"unit": sb.unit_id, "reason": sb.reason, "basis": sb.basis, "at": sb.at}
+    return _once(idempotency_key, lambda: out.signed(handling.do_sign(_me(request), p, payload.unit)), first)
 
 
 @router.post("/problems/{int:problem_id}/send-back", response={200: SentBackOut, **WRITE})
@@ -353,10 +256,10 @@ def send_back(request, problem_id: Id, payload: SendBackIn, idempotency_key: Key
             .order_by("-pk")
             .first()
         )
-        return _sent_back_out(sb) if sb else None
+        return out.sent_back(sb) if sb else None
 
     step = lambda: dispatch.do_send_back(_me(request), p, payload.unit, payload.reason, payload.basis)  # noqa: E731
-    return _once(idempotency_key, lambda: _sent_back_out(step()), first)
+    return _once(idempotency_key, lambda: out.sent_back(step()), first)
 
 
 @router.post("/problems/{int:problem_id}/rule", response={200: RuleOut, **WRITE})
@@ -393,6 +296,7 @@ def progress(request, problem_id: Id, payload: TextIn, idempotency_key: Key = ID
                 duty__in=queries.problem_duties().filter(owner_id=p.pk, unit_id=payload.unit),
                 submission_key=idempotency_key,
                 author=_me(request),
+                done=check_text(payload.text, "text", multiline=True).strip(),  # the same key for another text: 409
             )
             .select_related("duty")
             .first()
@@ -408,7 +312,7 @@ def reply(request, problem_id: Id, payload: TextIn, idempotency_key: Key = IDEMP
     """The lead unit's reply to the reporter (答复): it asks the office to accept its work."""
     p = _visible(request, problem_id)
     r = handling.do_reply(_me(request), p, payload.unit, payload.text, submission_key=idempotency_key or None)
-    return _reply_out(r)
+    return out.reply(r)
 
 
 # ---------------------------------------------------------------- visit, close, exposure, list (the office)
@@ -433,11 +337,11 @@ def visit(request, problem_id: Id, payload: VisitIn, idempotency_key: Key = IDEM
             .order_by("-pk")
             .first()
         )
-        return _visit_out(v) if v else None
+        return out.visit(v) if v else None
 
     def step() -> dict:
         me = _me(request)
-        return _visit_out(handling.do_visit(me, p, payload.satisfaction, payload.solved, payload.note, payload.reopen))
+        return out.visit(handling.do_visit(me, p, payload.satisfaction, payload.solved, payload.note, payload.reopen))
 
     return _once(idempotency_key, step, first)
 
