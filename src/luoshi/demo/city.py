@@ -24,6 +24,7 @@ from luoshi.demo.ledger import build_demo_ledger, wipe_ledger
 from luoshi.demo.names import ADMIN, GIVEN, LEADERS, OFFICE_STAFF, SURNAMES, UNITS, head_title, liaison_title
 from luoshi.demo.oversight import build_oversight, build_self_analysis, wipe_oversight
 from luoshi.demo.plan import plan_year
+from luoshi.demo.public import build_public, wipe_public
 from luoshi.demo.security import build_security_history
 from luoshi.demo.talks import handle_old_talk_proposals
 from luoshi.duties import completion as duty_completion
@@ -102,6 +103,7 @@ def build_demo_city(reset: bool = False, seed: int = 2015) -> None:
         replay_history(now)
         handle_old_talk_proposals(rng, now)
         build_self_analysis(seed, units, people, now)  # the 08-27 登台剖析 meeting ranks the half year
+        build_public(seed, units, people, now)  # 落实进行时, the column, the hotline: problems from the public
         # Lists changed under way, and two lists just published.
         change_some_lists(rng, now)
         publish_new_lists(rng, now, units, people[LEADERS[8][0]])
@@ -141,6 +143,7 @@ def demo_accounts() -> list[tuple[str, str]]:
 # -- reset ---------------------------------------------------------------------------------------------
 def wipe() -> None:
     """Delete all units, people, lists and their history, in an order PROTECT allows."""
+    wipe_public()
     wipe_oversight()
     wipe_ledger()  # its task tree protects itself: the generic sweep below cannot remove it
     # Reports protect their duties, which an owner's deletion (a finding, a talk) would take with it.

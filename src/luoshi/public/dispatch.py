@@ -212,11 +212,21 @@ def do_send_back(
     return sb
 
 
-def sync_status(problem_id: int, reason: str, now: datetime) -> None:
-    """The owner's on_changed: the lead unit's sign-for moves a dispatched problem to handling."""
-    if reason not in ("signed", "report"):
+def sync_status(duty: Duty, reason: str, now: datetime) -> None:
+    """The owner's on_changed: the lead unit's sign-for (a tap, or its first report) moves a dispatched
+    problem to handling. One conditional update, and only when this write signed the duty."""
+    if reason not in ("signed", "report") or duty.role != HandlingRole.LEAD or duty.signed_at != now:
         return
-    p = Problem.objects.filter(pk=problem_id, status=Status.DISPATCHED).first()
-    if p is not None and (d := lead_duty(p)) is not None and d.signed_at is not None:
-        Problem.objects.filter(pk=p.pk, status=Status.DISPATCHED).update(status=Status.HANDLING)
-        record(None, "problem.handling", "problem", p.pk, unit_id=d.unit_id, after={"status": Status.HANDLING}, at=now)
+    moved = Problem.objects.filter(pk=duty.owner_id, status=Status.DISPATCHED, lead_unit_id=duty.unit_id).update(
+        status=Status.HANDLING
+    )
+    if moved:
+        record(
+            None,
+            "problem.handling",
+            "problem",
+            duty.owner_id,
+            unit_id=duty.unit_id,
+            after={"status": Status.HANDLING},
+            at=now,
+        )

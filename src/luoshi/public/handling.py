@@ -31,10 +31,9 @@ LIST_EVERY_DAYS = 15
 def do_sign(actor: Person, problem: Problem, unit: int, now: datetime | None = None) -> Duty:
     """The unit signs for the problem: its deadline now runs from today (a second tap changes nothing)."""
     now = resolve_now(now)
-    p = Problem.objects.filter(pk=problem.pk).first() or problem
     if not isinstance(unit, int) or not 0 < unit < 2**31:
         raise InvalidInput(_("No such unit."), "unit")
-    duty = may_act_for(actor, p, unit)
+    duty = may_act_for(actor, problem, unit)
     return signing.do_sign(actor, duty, now=now)[0]
 
 

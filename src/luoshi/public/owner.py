@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 def _changed(duty: "Duty", reason: str, now: datetime) -> None:
     from luoshi.public import dispatch
 
-    dispatch.sync_status(duty.owner_id, reason, now)
+    dispatch.sync_status(duty, reason, now)
 
 
 def _lock(problem_id: int) -> None:
