@@ -298,10 +298,9 @@ def district_of(tree: dict[int, tuple[str, int | None]]) -> dict[int, int]:
     return out
 
 
-def district_rates(month: date, now: datetime | None = None) -> list[UnitRate]:
-    """Every district with a figure, the units under it counted in, ranked among districts. Four queries."""
-    counts, w = _figures(month, now)
-    rows = list(Unit.objects.values_list("pk", "name", "kind", "parent_id"))
+def _districts(
+    counts: dict[int, dict[str, int]], w: Weights, rows: list[tuple[int, str, str, int | None]]
+) -> list[UnitRate]:
     tree: dict[int, tuple[str, int | None]] = {pk: (kind, parent) for pk, _, kind, parent in rows}
     names = {pk: name for pk, name, _, _ in rows}
     of = district_of(tree)
@@ -314,3 +313,22 @@ def district_rates(month: date, now: datetime | None = None) -> list[UnitRate]:
         for k in KEYS:
             mine[k] += c[k]
     return rank([_row(UnitRef(pk, names[pk]), c, w) for pk, c in totals.items()])
+
+
+def _tree() -> list[tuple[int, str, str, int | None]]:
+    return list(Unit.objects.values_list("pk", "name", "kind", "parent_id"))
+
+
+def district_rates(month: date, now: datetime | None = None) -> list[UnitRate]:
+    """Every district with a figure, the units under it counted in, ranked among districts. Four queries."""
+    counts, w = _figures(month, now)
+    return _districts(counts, w, _tree())
+
+
+def rankings(month: date, now: datetime | None = None) -> tuple[list[UnitRate], list[UnitRate]]:
+    """Both rankings of the month (units, districts) from one set of figures. Four queries."""
+    counts, w = _figures(month, now)
+    rows = _tree()
+    names = {pk: name for pk, name, _, _ in rows}
+    units = rank([_row(UnitRef(pk, names.get(pk, str(pk))), c, w) for pk, c in counts.items()])
+    return units, _districts(counts, w, rows)
