@@ -35,12 +35,15 @@ def jobs() -> dict[str, tuple[int, "Task"]]:
 
 
 def round_the_clock_jobs() -> dict[str, tuple[int, "Task"]]:
-    """The jobs that send to nobody: at any hour."""
+    """The jobs that send to nobody outside (the inbox at most): at any hour."""
+    from luoshi.duties.tasks import run_late_signs
     from luoshi.events.tasks import anchor_chain
     from luoshi.ledger.tasks import refresh_forecasts
 
     return {
         "anchor": (settings.LUOSHI_ANCHOR_EVERY_SECONDS, anchor_chain),
+        # Hour-counted sign-fors (the hotline's 2 or 24 hours) are urged at any hour, in the inbox.
+        "late_signs": (settings.LUOSHI_SWEEP_EVERY_SECONDS, run_late_signs),
         "forecasts": (settings.LUOSHI_FORECAST_EVERY_SECONDS, refresh_forecasts),
     }
 
