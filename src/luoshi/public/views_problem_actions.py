@@ -51,7 +51,7 @@ TIMELINE_MAX = 200
 UNIT_ACTIVE = (Status.DISPATCHED, Status.HANDLING)
 
 
-def _problem(request: Request, pk: int) -> Problem:
+def visible_problem(request: Request, pk: int) -> Problem:
     found = (
         access.visible(request.user)
         .select_related("category", "lead_unit", "broadcast__programme", "duplicate_of", "list", "created_by")
@@ -157,7 +157,7 @@ def _page(request: Request, p: Problem, status: int = 200, error: str = "", **gi
 @login_required
 @require_safe
 def problem(request: Request, pk: int) -> HttpResponse:
-    return _page(request, _problem(request, pk))
+    return _page(request, visible_problem(request, pk))
 
 
 @login_required
@@ -180,7 +180,7 @@ def _refused(request: Request, pk: int, err: ServiceError, **forms: Any) -> Http
         raise Http404(err.message)
     for form in forms.values():
         form.show_refusal(err)
-    return _page(request, _problem(request, pk), err.status, err.message, **forms)
+    return _page(request, visible_problem(request, pk), err.status, err.message, **forms)
 
 
 def _done(request: Request, p: Problem, text: str, *, back: bool = False) -> HttpResponse:
@@ -194,7 +194,7 @@ def _act(
     request: Request, pk: int, name: str, form: Any, call: Callable[[Problem, dict], Any], text: str, **kw: Any
 ) -> HttpResponse:
     """Parse `form` (None: no fields), call the service, redirect back with `text`; or the page again."""
-    p = _problem(request, pk)
+    p = visible_problem(request, pk)
     forms = {name: form} if form is not None else {}
     if form is not None and not form.is_valid():
         return _page(request, p, 400, INVALID, **forms)
@@ -287,7 +287,7 @@ def expose(request: Request, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def to_list(request: Request, pk: int) -> HttpResponse:
-    p = _problem(request, pk)
+    p = visible_problem(request, pk)
     try:
         rlist, created = handling.do_to_list(request.user, p)
     except ServiceError as err:
@@ -329,7 +329,15 @@ def progress(request: Request, pk: int) -> HttpResponse:
     form = progress_form(request.POST)
 
     def call(p: Problem, c: dict) -> None:
-        handling.do_progress(request.user, p, unit, c["text"], submission_key=c["submission_key"] or None)
+        key = c["submission_key"] or None
+        try:
+            handling.do_progress(request.user, p, unit, c["text"], submission_key=key)
+        except Conflict:
+            # The same report posted twice: the service recounts the progress, so the replay differs from
+            # the stored report and is refused; the first one stands.
+            duty = dispatch.live_duty(p, unit)
+            if not (key and duty and duty.reports.filter(submission_key=key, done=c["text"]).exists()):
+                raise
 
     return _act(request, pk, "progress_form", form, call, _("Progress reported."))
 

@@ -268,7 +268,7 @@ def triage(request: Request) -> HttpResponse:
 def triage_duplicates(request: Request, pk: int) -> HttpResponse:
     """One pending problem's possible duplicates with the "duplicate of" form (a fragment for htmx)."""
     office_only(request)
-    p = views_problem_actions._problem(request, pk)
+    p = views_problem_actions.visible_problem(request, pk)
     context = {"problem": p, "duplicates": views_problem_actions.duplicate_choices(p), "next": "triage"}
     return render(request, "public/problem_duplicates.html", context)
 
