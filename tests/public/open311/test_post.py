@@ -68,6 +68,7 @@ def test_without_a_valid_key_a_post_is_403(client, api_key, office, fmt):
         ({"service_code": None}, 400, "service_code"),
         ({"service_code": "nope"}, 404, "service_code"),
         ({"service_code": "other"}, 404, "service_code"),  # taken out of use
+        ({"service_code": "a\x00b"}, 404, "service_code"),
         ({"lat": None, "long": None, "address_string": None}, 400, "lat"),
         ({"lat": "91"}, 400, "lat"),
         ({"lat": "north"}, 400, "lat"),

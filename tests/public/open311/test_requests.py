@@ -120,7 +120,7 @@ def test_only_public_problems_are_served(client, key, office):
     assert ids_of(client, service_request_id=f"{hotline.pk},{mine.pk}") == [mine.pk]
     r = client.get(f"{BASE}requests/{hotline.pk}.xml", **EN)
     assert r.status_code == 404 and error_of(r) == (404, "service_request_id: No such request.")
-    for missing in ("0", "99999999999", "abc"):
+    for missing in ("0", "99999999999", "abc", "%C2%B2", "%00"):
         assert client.get(f"{BASE}requests/{missing}.json").status_code == 404
 
 
@@ -186,6 +186,8 @@ def test_start_and_end_dates_choose_the_requested_datetime(client, key):
         ({"service_request_id": "1,x"}, "service_request_id"),
         ({"service_request_id": "0"}, "service_request_id"),
         ({"service_request_id": "2147483648"}, "service_request_id"),
+        ({"service_request_id": "\u00b2"}, "service_request_id"),  # a digit to isdigit, not to int
+        ({"service_code": "a\x00b"}, "service_code"),
     ],
 )
 @pytest.mark.parametrize("fmt", ["xml", "json"])

@@ -79,7 +79,7 @@ def test_a_definition_has_no_attributes(client):
 @pytest.mark.parametrize("fmt", ["xml", "json"])
 def test_an_unknown_or_retired_service_is_404(client, fmt):
     Category.objects.filter(code="other").update(active=False)
-    for code in ("nope", "other"):
+    for code in ("nope", "other", "%00", "Food_Safety"):
         r = client.get(f"{BASE}services/{code}.{fmt}", **EN)
         assert r.status_code == 404
         assert error_of(r) == (404, "service_code: No such service.")

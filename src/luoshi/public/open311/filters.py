@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.errors import InvalidInput
+from luoshi.public.categories import CODE
 from luoshi.public.models import Category
 from luoshi.public.open311.queries import MAX_RESULTS
 
@@ -32,7 +33,7 @@ def values(query: QueryDict, name: str) -> list[str]:
 def ids(query: QueryDict) -> list[int]:
     found: list[int] = []
     for v in values(query, "service_request_id"):
-        if not v.isdigit() or not 0 < int(v) <= MAX_ID:
+        if not (v.isascii() and v.isdigit() and len(v) <= 10) or not 0 < int(v) <= MAX_ID:
             raise InvalidInput(_("Give request ids (whole numbers), comma delimited."), "service_request_id")
         found.append(int(v))
     if len(found) > MAX_RESULTS:
@@ -44,7 +45,8 @@ def service_codes(query: QueryDict) -> list[str]:
     """The service codes asked for, each one of a category (in use or not: old requests keep theirs)."""
     asked = list(dict.fromkeys(values(query, "service_code")))
     if asked:
-        known = set(Category.objects.filter(code__in=asked).values_list("code", flat=True))
+        well_formed = [c for c in asked if CODE.match(c)]  # only those reach the database
+        known = set(Category.objects.filter(code__in=well_formed).values_list("code", flat=True))
         if unknown := [c for c in asked if c not in known]:
             raise InvalidInput(_("No such service: {codes}.").format(codes=", ".join(unknown[:5])), "service_code")
     return asked

@@ -5,6 +5,7 @@ empty element is null, numbers and booleans are bare. Datetimes are W3C (ISO 860
 offset, e.g. 2026-03-01T09:30:00+08:00."""
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -15,6 +16,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 CONTENT_TYPES = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
+# What XML 1.0 cannot carry at all (stored text never holds it, but an error may echo what a client sent).
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ def _text(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, datetime):
         return w3c(value) or ""
-    return "" if value is None else str(value)
+    return "" if value is None else NOT_XML.sub("", str(value))
 
 
 def _fill(element: ET.Element, value: Any) -> None:

@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from luoshi.errors import InvalidInput, NotAllowed, NotFound, ServiceError
 from luoshi.events.models import Event
-from luoshi.public import intake
+from luoshi.public import categories, intake
 from luoshi.public.intake import Submission
 from luoshi.public.models import ENDED, Category, Channel, Problem
 from luoshi.public.open311 import filters, keys, queries, render
@@ -124,7 +124,8 @@ def services(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _category(code: str) -> Category:
-    found = Category.objects.filter(code=code, active=True).first() if code else None
+    # Only a well-formed code reaches the database (a NUL in a query is a PostgreSQL error, not a 404).
+    found = Category.objects.filter(code=code, active=True).first() if categories.CODE.match(code) else None
     if found is None:
         raise NotFound(_("No such service."), "service_code")
     return found
@@ -165,7 +166,8 @@ def search(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @endpoint("GET")
 def request_detail(request: HttpRequest, pk: str, fmt: str) -> HttpResponse:
-    found = queries.public().filter(pk=int(pk)).first() if pk.isdigit() and 0 < int(pk) < 2**31 else None
+    number = int(pk) if pk.isascii() and pk.isdigit() and len(pk) <= 10 else 0
+    found = queries.public().filter(pk=number).first() if 0 < number < 2**31 else None
     if found is None:
         raise NotFound(_("No such request."), "service_request_id")
     return render.respond(fmt, "service_requests", Items("request", [queries.request_of(found)]))
