@@ -372,3 +372,36 @@ def test_the_whole_loop_through_the_api(api, office, unit_a, liaison_a):
     assert post(api, office, p, "expose").json()["hot"]
     assert post(api, office, p, "to-list").status_code == 201
     assert api(liaison_a).get(f"/problems/{pid}").json()["outcome"] == "solved"
+
+
+STEPS = [
+    ("accept", {}),
+    ("reject", {"reason": "不属于受理范围"}),
+    ("dispatch", {"unit": 1}),
+    ("sign", {"unit": 1}),
+    ("send-back", {"unit": 1, "reason": "function", "basis": "非本单位职能"}),
+    ("rule", {"unit": 1}),
+    ("progress", {"unit": 1, "text": "进展"}),
+    ("reply", {"unit": 1, "text": "答复"}),
+    ("visit", {"satisfaction": "satisfied", "solved": True}),
+    ("close", {}),
+    ("expose", {}),
+    ("to-list", {}),
+]
+
+
+@pytest.mark.parametrize(("step", "body"), STEPS)
+def test_a_leader_reads_every_problem_and_writes_nothing(api, dispatched, unit_a, leader, step, body):
+    c = api(leader)
+    assert c.get(f"/problems/{dispatched.pk}").status_code == 200  # the token's first use recorded
+    before = Event.objects.count()
+    body = {**body, "unit": unit_a.pk} if "unit" in body else body
+    assert c.post(f"/problems/{dispatched.pk}/{step}", body).status_code == 403
+    assert Event.objects.count() == before
+
+
+@pytest.mark.parametrize("who", ["admin", "auditor"])
+def test_the_privileged_roles_see_no_problems(api, request, dispatched, who):
+    c = api(request.getfixturevalue(who))
+    assert c.get("/problems").status_code == 403
+    assert c.get(f"/problems/{dispatched.pk}").status_code == 403
