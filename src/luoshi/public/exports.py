@@ -76,7 +76,7 @@ def headers() -> list[str]:
         _("Number"),
         _("Received"),
         _("Channel"),
-        _("Category"),
+        _("Problem category"),
         _("Content"),
         _("Place"),
         _("Latitude"),

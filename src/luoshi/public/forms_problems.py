@@ -81,7 +81,7 @@ class ProblemFilterForm(BootstrapMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *Status.choices])
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("Any")), *Channel.choices])
     category = CategoryChoiceField(
-        label=_("Category"), queryset=Category.objects.all(), required=False, empty_label=_("Any")
+        label=_("Problem category"), queryset=Category.objects.all(), required=False, empty_label=_("Any")
     )
     unit = UnitChoiceField(
         label=_("Unit"), queryset=units(), required=False, widget=forms.Select(attrs=SEARCH), empty_label=_("Any")
@@ -110,7 +110,7 @@ class HotlineForm(BootstrapMixin, forms.Form):
         max_length=CONTENT_MAX,
         widget=forms.Textarea(attrs={"rows": 4, "autofocus": True}),
     )
-    category = CategoryChoiceField(label=_("Category"), queryset=active_categories())
+    category = CategoryChoiceField(label=_("Problem category"), queryset=active_categories())
     place = forms.CharField(label=_("Place"), max_length=PLACE_MAX, required=False)
     # Text, not numbers: the service says what is wrong with a coordinate (range, both or neither).
     lat = forms.CharField(
@@ -231,7 +231,7 @@ class SendBackForm(BootstrapMixin, forms.Form):
 
 
 class ProgressForm(BootstrapMixin, forms.Form):
-    text = forms.CharField(label=_("Progress"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("Progress report"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     submission_key = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
 
 
