@@ -223,8 +223,10 @@ def test_a_tv_call_names_its_episode_of_the_same_channel(as_, office):
     assert "落实进行时" in c.get(url("hotline")).content.decode()
     assert c.post(url("hotline"), call(channel="tv", broadcast=issue.pk)).status_code == 400
     assert c.post(url("hotline"), call(channel="hotline", broadcast=episode.pk)).status_code == 400
-    assert c.post(url("hotline"), call(channel="tv", broadcast=episode.pk)).status_code == 302
-    assert Problem.objects.get().broadcast == episode
+    r = c.post(url("hotline"), call(channel="tv", broadcast=episode.pk))
+    assert r.status_code == 302 and Problem.objects.get().broadcast == episode
+    fresh = c.get(r["Location"]).content.decode()  # the next call of the same live episode
+    assert '<option value="tv" selected>' in fresh and f'<option value="{episode.pk}" selected>' in fresh
 
 
 def test_a_call_accepted_and_dispatched_in_the_same_submit(as_, office, unit_a, unit_b):

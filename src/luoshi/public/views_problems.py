@@ -187,8 +187,11 @@ def hotline(request: Request) -> HttpResponse:
     """The operator's form: saved, it comes back fresh (the next call is waiting) with the code saved."""
     office_only(request)
     if request.method != "POST":
-        form = HotlineForm(initial={"channel": "hotline", "submission_key": new_key()})
-        return _hotline_page(request, form)
+        saved = _saved(request)
+        # During a live programme the calls come from one episode: the next form keeps its channel.
+        initial = {"channel": saved.channel, "broadcast": saved.broadcast_id} if saved else {"channel": "hotline"}
+        form = HotlineForm(initial={**initial, "submission_key": new_key()})
+        return _hotline_page(request, form, saved=saved)
     form = HotlineForm(request.POST, request.FILES)
     if not form.is_valid():
         return _hotline_page(request, form, 400, _("Please correct the errors below."))
@@ -224,11 +227,17 @@ def hotline(request: Request) -> HttpResponse:
     return redirect(f"{reverse('public:hotline')}?saved={p.pk}")
 
 
-def _hotline_page(request: Request, form: HotlineForm, status: int = 200, error: str = "") -> HttpResponse:
-    saved = None
-    raw = request.GET.get("saved", "") if request.method != "POST" else ""
+def _saved(request: Request) -> Problem | None:
+    """The problem the last submit saved (?saved=), shown above the fresh form."""
+    raw = request.GET.get("saved", "")
     if raw.isdigit() and 0 < int(raw) <= MAX_ID:
-        saved = Problem.objects.select_related("lead_unit").filter(pk=int(raw)).first()
+        return Problem.objects.select_related("lead_unit").filter(pk=int(raw)).first()
+    return None
+
+
+def _hotline_page(
+    request: Request, form: HotlineForm, status: int = 200, error: str = "", saved: Problem | None = None
+) -> HttpResponse:
     recent = list(
         Problem.objects.filter(created_by=request.user)
         .select_related("category")
