@@ -334,6 +334,7 @@ def sent_back(sb: SendBack) -> dict:
     return {"unit": sb.unit_id, "reason": sb.reason, "basis": sb.basis, "at": sb.at}
 
 
-def state(p: Problem, state: dict | None = None) -> dict:
-    state = state if state is not None else problem_state(p)
-    return {"id": p.pk, "code": p.code, **{k: state.get(k) for k in ("status", "lead_unit", "hot")}}
+def state(p: Problem, after: dict | None = None) -> dict:
+    """The problem's state now, or as a step's event recorded it after the step (what it lacks: now)."""
+    now = problem_state(p)
+    return {"id": p.pk, "code": p.code, **{k: (after or {}).get(k, now[k]) for k in ("status", "lead_unit", "hot")}}
