@@ -67,6 +67,7 @@ class Update:
     step: str
     at: datetime
     unit: str | None = None
+    original: bool = False  # a step of the original a duplicate was merged into
 
 
 @dataclass
@@ -106,8 +107,9 @@ def _updates(problem: Problem, root: Problem) -> list[Update]:
             continue
         if step == "visited" and isinstance(after, dict) and after.get("reopened"):
             step = "reopened"
-        updates.append(Update(step, at, unit if step in WITH_UNIT else None))
-    return updates
+        updates.append(Update(step, at, unit if step in WITH_UNIT else None, original=subject != problem.pk))
+    # A duplicate's own steps (received, merged), then the original's from its dispatch on.
+    return sorted(updates, key=lambda u: u.original)
 
 
 def public_status(code: str) -> PublicStatus:

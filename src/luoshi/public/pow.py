@@ -114,10 +114,13 @@ def solve(challenge: str, bits: int | None = None) -> str:
     """A nonce for the challenge (tests, the bench and scripted clients; the browser has its own)."""
     bits = difficulty() if bits is None else bits
     base = hashlib.sha256(challenge.encode())
+    full, rest = divmod(bits, 8)
+    zeros, below = bytes(full), 256 >> rest  # the first `full` bytes zero, the next one below `below`
     n = 0
     while True:
         h = base.copy()
-        h.update(str(n).encode())
-        if leading_zero_bits(h.digest()) >= bits:
+        h.update(b"%d" % n)
+        d = h.digest()
+        if d[:full] == zeros and (not rest or d[full] < below):
             return str(n)
         n += 1

@@ -1,0 +1,285 @@
+"""The public form's submissions per second over HTTP on PostgreSQL, and a check that none was lost or stored twice.
+
+    uv run python bench/public_submit.py                        # 10,000 submissions, 2 processes × 8 threads
+    uv run python bench/public_submit.py --n 20000 --workers 3 --threads 6 --clients 4 --client-threads 8
+
+What it does: creates (drops first) the database --db on the local PostgreSQL, migrates it, precomputes a
+challenge and its nonce for every submission at the real difficulty (16 bits unless --difficulty; not timed:
+a nonce costs the sender, not the server, which checks it with one hash), starts `luoshi serve` (gunicorn,
+--workers processes × --threads threads) with LUOSHI_PROXY_COUNT=1, and fires the submissions from
+--clients processes × --client-threads threads, each thread on its own keep-alive connection, each address
+(X-Forwarded-For) sending at most the per-address limit (5), so the limit's count and lock run as in life.
+Then it prints submissions per second and latencies, and checks the database: every tracking code answered
+is stored exactly once with its own content, and no submission is stored that got no 201.
+
+The clients share the 2 cores with the server and PostgreSQL: figures are for this machine as it is.
+"""
+
+import argparse
+import http.client
+import json
+import multiprocessing as mp
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SECRET = "bench-only-public-submit-key-0123456789abcdefghijklmnopqrstuvwxyz"
+PER_ADDRESS = 5  # the default LUOSHI_PUBLIC_LIMIT: every address sends at most this many
+
+
+def server_env(args: argparse.Namespace) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{args.db}",
+        "SECRET_KEY": SECRET,
+        "LUOSHI_PROXY_COUNT": "1",
+        "LUOSHI_PUBLIC_POW_DIFFICULTY": str(args.difficulty),
+        "LUOSHI_PUBLIC_LIMIT": str(PER_ADDRESS),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "LOG_LEVEL": "ERROR",
+    }
+
+
+def create_database(args: argparse.Namespace) -> None:
+    psql = ["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1"]
+    subprocess.run([*psql, "-c", f'DROP DATABASE IF EXISTS "{args.db}"'], check=True)
+    subprocess.run([*psql, "-c", f'CREATE DATABASE "{args.db}"'], check=True)
+    subprocess.run(
+        [str(BIN / "luoshi"), "manage", "migrate", "--no-input", "-v", "0"], env=server_env(args), check=True
+    )
+
+
+def _solve(task: tuple[int, str, int]) -> tuple[int, str, str]:
+    from luoshi.public import pow
+
+    i, challenge, bits = task
+    return i, challenge, pow.solve(challenge, bits)
+
+
+def precompute(n: int, bits: int) -> list[bytes]:
+    """n request bodies, each with a fresh challenge and a nonce that does the work."""
+    from django.utils import timezone
+
+    from luoshi.public import pow
+    from luoshi.public.migrations_data import SHIPPED
+
+    now = timezone.now()
+    tasks = [(i, pow.new_challenge(now), bits) for i in range(n)]
+    with mp.get_context("fork").Pool(os.cpu_count() or 2) as pool:
+        solved = pool.map(_solve, tasks, chunksize=64)
+    bodies = []
+    for i, challenge, nonce in sorted(solved):
+        bodies.append(
+            json.dumps(
+                {
+                    "category": SHIPPED[i % len(SHIPPED)][0],
+                    "content": f"压测问题 #{i}：小区门口垃圾堆放无人清运，请尽快处理。",
+                    "place": f"城关区张掖路街道 {i % 300} 号",
+                    "reporter_name": f"压测{i}",
+                    "reporter_contact": f"139{i:08d}",
+                    "challenge": challenge,
+                    "nonce": nonce,
+                },
+                ensure_ascii=False,
+            ).encode()
+        )
+    return bodies
+
+
+def address(i: int) -> str:
+    k = i // PER_ADDRESS
+    return f"10.{(k >> 16) & 255}.{(k >> 8) & 255}.{k & 255}"
+
+
+def _client(port: int, jobs: list[tuple[int, bytes]], threads: int, start: Any, out: Any) -> None:
+    import threading
+
+    results: list[tuple[int, int, str, float]] = []
+    lock = threading.Lock()
+    queue = list(reversed(jobs))
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        mine = []
+        while True:
+            with lock:
+                if not queue:
+                    break
+                i, body = queue.pop()
+            headers = {"Content-Type": "application/json", "X-Forwarded-For": address(i), "Connection": "keep-alive"}
+            t = time.perf_counter()
+            try:
+                conn.request("POST", "/api/v1/public/problems", body=body, headers=headers)
+                response = conn.getresponse()
+                data = response.read()
+                code = json.loads(data).get("tracking_code", "") if response.status in (200, 201) else data[:200]
+                mine.append((i, response.status, code, time.perf_counter() - t))
+                if response.will_close:
+                    conn.close()
+            except (OSError, http.client.HTTPException) as e:
+                mine.append((i, 0, type(e).__name__, time.perf_counter() - t))
+                conn.close()
+        conn.close()
+        with lock:
+            results.extend(mine)
+
+    start.wait()
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    out.put([(i, s, c if isinstance(c, str) else c.decode(errors="replace"), lat) for i, s, c, lat in results])
+
+
+def fire(port: int, bodies: list[tuple[int, bytes]], clients: int, threads: int) -> tuple[list, float]:
+    ctx = mp.get_context("fork")
+    start, out = ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=_client, args=(port, bodies[k::clients], threads, start, out)) for k in range(clients)]
+    for p in procs:
+        p.start()
+    time.sleep(0.5)
+    t = time.perf_counter()
+    start.set()
+    results = []
+    for _ in procs:
+        results.extend(out.get())
+    elapsed = time.perf_counter() - t
+    for p in procs:
+        p.join()
+    return results, elapsed
+
+
+def wait_for(port: int, server: subprocess.Popen, seconds: float = 60) -> None:
+    stop = time.time() + seconds
+    while time.time() < stop:
+        if server.poll() is not None:
+            sys.exit(f"the server stopped: {server.returncode}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/api/v1/public/challenge")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    sys.exit("the server did not answer")
+
+
+def queries_per_submission(body: bytes) -> int:
+    """One more submission in-process (Django's test client), its SQL statements counted."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = Client(REMOTE_ADDR="192.0.2.1").post(
+            "/api/v1/public/problems", body, content_type="application/json"
+        )
+    assert response.status_code == 201, response.content
+    return len(captured.captured_queries)
+
+
+def verify(results: list, bodies: dict[int, bytes]) -> dict[str, int]:
+    from django.db.models import Count
+
+    from luoshi.public.models import Problem
+
+    answered = {i: code for i, status, code, _ in results if status == 201}
+    stored = dict(Problem.objects.filter(channel="web").values_list("code", "content"))
+    by_content = Counter_of(Problem.objects.filter(channel="web").values("content").annotate(n=Count("id")))
+    lost = sum(
+        1 for i, code in answered.items() if stored.get(code) != json.loads(bodies[i])["content"]
+    )  # answered but not stored with its content
+    duplicated = sum(n - 1 for n in by_content.values() if n > 1)
+    unanswered_stored = len(stored) - len(set(answered.values()))
+    return {
+        "answered 201": len(answered),
+        "stored": len(stored),
+        "lost": lost,
+        "duplicated": duplicated,
+        "stored without a 201": unanswered_stored,
+    }
+
+
+def Counter_of(rows) -> dict[str, int]:  # noqa: N802
+    return {r["content"]: r["n"] for r in rows}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=10000, help="submissions timed")
+    parser.add_argument("--warmup", type=int, default=500, help="submissions sent first, not timed")
+    parser.add_argument("--db", default="luoshi_bench_public")
+    parser.add_argument("--port", type=int, default=8111)
+    parser.add_argument("--workers", type=int, default=2, help="server processes")
+    parser.add_argument("--threads", type=int, default=8, help="threads per server process")
+    parser.add_argument("--clients", type=int, default=4, help="client processes")
+    parser.add_argument("--client-threads", type=int, default=8, help="threads (connections) per client process")
+    parser.add_argument("--difficulty", type=int, default=16)
+    parser.add_argument("--reuse", action="store_true", help="keep the database (do not drop and migrate)")
+    args = parser.parse_args()
+
+    os.environ.update(server_env(args))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
+    if not args.reuse:
+        t = time.perf_counter()
+        create_database(args)
+        print(f"database {args.db} created and migrated in {time.perf_counter() - t:.1f} s", flush=True)
+    import django
+
+    django.setup()
+    from django.db import connections
+
+    t = time.perf_counter()
+    bodies = precompute(args.warmup + args.n + 1, args.difficulty)
+    print(f"{len(bodies)} nonces at {args.difficulty} bits precomputed in {time.perf_counter() - t:.1f} s", flush=True)
+    connections.close_all()  # none shared with the forked clients
+
+    server = subprocess.Popen(
+        [str(BIN / "luoshi"), "serve", "--port", str(args.port), "--workers", str(args.workers)]
+        + ["--threads", str(args.threads)],
+        env=server_env(args),
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    try:
+        wait_for(args.port, server)
+        indexed = list(enumerate(bodies[:-1]))
+        warm, timed = indexed[: args.warmup], indexed[args.warmup :]
+        warm_results, _ = fire(args.port, warm, args.clients, args.client_threads)
+        results, elapsed = fire(args.port, timed, args.clients, args.client_threads)
+    finally:
+        server.terminate()
+        server.wait(30)
+
+    ok = [r for r in results if r[1] == 201]
+    statuses: dict[int, int] = {}
+    for r in results:
+        statuses[r[1]] = statuses.get(r[1], 0) + 1
+    latencies = sorted(r[3] * 1000 for r in ok) or [0.0]
+    print(
+        f"server: {args.workers} processes × {args.threads} threads; "
+        f"clients: {args.clients} processes × {args.client_threads} connections (keep-alive)"
+    )
+    print(
+        f"{len(results)} submissions in {elapsed:.2f} s: {len(ok) / elapsed:.0f} submissions/s; "
+        f"latency median {statistics.median(latencies):.1f} ms, p95 {latencies[int(len(latencies) * 0.95) - 1]:.1f} ms"
+    )
+    print(f"answers: {dict(sorted(statuses.items()))}")
+    for i, status, code, _ in results:
+        if status != 201:
+            print(f"  first refusal: #{i} {status} {code}")
+            break
+    figures = verify([*warm_results, *results], dict(indexed))  # the warm-up's too: all that was sent
+    print(f"database (warm-up included, {len(indexed)} sent): " + ", ".join(f"{k} {v}" for k, v in figures.items()))
+    print(f"queries per submission (in-process, one more): {queries_per_submission(bodies[-1])}")
+
+
+if __name__ == "__main__":
+    main()
