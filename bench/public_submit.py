@@ -192,7 +192,8 @@ def verify(results: list, bodies: dict[int, bytes]) -> dict[str, int]:
 
     answered = {i: code for i, status, code, _ in results if status == 201}
     stored = dict(Problem.objects.filter(channel="web").values_list("code", "content"))
-    by_content = Counter_of(Problem.objects.filter(channel="web").values("content").annotate(n=Count("id")))
+    rows = Problem.objects.filter(channel="web").values("content").annotate(n=Count("id"))
+    by_content = {r["content"]: r["n"] for r in rows}
     lost = sum(
         1 for i, code in answered.items() if stored.get(code) != json.loads(bodies[i])["content"]
     )  # answered but not stored with its content
@@ -205,10 +206,6 @@ def verify(results: list, bodies: dict[int, bytes]) -> dict[str, int]:
         "duplicated": duplicated,
         "stored without a 201": unanswered_stored,
     }
-
-
-def Counter_of(rows) -> dict[str, int]:  # noqa: N802
-    return {r["content"]: r["n"] for r in rows}
 
 
 def main() -> None:
@@ -242,8 +239,16 @@ def main() -> None:
     connections.close_all()  # none shared with the forked clients
 
     server = subprocess.Popen(
-        [str(BIN / "luoshi"), "serve", "--port", str(args.port), "--workers", str(args.workers)]
-        + ["--threads", str(args.threads)],
+        [
+            str(BIN / "luoshi"),
+            "serve",
+            "--port",
+            str(args.port),
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+        ],
         env=server_env(args),
         cwd=ROOT,
         start_new_session=True,
