@@ -158,6 +158,12 @@ def cmd_restore(args: argparse.Namespace) -> None:
     cmd_restore(args)
 
 
+def cmd_open311(args: argparse.Namespace) -> None:
+    from luoshi.public.open311 import cli as open311_cli
+
+    sys.exit(open311_cli.main(args.rest))
+
+
 def cmd_worker(args: argparse.Namespace) -> None:
     from luoshi import worker
 
@@ -247,6 +253,12 @@ def main(argv: list[str] | None = None) -> None:
     restore = sub.add_parser("restore", help="restore a backup onto the empty database DATABASE_URL names")
     restore.add_argument("file", help="an archive written by luoshi backup")
     restore.set_defaults(func=cmd_restore)
+
+    open311 = sub.add_parser(
+        "open311", add_help=False, help="Open311 clients' keys: luoshi open311 key create NAME | key list | key revoke ID"
+    )
+    open311.add_argument("rest", nargs=argparse.REMAINDER)
+    open311.set_defaults(func=cmd_open311)
 
     sub.add_parser("manage", help="Django's manage.py commands: luoshi manage migrate …")
     args = parser.parse_args(argv)
