@@ -48,6 +48,8 @@ def do_progress(
     """A progress report (办理进展) on the unit's duty."""
     text = _bounded(text, "text", REPLY_MAX, multiline=True, required=True)
     duty = may_act_for(actor, problem, unit)
+    if submission_key and duty.reports.filter(submission_key=submission_key, done=text).exists():
+        return duty  # the same report again (its progress was worked out from the progress before it)
     if duty.status != DutyStatus.OPEN:
         raise Conflict(_("The unit has replied: the office's return visit comes next."))
     do_report(actor, duty, progress=min(duty.progress + 10, 90), done=text, submission_key=submission_key, now=now)

@@ -197,6 +197,7 @@ def root_of(problem: Problem) -> Problem:
 def do_mark_duplicate(actor: Person, problem: Problem, of: int, now: datetime | None = None) -> Problem:
     """A duplicate of `of` (or of the original `of` is itself a duplicate of): its reporters see the
     original's progress and reply from then on."""
+    require_office(actor)
     original = Problem.objects.filter(pk=of).first() if isinstance(of, int) and 0 < of < 2**63 else None
     if original is None:
         raise InvalidInput(_("No such problem."), "of")
