@@ -61,3 +61,16 @@ def test_text_helpers():
     assert duplicates.bigrams("垃圾， 清运") == frozenset({"垃圾", "圾清", "清运"})
     assert duplicates.dice(frozenset(), frozenset({"ab"})) == 0
     assert duplicates.score(1.0, 1.0) == 1.0
+
+
+def test_the_same_complaint_of_another_place_is_another_problem(office):
+    text = "广场舞音响声音太大，影响周边居民休息。"
+    elsewhere = _new(office, content=text, place="", lat="36.340000", lon="103.950000")  # 皋兰县, 30 km off
+    close_by = _new(office, content=text, place="", lat="36.061500", lon="103.834500")  # some 70 m off
+    new = _new(office, content=text, place="", lat="36.061000", lon="103.834000")
+    ids = [p.pk for p, _ in duplicates.possible_duplicates(new)]
+    assert ids == [close_by.pk] and elsewhere.pk not in ids
+    # Place strings of one district share its name: that alone is not nearness.
+    a = _new(office, content=text, place="城关区东岗西路街道雁园路")
+    b = _new(office, content=text, place="城关区酒泉路街道南昌路")
+    assert duplicates.nearness(a, b) < 0.2
