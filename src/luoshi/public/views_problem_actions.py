@@ -221,16 +221,30 @@ def accept(request: Request, pk: int) -> HttpResponse:
 @require_POST
 def reject(request: Request, pk: int) -> HttpResponse:
     form = reject_form(request.POST)
-    call = lambda p, c: intake.do_reject(request.user, p, c["reason"])  # noqa: E731
-    return _act(request, pk, "reject_form", form, call, _("Rejected."), back=True)
+    return _act(
+        request,
+        pk,
+        "reject_form",
+        form,
+        lambda p, c: intake.do_reject(request.user, p, c["reason"]),
+        _("Rejected."),
+        back=True,
+    )
 
 
 @login_required
 @require_POST
 def duplicate(request: Request, pk: int) -> HttpResponse:
     form = DuplicateForm(request.POST)
-    call = lambda p, c: intake.do_mark_duplicate(request.user, p, c["of"])  # noqa: E731
-    return _act(request, pk, "duplicate_form", form, call, _("Marked as a duplicate."), back=True)
+    return _act(
+        request,
+        pk,
+        "duplicate_form",
+        form,
+        lambda p, c: intake.do_mark_duplicate(request.user, p, c["of"]),
+        _("Marked as a duplicate."),
+        back=True,
+    )
 
 
 @login_required
@@ -248,8 +262,14 @@ def dispatch_to(request: Request, pk: int) -> HttpResponse:
 @require_POST
 def rule(request: Request, pk: int) -> HttpResponse:
     form = rule_form(request.POST)
-    call = lambda p, c: dispatch.do_rule(request.user, p, c["unit"].pk)  # noqa: E731
-    return _act(request, pk, "rule_form", form, call, _("Ruled: the owner holds the problem."))
+    return _act(
+        request,
+        pk,
+        "rule_form",
+        form,
+        lambda p, c: dispatch.do_rule(request.user, p, c["unit"].pk),
+        _("Ruled: the owner holds the problem."),
+    )
 
 
 @login_required
@@ -280,8 +300,9 @@ def close(request: Request, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def expose(request: Request, pk: int) -> HttpResponse:
-    call = lambda p, c: handling.do_expose(request.user, p)  # noqa: E731
-    return _act(request, pk, "", None, call, _("Marked for public exposure."))
+    return _act(
+        request, pk, "", None, lambda p, c: handling.do_expose(request.user, p), _("Marked for public exposure.")
+    )
 
 
 @login_required
@@ -301,8 +322,14 @@ def to_list(request: Request, pk: int) -> HttpResponse:
 @require_POST
 def sign(request: Request, pk: int) -> HttpResponse:
     unit = _unit_of(request)
-    call = lambda p, c: handling.do_sign(request.user, p, unit)  # noqa: E731
-    return _act(request, pk, "", None, call, _("Signed for: the deadline runs from now."))
+    return _act(
+        request,
+        pk,
+        "",
+        None,
+        lambda p, c: handling.do_sign(request.user, p, unit),
+        _("Signed for: the deadline runs from now."),
+    )
 
 
 @login_required
