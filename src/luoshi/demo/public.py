@@ -70,7 +70,6 @@ class DemoPublic:
         self.categories = {c.name: c for c in Category.objects.all()}
         self.queue: list[tuple[datetime, int, Action]] = []
         self.order = itertools.count()
-        self.by_template: dict[str, list[int]] = {}
         self.exposed = 0
 
     # -- the clock -------------------------------------------------------------------------------------
@@ -133,8 +132,9 @@ class DemoPublic:
         hot: bool = False,
         named: bool = False,
         triage: bool = True,
+        original: Problem | None = None,
     ) -> None:
-        category, handler, text, place, lat, lon = chosen
+        category, _handler, text, place, lat, lon = chosen
         rng = self.rng
         content = text.format(p=place) if "{p}" in text else text
         reporter = self.reporter(channel)
@@ -158,7 +158,7 @@ class DemoPublic:
             if triage:
                 self.at(
                     now + timedelta(minutes=rng.randint(15, 150)),
-                    lambda t: self.triage(p, text, handler, hot, named, t),
+                    lambda t: self.triage(p, chosen, hot, named, t, original),
                 )
 
         self.at(received, take_in)
@@ -172,18 +172,28 @@ class DemoPublic:
         phone = f"1{self.rng.choice('3589')}{self.rng.randint(0, 9)}{self.rng.randint(10000000, 99999999)}"
         return {"reporter_name": name, "reporter_contact": phone}
 
-    def triage(self, p: Problem, text: str, handler: str, hot: bool, named: bool, now: datetime) -> None:
+    def triage(
+        self,
+        p: Problem,
+        chosen: tuple[str, str, str, str, float, float],
+        hot: bool,
+        named: bool,
+        now: datetime,
+        original: Problem | None,
+    ) -> None:
         rng = self.rng
-        same = [pk for pk in self.by_template.get(text, []) if pk != p.pk]
+        handler = chosen[1]
+        if original is not None:  # another call about the same thing at the same place
+            intake.do_mark_duplicate(self.office(), p, original.pk, now=now)
+            return
         roll = 1.0 if named or hot else rng.random()
         if roll < 0.03:
             intake.do_reject(self.office(), p, "反映内容不属于受理范围，已告知当事人通过司法途径解决。", now=now)
             return
-        if roll < 0.05 and same:
-            intake.do_mark_duplicate(self.office(), p, same[-1], now=now)
-            return
         intake.do_accept(self.office(), p, now=now)
-        self.by_template.setdefault(text, []).append(p.pk)
+        if roll < 0.05:  # a neighbour calls about it too, within the day
+            again = now + timedelta(hours=rng.uniform(1, 20))
+            self.problem(again, "hotline", chosen, original=p)
         if hot:
             self.at(now + timedelta(hours=rng.randint(2, 20)), lambda t: handling.do_expose(self.office(), p, now=t))
         wrong = None if named else self.wrong_unit(handler) if rng.random() < 0.07 else None
