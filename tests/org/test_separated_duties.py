@@ -14,6 +14,7 @@ from luoshi.events.models import Event
 from luoshi.ledger import services as ledger_services
 from luoshi.org import services
 from luoshi.org.models import ApiToken, Person
+from luoshi.public.models import Category
 from tests.conftest import make_person
 
 ROLES = ("admin", "security", "auditor", "office")
@@ -173,6 +174,43 @@ API = {
     "GET /api/v1/selections/{selection_id}": OFFICE,
     "POST /api/v1/selections/{selection_id}/candidates": OFFICE,
     "POST /api/v1/selections/{selection_id}/candidates/{candidate_id}/placement": OFFICE,
+    # Public problems: the office's (and the units'); the categories, the weights and Open311's keys beside the
+    # business (the administrator's settings); the public's form and status without any login.
+    "POST /api/v1/problems": OFFICE,
+    "GET /api/v1/problems": OFFICE,
+    "GET /api/v1/problems/{problem_id}": OFFICE,
+    "POST /api/v1/problems/{problem_id}/accept": OFFICE,
+    "POST /api/v1/problems/{problem_id}/reject": OFFICE,
+    "POST /api/v1/problems/{problem_id}/duplicate": OFFICE,
+    "POST /api/v1/problems/{problem_id}/dispatch": OFFICE,
+    "POST /api/v1/problems/{problem_id}/sign": OFFICE,
+    "POST /api/v1/problems/{problem_id}/send-back": OFFICE,
+    "POST /api/v1/problems/{problem_id}/rule": OFFICE,
+    "POST /api/v1/problems/{problem_id}/progress": OFFICE,
+    "POST /api/v1/problems/{problem_id}/reply": OFFICE,
+    "POST /api/v1/problems/{problem_id}/visit": OFFICE,
+    "POST /api/v1/problems/{problem_id}/close": OFFICE,
+    "POST /api/v1/problems/{problem_id}/expose": OFFICE,
+    "POST /api/v1/problems/{problem_id}/to-list": OFFICE,
+    "GET /api/v1/problems/{problem_id}/suggestions": OFFICE,
+    "POST /api/v1/programmes": OFFICE,
+    "GET /api/v1/programmes": OFFICE,
+    "GET /api/v1/programmes/{programme_id}": OFFICE,
+    "GET /api/v1/programmes/{programme_id}/episodes": OFFICE,
+    "POST /api/v1/programmes/{programme_id}/episodes": OFFICE,
+    "GET /api/v1/stats/rates": OFFICE,
+    "POST /api/v1/open311/keys": ADMIN | OFFICE,
+    "GET /api/v1/open311/keys": ADMIN | OFFICE,
+    "POST /api/v1/open311/keys/{key_id}/revoke": ADMIN | OFFICE,
+    "GET /api/v1/problem-categories": EVERYONE,
+    "POST /api/v1/problem-categories": ADMIN | OFFICE,
+    "PATCH /api/v1/problem-categories/{category_id}": ADMIN | OFFICE,
+    "GET /api/v1/stats/rate-weights": EVERYONE,
+    "PUT /api/v1/stats/rate-weights": ADMIN,
+    "GET /api/v1/problems/suggestion-accuracy": ADMIN | OFFICE,
+    "GET /api/v1/public/challenge": EVERYONE,
+    "POST /api/v1/public/problems": EVERYONE,
+    "GET /api/v1/public/problems/{code}": EVERYONE,
 }
 
 STRONG = "Zq8#vLm2pW!x-2026"
@@ -206,6 +244,8 @@ def world(published_list, unit_a, liaison_a, office) -> dict:
                 "inspection_id",
                 "posting_id",
                 "problem_id",
+                "programme_id",
+                "key_id",
                 "selection_id",
                 "stationing_id",
                 "talk_id",
@@ -219,6 +259,8 @@ def world(published_list, unit_a, liaison_a, office) -> dict:
         "duty_id": duty.pk,
         "extension_id": 999999,
         "request_id": 999999,
+        "code": "2222-3333-4444-5555-6666",
+        "category_id": Category.objects.order_by("pk").first().pk,
     }
 
 
@@ -235,6 +277,10 @@ def payload(op: str, unit_id: int) -> dict | None:
         },
         "PUT /api/v1/people/{person_id}/roles": {"roles": ["liaison"]},
         "POST /api/v1/me/tokens": {"name": "脚本"},
+        "POST /api/v1/open311/keys": {"name": "随手拍"},
+        "POST /api/v1/problem-categories": {"name": "新类别", "code": "new_kind"},
+        "PATCH /api/v1/problem-categories/{category_id}": {"respond_hours": 12},
+        "PUT /api/v1/stats/rate-weights": {"response": 10, "resolution": 45, "satisfaction": 45, "basically_counts": 80},
     }.get(op)
 
 
@@ -307,6 +353,13 @@ def pages(world: dict) -> list[tuple[str, frozenset[str]]]:
         (reverse("frontline:selections"), OFFICE),
         (reverse("frontline:placements"), OFFICE),
         (reverse("frontline:month"), OFFICE),  # a leader's own month; the office picks the leader
+        (reverse("public:index"), OFFICE),
+        (reverse("public:hotline"), OFFICE),
+        (reverse("public:triage"), OFFICE),
+        (reverse("public:export"), OFFICE),
+        (reverse("public:rates"), OFFICE),
+        (reverse("public:programmes"), OFFICE),
+        (reverse("public:settings"), ADMIN | OFFICE),  # the categories' service levels, the rates' weights
         (reverse("escalation:board"), OFFICE),
         (reverse("escalation:talks"), OFFICE),
         (reverse("escalation:orders"), NOBODY),
