@@ -57,14 +57,18 @@ class StatusOut(Schema):
     updates: list[UpdateOut]
 
 
-@router.get("/public/challenge", response=ChallengeOut)
+@router.get("/public/challenge", response=ChallengeOut, url_name="public_challenge")
 def challenge(request: HttpRequest, response: HttpResponse):
     """A fresh challenge: find a nonce, then send both with the problem (within the challenge's lifetime)."""
     patch_cache_control(response, no_store=True)  # each form gets its own
     return {"challenge": pow.new_challenge(timezone.now()), "difficulty": pow.difficulty()}
 
 
-@router.post("/public/problems", response={201: TrackingOut, 200: TrackingOut, 429: ErrorOut, **errors()})
+@router.post(
+    "/public/problems",
+    response={201: TrackingOut, 200: TrackingOut, 429: ErrorOut, **errors()},
+    url_name="public_submit",
+)
 def submit(request: HttpRequest, payload: PublicProblemIn):
     """Send a problem. 201 with its tracking code (keep it: it is the only way to follow the problem);
     200 with the same code when the same request (challenge) came before; 429 with Retry-After over the
@@ -88,7 +92,7 @@ def submit(request: HttpRequest, payload: PublicProblemIn):
     return (201 if created else 200), {"tracking_code": problem.code}
 
 
-@router.get("/public/problems/{code}", response={200: StatusOut, **errors(404)})
+@router.get("/public/problems/{code}", response={200: StatusOut, **errors(404)}, url_name="public_status")
 def status(request: HttpRequest, code: str):
     """A tracking code's status, its public steps and the reply; 404 for a code that is not one."""
     s = citizen.public_status(code)
