@@ -79,17 +79,27 @@ def check(challenge: str, nonce: str, now: datetime) -> datetime:
     return expires
 
 
-def spend(challenge: str, expires: datetime, now: datetime) -> None:
+def spend(challenge: str, expires: datetime, now: datetime, lock: int | None = None) -> None:
     """Mark the challenge used (call inside the submission's transaction); a second use is refused. One
     INSERT … ON CONFLICT DO NOTHING: a concurrent spend of the same challenge waits for the first and then
-    inserts nothing, without an error that would abort the transaction."""
+    inserts nothing, without an error that would abort the transaction. `lock`: a PostgreSQL advisory lock
+    taken by the same statement before the row is written (the sender's turn, throttle.lock_key), which
+    saves the submission a round trip."""
     table = connection.ops.quote_name(UsedChallenge._meta.db_table)
     digest = hashlib.sha256(challenge.encode()).hexdigest()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (digest, expires_at) VALUES (%s, %s) ON CONFLICT (digest) DO NOTHING",
-            [digest, connection.ops.adapt_datetimefield_value(expires)],
+    until = connection.ops.adapt_datetimefield_value(expires)
+    if lock is not None and connection.vendor == "postgresql":
+        # The row to insert is selected from the lock's CTE: the lock is held before the insert happens.
+        sql = (
+            "WITH turn AS MATERIALIZED (SELECT pg_advisory_xact_lock(%s)) "
+            f"INSERT INTO {table} (digest, expires_at) SELECT %s, %s FROM turn ON CONFLICT (digest) DO NOTHING"
         )
+        params: list = [lock, digest, until]
+    else:
+        sql = f"INSERT INTO {table} (digest, expires_at) VALUES (%s, %s) ON CONFLICT (digest) DO NOTHING"
+        params = [digest, until]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
         spent = cursor.rowcount == 1
     if not spent:
         raise InvalidInput(_("This form was sent already: reload the page to send another problem."), "challenge")

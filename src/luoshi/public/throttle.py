@@ -42,14 +42,19 @@ def address_digest(request: HttpRequest) -> str:
     return salted_hmac(SALT, client_address(request) or "", algorithm="sha256").hexdigest()
 
 
+def lock_key(digest: str) -> int | None:
+    """The sender's advisory lock on PostgreSQL (None elsewhere): one sender's submissions take turns until
+    each commits, so that a burst of parallel requests cannot all pass the count below. SQLite writes one
+    transaction at a time (IMMEDIATE): nothing more is needed there."""
+    if connection.vendor != "postgresql":
+        return None
+    return int.from_bytes(hashlib.sha256(digest.encode()).digest()[:8], "big", signed=True)
+
+
 def _serialise(digest: str) -> None:
-    """On PostgreSQL, one sender's submissions take turns until each commits (a transaction-scoped advisory
-    lock on the digest), so that a burst of parallel requests cannot all pass the count below."""
-    if connection.vendor == "postgresql":
-        key = int.from_bytes(hashlib.sha256(digest.encode()).digest()[:8], "big", signed=True)
+    if (key := lock_key(digest)) is not None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
-    # SQLite writes one transaction at a time (IMMEDIATE): nothing more is needed.
 
 
 def _aware(value: datetime | str) -> datetime:
@@ -59,13 +64,15 @@ def _aware(value: datetime | str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def check(digest: str, now: datetime) -> None:
+def check(digest: str, now: datetime, *, locked: bool = False) -> None:
     """Refuse (TooMany) a sender that has sent the limit within the window; call inside the transaction that
-    then creates the problem. A limit of 0 or less: no limit."""
+    then creates the problem, `locked` if it holds lock_key(digest) already (pow.spend takes it in the same
+    statement). A limit of 0 or less: no limit."""
     n = limit()
     if n <= 0:
         return
-    _serialise(digest)
+    if not locked:
+        _serialise(digest)
     # Raw SQL: this runs on every public submission, and the ORM's compiling costs more than the query.
     table = connection.ops.quote_name(Problem._meta.db_table)
     with connection.cursor() as cursor:

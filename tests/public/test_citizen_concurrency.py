@@ -1,0 +1,69 @@
+"""The public form under a burst of parallel requests (each thread its own connection): one sender never
+gets more than the limit through, and one challenge never makes two problems."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from luoshi.errors import InvalidInput
+from luoshi.public import citizen, pow, throttle
+from luoshi.public.models import Problem
+from tests.public.conftest import submission
+
+BITS = 4
+
+
+def burst(calls: list) -> list:
+    """Run the calls at once, each in its own thread (and database connection); their results or errors."""
+    results: list = [None] * len(calls)
+    start = threading.Barrier(len(calls))
+
+    def run(i: int) -> None:
+        try:
+            start.wait()
+            results[i] = calls[i]()
+        except Exception as e:  # the test looks at what each call raised
+            results[i] = e
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def solved() -> tuple[str, str]:
+    challenge = pow.new_challenge(timezone.now())
+    return challenge, pow.solve(challenge, BITS)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_from_one_sender_passes_only_the_limit(settings):
+    settings.LUOSHI_PUBLIC_POW_DIFFICULTY, settings.LUOSHI_PUBLIC_LIMIT = BITS, 3
+    proofs = [solved() for _ in range(8)]
+
+    def send(challenge: str, nonce: str):
+        return lambda: citizen.do_submit_public(submission(channel="web"), "f" * 64, challenge, nonce)
+
+    results = burst([send(*p) for p in proofs])
+    created = [r for r in results if isinstance(r, tuple)]
+    refused = [r for r in results if isinstance(r, throttle.TooMany)]
+    assert (len(created), len(refused)) == (3, 5), results
+    assert Problem.objects.filter(address_digest="f" * 64).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_challenge_sent_at_once_many_times_makes_one_problem(settings):
+    settings.LUOSHI_PUBLIC_POW_DIFFICULTY, settings.LUOSHI_PUBLIC_LIMIT = BITS, 100
+    challenge, nonce = solved()
+    results = burst(
+        [lambda: citizen.do_submit_public(submission(channel="web"), "e" * 64, challenge, nonce) for _ in range(6)]
+    )
+    assert not [r for r in results if isinstance(r, Exception | InvalidInput)], results
+    assert sum(created for _, created in results) == 1
+    assert len({p.pk for p, _ in results}) == 1 and Problem.objects.count() == 1
