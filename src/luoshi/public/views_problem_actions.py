@@ -131,7 +131,11 @@ def _page(request: Request, p: Problem, status: int = 200, error: str = "", **gi
         "lead_clock": clock(lead, now),
         "own": own,
         "send_backs": send_backs,
-        "reports": list(Report.objects.filter(duty__in=[d.pk for d in duties]).select_related("author", "duty__unit"))
+        "reports": list(
+            Report.objects.filter(duty__in=[d.pk for d in duties], request_completion=False).select_related(
+                "author", "duty__unit"
+            )
+        )
         if duties
         else [],
         "replies": list(p.replies.select_related("unit", "by")),
