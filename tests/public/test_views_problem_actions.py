@@ -251,6 +251,8 @@ def test_a_hot_issue_is_exposed_and_made_a_list_in_one_step(as_, office, sent):
     assert r.status_code == 302 and r["Location"] == reverse("lists:loop", args=[p.list_id])
     assert c.post(url("to_list", sent.pk))["Location"] == r["Location"]
     assert 'id="problem-list"' in c.get(url("problem", p.pk)).content.decode()
+    loop = c.get(r["Location"]).content.decode()  # and the list names the problem it was made from
+    assert 'id="list-origin"' in loop and reverse("public:problem", args=[p.pk]) in loop
 
 
 def test_a_pending_problem_cannot_be_exposed(as_, office, problem):
