@@ -20,6 +20,7 @@ import http.client
 import json
 import multiprocessing as mp
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -43,6 +44,10 @@ def server_env(args: argparse.Namespace) -> dict[str, str]:
         "LUOSHI_PUBLIC_LIMIT": str(PER_ADDRESS),
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "LOG_LEVEL": "ERROR",
+        "LUOSHI_PRINT_WARMUP": "false",
+        # Connections outlive the run (the default, 60 s, replaces them mid-run): PostgreSQL's CPU is read
+        # from its backends, and a backend that exits takes its figure with it.
+        "LUOSHI_CONN_MAX_AGE": "900",  # the PDF engine's warm-up would share the cores with the first seconds
     }
 
 
@@ -62,6 +67,9 @@ def _solve(task: tuple[int, str, int]) -> tuple[int, str, str]:
     return i, challenge, pow.solve(challenge, bits)
 
 
+RUN = f"{os.getpid()}-{int(time.time())}"  # in each content: this run's problems, apart from earlier runs'
+
+
 def precompute(n: int, bits: int) -> list[bytes]:
     """n request bodies, each with a fresh challenge and a nonce that does the work."""
     from django.utils import timezone
@@ -79,7 +87,7 @@ def precompute(n: int, bits: int) -> list[bytes]:
             json.dumps(
                 {
                     "category": SHIPPED[i % len(SHIPPED)][0],
-                    "content": f"压测问题 #{i}：小区门口垃圾堆放无人清运，请尽快处理。",
+                    "content": f"压测问题 {RUN} #{i}：小区门口垃圾堆放无人清运，请尽快处理。",
                     "place": f"城关区张掖路街道 {i % 300} 号",
                     "reporter_name": f"压测{i}",
                     "reporter_contact": f"139{i:08d}",
@@ -92,9 +100,13 @@ def precompute(n: int, bits: int) -> list[bytes]:
     return bodies
 
 
+# The first octet differs from run to run, so that --reuse does not meet the last run's limits.
+FIRST_OCTET = 11 + os.getpid() % 200
+
+
 def address(i: int) -> str:
     k = i // PER_ADDRESS
-    return f"10.{(k >> 16) & 255}.{(k >> 8) & 255}.{k & 255}"
+    return f"{FIRST_OCTET}.{(k >> 16) & 255}.{(k >> 8) & 255}.{k & 255}"
 
 
 def _client(port: int, jobs: list[tuple[int, bytes]], threads: int, start: Any, out: Any) -> None:
@@ -156,6 +168,36 @@ def fire(port: int, bodies: list[tuple[int, bytes]], clients: int, threads: int)
     return results, elapsed
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(session: int) -> tuple[float, float]:
+    """CPU seconds (user + system) so far of the server's processes (its session) and of PostgreSQL's."""
+    server = postgres = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        used = (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
+        if int(fields[3]) == session:  # the session id
+            server += used
+        elif name.startswith("postgres"):
+            postgres += used
+    return server, postgres
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far (/proc/stat): what else ran meanwhile."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle, iowait
+    return (sum(values) - idle) / TICK, sum(values) / TICK
+
+
 def wait_for(port: int, server: subprocess.Popen, seconds: float = 60) -> None:
     stop = time.time() + seconds
     while time.time() < stop:
@@ -191,8 +233,9 @@ def verify(results: list, bodies: dict[int, bytes]) -> dict[str, int]:
     from luoshi.public.models import Problem
 
     answered = {i: code for i, status, code, _ in results if status == 201}
-    stored = dict(Problem.objects.filter(channel="web").values_list("code", "content"))
-    rows = Problem.objects.filter(channel="web").values("content").annotate(n=Count("id"))
+    mine = Problem.objects.filter(channel="web", content__contains=f"压测问题 {RUN} #")
+    stored = dict(mine.values_list("code", "content"))
+    rows = mine.values("content").annotate(n=Count("id"))
     by_content = {r["content"]: r["n"] for r in rows}
     lost = sum(
         1 for i, code in answered.items() if stored.get(code) != json.loads(bodies[i])["content"]
@@ -258,7 +301,11 @@ def main() -> None:
         indexed = list(enumerate(bodies[:-1]))
         warm, timed = indexed[: args.warmup], indexed[args.warmup :]
         warm_results, _ = fire(args.port, warm, args.clients, args.client_threads)
+        before, clients_before = cpu_seconds(server.pid), resource.getrusage(resource.RUSAGE_CHILDREN)
+        busy_before = machine_busy()
         results, elapsed = fire(args.port, timed, args.clients, args.client_threads)
+        after, clients_after = cpu_seconds(server.pid), resource.getrusage(resource.RUSAGE_CHILDREN)
+        busy_after = machine_busy()
     finally:
         server.terminate()
         server.wait(30)
@@ -277,6 +324,21 @@ def main() -> None:
         f"latency median {statistics.median(latencies):.1f} ms, p95 {latencies[int(len(latencies) * 0.95) - 1]:.1f} ms"
     )
     print(f"answers: {dict(sorted(statuses.items()))}")
+    n = max(1, len(results))
+    clients_cpu = (clients_after.ru_utime + clients_after.ru_stime) - (
+        clients_before.ru_utime + clients_before.ru_stime
+    )
+    print(
+        f"CPU per submission: server {(after[0] - before[0]) / n * 1000:.2f} ms, "
+        f"PostgreSQL {(after[1] - before[1]) / n * 1000:.2f} ms, clients {clients_cpu / n * 1000:.2f} ms "
+        f"(of {2 * elapsed / n * 1000:.2f} ms of the 2 cores' time per submission)"
+    )
+    busy = (busy_after[0] - busy_before[0]) / max(1e-9, busy_after[1] - busy_before[1])
+    ours = (after[0] - before[0]) + (after[1] - before[1]) + clients_cpu
+    print(
+        f"the machine was {busy:.0%} busy, {ours / max(1e-9, busy_after[1] - busy_before[1]):.0%} by this bench's "
+        "processes (the rest: other work on the machine)"
+    )
     for i, status, code, _ in results:
         if status != 201:
             print(f"  first refusal: #{i} {status} {code}")
