@@ -162,7 +162,7 @@ def test_the_operators_form_is_for_speed(as_, office):
 
 
 @pytest.mark.parametrize("who", ["leader", "liaison_a", "head_a"])
-def test_only_the_office_takes_calls(request, as_, who):
+def test_only_the_office_takes_calls(request, db, as_, who):
     c = as_(request.getfixturevalue(who))
     assert c.get(url("hotline")).status_code == 403
     assert c.post(url("hotline"), call()).status_code == 403
