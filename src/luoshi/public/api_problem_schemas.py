@@ -177,7 +177,7 @@ class DispatchOut(Schema):
     respond_by: datetime | None
 
 
-class UnitIn(BodyIn):
+class ProblemUnitIn(BodyIn):
     unit: Id
 
 

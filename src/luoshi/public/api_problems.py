@@ -32,6 +32,7 @@ from luoshi.public.api_problem_schemas import (
     ProblemIn,
     ProblemOut,
     ProblemQuery,
+    ProblemUnitIn,
     ProgressOut,
     RejectIn,
     ReplyOut,
@@ -43,7 +44,6 @@ from luoshi.public.api_problem_schemas import (
     SuggestionsOut,
     TextIn,
     ToListOut,
-    UnitIn,
     VisitIn,
     VisitOut,
 )
@@ -222,7 +222,7 @@ def dispatch_problem(request, problem_id: Id, payload: DispatchIn, idempotency_k
 
 
 @router.post("/problems/{int:problem_id}/sign", response={200: SignOut, **WRITE})
-def sign(request, problem_id: Id, payload: UnitIn, idempotency_key: Key = IDEMPOTENCY_KEY):
+def sign(request, problem_id: Id, payload: ProblemUnitIn, idempotency_key: Key = IDEMPOTENCY_KEY):
     """The unit's liaison or head signs for it: its deadline now runs from today. A second tap: the same."""
     p = _visible(request, problem_id)
 
@@ -263,7 +263,7 @@ def send_back(request, problem_id: Id, payload: SendBackIn, idempotency_key: Key
 
 
 @router.post("/problems/{int:problem_id}/rule", response={200: RuleOut, **WRITE})
-def rule(request, problem_id: Id, payload: UnitIn, idempotency_key: Key = IDEMPOTENCY_KEY):
+def rule(request, problem_id: Id, payload: ProblemUnitIn, idempotency_key: Key = IDEMPOTENCY_KEY):
     """The office rules who owns a problem sent back: the send-backs are settled (against the owner when it
     sent it back), the owner gets or keeps the lead duty."""
     p = _visible(request, problem_id)
