@@ -50,10 +50,12 @@ def fresh_cache():
     from django.core.cache import cache
 
     from luoshi.duties.models import Policy
+    from luoshi.public import categories
     from luoshi.workdays import calendar
 
     cache.clear()
     Policy.forget()
+    categories.forget()
     calendar.forget()
     yield
     cache.clear()

@@ -3,6 +3,7 @@ with 食品安全 … 其他 (migration 0002). A category problems use is never 
 API and the forms name a category by its name, Open311 by its code."""
 
 import re
+import time
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -29,6 +30,7 @@ CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
 def ensure_shipped() -> None:
     """The shipped categories where a database lacks them (one a test's flush emptied)."""
+    forget()
     have = set(Category.objects.values_list("code", flat=True))
     Category.objects.bulk_create(
         Category(
@@ -44,9 +46,27 @@ def ensure_shipped() -> None:
     )
 
 
+# The active categories by name, per process for a few seconds: every submission looks one up (the public
+# form's pace), and they change rarely; a change here forgets them at once, other processes within seconds.
+_memo: tuple[float, dict[str, Category]] | None = None
+MEMO_SECONDS = 5.0
+
+
+def forget() -> None:
+    global _memo
+    _memo = None
+
+
+def _active() -> dict[str, Category]:
+    global _memo
+    if _memo is None or _memo[0] < time.monotonic():
+        _memo = (time.monotonic() + MEMO_SECONDS, {c.name: c for c in Category.objects.filter(active=True)})
+    return _memo[1]
+
+
 def by_name(name: str, field: str = "category") -> Category:
     """An active category by its name (as the API takes it), else a 400 naming the field."""
-    found = Category.objects.filter(name=(name or "").strip(), active=True).first()
+    found = _active().get((name or "").strip())
     if found is None:
         names = "、".join(Category.objects.filter(active=True).values_list("name", flat=True))
         raise InvalidInput(_("Choose a category: {names}.").format(names=names), field)
@@ -98,6 +118,8 @@ def do_add_category(
                 name=name, code=code, description=description, position=(last or 0) + 1, **values
             )
             record(actor, "problem_category.added", "problem_category", c.pk, after=category_state(c), at=now)
+            forget()
+            transaction.on_commit(forget)
     except IntegrityError:
         raise Conflict(_("A category with this name or code exists."), "name") from None
     return c
@@ -123,6 +145,8 @@ def do_update_category(actor: Person, category: Category, now: datetime, **chang
         if after == before and c.description == category.description:
             return c, False
         c.save()
+        forget()
+        transaction.on_commit(forget)
         changed = [k for k in after if after[k] != before[k]]
         record(
             actor,

@@ -122,8 +122,7 @@ def do_submit(
         require_office(actor)
     fields = clean(submission)
     now = resolve_now(now)
-    if submission_key and (earlier := Problem.objects.filter(submission_key=submission_key).first()):
-        return earlier, False
+    # A repeated key is found by the unique index refusing it: the first submission pays no lookup.
     try:
         with transaction.atomic():
             problem = Problem.objects.create(
@@ -144,7 +143,7 @@ def do_submit(
                 at=now,
             )
     except IntegrityError:
-        if submission_key and (earlier := Problem.objects.filter(submission_key=submission_key).first()):
+        if submission_key and (earlier := Problem.objects.filter(submission_key=submission_key).order_by("pk").first()):
             return earlier, False
         raise
     return problem, True
