@@ -255,7 +255,9 @@ def main(argv: list[str] | None = None) -> None:
     restore.set_defaults(func=cmd_restore)
 
     open311 = sub.add_parser(
-        "open311", add_help=False, help="Open311 clients' keys: luoshi open311 key create NAME | key list | key revoke ID"
+        "open311",
+        add_help=False,
+        help="Open311 clients' keys: luoshi open311 key create NAME | key list | key revoke ID",
     )
     open311.add_argument("rest", nargs=argparse.REMAINDER)
     open311.set_defaults(func=cmd_open311)

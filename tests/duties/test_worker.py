@@ -34,7 +34,12 @@ def test_the_worker_runs_the_scheduled_sweep_from_the_database_queue(office, lea
         assert enqueue_due_jobs() == []  # not due again until the period has passed
         call_command("db_worker", batch=True, startup_delay=False, interval=0, verbosity=0)
     assert Escalation.objects.get().step == "urge"
-    assert set(ScheduledJob.objects.values_list("name", flat=True)) == {"sweep", "deliver", "frontline", *ROUND_THE_CLOCK}
+    assert set(ScheduledJob.objects.values_list("name", flat=True)) == {
+        "sweep",
+        "deliver",
+        "frontline",
+        *ROUND_THE_CLOCK,
+    }
 
 
 @pytest.mark.django_db(transaction=True)

@@ -280,7 +280,12 @@ def payload(op: str, unit_id: int) -> dict | None:
         "POST /api/v1/open311/keys": {"name": "随手拍"},
         "POST /api/v1/problem-categories": {"name": "新类别", "code": "new_kind"},
         "PATCH /api/v1/problem-categories/{category_id}": {"respond_hours": 12},
-        "PUT /api/v1/stats/rate-weights": {"response": 10, "resolution": 45, "satisfaction": 45, "basically_counts": 80},
+        "PUT /api/v1/stats/rate-weights": {
+            "response": 10,
+            "resolution": 45,
+            "satisfaction": 45,
+            "basically_counts": 80,
+        },
     }.get(op)
 
 
