@@ -109,7 +109,7 @@ class IndicatorOut(Schema):
     trajectory: list[PointOut]
 
 
-class DutyOut(Schema):
+class TaskDutyOut(Schema):
     id: int
     unit: int
     unit_name: str
@@ -143,7 +143,7 @@ class TaskOut(Schema):
     forecast_basis: str
     children: list[int]
     indicators: list[IndicatorOut]
-    duties: list[DutyOut]
+    duties: list[TaskDutyOut]
     links: list[int]
     origin: int | None
 

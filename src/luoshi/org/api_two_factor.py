@@ -23,7 +23,7 @@ class TwoFactorOut(Schema):
     last_used_at: datetime | None = Field(description="When the app's code was last accepted.")
 
 
-class ResetOut(TwoFactorOut):
+class TwoFactorResetOut(TwoFactorOut):
     reset: bool = Field(description="Whether there was anything to remove (false: nothing was on).")
 
 
@@ -45,7 +45,7 @@ def my_two_factor(request):
 
 @router.post(
     "/people/{person_id}/two-factor/reset",
-    response={200: ResetOut, **errors(403, 404)},
+    response={200: TwoFactorResetOut, **errors(403, 404)},
     summary="Reset a person's two factors (security administrator)",
 )
 def reset_two_factor(request, person_id: Id):

@@ -12,7 +12,7 @@ from luoshi.schemas import VISIBLE_LINE, BlankIsNone, BodyIn, Day, Id, Line, Req
 Body = Annotated[str, Field(min_length=1, max_length=100), VISIBLE_LINE]
 
 
-class ReasonIn(BodyIn):
+class CitedReasonIn(BodyIn):
     kind: ReasonKind = Field(description="What is cited: list, finding, talk_proposal, incident, violation, talk.")
     id: Id
 
@@ -27,7 +27,7 @@ class TalkIn(BodyIn):
     kind: TalkKind
     unit: Id | None = Field(None, description="Talked to the unit's head; with `person`, the person's unit then.")
     person: Id | None = Field(None, description="Talked to this person.")
-    reasons: list[ReasonIn] = Field([], max_length=50)
+    reasons: list[CitedReasonIn] = Field([], max_length=50)
     held_on: Day
     record: Text = ""
     talked_by: Id | None = Field(None, description="Who held the talk.")
@@ -130,7 +130,7 @@ class AccountabilityIn(BodyIn):
         description="For a unit: inspection, notice, reorganisation. For a person: notice, admonition, "
         "organisational, party_discipline, government_sanction.",
     )
-    reasons: list[ReasonIn] = Field([], max_length=50)
+    reasons: list[CitedReasonIn] = Field([], max_length=50)
     decided_on: Day
     body: Body = Field(description="The deciding body.")
     summary: Text = ""

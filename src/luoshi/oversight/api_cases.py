@@ -21,6 +21,7 @@ from luoshi.oversight.api_case_schemas import (
     AccountabilityIn,
     AccountabilityOut,
     CaseQuery,
+    CitedReasonIn,
     IncidentIn,
     IncidentOut,
     OversightStatsOut,
@@ -30,7 +31,6 @@ from luoshi.oversight.api_case_schemas import (
     PagedViolationsOut,
     PeriodQuery,
     ProposalTalkIn,
-    ReasonIn,
     TalkIn,
     TalkOut,
     TalkQuery,
@@ -78,7 +78,7 @@ def _person(person_id: int | None, field: str = "person") -> Person | None:
     return person
 
 
-def _reasons(reasons: Sequence[ReasonIn]) -> list[tuple[str, int]]:
+def _reasons(reasons: Sequence[CitedReasonIn]) -> list[tuple[str, int]]:
     return [(str(r.kind), r.id) for r in reasons]
 
 

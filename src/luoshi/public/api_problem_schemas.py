@@ -23,7 +23,7 @@ Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
 
 
-class ProblemIn(BodyIn):
+class NewProblemIn(BodyIn):
     channel: Channel
     category: CategoryName = Field(description="A category's name, e.g. 市容环境.")
     content: Content
@@ -88,7 +88,7 @@ class UnitDutyOut(Schema):
     deadline: date
 
 
-class ReplyOut(Schema):
+class ProblemReplyOut(Schema):
     id: int
     unit: int
     text: str
@@ -117,7 +117,7 @@ class ReporterOut(Schema):
     contact: str
 
 
-class ProblemOut(Schema):
+class ProblemDetailOut(Schema):
     id: int
     code: str
     status: Status
@@ -131,7 +131,7 @@ class ProblemOut(Schema):
     units: list[UnitDutyOut] = Field(description="The units handling it (lead first); none sent back.")
     duty: int | None = Field(description="The lead unit's duty.")
     lead_unit: int | None
-    reply: ReplyOut | None = Field(description="The latest reply.")
+    reply: ProblemReplyOut | None = Field(description="The latest reply.")
     visit: VisitOut | None = Field(description="The latest return visit.")
     reporter: ReporterOut | None = Field(
         None, description="Only for the office, or a handling unit when the reporter agreed; the read is audited."
@@ -224,7 +224,7 @@ class VisitIn(BodyIn):
     reopen: bool = Field(False, description="Send it back to the unit (only when unsatisfied or unsolved).")
 
 
-class ToListOut(Schema):
+class ProblemToListOut(Schema):
     list: int
     code: str | None
 

@@ -28,14 +28,15 @@ from luoshi.public.api_problem_schemas import (
     DispatchIn,
     DispatchOut,
     DuplicateIn,
+    NewProblemIn,
     PagedProblemsOut,
-    ProblemIn,
-    ProblemOut,
+    ProblemDetailOut,
     ProblemQuery,
+    ProblemReplyOut,
+    ProblemToListOut,
     ProblemUnitIn,
     ProgressOut,
     RejectIn,
-    ReplyOut,
     RuleOut,
     SendBackIn,
     SentBackOut,
@@ -43,7 +44,6 @@ from luoshi.public.api_problem_schemas import (
     StateOut,
     SuggestionsOut,
     TextIn,
-    ToListOut,
     VisitIn,
     VisitOut,
 )
@@ -115,7 +115,7 @@ def _submission_key(person: Person, key: str | None) -> str | None:
 
 
 @router.post("/problems", response={201: CreatedOut, 200: CreatedOut, **errors(403)})
-def create_problem(request, payload: ProblemIn, idempotency_key: Key = IDEMPOTENCY_KEY):
+def create_problem(request, payload: NewProblemIn, idempotency_key: Key = IDEMPOTENCY_KEY):
     """Take a problem in (the office: hotline, TV, newspaper, tips…). 200 with the first problem when the
     same Idempotency-Key came before."""
     me = _me(request)
@@ -153,7 +153,7 @@ def list_problems(request, filters: Query[ProblemQuery], params: Query[Page.Inpu
     return {"items": [out.row(p, leads.get(p.pk)) for p in rows], "count": count}
 
 
-@router.get("/problems/{int:problem_id}", response={200: ProblemOut, **errors(404)})
+@router.get("/problems/{int:problem_id}", response={200: ProblemDetailOut, **errors(404)})
 def get_problem(request, problem_id: Id):
     """One problem with its units, send-backs, latest reply and visit; the reporter only for the office, or
     for a handling unit when the reporter agreed (each such read is audited)."""
@@ -307,7 +307,7 @@ def progress(request, problem_id: Id, payload: TextIn, idempotency_key: Key = ID
     return {"duty": duty.pk, "unit": duty.unit_id, "progress": duty.progress}
 
 
-@router.post("/problems/{int:problem_id}/reply", response={200: ReplyOut, **WRITE})
+@router.post("/problems/{int:problem_id}/reply", response={200: ProblemReplyOut, **WRITE})
 def reply(request, problem_id: Id, payload: TextIn, idempotency_key: Key = IDEMPOTENCY_KEY):
     """The lead unit's reply to the reporter (答复): it asks the office to accept its work."""
     p = _visible(request, problem_id)
@@ -360,7 +360,7 @@ def expose(request, problem_id: Id, idempotency_key: Key = IDEMPOTENCY_KEY):
     return _state_step(request, p, idempotency_key, "problem.exposed", lambda: handling.do_expose(_me(request), p))
 
 
-@router.post("/problems/{int:problem_id}/to-list", response={201: ToListOut, 200: ToListOut, **WRITE})
+@router.post("/problems/{int:problem_id}/to-list", response={201: ProblemToListOut, 200: ProblemToListOut, **WRITE})
 def to_list(request, problem_id: Id, idempotency_key: Key = IDEMPOTENCY_KEY):
     """One step: a published responsibility list for the lead unit by its deadline; a second call answers
     the same list (200)."""

@@ -27,13 +27,13 @@ Key = Annotated[str | None, ONE_LINE]
 Name = Annotated[str, Field(min_length=1, max_length=programmes.NAME_MAX), ONE_LINE]
 
 
-class ProgrammeIn(BodyIn):
+class MediaProgrammeIn(BodyIn):
     kind: Literal["tv", "newspaper"]
     name: Name
     description: Text = ""
 
 
-class ProgrammeOut(Schema):
+class MediaProgrammeOut(Schema):
     id: int
     kind: str
     name: str
@@ -45,7 +45,7 @@ class ProgrammeOut(Schema):
 
 
 class ProgrammesOut(Schema):
-    items: list[ProgrammeOut]
+    items: list[MediaProgrammeOut]
     count: int
 
 
@@ -107,8 +107,8 @@ def _programme(programme_id: int) -> Programme:
     return found
 
 
-@router.post("/programmes", response={201: ProgrammeOut, 200: ProgrammeOut, **errors(403, 409)})
-def create_programme(request, payload: ProgrammeIn, idempotency_key: Key = IDEMPOTENCY_KEY):
+@router.post("/programmes", response={201: MediaProgrammeOut, 200: MediaProgrammeOut, **errors(403, 409)})
+def create_programme(request, payload: MediaProgrammeIn, idempotency_key: Key = IDEMPOTENCY_KEY):
     """A TV programme or a newspaper column (the office's)."""
     p, created = programmes.do_create_programme(
         _me(request), payload.kind, payload.name, payload.description, submission_key=idempotency_key or None
@@ -124,7 +124,7 @@ def list_programmes(request, params: Query[Page.Input]):
     return {"items": [_programme_out(p) for p in rows], "count": qs.count()}
 
 
-@router.get("/programmes/{int:programme_id}", response={200: ProgrammeOut, **errors(404)})
+@router.get("/programmes/{int:programme_id}", response={200: MediaProgrammeOut, **errors(404)})
 def get_programme(request, programme_id: Id):
     return _programme_out(_programme(programme_id))
 

@@ -35,7 +35,7 @@ class TrackingOut(Schema):
     tracking_code: str
 
 
-class ReplyOut(Schema):
+class PublicReplyOut(Schema):
     text: str
     at: datetime
     unit: str
@@ -53,7 +53,7 @@ class StatusOut(Schema):
     status: str
     category: str
     created: datetime
-    reply: ReplyOut | None
+    reply: PublicReplyOut | None
     updates: list[UpdateOut]
 
 

@@ -28,7 +28,7 @@ Workdays = Annotated[int, Field(ge=1, le=120)]
 Percent = Annotated[int, Field(ge=0, le=100)]
 
 
-class CategoryOut(Schema):
+class ProblemCategoryOut(Schema):
     id: int
     name: str
     code: str
@@ -39,7 +39,7 @@ class CategoryOut(Schema):
     active: bool
 
 
-class CategoryIn(BodyIn):
+class ProblemCategoryIn(BodyIn):
     name: Name
     code: Code
     description: Description = ""
@@ -48,7 +48,7 @@ class CategoryIn(BodyIn):
     resolve_workdays: Workdays = 15
 
 
-class CategoryPatch(BodyIn):
+class ProblemCategoryPatch(BodyIn):
     description: Description | None = None
     respond_hours: RespondHours | None = None
     urgent_respond_hours: UrgentHours | None = None
@@ -77,14 +77,14 @@ def _category_out(c: Category) -> dict:
     return {"id": c.pk, **categories.category_state(c), "description": c.description}
 
 
-@router.get("/problem-categories", response={200: list[CategoryOut], **errors()})
+@router.get("/problem-categories", response={200: list[ProblemCategoryOut], **errors()})
 def list_categories(request):
     """Every category, in use or not, in the order the forms show them, with its service levels."""
     return [_category_out(c) for c in Category.objects.order_by("position", "pk")]
 
 
-@router.post("/problem-categories", response={201: CategoryOut, **errors(403, 409)})
-def add_category(request, payload: CategoryIn):
+@router.post("/problem-categories", response={201: ProblemCategoryOut, **errors(403, 409)})
+def add_category(request, payload: ProblemCategoryIn):
     """A new category (the administrator or the office). Its name and code are unique: a second POST of
     the same is a 409."""
     c = categories.do_add_category(
@@ -100,8 +100,8 @@ def add_category(request, payload: CategoryIn):
     return 201, _category_out(c)
 
 
-@router.patch("/problem-categories/{int:category_id}", response={200: CategoryOut, **errors(403, 404)})
-def update_category(request, category_id: Id, payload: CategoryPatch):
+@router.patch("/problem-categories/{int:category_id}", response={200: ProblemCategoryOut, **errors(403, 404)})
+def update_category(request, category_id: Id, payload: ProblemCategoryPatch):
     """Change service levels, the description, or take the category out of use (never deleted)."""
     c = Category.objects.filter(pk=category_id).first()
     if c is None:
