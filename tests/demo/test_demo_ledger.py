@@ -121,7 +121,8 @@ def test_the_construction_waste_project_and_the_second_water_sources_tunnel(ledg
     assert tunnel.starts_on == date(TODAY.year, 8, 20) == tunnel.parent.starts_on
     if date(TODAY.year, 8, 25) < TODAY:
         assert tunnel.done
-        asked = Report.objects.get(duty__owner_id=tunnel.pk, request_completion=True)
+        task_type = owners.content_type_id("ledger_task")
+        asked = Report.objects.get(duty__owner_type_id=task_type, duty__owner_id=tunnel.pk, request_completion=True)
         assert timezone.localdate(asked.filed_at) == date(TODAY.year, 8, 20)
 
 

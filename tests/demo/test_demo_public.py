@@ -6,6 +6,7 @@ the reporters' contacts kept out of the public's sight."""
 import pytest
 from django.db.models import Count
 
+from luoshi.demo.public_texts import NAMED_HOT
 from luoshi.duties.models import DutyStatus
 from luoshi.lists.models import ResponsibilityList
 from luoshi.public import dispatch
@@ -35,8 +36,8 @@ def test_the_programme_ran_about_20_episodes_with_20_units_and_500_problems_on_a
 def test_about_40_hot_issues_are_exposed_with_the_articles_three(city):
     hot = Problem.objects.filter(hot=True)
     assert 35 <= hot.count() <= 45
-    for words in ("华富瑞士医康疗养院", "小饭桌", "南面滩"):
-        named = hot.get(content__contains=words)
+    for _category, _handler, _district, place, content in NAMED_HOT:
+        named = hot.get(content=content, place=place)
         assert named.status == Status.CLOSED and named.outcome == Outcome.SOLVED
     assert ResponsibilityList.objects.filter(problem__isnull=False).exists()
 
