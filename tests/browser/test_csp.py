@@ -14,7 +14,8 @@ from playwright.sync_api import Page
 
 import luoshi
 from luoshi.demo.city import DEMO_PASSWORD, build_demo_city
-from luoshi.duties.models import Duty, Escalation
+from luoshi.duties import owners
+from luoshi.duties.models import Duty, DutyStatus, Escalation
 from luoshi.ledger.models import Ledger, Snapshot, Task
 from luoshi.lists.models import ListStatus, ResponsibilityList
 from luoshi.org.models import Person
@@ -98,7 +99,10 @@ def url(name: str, *args: object) -> str | None:
 def test_every_page_works_under_the_policy(city, visit):
     liaison = Person.objects.get(username="gxw_liaison")
     struck = ResponsibilityList.objects.filter(status=ListStatus.CLOSED).order_by("pk").first()
-    owned = Duty.objects.filter(unit=liaison.unit).values("owner_id")
+    # The unit's live duties on lists (a problem's or a finding's id may equal a list's).
+    owned = Duty.objects.filter(
+        unit=liaison.unit, owner_type_id=owners.content_type_id("list"), status=DutyStatus.OPEN
+    ).values("owner_id")
     running = ResponsibilityList.objects.filter(status=ListStatus.IN_PROGRESS, pk__in=owned).order_by("pk").first()
     notice = Escalation.objects.filter(step="urge").order_by("pk").first()
     assert struck and running and notice
