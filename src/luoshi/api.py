@@ -184,6 +184,10 @@ def _add_routers() -> None:
     api.add_router("/", "luoshi.public.api_programmes.router", auth=BUSINESS)
     api.add_router("/", "luoshi.public.api_rates.router", auth=BUSINESS)
     # Categories, weights and Open311 clients' keys: the admin's too (the services check the role).
+    api.add_router("/", "luoshi.cockpit.api.router", auth=BUSINESS)  # /stats/cockpit
+    api.add_router("/", "luoshi.cockpit.api_summary.router", auth=BUSINESS)  # /stats/summary
+    api.add_router("/", "luoshi.cockpit.api_bulletins.router", auth=BUSINESS)  # /bulletins
+
     api.add_router("/", "luoshi.public.api_open311.router")
     api.add_router("/", "luoshi.public.api_settings.router")
     # No login: the public form's challenge, its submission, a tracking code's status.

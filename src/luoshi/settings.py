@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "luoshi.oversight",
     "luoshi.frontline",
     "luoshi.public",
+    "luoshi.cockpit",
     "luoshi.web",
 ]
 

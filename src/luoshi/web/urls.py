@@ -19,6 +19,7 @@ urlpatterns = [
     path("problems/", include(business_only("luoshi.public.urls", except_names=PUBLIC_ADMIN_PAGES))),
     path("public/", include("luoshi.public.urls_citizen", namespace="citizen")),  # no login: the citizens'
     path("open311/v2/", include("luoshi.public.open311.urls", namespace="open311")),  # GeoReport v2 clients
+    path("cockpit/", include(business_only("luoshi.cockpit.urls"))),  # the leaders' screen, bulletins, summary
     path("escalation/", include(business_only("luoshi.duties.urls", except_names=["policy", "calendar"]))),
     path("inbox/", include(business_only("luoshi.notify.urls"))),
     path("account/tokens/", include("luoshi.org.urls_tokens", namespace="tokens")),

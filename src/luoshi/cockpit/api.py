@@ -1,0 +1,5 @@
+"""Placeholder filled in by this issue."""
+
+from ninja import Router
+
+router = Router(tags=["cockpit"])
