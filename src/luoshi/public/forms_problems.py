@@ -6,13 +6,15 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.lists.forms import SEARCH, UnitChoiceField, UnitsChoiceField, units
+from luoshi.org.models import Person, Role
 from luoshi.oversight.forms_inspections import SEARCH_MANY, FilesField, MultipleFileInput, new_key
 from luoshi.pages import CHOOSE, BootstrapMixin, DateInput
 from luoshi.public.intake import CONTACT_MAX, CONTENT_MAX, NAME_MAX, PLACE_MAX
-from luoshi.public.models import Broadcast, Category, Channel, Satisfaction, SendBackReason, Status
+from luoshi.public.models import Broadcast, Category, Channel, Outcome, Satisfaction, SendBackReason, Status
 from luoshi.schemas import MAX_ID
 
 __all__ = ["new_key"]
@@ -75,6 +77,16 @@ def _checks(form: forms.BaseForm, *names: str) -> None:
 
 # ---------------------------------------------------------------- the index
 
+DAY_ERROR = _("“{param}”: give a date as YYYY-MM-DD.")
+
+
+def day_error(param: str) -> Any:
+    return format_lazy(DAY_ERROR, param=param)
+
+
+def leaders() -> QuerySet[Person]:
+    return Person.objects.filter(is_active=True, roles__icontains=f'"{Role.LEADER}"')
+
 
 class ProblemFilterForm(BootstrapMixin, forms.Form):
     q = forms.CharField(label=_("Text"), max_length=100, required=False)
@@ -90,11 +102,45 @@ class ProblemFilterForm(BootstrapMixin, forms.Form):
     date_from = forms.DateField(label=_("Received from"), required=False, widget=DateInput)
     date_to = forms.DateField(label=_("Received to"), required=False, widget=DateInput)
     queue = forms.ChoiceField(required=False, choices=[("", _("All")), *QUEUES], widget=forms.HiddenInput)
+    # The cockpit's drill-downs: the outcome, handled on time, the return visit's days, a leader's problems.
+    outcome = forms.ChoiceField(label=_("Outcome"), required=False, choices=[("", _("Any")), *Outcome.choices])
+    on_time = forms.ChoiceField(
+        label=_("Handled on time"),
+        required=False,
+        choices=[("", _("Any")), ("1", _("On time")), ("0", _("Not on time"))],
+        error_messages={"invalid_choice": _("“on_time”: give 1 (on time) or 0.")},
+    )
+    visited_from = forms.DateField(
+        required=False, widget=forms.HiddenInput, error_messages={"invalid": day_error("visited_from")}
+    )
+    visited_to = forms.DateField(
+        required=False, widget=forms.HiddenInput, error_messages={"invalid": day_error("visited_to")}
+    )
+    leader = forms.ModelChoiceField(
+        queryset=leaders(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("“leader”: give a leader's id.")},
+    )
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        # `from` and `to` (the cockpit's and every index's names) stand for the received days' fields.
+        named = {"date_from": "date_from", "date_to": "date_to"}
+        if data is not None:
+            data = data.copy()
+            for short, field in (("from", "date_from"), ("to", "date_to")):
+                if data.get(short) and not data.get(field):
+                    data[field], named[field] = data[short], short
+        super().__init__(data, *args, **kwargs)
+        for field, param in named.items():
+            self.fields[field].error_messages["invalid"] = day_error(param)
 
     def clean(self) -> dict[str, Any]:
         c = super().clean() or {}
         if c.get("date_from") and c.get("date_to") and c["date_to"] < c["date_from"]:
             self.add_error("date_to", _("The end comes before the start."))
+        if c.get("visited_from") and c.get("visited_to") and c["visited_to"] < c["visited_from"]:
+            self.add_error("visited_to", _("“visited_to” is before “visited_from”."))
         return c
 
 

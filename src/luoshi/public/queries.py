@@ -5,12 +5,12 @@ visit. Rows never carry the reporter; the detail reads it through access.reporte
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from luoshi.duties import owners
 from luoshi.duties.models import Duty, DutyStatus, HandlingRole
-from luoshi.org.models import Person
+from luoshi.org.models import Person, Unit
 from luoshi.public import access
 from luoshi.public.models import Category, Problem, Reply, SendBack, Visit
 
@@ -35,6 +35,44 @@ def day_start(day: date) -> datetime:
 
 def problem_duties() -> QuerySet[Duty]:
     return Duty.objects.filter(owner_type_id=owners.content_type_id("problem"))
+
+
+def day_range_q(name: str, first: date | None, last: date | None) -> Q:
+    """A moment field between two local days (inclusive; either may be open)."""
+    q = Q()
+    if first is not None:
+        q &= Q(**{f"{name}__gte": day_start(first)})
+    if last is not None:
+        q &= Q(**{f"{name}__lt": day_start(last + timedelta(days=1))})
+    return q
+
+
+def leader_q(leader_id: int) -> Q:
+    """A leader's problems (the cockpit's scope and the index's `leader=`): those whose lead unit now is one
+    of the units the leader supervises."""
+    return Q(lead_unit__in=Unit.objects.filter(supervisors=leader_id).values("pk"))
+
+
+def units_q(unit_ids: frozenset[int] | set[int]) -> Q:
+    """The same scope from the supervised units already read (the cockpit's Scope.unit_ids)."""
+    return Q(lead_unit_id__in=sorted(unit_ids))
+
+
+def on_time_q() -> Q:
+    """Handled on time (按时办结), from the lead duty's stored facts: the lead unit now signed for it within
+    its sign-for limit (duties.respond: signed_at ≤ respond_by, or no hour limit) and its reply was
+    accepted with no day late (days_late, frozen at the acceptance: the reply's day against the deadline).
+    Only a problem whose reply was accepted (visited, its outcome recorded) can be on time."""
+    in_time = problem_duties().filter(
+        Q(respond_by__isnull=True) | Q(signed_at__lte=F("respond_by")),
+        owner_id=OuterRef("pk"),
+        unit_id=OuterRef("lead_unit_id"),
+        role=HandlingRole.LEAD,
+        status=DutyStatus.COMPLETED,
+        signed_at__isnull=False,
+        days_late=0,
+    )
+    return Q(Exists(in_time))
 
 
 def filtered(person: Person, f: ProblemFilters) -> QuerySet[Problem]:

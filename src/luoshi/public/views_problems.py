@@ -28,7 +28,7 @@ from luoshi.events.services import record_export
 from luoshi.files import services as files
 from luoshi.org.models import Person
 from luoshi.pages import Request, form_errors, office_only, paginate
-from luoshi.public import access, dispatch, exports, intake, views_problem_actions
+from luoshi.public import access, dispatch, exports, intake, queries, views_problem_actions
 from luoshi.public.forms_problems import QUEUES, HotlineForm, ProblemFilterForm, new_key
 from luoshi.public.intake import Submission
 from luoshi.public.models import Problem, SendBack, Status
@@ -92,6 +92,15 @@ def filtered(person: Person, c: dict[str, Any]) -> QuerySet[Problem]:
         qs = qs.filter(created_at__lt=_day_start(c["date_to"] + timedelta(days=1)))
     if c.get("q"):
         qs = qs.filter(text_q(c["q"]))
+    # The cockpit's drill-downs (public.queries holds the definitions the cockpit counts with).
+    if c.get("leader"):
+        qs = qs.filter(queries.leader_q(c["leader"].pk))
+    if c.get("outcome"):
+        qs = qs.filter(outcome=c["outcome"])
+    if c.get("on_time"):
+        qs = qs.filter(queries.on_time_q() if c["on_time"] == "1" else ~queries.on_time_q())
+    if c.get("visited_from") or c.get("visited_to"):
+        qs = qs.filter(queries.day_range_q("visited_at", c.get("visited_from"), c.get("visited_to")))
     return qs
 
 
