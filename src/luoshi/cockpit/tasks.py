@@ -1,0 +1,36 @@
+"""The worker's bulletin job: on Mondays, the bulletin of the week before (cockpit.bulletins.make_weekly).
+
+`scheduled()` is what worker.jobs() adds: the job on a Monday (the city's date), nothing on other days. The
+scheduler claims each run for one worker (worker.claim), every LUOSHI_BULLETIN_EVERY_SECONDS (3600) in working
+hours; the week's key makes the bulletin once however many runs and workers there are."""
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import task
+
+from luoshi.cockpit import bulletins
+
+if TYPE_CHECKING:
+    from django_tasks.base import Task
+
+MONDAY = 0
+
+
+def every_seconds() -> int:
+    return int(getattr(settings, "LUOSHI_BULLETIN_EVERY_SECONDS", 3600))
+
+
+@task()
+def make_weekly_bulletin(now_iso: str | None = None) -> int | None:
+    """The id of the bulletin made, or None when the week has one already."""
+    b = bulletins.make_weekly(datetime.fromisoformat(now_iso) if now_iso else None)
+    return b.pk if b else None
+
+
+def scheduled(now: datetime | None = None) -> dict[str, tuple[int, "Task"]]:
+    if timezone.localdate(now or timezone.now()).weekday() != MONDAY:
+        return {}
+    return {"bulletin": (every_seconds(), make_weekly_bulletin)}

@@ -1,0 +1,185 @@
+"""The weekly supervision bulletin (督查通报): made by the office for a period, numbered per year, printed as
+PDF and DOCX with the office's header, archived, delivered, read by those it is for."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from luoshi.cockpit import bulletin_data, bulletins, figures
+from luoshi.cockpit.models import Bulletin
+from luoshi.cockpit.scope import for_leader
+from luoshi.errors import InvalidInput, NotAllowed
+from luoshi.events.models import Event
+from luoshi.notify.models import Notification
+from luoshi.org.models import Unit
+from tests.cockpit.bulletin_city import MONDAY_AFTER, WEEK, build_week
+from tests.duties.test_documents import docx_text, pdf_text
+
+
+@pytest.fixture
+def week(office, leader, unit_a, unit_b, liaison_a, liaison_b, head_a):
+    Unit.objects.create(name="市委办公厅督查室", kind="office")
+    return build_week(office, leader, unit_a, unit_b, liaison_a)
+
+
+def make(office, start=WEEK[0], end=WEEK[1], key=None, now=MONDAY_AFTER):
+    return bulletins.do_make_bulletin(office, start, end, now=now, submission_key=key)
+
+
+def test_the_office_makes_the_weeks_bulletin_with_what_happened(week, office, leader, tmp_path):
+    b, created = make(office)
+    assert created and (b.year, b.number) == (2026, 1)
+    assert (b.period_from, b.period_to, b.created_by) == (*WEEK, office)
+    f = b.figures
+    assert [r["title"] for r in f["lists"]["new"]["rows"]] == ["完成老旧小区改造", "新发布的清单"]
+    assert [r["title"] for r in f["lists"]["completed"]["rows"]] == ["完成老旧小区改造"]
+    red = f["lists"]["red"]
+    assert red["count"] == 1 and red["as_of"] == "2026-03-08"
+    assert red["rows"][0]["title"] == "推进兰州新区产业园区建设"
+    assert red["rows"][0]["leader"] == "李副市长" and red["rows"][0]["units"] == ["市工信委"]
+    assert f["frontline"]["short_count"] == 1 and f["frontline"]["short"][0]["name"] == "李副市长"
+    assert set(f["sections"]) == set(figures.SECTIONS)
+    text = pdf_text(bytes(b.pdf), tmp_path)
+    for words in ("督查通报", "2026年第1期", "市委办公厅督查室", "2026年3月2日—3月8日", "推进兰州新区产业园区建设", "红灯事项"):
+        assert words in text.replace(" ", ""), words
+    words = docx_text(bytes(b.docx))
+    assert "2026年第1期" in words and "市委办公厅督查室" in words and "推进兰州新区产业园区建设" in words
+    assert Event.objects.filter(kind="bulletin.made", subject_id=b.pk, actor=office).exists()
+
+
+def test_the_stored_sections_are_the_cockpits_for_the_same_period(week, office):
+    b, _ = make(office)
+    scope = for_leader(office, None, *WEEK, date(2026, 3, 9))
+    with translation.override("zh-hans"):
+        assert b.figures["sections"] == bulletin_data.jsonable(figures.sections(scope))
+
+
+def test_numbers_run_per_year_without_gaps_or_repeats(week, office):
+    first, _ = make(office)
+    second, _ = make(office, date(2026, 2, 23), date(2026, 3, 1))
+    assert (first.number, second.number) == (1, 2)
+    next_year, _ = make(office, date(2026, 12, 28), date(2027, 1, 3), now=MONDAY_AFTER.replace(year=2027, month=1, day=4))
+    assert (next_year.year, next_year.number) == (2027, 1)
+    assert Bulletin.objects.count() == 3
+
+
+def test_a_double_submission_is_stored_once(week, office):
+    a, created_a = make(office, key="k-1")
+    b, created_b = make(office, key="k-1")
+    assert (created_a, created_b) == (True, False) and a.pk == b.pk
+    assert Bulletin.objects.count() == 1
+    assert Notification.objects.filter(kind=bulletins.KIND).count() == len(bulletins.recipients())
+
+
+def test_it_is_delivered_to_the_leaders_and_the_units(week, office, leader, liaison_a, liaison_b, head_a, auditor):
+    b, _ = make(office)
+    got = set(Notification.objects.filter(kind=bulletins.KIND).values_list("recipient_id", flat=True))
+    assert got == {leader.pk, liaison_a.pk, liaison_b.pk, head_a.pk}
+    note = Notification.objects.filter(kind=bulletins.KIND, recipient=leader).get()
+    assert "2026年第1期" in note.title and note.url == reverse("cockpit:bulletin", args=[b.pk])
+
+
+def test_only_the_office_makes_one(week, leader, liaison_a):
+    for person in (leader, liaison_a):
+        with pytest.raises(NotAllowed):
+            make(person)
+    assert not Bulletin.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "field"),
+    [
+        (date(2026, 3, 8), date(2026, 3, 2), "from"),  # from after to
+        (date(2025, 3, 1), date(2026, 3, 1), "to"),  # longer than a year
+        (date(2026, 3, 2), date(2026, 3, 20), "to"),  # in the future
+        (None, date(2026, 3, 2), "from"),
+        (date(1999, 1, 1), date(1999, 1, 2), "from"),
+    ],
+)
+def test_a_bad_period_is_refused_naming_the_field(office, start, end, field):
+    with pytest.raises(InvalidInput) as e:
+        make(office, start, end)
+    assert e.value.field == field
+
+
+def test_a_year_is_not_too_long(office):
+    b, _ = make(office, date(2025, 1, 1), date(2025, 12, 31))
+    assert b.number == 1
+
+
+# ---------------------------------------------------------------- the pages
+
+
+@pytest.mark.parametrize("who", ["office", "leader", "liaison_a", "head_a"])
+def test_those_it_is_for_read_the_archive_and_the_bulletin(request, as_, week, office, who):
+    b, _ = make(office)
+    c = as_(request.getfixturevalue(who))
+    page = c.get(reverse("cockpit:bulletins"))
+    assert page.status_code == 200 and 'data-count="1"' in page.content.decode()
+    assert ("bulletin-form" in page.content.decode()) == (who == "office")
+    detail = c.get(reverse("cockpit:bulletin", args=[b.pk]))
+    assert detail.status_code == 200 and "推进兰州新区产业园区建设" in detail.content.decode()
+    pdf = c.get(reverse("cockpit:bulletin_pdf", args=[b.pk]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert "no-store" in pdf["Cache-Control"]
+    docx = c.get(reverse("cockpit:bulletin_docx", args=[b.pk]))
+    assert docx.status_code == 200 and docx.content.startswith(b"PK")
+    assert Event.objects.filter(kind="export", subject_type="bulletin", subject_id=b.pk).count() == 2
+
+
+@pytest.mark.parametrize("who", ["auditor", "admin"])
+def test_others_are_refused(request, as_, week, office, who):
+    b, _ = make(office)
+    c = as_(request.getfixturevalue(who))
+    for name, args in (("bulletins", []), ("bulletin", [b.pk]), ("bulletin_pdf", [b.pk]), ("bulletin_docx", [b.pk])):
+        assert c.get(reverse(f"cockpit:{name}", args=args)).status_code == 403, name
+
+
+def test_a_missing_bulletin_is_404(as_, office):
+    assert as_(office).get(reverse("cockpit:bulletin", args=[99])).status_code == 404
+
+
+def test_the_office_makes_one_through_the_form_once(as_, week, office, leader):
+    c = as_(office)
+    data = {"submission_key": "form-1", "from": "2026-03-02", "to": "2026-03-08"}
+    first = c.post(reverse("cockpit:bulletins"), data)
+    again = c.post(reverse("cockpit:bulletins"), data)
+    b = Bulletin.objects.get()
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"] == reverse("cockpit:bulletin", args=[b.pk])
+
+
+def test_a_leader_may_not_post_the_form(as_, week, leader):
+    r = as_(leader).post(reverse("cockpit:bulletins"), {"from": "2026-03-02", "to": "2026-03-08"})
+    assert r.status_code == 403 and not Bulletin.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"from": "2026-03-08", "to": "2026-03-02"}, "from"),
+        ({"from": "2026-02-30", "to": "2026-03-02"}, "from"),
+        ({"from": "2026-03-02", "to": "soon"}, "to"),
+        ({"from": "2024-01-01", "to": "2025-06-30"}, "to"),
+    ],
+)
+def test_the_form_names_the_bad_field(as_, office, data, field):
+    r = as_(office).post(reverse("cockpit:bulletins"), data)
+    assert r.status_code == 400
+    assert r.context["form"].errors.get(field), r.context["form"].errors
+    assert not Bulletin.objects.exists()
+
+
+def test_the_archive_is_a_constant_number_of_queries(as_, week, office, django_assert_max_num_queries):
+    c = as_(office)
+    make(office)
+    with django_assert_max_num_queries(12) as few:
+        assert c.get(reverse("cockpit:bulletins")).status_code == 200
+    for i in range(1, 6):
+        start = WEEK[0] - timedelta(days=7 * i)
+        make(office, start, start + timedelta(days=6))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = c.get(reverse("cockpit:bulletins"))
+    assert 'data-count="6"' in page.content.decode()
