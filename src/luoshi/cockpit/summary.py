@@ -10,9 +10,9 @@ What each figure reads (both ends of the period inclusive, on the record's own d
 - inspections and discipline: oversight.stats.figures (units inspected by inspections overlapping the period,
   findings found in it, distinct units given a reminder talk, talks held — the imported tallies are stored one
   talk a row —, violations found, distinct people held accountable and disciplined by decisions in it).
-- public: the problems received in the period on an episode of a programme (落实进行时, the column), accepted
-  (neither rejected nor a duplicate); the hot issues exposed in the period; the episodes aired in it and the
-  distinct units that took part in them.
+- public: the problems received in the period on an episode of a TV programme (落实进行时), accepted (neither
+  rejected nor a duplicate); the hot issues exposed in the period (whatever their channel); the TV episodes
+  aired in it and the distinct units that took part in them (a newspaper column's issues are not episodes).
 - fieldwork: the main leaders' (市委书记, 市长: frontline.config.main_posts) trips and distinct days in the
   field within the period, as frontline.rule.period_totals counts them.
 - projects: the ledger's investment indicators, read from the units' reported actuals (ledger.Actual) on the
@@ -40,7 +40,7 @@ from luoshi.ledger.models import Actual, Indicator, IndicatorKind, Ledger, Task
 from luoshi.lists.models import ListStatus, ResponsibilityList
 from luoshi.org.models import Person, Role
 from luoshi.oversight import stats
-from luoshi.public.models import Broadcast, Problem, Status
+from luoshi.public.models import Broadcast, Problem, Programme, Status
 
 # The ledger's indicator names, as the office writes them on its tasks (the records' own words).
 SIGNED, SIGNED_TOTAL, FUNDS = "新签项目", "签约总投资", "到位资金"
@@ -145,12 +145,14 @@ def public(period: Period) -> dict[str, int]:
     problems = Problem.objects.order_by().aggregate(
         problems=Count(
             "pk",
-            filter=Q(broadcast__isnull=False, created_at__gte=first, created_at__lt=after)
+            filter=Q(broadcast__programme__kind=Programme.Kind.TV, created_at__gte=first, created_at__lt=after)
             & ~Q(status__in=NOT_ACCEPTED),
         ),
         exposed=Count("pk", filter=Q(hot=True, exposed_at__gte=first, exposed_at__lt=after)),
     )
-    aired = Broadcast.objects.filter(aired_on__gte=period.start, aired_on__lte=period.end)
+    aired = Broadcast.objects.filter(
+        programme__kind=Programme.Kind.TV, aired_on__gte=period.start, aired_on__lte=period.end
+    )
     episodes = aired.order_by().count()
     units = Broadcast.units.through.objects.filter(broadcast__in=aired).values("unit_id").distinct().count()
     return {
