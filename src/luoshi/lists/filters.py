@@ -5,6 +5,7 @@ answers 400 with the form, never 500.
 """
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.http import QueryDict
@@ -19,7 +20,7 @@ from luoshi.lists.access import visible_lists_q
 from luoshi.lists.figures import tallied_choices
 from luoshi.lists.models import ListStatus, Source
 from luoshi.lists.services import owner_type
-from luoshi.org.models import Person, Unit
+from luoshi.org.models import Person, Role, Unit
 from luoshi.text import bad_character
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -47,7 +48,9 @@ class FilterOptions:
     def for_person(cls, person: Person) -> "FilterOptions":
         if visible_lists_q(person) is None:  # everything: the choices are read from the tallies
             leader_ids, unit_ids, years = tallied_choices()
-            leaders = list(Person.objects.filter(pk__in=leader_ids).only("id", "username", "name").order_by("name", "id"))
+            leaders = list(
+                Person.objects.filter(pk__in=leader_ids).only("id", "username", "name").order_by("name", "id")
+            )
             return cls(leaders, list(Unit.objects.filter(pk__in=unit_ids).only("id", "name").order_by("id")), years)
         visible = queries.visible_lists(person)
         leaders = list(
@@ -75,6 +78,24 @@ def parse_int(raw: str) -> int | None:
         return None
 
 
+# The date parameters (inclusive days) and the ListFilters field each sets.
+DAY_PARAMS = {"from": "published_from", "to": "published_to", "closed_from": "closed_from", "closed_to": "closed_to"}
+
+
+def parse_day(raw: str) -> date | None:
+    try:
+        day = date.fromisoformat(raw) if len(raw) == 10 else None
+    except ValueError:
+        return None
+    return day if day and MIN_YEAR <= day.year <= MAX_YEAR else None
+
+
+def is_leader(pk: int | None) -> bool:
+    """A leader with no list yet (not among the choices) is still a leader to filter by: nothing is found."""
+    person = Person.objects.filter(pk=pk, is_active=True).first() if pk and 0 < pk < 2**63 else None
+    return person is not None and person.has_role(Role.LEADER)
+
+
 def parse_filters(params: QueryDict, options: FilterOptions) -> queries.ListFilters:
     """GET parameters to ListFilters; what cannot be understood goes, with a message, to `errors`."""
     f = queries.ListFilters()
@@ -93,7 +114,7 @@ def parse_filters(params: QueryDict, options: FilterOptions) -> queries.ListFilt
 
     if raw := get("leader"):
         f.leader = parse_int(raw)
-        if f.leader not in {p.pk for p in options.leaders}:
+        if f.leader not in {p.pk for p in options.leaders} and not is_leader(f.leader):
             errors["leader"] = _("Unknown leader “%(value)s”: choose one from the list.") % {"value": raw}
     if raw := get("unit"):
         f.unit = parse_int(raw)
@@ -106,6 +127,16 @@ def parse_filters(params: QueryDict, options: FilterOptions) -> queries.ListFilt
                 "value": raw,
                 "year": timezone.localdate().year,
             }
+
+    for name, attr in DAY_PARAMS.items():
+        if raw := get(name):
+            day = parse_day(raw)
+            if day is None:
+                errors[name] = _("“%(param)s”: give a date as YYYY-MM-DD, such as %(today)s.") % {
+                    "param": name,
+                    "today": timezone.localdate().isoformat(),
+                }
+            setattr(f, attr, day)
 
     overdue = get("overdue").lower()
     if overdue not in TRUE | FALSE:

@@ -4,7 +4,7 @@ Each returns its rows with a fixed number of queries, whatever the number of row
 """
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
     Avg,
@@ -115,7 +115,27 @@ class ListFilters:
     overdue: bool = False
     q: str = ""
     sort: str = ""
+    # `from` / `to`: published (issued) on these days, inclusive; `closed_from` / `closed_to`: struck off on them.
+    published_from: date | None = None
+    published_to: date | None = None
+    closed_from: date | None = None
+    closed_to: date | None = None
     errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def dated(self) -> bool:
+        return any((self.published_from, self.published_to, self.closed_from, self.closed_to))
+
+
+def day_bounds(first: date | None, last: date | None, name: str) -> Q:
+    """`name` (a datetime field) on the local days first..last, inclusive; either end may be open."""
+    tz = timezone.get_current_timezone()
+    q = Q()
+    if first:
+        q &= Q(**{f"{name}__gte": datetime.combine(first, time.min, tz)})
+    if last:
+        q &= Q(**{f"{name}__lt": datetime.combine(last + timedelta(days=1), time.min, tz)})
+    return q
 
 
 def filtered_lists(person: Person, f: ListFilters, today: date) -> QuerySet[ResponsibilityList]:
@@ -136,6 +156,10 @@ def filtered_lists(person: Person, f: ListFilters, today: date) -> QuerySet[Resp
         qs = qs.filter(light_filter(f.light, today))
     if f.overdue:
         qs = qs.filter(overdue_filter(today))
+    if f.published_from or f.published_to:
+        qs = qs.filter(day_bounds(f.published_from, f.published_to, "published_at"))
+    if f.closed_from or f.closed_to:
+        qs = qs.filter(day_bounds(f.closed_from, f.closed_to, "closed_at"))
     return qs
 
 
@@ -199,7 +223,7 @@ def index_rows(
 def tallied_filters(person: Person, f: ListFilters) -> bool:
     """The tallies count these lists: the person sees every list and filters only by status, year,
     source or leader."""
-    return visible_lists_q(person) is None and not (f.unit or f.light or f.overdue or f.q)
+    return visible_lists_q(person) is None and not (f.unit or f.light or f.overdue or f.q or f.dated)
 
 
 def published_years(person: Person) -> list[int]:

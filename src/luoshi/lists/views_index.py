@@ -47,6 +47,7 @@ def index(request: Request) -> HttpResponse:
         "filters": f,
         "errors": list(f.errors.values()),
         "htmx_target": "index-results",
+        "day_values": [(n, request.GET[n].strip()) for n in filters.DAY_PARAMS if request.GET.get(n, "").strip()],
     }
     status = 200
     if f.errors:
