@@ -16,7 +16,7 @@ from luoshi.duties.lights import GREEN, RED, YELLOW
 from luoshi.ledger import magnitudes
 from luoshi.ledger.models import Indicator, IndicatorKind, Ledger, LedgerStatus, Task
 from luoshi.lists.forms import SEARCH, PersonChoiceField, UnitChoiceField, UnitsChoiceField, leaders, units
-from luoshi.org.models import Person
+from luoshi.org.models import Person, Role
 from luoshi.pages import BootstrapMixin, DateInput
 from luoshi.schemas import MAX_ID, MAX_YEAR, MIN_YEAR, TEXT_MAX
 
@@ -30,6 +30,16 @@ def new_key() -> str:
 
 def light_choices() -> list[tuple[str, Any]]:
     return [("", _("Any")), (GREEN, _("Green")), (YELLOW, _("Yellow")), (RED, _("Red"))]
+
+
+def state_choices() -> list[tuple[str, Any]]:
+    return [
+        ("", _("Any")),
+        ("done", _("Completed")),
+        ("on_track", _("On track")),
+        ("at_risk", _("At risk")),
+        ("late", _("Late")),
+    ]
 
 
 def forecast_choices() -> list[tuple[str, Any]]:
@@ -100,7 +110,13 @@ class TreeFilterForm(BootstrapMixin, forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"class": "form-control-sm", "type": "search"}),
     )
+    state = forms.ChoiceField(
+        label=_("Progress"), required=False, choices=state_choices, widget=forms.Select(attrs=SMALL)
+    )
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+    # The cockpit's drill-down: a leader's ledger (his tasks and his supervised units'), tasks completed
+    # from … to (YYYY-MM-DD, inclusive).
+    portfolio = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
 
     def __init__(
         self,
@@ -111,6 +127,14 @@ class TreeFilterForm(BootstrapMixin, forms.Form):
         units: list[tuple[int, str]],
     ) -> None:
         super().__init__(data)
+        # `from` and `to` are Python words: the fields are added by name.
+        for name, label in (("from", _("Completed from")), ("to", _("Completed to"))):
+            self.fields[name] = forms.DateField(
+                label=label,
+                required=False,
+                widget=DateInput(SMALL),
+                error_messages={"invalid": _("“%(param)s”: give a date as YYYY-MM-DD.") % {"param": name}},
+            )
         any_ = [("", _("Any"))]
         self.fields["programme"].choices = any_ + [(str(i), n) for i, n in programmes]  # type: ignore[attr-defined]
         self.fields["leader"].choices = any_ + [(str(i), n) for i, n in leaders]  # type: ignore[attr-defined]
@@ -119,6 +143,21 @@ class TreeFilterForm(BootstrapMixin, forms.Form):
     def id_of(self, name: str) -> int | None:
         value = self.cleaned_data.get(name)
         return int(value) if value else None
+
+    def clean_portfolio(self) -> Person | None:
+        value = self.cleaned_data.get("portfolio")
+        if not value:
+            return None
+        found = Person.objects.filter(pk=value, is_active=True).first()
+        if found is None or not found.has_role(Role.LEADER):
+            raise forms.ValidationError(_("“portfolio”: no leader has the id %(id)s.") % {"id": value})
+        return found
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("from") and data.get("to") and data["to"] < data["from"]:
+            self.add_error("to", _("“to” is before “from”."))
+        return data
 
 
 # ---------------------------------------------------------------- a unit's report on a task

@@ -87,7 +87,19 @@ def tree_options(person: Person, ledger: Ledger) -> dict[str, list[tuple[int, st
 
 def is_plain(f: TaskFilters) -> bool:
     """No filter but the programme: the tree can be shown as a tree."""
-    return not (f.parent or f.leader or f.unit or f.light or f.forecast or f.carried is not None or f.q)
+    return not (
+        f.parent
+        or f.leader
+        or f.unit
+        or f.light
+        or f.forecast
+        or f.carried is not None
+        or f.q
+        or f.state
+        or f.portfolio is not None
+        or f.done_from
+        or f.done_to
+    )
 
 
 def _decorate(tasks: list[Task], ledger: Ledger, today: date) -> None:

@@ -1,9 +1,10 @@
 """The ledger's reads: who sees which tasks, the filters the tree page and the API share."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from luoshi.duties import lights, owners
 from luoshi.duties.models import Duty, DutyStatus
@@ -74,6 +75,58 @@ def light_filter(wanted: str, today: date) -> Q:
     return lit & q
 
 
+# The progress states of the cockpit and of /api/v1/stats/ledger: a task is in exactly one of them.
+STATES = ("done", "on_track", "at_risk", "late")
+
+
+def state_filter(wanted: str, today: date) -> Q:
+    """done; late: open, its lateness light red; at_risk: open, not late, forecast red or yellow;
+    on_track: the other open tasks."""
+    late = light_filter(lights.RED, today)
+    risky = Q(forecast__in=[lights.RED, lights.YELLOW])
+    if wanted == "done":
+        return Q(done=True)
+    if wanted == "late":
+        return Q(done=False) & late
+    if wanted == "at_risk":
+        return Q(done=False) & ~late & risky
+    return Q(done=False) & ~late & ~risky
+
+
+def completed_at() -> Subquery:
+    """When a completed task's last duty (its own, or one of a list it is reported through) was accepted:
+    the day the task was completed. None for a task without duties of its own (a parent)."""
+    linked = TaskLink.objects.filter(task_id=OuterRef(OuterRef("pk"))).values("list_id")
+    duties = Duty.objects.filter(
+        Q(owner_type_id=owners.content_type_id("ledger_task"), owner_id=OuterRef("pk"))
+        | Q(owner_type_id=owners.content_type_id("list"), owner_id__in=linked),
+        status=DutyStatus.COMPLETED,
+        completed_at__isnull=False,
+    )
+    return Subquery(duties.order_by("-completed_at").values("completed_at")[:1])
+
+
+def day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def completed_between(qs: QuerySet[Task], start: date | None, end: date | None) -> QuerySet[Task]:
+    """The completed tasks whose completion day (completed_at) is from start to end, both inclusive."""
+    qs = qs.filter(done=True).annotate(completed_on=completed_at()).filter(completed_on__isnull=False)
+    if start:
+        qs = qs.filter(completed_on__gte=day_start(start))
+    if end:
+        qs = qs.filter(completed_on__lt=day_start(end + timedelta(days=1)))
+    return qs
+
+
+def portfolio_q(leader: Person) -> Q:
+    """A leader's ledger (the cockpit's scope, the tree's `portfolio=`): the tasks he sees as a leader, i.e.
+    those he is responsible for and those of the units he supervises (visible_tasks_q)."""
+    q = visible_tasks_q(leader)
+    return Q() if q is None else q
+
+
 @dataclass
 class TaskFilters:
     programme: int | None = None
@@ -84,6 +137,10 @@ class TaskFilters:
     forecast: str | None = None
     carried: bool | None = None
     q: str = ""
+    state: str | None = None  # one of STATES
+    portfolio: Person | None = None  # a leader's ledger (portfolio_q)
+    done_from: date | None = None  # completed from … to (completed_between)
+    done_to: date | None = None
 
 
 def filtered(qs: QuerySet[Task], f: TaskFilters, today: date) -> QuerySet[Task]:
@@ -104,4 +161,10 @@ def filtered(qs: QuerySet[Task], f: TaskFilters, today: date) -> QuerySet[Task]:
         qs = qs.filter(origin__isnull=not f.carried)
     if f.q:
         qs = qs.filter(Q(title__icontains=f.q) | Q(code__icontains=f.q))
+    if f.state:
+        qs = qs.filter(state_filter(f.state, today))
+    if f.portfolio is not None:
+        qs = qs.filter(portfolio_q(f.portfolio))
+    if f.done_from or f.done_to:
+        qs = completed_between(qs, f.done_from, f.done_to)
     return qs

@@ -193,12 +193,18 @@ def parse_filters(form: TreeFilterForm) -> TaskFilters:
         forecast=data.get("forecast") or None,
         carried=carried,
         q=data.get("q") or "",
+        state=data.get("state") or None,
+        portfolio=data.get("portfolio"),
+        done_from=data.get("from"),
+        done_to=data.get("to"),
     )
 
 
 def query_of(form: TreeFilterForm, **changes: str | None) -> str:
     """The tree's query string for these filters changed by `changes` (None drops one), without the page."""
     values = {k: v for k, v in form.cleaned_data.items() if k != "page" and v not in (None, "")}
+    if "portfolio" in values:
+        values["portfolio"] = str(values["portfolio"].pk)
     for k, v in changes.items():
         if v is None:
             values.pop(k, None)
@@ -225,9 +231,14 @@ def tree(request: Request, ledger_id: int) -> HttpResponse:
     if not form.is_valid():
         return render(request, "ledger/tree.html", context, status=400)
     f = parse_filters(form)
+    tp = page_data.tree_page(request.user, ledger, f, form.cleaned_data.get("page") or 1, today)
+    counts = page_data.counts(request.user, ledger, f, today)
     context.update(
-        tp=page_data.tree_page(request.user, ledger, f, form.cleaned_data.get("page") or 1, today),
-        counts=page_data.counts(request.user, ledger, f, today),
+        tp=tp,
+        counts=counts,
+        # The rows that match, every level: the cockpit's numbers link here with the same count.
+        total=tp.page.paginator.count if tp.mode == "flat" else counts["tasks"],
+        portfolio=f.portfolio,
         links=count_links(form),
         query=query_of(form),
         filtered=not page_data.is_plain(f) or bool(f.programme),
