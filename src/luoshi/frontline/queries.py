@@ -86,15 +86,40 @@ class HalfYear:
 def half_year(people: Sequence[Person], year: int, half: int, today: date) -> HalfYear:
     """Each leader's trips and days in the half year, the months he or she met the rule in (of those ended:
     the month in progress is not judged yet), and which leaders are main leaders (config.main_posts)."""
-    first, last = half_bounds(year, half)
+    return period(people, *half_bounds(year, half), today)
+
+
+def months_within(first: date, last: date) -> list[tuple[int, int]]:
+    """The whole months between first and last (inclusive)."""
+    out: list[tuple[int, int]] = []
+    n = first.year * 12 + first.month - 1
+    while True:
+        year, month = divmod(n, 12)
+        bounds = month_bounds(year, month + 1)
+        if bounds[1] > last:
+            return out
+        if bounds[0] >= first:
+            out.append((year, month + 1))
+        n += 1
+
+
+def period(people: Sequence[Person], first: date, last: date, today: date) -> HalfYear:
+    """Each leader's trips and days between first and last (a half year, or any period: the cockpit's
+    drill-down), and the whole months of it he or she met the rule in (of those ended by today)."""
     entries, rule, posts = entries_of([p.pk for p in people], first, last), config.rule(), config.main_posts()
-    months = [m for m in range(first.month, last.month + 1) if month_bounds(year, m)[1] < today]
+    months = [(y, m) for y, m in months_within(first, last) if month_bounds(y, m)[1] < today]
     rows = []
     for p in people:
         mine = entries[p.pk]
-        ok = sum(1 for m in months if month_compliance(mine, year, m, rule).ok)
+        ok = sum(1 for y, m in months if month_compliance(mine, y, m, rule).ok)
         rows.append(LeaderHalf(p, is_main_leader(p.title, posts), period_totals(mine, first, last), ok, len(months)))
     return HalfYear(first, last, rows)
+
+
+def trips(people: Sequence[Person], first: date, last: date) -> QuerySet[Fieldwork]:
+    """The entries the period's trips count (a day between first and last), in date order."""
+    qs = Fieldwork.objects.filter(leader_id__in=[p.pk for p in people], date__lte=last, last_date__gte=first)
+    return qs.select_related("leader", "unit").order_by("date", "id")
 
 
 def visible_fieldwork(person: Person) -> QuerySet[Fieldwork]:

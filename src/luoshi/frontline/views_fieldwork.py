@@ -6,7 +6,7 @@ Thin views: parse with a form, call the one service, redirect (post/redirect/get
 re-renders the form with the service error's status (400 invalid input, 403 not allowed, 409 state)."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,7 +25,7 @@ from luoshi.frontline.forms import FieldworkForm, ToListForm, new_key
 from luoshi.frontline.models import FieldKind, FieldProblem, Fieldwork
 from luoshi.frontline.rule import half_bounds, month_bounds
 from luoshi.org.models import Person
-from luoshi.pages import Request
+from luoshi.pages import Request, paginate
 from luoshi.schemas import MAX_ID
 
 MONTH_RE = re.compile(r"^(20\d\d|2100)-(0[1-9]|1[0-2])$")
@@ -252,19 +252,64 @@ def to_list(request: Request, problem_id: int) -> HttpResponse:
     return render(request, "frontline/to_list.html", {"form": form, "problem": problem, "error": error}, status=status)
 
 
+# ---------------------------------------------------------------- the tables (and the cockpit's drill-downs)
+
+
+def _leader_param(request: Request) -> tuple[list[Person] | None, str]:
+    """`leader=`: the office narrows a table to one leader's row, a leader names only himself or herself
+    (anyone else: refused); None when not given. A bad value: no rows and a message naming it."""
+    person, raw = request.user, request.GET.get("leader", "")
+    if not raw:
+        return None, ""
+    if not access.sees_all_leaders(person):
+        if raw != str(person.pk) or not access.is_leader(person):
+            raise PermissionDenied(_("A leader sees his or her own frontline days."))
+        return [person], ""
+    found = next((p for p in queries.leaders() if str(p.pk) == raw), None) if raw.isdigit() else None
+    if found is None:
+        return [], _("“leader”: no leader has the id {id}.").format(id=raw[:20])
+    return [found], ""
+
+
+def _day_param(request: Request, name: str) -> tuple[date | None, str]:
+    raw = request.GET.get(name, "")
+    if not raw:
+        return None, ""
+    try:
+        day = date.fromisoformat(raw) if len(raw) == 10 else None
+    except ValueError:
+        day = None
+    if day is None or not 2000 <= day.year <= 2100:
+        return None, _("“{param}”: give a date as YYYY-MM-DD.").format(param=name)
+    return day, ""
+
+
 @login_required
 @require_safe
 def compliance(request: Request) -> HttpResponse:
-    """The office's table: every leader's month against the rule."""
-    if not access.sees_all_leaders(request.user):
+    """The office's table: every leader's month against the rule; `ok=1` (meeting it) or `ok=0` (short of
+    it) and `leader=` narrow it (a leader may open it for his or her own row only)."""
+    narrowed, leader_error = _leader_param(request)
+    if narrowed is None and not access.sees_all_leaders(request.user):
         raise PermissionDenied(_("This page is for the supervision office."))
     found = _month_of(request)
+    ok = request.GET.get("ok", "")
+    errors = [e for e in (leader_error,) if e]
     if found is None:
-        return render(request, "frontline/compliance.html", {"error": _("Give the month as YYYY-MM.")}, status=400)
+        errors.append(_("Give the month as YYYY-MM."))
+    if ok not in ("", "0", "1"):
+        errors.append(_("“ok”: give 1 (meeting the rule) or 0 (short of it)."))
+    if errors:
+        return render(request, "frontline/compliance.html", {"error": " ".join(errors)}, status=400)
+    assert found is not None
     year, mon = found
     today = timezone.localdate()
     first, last = month_bounds(year, mon)
-    rows = queries.month_table(queries.leaders(), year, mon)
+    rows = queries.month_table(queries.leaders() if narrowed is None else narrowed, year, mon)
+    short = sum(1 for r in rows if not r.month.ok)
+    if ok:
+        rows = [r for r in rows if r.month.ok == (ok == "1")]
+    kept = [(k, request.GET[k]) for k in ("ok", "leader") if request.GET.get(k)]
     context = {
         "rows": rows,
         "label": f"{year:04d}-{mon:02d}",
@@ -272,24 +317,53 @@ def compliance(request: Request) -> HttpResponse:
         "previous": _shift(year, mon, -1),
         "next": _shift(year, mon, 1) if last < today else None,
         "in_progress": first <= today <= last,
-        "short": sum(1 for r in rows if not r.month.ok),
+        "short": short,
+        "ok": ok,
+        "nav_extra": "".join(f"&{k}={v}" for k, v in kept),
     }
     return render(request, "frontline/compliance.html", context)
+
+
+def _period_of(request: Request, today: date) -> tuple[int, int, date | None, date | None, list[str]]:
+    """The half year (`year`, `half`; this one by default), or any period (`from`, `to`) in its place."""
+    raw_year, raw_half = request.GET.get("year", ""), request.GET.get("half", "")
+    year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100 else today.year
+    half = int(raw_half) if raw_half in ("1", "2") else (1 if today.month <= 6 else 2)
+    start, start_error = _day_param(request, "from")
+    end, end_error = _day_param(request, "to")
+    errors = [e for e in (start_error, end_error) if e]
+    if (start or end) and not errors:
+        start = start or date((end or today).year, 1, 1)
+        end = end or date(start.year, 12, 31)
+        if end < start:
+            errors.append(_("“to” is before “from”."))
+        year, half = start.year, 1 if start.month <= 6 else 2
+    return year, half, start, end, errors
 
 
 @login_required
 @require_safe
 def half_year(request: Request) -> HttpResponse:
-    """Trips and days per leader in a half year: the office sees every leader, a leader himself or herself."""
+    """Trips and days per leader in a half year (or between `from` and `to`): the office sees every leader
+    (or one, `leader=`), a leader himself or herself. `show=trips` lists the trips (the entries) too."""
     person = _reader(request)
     today = timezone.localdate()
-    raw_year, raw_half = request.GET.get("year", ""), request.GET.get("half", "")
-    year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100 else today.year
-    half = int(raw_half) if raw_half in ("1", "2") else (1 if today.month <= 6 else 2)
-    h = queries.half_year(queries.leaders_for(person), year, half, today)
+    narrowed, leader_error = _leader_param(request)
+    year, half, start, end, errors = _period_of(request, today)
+    show = request.GET.get("show", "")
+    if show not in ("", "trips"):
+        errors.append(_("“show”: give trips, or nothing for the days."))
+    if leader_error:
+        errors.append(leader_error)
+    people = queries.leaders_for(person) if narrowed is None else narrowed
+    first, last = (start, end) if start and end else half_bounds(year, half)
+    h = queries.period(people if not errors else [], first, last, today)
     previous = (year - 1, 2) if half == 1 else (year, 1)
     following = (year, 2) if half == 1 else (year + 1, 1)
     begins = half_bounds(*following)[0]
+    page = None
+    if show and not errors:
+        page = paginate(queries.trips(people, first, last), request.GET.get("page"), h.all.trips)
     context = {
         "h": h,
         "year": year,
@@ -297,5 +371,22 @@ def half_year(request: Request) -> HttpResponse:
         "previous": previous,
         "following": following if begins <= today else None,
         "office": access.sees_all_leaders(person),
+        "errors": errors,
+        "show": show,
+        "page": page,
+        "count": h.all.trips if show else h.all.days,
+        "kept": "".join(f"&{k}={request.GET[k]}" for k in ("leader",) if request.GET.get(k) and not leader_error),
+        "trips_query": _query(request, show="trips"),
+        "days_query": _query(request, show=""),
     }
-    return render(request, "frontline/half_year.html", context)
+    return render(request, "frontline/half_year.html", context, status=400 if errors else 200)
+
+
+def _query(request: Request, **changes: str) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    for k, v in changes.items():
+        query.pop(k, None)
+        if v:
+            query[k] = v
+    return query.urlencode()
