@@ -61,12 +61,34 @@ def with_open(qs: QuerySet[Escalation]) -> QuerySet[Escalation]:
     return qs.annotate(is_open=Exists(Episode.objects.filter(pk=OuterRef("episode_id"), closed_at__isnull=True)))
 
 
+def leader_share_q(leader_id: int, unit_ids: "frozenset[int] | set[int]") -> Q:
+    """A leader's share of the ladder, on episodes and escalations (both have a duty and a unit): the duties
+    he is responsible for and those of the units he supervises. The cockpit's ladder section counts it, and
+    the board's and the steps page's `leader=` filter by it."""
+    return Q(duty__leader_id=leader_id) | Q(unit_id__in=sorted(unit_ids))
+
+
+def day_range_q(field: str, start: date | None, end: date | None) -> Q:
+    """`field` (a datetime) on the local days start..end, inclusive; either end may be open."""
+    q = Q()
+    if start or end:
+        low, high = _bounds(start or date.min, end or date(9998, 12, 31))
+        if start:
+            q &= Q(**{f"{field}__gte": low})
+        if end:
+            q &= Q(**{f"{field}__lt": high})
+    return q
+
+
 @dataclass
 class EscalationFilters:
     step: str = ""
     unit: int | None = None
     list: int | None = None  # a list: the duties it owns
     open: bool | None = None
+    leader: Q | None = None  # leader_share_q of a leader
+    start: date | None = None  # taken on these days (inclusive)
+    end: date | None = None
 
 
 def filtered(person: Person, f: EscalationFilters) -> QuerySet[Escalation]:
@@ -79,6 +101,10 @@ def filtered(person: Person, f: EscalationFilters) -> QuerySet[Escalation]:
         qs = qs.filter(duty__owner_type_id=owners.content_type_id("list"), duty__owner_id=f.list)
     if f.open is not None:  # the same test as `is_open`, on the joined episode
         qs = qs.filter(episode__closed_at__isnull=f.open)
+    if f.leader is not None:
+        qs = qs.filter(f.leader)
+    if f.start or f.end:
+        qs = qs.filter(day_range_q("created_at", f.start, f.end))
     return qs.order_by("-created_at", "-id")
 
 

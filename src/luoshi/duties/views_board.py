@@ -6,7 +6,7 @@ Every page runs a fixed number of queries whatever the number of rows.
 """
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -33,7 +33,8 @@ from luoshi.duties.forms import (
 from luoshi.duties.ladder import Rules, workdays_overdue
 from luoshi.duties.models import Duty, Episode, Escalation, Policy, Step
 from luoshi.errors import ServiceError
-from luoshi.org.models import Role, Unit
+from luoshi.org import access
+from luoshi.org.models import Person, Role, Unit
 from luoshi.pages import Request, form_errors, office_only, paginate
 from luoshi.workdays import calendar
 
@@ -66,6 +67,34 @@ def _board_filter(qs: QuerySet[Episode], data: dict, today) -> QuerySet[Episode]
     return qs
 
 
+def _ladder_params(params: QueryDict) -> tuple[dict[str, Any], list[str]]:
+    """The drill-down filters the cockpit's links carry: `leader` (a leader's share, queries.leader_share_q)
+    and `from` / `to` (inclusive days); a bad value gives a message naming its parameter."""
+    found: dict[str, Any] = {"leader": None, "from": None, "to": None}
+    errors: list[str] = []
+    raw = (params.get("leader") or "").strip()
+    if raw:
+        person = (
+            Person.objects.filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+        )
+        if person is None or not person.has_role(Role.LEADER):
+            errors.append(_("Unknown leader “%(value)s”: give a leader's id.") % {"value": raw[:20]})
+        else:
+            units = frozenset(person.supervised_units.values_list("pk", flat=True))
+            found["leader"] = queries.leader_share_q(person.pk, units)
+    for name in ("from", "to"):
+        raw = (params.get(name) or "").strip()
+        if not raw:
+            continue
+        try:
+            found[name] = date.fromisoformat(raw) if len(raw) == 10 else None
+        except ValueError:
+            found[name] = None
+        if found[name] is None:
+            errors.append(_("“%(param)s”: give a date as YYYY-MM-DD.") % {"param": name})
+    return found, errors
+
+
 def _step_tabs(counts: dict[str, int], current: str) -> list[dict[str, Any]]:
     tabs: list[tuple[str, StrOrPromise, int]] = [("", _("All"), sum(counts.values()))]
     tabs += [(value, label, counts.get(value, 0)) for value, label in Step.choices]
@@ -76,12 +105,29 @@ def _board_context(request: Request, params: QueryDict) -> tuple[dict, int]:
     today = timezone.localdate()
     units = list(Unit.objects.order_by("id").values_list("pk", "name"))
     form = BoardFilterForm(params, units=units)
-    context = {"form": form, "query": params.urlencode(), "today": today}
-    if not form.is_valid():
-        context["errors"] = form_errors(form)
+    office = access.can_steer_lists(request.user)
+    context = {
+        "form": form,
+        "query": params.urlencode(),
+        "today": today,
+        "office": office,
+        "board_url": reverse("escalation:board"),
+    }
+    extra, extra_errors = _ladder_params(params)
+    if not form.is_valid() or extra_errors:
+        context["errors"] = (form_errors(form) if not form.is_valid() else []) + extra_errors
+        context["ladder_params"] = []
         return context, 400
     data = form.cleaned_data
     base = _board_filter(queries.open_episodes(request.user), data, today)
+    if extra["leader"] is not None:
+        base = base.filter(extra["leader"])
+    if extra["from"]:
+        base = base.filter(due_date__gte=extra["from"])
+    if extra["to"]:
+        base = base.filter(due_date__lte=extra["to"])
+    kept = {k: (params.get(k) or "").strip() for k in ("leader", "from", "to")}
+    context["ladder_params"] = [(k, v) for k, v in kept.items() if v]
     counts = dict(base.order_by().values_list("last_step").annotate(n=Count("pk")))
     qs = base.filter(last_step=data["step"]) if data["step"] else base
     qs = qs.prefetch_related(
@@ -110,6 +156,18 @@ def _board_context(request: Request, params: QueryDict) -> tuple[dict, int]:
 def board(request: Request) -> HttpResponse:
     office_only(request)
     context, status = _board_context(request, request.GET)
+    return render(request, BOARD_TEMPLATE, context, status=status)
+
+
+@login_required
+@require_safe
+def episodes(request: Request) -> HttpResponse:
+    """The board to read (the open lateness each may see, queries.open_episodes), for the office and the
+    leaders, without the office's buttons: the cockpit's ladder figures drill down here."""
+    if not request.user.has_role(Role.LEADER):
+        office_only(request)
+    context, status = _board_context(request, request.GET)
+    context.update(office=False, board_url=reverse("escalation:episodes"))
     return render(request, BOARD_TEMPLATE, context, status=status)
 
 
@@ -312,3 +370,26 @@ def unit_escalations(request: Request) -> HttpResponse:
         open_count=open_count,
     )
     return render(request, "escalation/unit.html", context)
+
+
+@login_required
+@require_safe
+def steps(request: Request) -> HttpResponse:
+    """The steps taken (reminders, urge notices, supervision orders, talk proposals) as the person may see
+    them (queries.visible_escalations), filtered by `step`, `unit`, `leader` and `from` / `to` (the days
+    they were taken): the cockpit's ladder figures drill down here."""
+    form = StepFilterForm(request.GET)
+    extra, errors = _ladder_params(request.GET)
+    raw_unit = (request.GET.get("unit") or "").strip()
+    unit = int(raw_unit) if raw_unit.isascii() and raw_unit.isdigit() and len(raw_unit) < 10 else None
+    if raw_unit and unit is None:
+        errors.append(_("Unknown unit “%(value)s”: choose one from the list.") % {"value": raw_unit[:20]})
+    if not form.is_valid():
+        errors = form_errors(form) + errors
+    if errors:
+        return render(request, "escalation/steps.html", {"form": form, "errors": errors}, status=400)
+    step = form.cleaned_data["step"]
+    f = queries.EscalationFilters(step=step, unit=unit, leader=extra["leader"], start=extra["from"], end=extra["to"])
+    page = paginate(queries.filtered(request.user, f), request.GET.get("page"))
+    context = {"form": form, "page": page, "escalations": list(page.object_list), "step": step}
+    return render(request, "escalation/steps.html", context)
