@@ -8,6 +8,11 @@
   var PALETTE = ["#1565c0", "#2e7d32", "#c62828", "#f9a825", "#6a1b9a", "#00838f", "#607d8b", "#ef6c00"];
   var MAX_ROWS = 12;
 
+  // amounts may come as decimal strings (the JSON of a Decimal): numbers for the axes
+  function numbers(values) {
+    return values.map(function (v) { return v === null ? null : Number(v); });
+  }
+
   function colorOf(s, i) {
     return (s.color && (COLORS[s.color] || s.color)) || PALETTE[i % PALETTE.length];
   }
@@ -40,7 +45,7 @@
       yAxis: horizontal ? category : value,
       series: chart.series.map(function (s, i) {
         return {
-          name: s.name, type: "bar", data: s.data, stack: stacked ? "all" : undefined,
+          name: s.name, type: "bar", data: numbers(s.data), stack: stacked ? "all" : undefined,
           barMaxWidth: 18, itemStyle: { color: colorOf(s, i) }
         };
       })
@@ -56,7 +61,7 @@
         label: { formatter: "{b}: {c}" },
         data: chart.labels.map(function (label, i) {
           var one = chart.series.length === 1 ? null : chart.series[i];
-          var item = { name: label, value: s.data[i] };
+          var item = { name: label, value: Number(s.data[i]) };
           if (one && one.color) { item.itemStyle = { color: colorOf(one, i) }; }
           return item;
         })
@@ -72,7 +77,7 @@
       yAxis: { type: "value", minInterval: 1 },
       series: series.map(function (s, i) {
         return {
-          name: s.name, type: "line", data: s.data, symbolSize: 7,
+          name: s.name, type: "line", data: numbers(s.data), symbolSize: 7,
           itemStyle: { color: colorOf(s, i) }, lineStyle: { color: colorOf(s, i) }
         };
       })
