@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_safe
 
 from luoshi.cockpit import summary
@@ -24,29 +24,46 @@ from luoshi.ledger.models import Task
 from luoshi.pages import Request
 from luoshi.schemas import MAX_YEAR, MIN_YEAR
 
+# What a figure counts, shown after it (个, 项, 人…): the context keeps each apart from the same word elsewhere.
+MEASURES: dict[str, Any] = {
+    "lists": pgettext_lazy("summary measure", "lists"),
+    "tasks": pgettext_lazy("summary measure", "tasks"),
+    "units": pgettext_lazy("summary measure", "units"),
+    "problems": pgettext_lazy("summary measure", "problems"),
+    "talks": pgettext_lazy("summary measure", "talks"),
+    "cases": pgettext_lazy("summary measure", "cases"),
+    "people": pgettext_lazy("summary measure", "people"),
+    "episodes": pgettext_lazy("summary measure", "episodes"),
+    "trips": pgettext_lazy("summary measure", "trips"),
+    "days": pgettext_lazy("summary measure", "days"),
+    "projects": pgettext_lazy("summary measure", "projects"),
+    "100 million yuan": pgettext_lazy("summary measure", "100 million yuan"),
+}
+
+
 # (section, key, label, unit): the page's order, the API's keys.
 FIGURES: tuple[tuple[str, str, Any, Any], ...] = (
-    ("lists", "issued", gettext_lazy("Lists issued"), gettext_lazy("lists")),
-    ("lists", "completed", gettext_lazy("Completed"), gettext_lazy("lists")),
-    ("lists", "in_progress", gettext_lazy("In progress"), gettext_lazy("lists")),
-    ("ledger", "tasks", gettext_lazy("Tasks on the master ledger"), gettext_lazy("tasks")),
-    ("inspections", "units_inspected", gettext_lazy("Units inspected"), gettext_lazy("units")),
-    ("inspections", "findings", gettext_lazy("Problems found"), gettext_lazy("problems")),
-    ("inspections", "units_talked", gettext_lazy("Units given reminder talks"), gettext_lazy("units")),
-    ("discipline", "talks", gettext_lazy("Talks"), gettext_lazy("talks")),
-    ("discipline", "violations", gettext_lazy("Violations of work-style discipline"), gettext_lazy("cases")),
-    ("discipline", "accountable", gettext_lazy("People held accountable"), gettext_lazy("people")),
-    ("discipline", "disciplined", gettext_lazy("People disciplined"), gettext_lazy("people")),
-    ("public", "problems", gettext_lazy("Problems taken in on the programmes"), gettext_lazy("problems")),
-    ("public", "exposed", gettext_lazy("Hot issues exposed"), gettext_lazy("problems")),
-    ("public", "programme_episodes", gettext_lazy("Episodes aired"), gettext_lazy("episodes")),
-    ("public", "units_on_air", gettext_lazy("Units on air"), gettext_lazy("units")),
-    ("fieldwork", "trips", gettext_lazy("Main leaders' trips to the grassroots"), gettext_lazy("trips")),
-    ("fieldwork", "days", gettext_lazy("Their days in the field"), gettext_lazy("days")),
-    ("projects", "signed", gettext_lazy("New projects signed"), gettext_lazy("projects")),
-    ("projects", "total_investment", gettext_lazy("Their total investment"), gettext_lazy("100 million yuan")),
-    ("projects", "funds_in_place", gettext_lazy("Funds in place"), gettext_lazy("100 million yuan")),
-    ("projects", "fixed_asset_investment", gettext_lazy("Fixed-asset investment"), gettext_lazy("100 million yuan")),
+    ("lists", "issued", gettext_lazy("Lists issued"), MEASURES["lists"]),
+    ("lists", "completed", gettext_lazy("Completed"), MEASURES["lists"]),
+    ("lists", "in_progress", gettext_lazy("In progress"), MEASURES["lists"]),
+    ("ledger", "tasks", gettext_lazy("Tasks on the master ledger"), MEASURES["tasks"]),
+    ("inspections", "units_inspected", gettext_lazy("Units inspected"), MEASURES["units"]),
+    ("inspections", "findings", gettext_lazy("Problems found"), MEASURES["problems"]),
+    ("inspections", "units_talked", gettext_lazy("Units given reminder talks"), MEASURES["units"]),
+    ("discipline", "talks", gettext_lazy("Talks"), MEASURES["talks"]),
+    ("discipline", "violations", gettext_lazy("Violations of work-style discipline"), MEASURES["cases"]),
+    ("discipline", "accountable", gettext_lazy("People held accountable"), MEASURES["people"]),
+    ("discipline", "disciplined", gettext_lazy("People disciplined"), MEASURES["people"]),
+    ("public", "problems", gettext_lazy("Problems taken in on the programmes"), MEASURES["problems"]),
+    ("public", "exposed", gettext_lazy("Hot issues exposed"), MEASURES["problems"]),
+    ("public", "programme_episodes", gettext_lazy("Episodes aired"), MEASURES["episodes"]),
+    ("public", "units_on_air", gettext_lazy("Units on air"), MEASURES["units"]),
+    ("fieldwork", "trips", gettext_lazy("Main leaders' trips to the grassroots"), MEASURES["trips"]),
+    ("fieldwork", "days", gettext_lazy("Their days in the field"), MEASURES["days"]),
+    ("projects", "signed", gettext_lazy("New projects signed"), MEASURES["projects"]),
+    ("projects", "total_investment", gettext_lazy("Their total investment"), MEASURES["100 million yuan"]),
+    ("projects", "funds_in_place", gettext_lazy("Funds in place"), MEASURES["100 million yuan"]),
+    ("projects", "fixed_asset_investment", gettext_lazy("Fixed-asset investment"), MEASURES["100 million yuan"]),
 )
 SECTIONS: dict[str, Any] = {
     "lists": gettext_lazy("Responsibility lists"),
