@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 def jobs() -> dict[str, tuple[int, "Task"]]:
     """The jobs that send to people (the sweep's notices, the deliveries): in working hours only."""
+    from luoshi.cockpit.tasks import scheduled as bulletin_jobs
     from luoshi.duties.tasks import run_sweep
     from luoshi.frontline import config as frontline_config
     from luoshi.frontline.tasks import remind_frontline
@@ -31,6 +32,7 @@ def jobs() -> dict[str, tuple[int, "Task"]]:
         "sweep": (settings.LUOSHI_SWEEP_EVERY_SECONDS, run_sweep),
         "deliver": (settings.LUOSHI_DELIVER_EVERY_SECONDS, deliver),
         "frontline": (frontline_config.remind_every_seconds(), remind_frontline),
+        **bulletin_jobs(),  # the weekly bulletin (督查通报): on Mondays
     }
 
 
