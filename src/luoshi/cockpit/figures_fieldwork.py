@@ -105,7 +105,7 @@ def section(scope: Scope) -> Section:
     bounds = [month_bounds(scope.year, m) for m in MONTHS]
     trend: list[Series] = [
         series(
-            _("Frontline days"),
+            _("Days at the frontline"),
             [_totals(people, entries, a, b)[1] for a, b in bounds],
             [days_url(scope, a, b) for a, b in bounds],
         )

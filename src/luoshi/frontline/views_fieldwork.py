@@ -267,7 +267,7 @@ def _leader_param(request: Request) -> tuple[list[Person] | None, str]:
         return [person], ""
     found = next((p for p in queries.leaders() if str(p.pk) == raw), None) if raw.isdigit() else None
     if found is None:
-        return [], _("“leader”: no leader has the id {id}.").format(id=raw[:20])
+        return [], _("“leader”: no leader has the id %(id)s.") % {"id": raw[:20]}
     return [found], ""
 
 

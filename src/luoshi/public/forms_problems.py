@@ -107,7 +107,7 @@ class ProblemFilterForm(BootstrapMixin, forms.Form):
     on_time = forms.ChoiceField(
         label=_("Handled on time"),
         required=False,
-        choices=[("", _("Any")), ("1", _("On time")), ("0", _("Not on time"))],
+        choices=[("", _("Any")), ("1", _("Handled on time")), ("0", _("Not handled on time"))],
         error_messages={"invalid_choice": _("“on_time”: give 1 (on time) or 0.")},
     )
     visited_from = forms.DateField(
