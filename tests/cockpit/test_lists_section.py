@@ -123,7 +123,7 @@ def test_the_index_takes_days_and_refuses_bad_ones_naming_them(as_, office, city
         assert f"“{name}”" in response.content.decode()
 
 
-def test_a_leader_without_lists_is_a_leader_to_filter_by(as_, office, city, make_leader=None):
+def test_a_leader_without_lists_is_a_leader_to_filter_by(as_, office, city):
     from tests.conftest import make_person
 
     newcomer = make_person("leader3", ["leader"], name="钱副市长")

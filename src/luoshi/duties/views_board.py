@@ -69,7 +69,8 @@ def _board_filter(qs: QuerySet[Episode], data: dict, today) -> QuerySet[Episode]
 
 def _ladder_params(params: QueryDict) -> tuple[dict[str, Any], list[str]]:
     """The drill-down filters the cockpit's links carry: `leader` (a leader's share, queries.leader_share_q)
-    and `from` / `to` (inclusive days); a bad value gives a message naming its parameter."""
+    and `from` / `to` (inclusive days: the days the work fell due on the board and the episodes page, the
+    days the steps were taken on the steps page); a bad value gives a message naming its parameter."""
     found: dict[str, Any] = {"leader": None, "from": None, "to": None}
     errors: list[str] = []
     raw = (params.get("leader") or "").strip()
