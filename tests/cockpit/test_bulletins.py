@@ -42,7 +42,14 @@ def test_the_office_makes_the_weeks_bulletin_with_what_happened(week, office, le
     assert f["frontline"]["short_count"] == 1 and f["frontline"]["short"][0]["name"] == "李副市长"
     assert set(f["sections"]) == set(figures.SECTIONS)
     text = pdf_text(bytes(b.pdf), tmp_path)
-    for words in ("督查通报", "2026年第1期", "市委办公厅督查室", "2026年3月2日—3月8日", "推进兰州新区产业园区建设", "红灯事项"):
+    for words in (
+        "督查通报",
+        "2026年第1期",
+        "市委办公厅督查室",
+        "2026年3月2日—3月8日",
+        "推进兰州新区产业园区建设",
+        "红灯事项",
+    ):
         assert words in text.replace(" ", ""), words
     words = docx_text(bytes(b.docx))
     assert "2026年第1期" in words and "市委办公厅督查室" in words and "推进兰州新区产业园区建设" in words
@@ -60,7 +67,9 @@ def test_numbers_run_per_year_without_gaps_or_repeats(week, office):
     first, _ = make(office)
     second, _ = make(office, date(2026, 2, 23), date(2026, 3, 1))
     assert (first.number, second.number) == (1, 2)
-    next_year, _ = make(office, date(2026, 12, 28), date(2027, 1, 3), now=MONDAY_AFTER.replace(year=2027, month=1, day=4))
+    next_year, _ = make(
+        office, date(2026, 12, 28), date(2027, 1, 3), now=MONDAY_AFTER.replace(year=2027, month=1, day=4)
+    )
     assert (next_year.year, next_year.number) == (2027, 1)
     assert Bulletin.objects.count() == 3
 

@@ -11,9 +11,10 @@ Double submission: the same `submission_key` (the form's hidden key, the API's I
 
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -134,7 +135,8 @@ def do_make_bulletin(
     start, end = check_period(start, end, today)
     if submission_key and (earlier := Bulletin.objects.filter(submission_key=submission_key).first()):
         return earlier, False
-    figures = bulletin_data.gather(start, end, now, _viewer(actor))
+    with translation.override(settings.LANGUAGE_CODE):  # the document's language, whoever asks
+        figures = bulletin_data.gather(start, end, now, _viewer(actor))
     year = today.year
     guess = _likely_number(year)
     pdf, docx = bulletin_documents.render(year, guess, today, figures)
