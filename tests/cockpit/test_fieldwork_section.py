@@ -94,3 +94,20 @@ def test_the_section_takes_a_constant_number_of_queries(days, office, django_ass
         log_day(office, person, date(2026, 3, 3), days=2)
     with django_assert_max_num_queries(2):
         assert _figures(figures_fieldwork.section(scope))["days_half"] == 26
+
+
+def test_the_trips_list_takes_a_constant_number_of_queries(days, office, unit_a, as_):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = as_(office)
+    url = "/frontline/half-year/?from=2026-01-01&to=2026-06-30&show=trips"
+    with CaptureQueriesContext(connection) as few:
+        assert drill_count(c, url) == 8
+    for i in range(6):
+        person = make_person(f"leader_z{i}", ["leader"], name=f"副市长{i}")
+        person.supervised_units.add(unit_a)
+        log_day(office, person, date(2026, 3, 3), kind="supervised_unit", unit=unit_a)
+    with CaptureQueriesContext(connection) as many:
+        assert drill_count(c, url) == 14
+    assert len(many.captured_queries) == len(few.captured_queries)

@@ -108,3 +108,18 @@ def test_the_section_takes_a_constant_number_of_queries(city, office, unit_a, li
         _handled(office, liaison_a, unit_a, sign_after=2, solved=True)
     with django_assert_max_num_queries(9):
         assert _figures(figures_public.section(scope))["solved"]["value"] == 7
+
+
+def test_the_index_with_the_drill_downs_takes_a_constant_number_of_queries(city, office, unit_a, liaison_a, as_):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = as_(office)
+    url = f"/problems/?visited_from=2026-03-01&visited_to=2026-03-31&on_time=1&outcome=solved&leader={unit_a.supervisors.get().pk}"
+    with CaptureQueriesContext(connection) as few:
+        assert drill_count(c, url) == 1
+    for _i in range(4):
+        _handled(office, liaison_a, unit_a, sign_after=2, solved=True)
+    with CaptureQueriesContext(connection) as many:
+        assert drill_count(c, url) == 5
+    assert len(many.captured_queries) == len(few.captured_queries)
