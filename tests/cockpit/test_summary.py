@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from luoshi.cockpit import summary
-from luoshi.cockpit.views_summary import FIGURES
+from luoshi.cockpit.views_summary import FIGURES, links
 from luoshi.frontline.models import Fieldwork
 from luoshi.ledger import services as ledger
 from luoshi.ledger.models import Task
@@ -18,6 +18,7 @@ from luoshi.lists import changes
 from luoshi.oversight.models import Accountability, Finding, FindingCategory, InspectedUnit, Inspection
 from luoshi.oversight.models_cases import Talk, Violation
 from luoshi.public.models import Broadcast, Category, Problem, Programme, Status
+from tests.cockpit.drill import drill_count
 from tests.conftest import NOW, SHANGHAI, ApiClient, english, make_person
 from tests.lists.test_index import close_list, make_list
 
@@ -312,8 +313,8 @@ def test_the_page_shows_each_figure_with_a_link_to_its_records(records, client, 
     links = [f for s in response.context["sections"] for f in s["figures"]]
     assert len(links) == len(FIGURES) and all(f["url"].startswith("/") for f in links)
     by_key = {f"{s['key']}.{f['key']}": f["url"] for s in response.context["sections"] for f in s["figures"]}
-    assert by_key["lists.completed"] == "/lists/?from=2026-01-01&to=2026-06-30&status=closed"
-    assert by_key["fieldwork.trips"] == "/frontline/half-year/?year=2026&half=1"
+    assert by_key["lists.completed"] == "/lists/?from=2026-01-01&to=2026-06-30&status=closed&closed_to=2026-06-30"
+    assert by_key["fieldwork.trips"] == "/frontline/half-year/?from=2026-01-01&to=2026-06-30&show=trips"
     assert by_key["projects.signed"] == f"/ledger/task/{Task.objects.get(title='招商引资').pk}/"
     for url in set(by_key.values()):
         assert client.get(url).status_code == 200, url
@@ -336,3 +337,21 @@ def test_the_page_names_a_bad_date(client, office, params, field):
     response = english(client).get(PAGE, params)
     assert response.status_code == 400
     assert f'data-field="{field}"'.encode() in response.content
+
+
+# The figures whose index shows exactly the rows they count (the others count what an index cannot filter:
+# distinct units or people, the main leaders among all, the lists neither suspended nor cancelled).
+SAME_COUNT = (
+    ("lists", "completed"),
+    ("inspections", "findings"),
+    ("discipline", "talks"),
+    ("discipline", "violations"),
+    ("public", "exposed"),
+)
+
+
+def test_a_figure_and_its_index_show_the_same_count(records, client, office):
+    client.force_login(office)
+    figures, urls = summary.compute(HALF), links(HALF)
+    for section, key in SAME_COUNT:
+        assert drill_count(client, urls[section][key]) == figures[section][key], (section, key)

@@ -6,12 +6,14 @@ What each figure reads (both ends of the period inclusive, on the record's own d
 - lists: the lists published in the period (drafts never count); `completed` those of them closed by the
   period's end, `in_progress` the others, neither suspended nor cancelled by then; `issued` is their sum, as
   the article counts it (148 = 98 + 50): a suspended or cancelled list is not issued work on the books.
-- ledger.tasks: the tasks (every level) of the master ledgers of the period's years, entered by its end.
+- ledger.tasks: the tasks (every level) of the master ledgers of the period's years, entered by its end (a
+  ledger still being built, never opened, is not counted).
 - inspections and discipline: oversight.stats.figures (units inspected by inspections overlapping the period,
   findings found in it, distinct units given a reminder talk, talks held — the imported tallies are stored one
   talk a row —, violations found, distinct people held accountable and disciplined by decisions in it).
 - public: the problems received in the period on an episode of a TV programme (落实进行时), accepted (neither
-  rejected nor a duplicate); the hot issues exposed in the period (whatever their channel); the TV episodes
+  rejected nor a duplicate); the hot issues exposed among the problems received in the period (whatever
+  their channel: the problems index's `hot` and `from`/`to` show the same rows); the TV episodes
   aired in it and the distinct units that took part in them (a newspaper column's issues are not episodes).
 - fieldwork: the main leaders' (市委书记, 市长: frontline.config.main_posts) trips and distinct days in the
   field within the period, as frontline.rule.period_totals counts them.
@@ -36,7 +38,7 @@ from luoshi.cockpit.figures import head
 from luoshi.frontline import config as frontline_config
 from luoshi.frontline.models import Fieldwork
 from luoshi.frontline.rule import Entry, is_main_leader, period_totals
-from luoshi.ledger.models import Actual, Indicator, IndicatorKind, Ledger, Task
+from luoshi.ledger.models import Actual, Indicator, IndicatorKind, LedgerStatus, Task
 from luoshi.lists.models import ListStatus, ResponsibilityList
 from luoshi.org.models import Person, Role
 from luoshi.oversight import stats
@@ -124,20 +126,15 @@ def lists(period: Period) -> dict[str, int]:
     return {"issued": counts["completed"] + counts["in_progress"], **counts}
 
 
-def ledgers(period: Period) -> list[tuple[int, int]]:
-    """(id, year) of the master ledgers of the period's years."""
-    return list(
-        Ledger.objects.filter(year__gte=period.start.year, year__lte=period.end.year)
-        .order_by("year")
-        .values_list("pk", "year")
-    )
-
-
 def ledger_tasks(period: Period) -> int:
     _first, after = period.moments()
-    return Task.objects.filter(
-        ledger__year__gte=period.start.year, ledger__year__lte=period.end.year, created_at__lt=after
-    ).count()
+    return (
+        Task.objects.filter(
+            ledger__year__gte=period.start.year, ledger__year__lte=period.end.year, created_at__lt=after
+        )
+        .exclude(ledger__status=LedgerStatus.DRAFT)
+        .count()
+    )
 
 
 def public(period: Period) -> dict[str, int]:
@@ -148,7 +145,7 @@ def public(period: Period) -> dict[str, int]:
             filter=Q(broadcast__programme__kind=Programme.Kind.TV, created_at__gte=first, created_at__lt=after)
             & ~Q(status__in=NOT_ACCEPTED),
         ),
-        exposed=Count("pk", filter=Q(hot=True, exposed_at__gte=first, exposed_at__lt=after)),
+        exposed=Count("pk", filter=Q(hot=True, created_at__gte=first, created_at__lt=after)),
     )
     aired = Broadcast.objects.filter(
         programme__kind=Programme.Kind.TV, aired_on__gte=period.start, aired_on__lte=period.end

@@ -134,15 +134,12 @@ def links(period: summary.Period) -> dict[str, dict[str, str]]:
     ledger = _url("ledger:tree", {}, tasks["ledger"]) if tasks["ledger"] else _url("ledger:index", {})
     signed = _url("ledger:task", {}, tasks["signed"]) if tasks["signed"] else ledger
     fixed = _url("ledger:task", {}, tasks["fixed"]) if tasks["fixed"] else ledger
-    year = period.start.year
-    halves = {(date(year, 1, 1), date(year, 6, 30)): 1, (date(year, 7, 1), date(year, 12, 31)): 2}
-    half = halves.get((period.start, period.end))  # the frontline page of that half year, else its index
-    field = _url("frontline:half_year", {"year": year, "half": half}) if half else _url("frontline:index", span)
+    field = _url("frontline:half_year", span)
     cases = "oversight:cases"
     return {
         "lists": {
             "issued": _url("lists:index", span),
-            "completed": _url("lists:index", {**span, "status": "closed"}),
+            "completed": _url("lists:index", {**span, "status": "closed", "closed_to": span["to"]}),
             "in_progress": _url("lists:index", {**span, "status": "in_progress"}),
         },
         "ledger": {"tasks": ledger},
@@ -158,12 +155,12 @@ def links(period: summary.Period) -> dict[str, dict[str, str]]:
             "disciplined": _url(cases, {"tab": "accountability", **span}),
         },
         "public": {
-            "problems": _url("public:index", span),
+            "problems": _url("public:index", {**span, "channel": "tv"}),
             "exposed": _url("public:index", {**span, "hot": "on"}),
             "programme_episodes": _url("public:programmes", {}),
             "units_on_air": _url("public:programmes", {}),
         },
-        "fieldwork": {"trips": field, "days": field},
+        "fieldwork": {"trips": _url("frontline:half_year", {**span, "show": "trips"}), "days": field},
         "projects": {
             "signed": signed,
             "total_investment": signed,
