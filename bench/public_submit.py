@@ -221,6 +221,25 @@ def wait_for(port: int, server: subprocess.Popen, seconds: float = 60) -> None:
     sys.exit("the server did not answer")
 
 
+def queued() -> int:
+    from django.db import connection
+
+    from luoshi.public.models import Intake
+
+    n = Intake.objects.filter(problem__isnull=True).count()
+    connection.close()  # none open when the clients fork
+    return n
+
+
+def drained(seconds: float) -> None:
+    """Wait until the worker has taken every queued submission in."""
+    stop = time.time() + seconds
+    while queued():
+        if time.time() > stop:
+            sys.exit("the worker did not take the queue in")
+        time.sleep(0.2)
+
+
 def queries_per_submission(body: bytes) -> int:
     """One more submission in-process (Django's test client), its SQL statements counted."""
     from django.db import connection
@@ -304,19 +323,35 @@ def main() -> None:
         cwd=ROOT,
         start_new_session=True,
     )
+    worker = subprocess.Popen(
+        [str(BIN / "luoshi"), "worker", "--interval", "0.2"],
+        env=server_env(args),
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+    )
     try:
         wait_for(args.port, server)
         indexed = list(enumerate(bodies[:-1]))
         warm, timed = indexed[: args.warmup], indexed[args.warmup :]
         warm_results, _ = fire(args.port, warm, args.clients, args.client_threads)
+        drained(600)
         before, clients_before = cpu_seconds(server.pid), resource.getrusage(resource.RUSAGE_CHILDREN)
+        worker_before = cpu_seconds(worker.pid)[0]
         busy_before = machine_busy()
+        t0 = time.perf_counter()
         results, elapsed = fire(args.port, timed, args.clients, args.client_threads)
         after, clients_after = cpu_seconds(server.pid), resource.getrusage(resource.RUSAGE_CHILDREN)
         busy_after = machine_busy()
+        backlog = queued()
+        drained(600)
+        all_in = time.perf_counter() - t0
+        worker_cpu = cpu_seconds(worker.pid)[0] - worker_before
     finally:
         server.terminate()
+        worker.terminate()
         server.wait(30)
+        worker.wait(30)
 
     ok = [r for r in results if r[1] == 201]
     statuses: dict[int, int] = {}
@@ -346,6 +381,11 @@ def main() -> None:
     print(
         f"the machine was {busy:.0%} busy, {ours / max(1e-9, busy_after[1] - busy_before[1]):.0%} by this bench's "
         "processes (the rest: other work on the machine)"
+    )
+    print(
+        f"the worker (`luoshi worker`, one process, alongside): {backlog} still queued when the last answer came, "
+        f"all {len(ok)} taken in as problems {all_in:.2f} s after the first was sent "
+        f"({len(ok) / all_in:.0f} problems/s end to end); its CPU {worker_cpu / n * 1000:.2f} ms a submission"
     )
     for i, status, code, _ in results:
         if status != 201:

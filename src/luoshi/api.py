@@ -151,6 +151,9 @@ def _add_routers() -> None:
     from luoshi.org.api import router as org_router
     from luoshi.web.api import router as me_router
 
+    # No login: the public form's challenge, its submission, a tracking code's status. First, because the
+    # form's submissions are the busiest path and Django tries the patterns in order.
+    api.add_router("/", "luoshi.public.api_public.router", auth=None)
     api.add_router("/", org_router)
     # The business (auth=BUSINESS): none of it for the system and security administrators and the auditor.
     api.add_router("/lists", lists_router, auth=BUSINESS)
@@ -190,8 +193,6 @@ def _add_routers() -> None:
 
     api.add_router("/", "luoshi.public.api_open311.router")
     api.add_router("/", "luoshi.public.api_settings.router")
-    # No login: the public form's challenge, its submission, a tracking code's status.
-    api.add_router("/", "luoshi.public.api_public.router", auth=None)
 
 
 _add_routers()

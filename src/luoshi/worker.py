@@ -41,12 +41,15 @@ def round_the_clock_jobs() -> dict[str, tuple[int, "Task"]]:
     from luoshi.duties.tasks import run_late_signs
     from luoshi.events.tasks import anchor_chain
     from luoshi.ledger.tasks import refresh_forecasts
+    from luoshi.public.tasks import take_in_intake
 
     return {
         "anchor": (settings.LUOSHI_ANCHOR_EVERY_SECONDS, anchor_chain),
         # Hour-counted sign-fors (the hotline's 2 or 24 hours) are urged at any hour, in the inbox.
         "late_signs": (settings.LUOSHI_SWEEP_EVERY_SECONDS, run_late_signs),
         "forecasts": (settings.LUOSHI_FORECAST_EVERY_SECONDS, refresh_forecasts),
+        # The public form's queue: a citizen's problem awaits triage within seconds.
+        "intake": (settings.LUOSHI_PUBLIC_INTAKE_EVERY_SECONDS, take_in_intake),
     }
 
 

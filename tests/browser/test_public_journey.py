@@ -64,12 +64,16 @@ def test_a_citizen_reports_the_office_dispatches_the_unit_sends_back_and_the_rig
     citizen.wait_for_url("**/public/report/sent/**")
     code = (citizen.text_content("#tracking-code") or "").strip()
     fits(citizen, "sent")
+    assert not Problem.objects.filter(code=code).exists()  # queued, for the worker to take in
+
+    # The office's triage page takes in what no worker has yet (none runs here); the office accepts the
+    # problem and dispatches it to unit_a (the wrong unit).
+    desk = new_page()
+    sign_in(desk, office, "/problems/triage/")
+    expect(desk.locator("body")).to_contain_text(CONTENT[:10])
     problem = Problem.objects.get(code=code)
     assert problem.channel == "web" and problem.reporter_contact == "13900001111"
-
-    # The office accepts it and dispatches it to unit_a (the wrong unit).
-    desk = new_page()
-    sign_in(desk, office, f"/problems/{problem.pk}/")
+    desk.goto(f"/problems/{problem.pk}/")
     desk.click("#accept-form button[type=submit]")
     expect(desk.locator("#problem-status")).to_have_attribute("data-status", "accepted")
     desk.select_option("#id_unit", str(unit_a.pk))

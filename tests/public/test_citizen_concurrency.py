@@ -8,8 +8,8 @@ from django.db import connection
 from django.utils import timezone
 
 from luoshi.errors import InvalidInput
-from luoshi.public import citizen, pow, throttle
-from luoshi.public.models import Problem
+from luoshi.public import citizen, intake_queue, pow, throttle
+from luoshi.public.models import Intake, Problem
 from tests.public.conftest import submission
 
 BITS = 4
@@ -54,7 +54,8 @@ def test_a_burst_from_one_sender_passes_only_the_limit(settings):
     created = [r for r in results if isinstance(r, tuple)]
     refused = [r for r in results if isinstance(r, throttle.TooMany)]
     assert (len(created), len(refused)) == (3, 5), results
-    assert Problem.objects.filter(address_digest="f" * 64).count() == 3
+    assert Intake.objects.filter(address_digest="f" * 64).count() == 3
+    assert intake_queue.take_in() == 3 and Problem.objects.filter(address_digest="f" * 64).count() == 3
 
 
 @pytest.mark.django_db(transaction=True)
@@ -66,4 +67,16 @@ def test_one_challenge_sent_at_once_many_times_makes_one_problem(settings):
     )
     assert not [r for r in results if isinstance(r, Exception | InvalidInput)], results
     assert sum(created for _, created in results) == 1
-    assert len({p.pk for p, _ in results}) == 1 and Problem.objects.count() == 1
+    assert len({code for code, _ in results}) == 1 and Intake.objects.count() == 1
+    assert intake_queue.take_in() == 1 and Problem.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_taking_in_at_once_make_each_problem_once(settings):
+    settings.LUOSHI_PUBLIC_POW_DIFFICULTY, settings.LUOSHI_PUBLIC_LIMIT = BITS, 100
+    codes = [citizen.do_submit_public(submission(channel="web"), "d" * 64, *solved())[0] for _ in range(30)]
+    results = burst([lambda: intake_queue.take_in(batch=7) for _ in range(4)])
+    while intake_queue.take_in(batch=7):
+        pass
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(Problem.objects.values_list("code", flat=True)) == sorted(codes)

@@ -8,8 +8,9 @@ import pytest
 from django.core import signing
 
 from luoshi.errors import InvalidInput
-from luoshi.public import citizen, pow
-from luoshi.public.models import Problem, UsedChallenge
+from luoshi.events.models import Event
+from luoshi.public import citizen, intake_queue, pow
+from luoshi.public.models import Intake, Problem, Sender
 from tests.conftest import NOW
 from tests.public.conftest import submission
 
@@ -107,20 +108,27 @@ def test_a_tampered_challenge_is_refused():
 
 def test_a_challenge_is_spent_once(db):
     challenge, nonce = solved()
-    expires = pow.check(challenge, nonce, NOW)
-    pow.spend(challenge, expires, NOW)
-    with pytest.raises(InvalidInput) as caught:
-        pow.spend(challenge, expires, NOW)
-    assert caught.value.field == "challenge"
-    assert UsedChallenge.objects.count() == 1
+    code, created = citizen.do_submit_public(web(), "d" * 64, challenge, nonce, now=NOW)
+    again, created_again = citizen.do_submit_public(web(), "d" * 64, challenge, nonce, now=NOW + timedelta(minutes=1))
+    assert created and not created_again and again == code
+    assert Intake.objects.count() == 1
 
 
-def test_expired_spends_are_purged(db):
+def test_a_taken_in_challenge_is_still_spent_until_it_expires(db):
+    challenge, nonce = solved()
+    code, _ = citizen.do_submit_public(web(), "d" * 64, challenge, nonce, now=NOW)
+    assert intake_queue.take_in(NOW + timedelta(minutes=5)) == 1
+    assert citizen.do_submit_public(web(), "d" * 64, challenge, nonce, now=NOW + timedelta(minutes=9)) == (code, False)
+    assert Problem.objects.count() == 1
+
+
+def test_taken_rows_are_purged_once_their_challenge_has_expired(db):
     for minutes in (0, 1, 20):
         challenge, nonce = solved(now=NOW + timedelta(minutes=minutes))
-        pow.spend(challenge, pow.check(challenge, nonce, NOW + timedelta(minutes=minutes)), NOW)
-    assert pow.purge(NOW + timedelta(minutes=15)) == 2
-    assert UsedChallenge.objects.count() == 1
+        citizen.do_submit_public(web(), "d" * 64, challenge, nonce, now=NOW + timedelta(minutes=minutes))
+    intake_queue.take_in()
+    assert intake_queue.purge(NOW + timedelta(minutes=13)) == 2  # 10 minutes' life, one of clock skew
+    assert Intake.objects.count() == 1 and Problem.objects.count() == 3
 
 
 def test_a_public_submission_needs_the_work(db):
@@ -128,8 +136,15 @@ def test_a_public_submission_needs_the_work(db):
     with pytest.raises(InvalidInput) as caught:
         citizen.do_submit_public(web(), "d" * 64, challenge, wrong_nonce(challenge), now=NOW)
     assert caught.value.field == "nonce"
-    p, created = citizen.do_submit_public(web(), "d" * 64, challenge, nonce, now=NOW)
-    assert created and p.channel == "web" and p.address_digest == "d" * 64 and p.created_by is None
+    code, created = citizen.do_submit_public(web(), "d" * 64, challenge, nonce, now=NOW)
+    assert created and not Problem.objects.exists()  # queued: the worker takes it in
+    assert intake_queue.take_in() == 1
+    p = Problem.objects.get()
+    assert p.code == code and p.channel == "web" and p.address_digest == "d" * 64 and p.created_by is None
+    assert p.created_at == NOW and p.status == "pending"
+    assert p.submission_key == hashlib.sha256(challenge.encode()).hexdigest()
+    received = Event.objects.get(subject_type="problem", subject_id=p.pk)
+    assert received.kind == "problem.received" and received.at == NOW and received.actor is None
 
 
 def test_only_the_web_channel_is_open(db):
@@ -144,7 +159,7 @@ def test_a_refused_field_leaves_the_challenge_unspent(db):
     with pytest.raises(InvalidInput) as caught:
         citizen.do_submit_public(web(category="没有"), "d" * 64, challenge, nonce, now=NOW)
     assert caught.value.field == "category"
-    assert not UsedChallenge.objects.exists() and not Problem.objects.exists()
+    assert not Intake.objects.exists() and not Sender.objects.exists()
     assert citizen.do_submit_public(web(), "d" * 64, challenge, nonce, now=NOW)[1]
 
 
@@ -152,5 +167,29 @@ def test_the_same_request_again_stores_once(db):
     challenge, nonce = solved()
     first, created = citizen.do_submit_public(web(), "d" * 64, challenge, nonce, now=NOW)
     again, created_again = citizen.do_submit_public(web(content="另一件"), "e" * 64, challenge, nonce, now=NOW)
-    assert created and not created_again and again.pk == first.pk
-    assert Problem.objects.count() == 1 and UsedChallenge.objects.count() == 1
+    assert created and not created_again and again == first
+    assert Intake.objects.count() == 1
+    assert Sender.objects.get(address_digest="d" * 64).n == 1  # the repeat counted nothing
+    intake_queue.take_in()
+    intake_queue.take_in()
+    assert Problem.objects.count() == 1
+
+
+def test_a_queued_problem_shows_as_received_awaiting_triage(db):
+    challenge, nonce = solved()
+    code, _ = citizen.do_submit_public(web(), "d" * 64, challenge, nonce, now=NOW)
+    s = citizen.public_status(code.lower().replace("-", ""))
+    assert (s.code, s.status, s.category, s.created) == (code, "pending", "市容环境", NOW)
+    assert [u.step for u in s.updates] == ["received"]
+    intake_queue.take_in()
+    assert citizen.public_status(code).status == "pending"
+
+
+def test_the_workers_job_takes_every_queued_submission_in(db):
+    from luoshi import worker
+    from luoshi.public.tasks import take_in_intake
+
+    assert worker.round_the_clock_jobs()["intake"][1] is take_in_intake  # at any hour, every few seconds
+    codes = {citizen.do_submit_public(web(), "d" * 64, *solved(), now=NOW)[0] for _ in range(3)}
+    assert take_in_intake.call() == 3
+    assert set(Problem.objects.values_list("code", flat=True)) == codes and not Intake.objects.filter(problem=None)

@@ -83,14 +83,14 @@ def submit(request: HttpRequest, payload: PublicProblemIn):
         reporter_contact=payload.reporter_contact,
     )
     try:
-        problem, created = citizen.do_submit_public(
+        code, created = citizen.do_submit_public(
             submission, throttle.address_digest(request), payload.challenge, payload.nonce
         )
     except throttle.TooMany as e:
         response = JsonResponse({"detail": e.message, "field": None}, status=429)
         response["Retry-After"] = str(e.retry_after)
         return response
-    return (201 if created else 200), {"tracking_code": problem.code}
+    return (201 if created else 200), {"tracking_code": code}
 
 
 @router.get("/public/problems/{code}", response={200: StatusOut, **errors(404)}, url_name="public_status")

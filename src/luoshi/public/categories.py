@@ -73,6 +73,14 @@ def by_name(name: str, field: str = "category") -> Category:
     return found
 
 
+def name_of(pk: int) -> str:
+    """A category's name by its id (inactive ones too)."""
+    for c in _active().values():
+        if c.pk == pk:
+            return c.name
+    return Category.objects.filter(pk=pk).values_list("name", flat=True).first() or ""
+
+
 def category_state(c: Category) -> dict:
     return {
         "name": c.name,

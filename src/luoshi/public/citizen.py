@@ -6,13 +6,13 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from luoshi.duties.services import resolve_now
 from luoshi.errors import InvalidInput, NotFound
 from luoshi.events.models import Event
-from luoshi.public import intake, pow, throttle
+from luoshi.public import categories, intake, intake_queue, pow, throttle
 from luoshi.public.intake import Submission
 from luoshi.public.models import Channel, Problem, Reply, Status
 
@@ -36,40 +36,34 @@ ORIGINAL_ONLY_AFTER = {"received", "accepted"}
 
 def submission_key(challenge: str) -> str:
     """The problem's submission key: the challenge's digest, so that a retry of the same request (a lost
-    answer) returns the tracking code it made."""
+    answer) returns the tracking code it was given."""
     return hashlib.sha256(challenge.encode()).hexdigest()
 
 
 def do_submit_public(
     submission: Submission, address_digest: str, challenge: str, nonce: str, now: datetime | None = None
-) -> tuple[Problem, bool]:
-    """A problem from the public web form: (problem, created). Refused with InvalidInput("challenge" or
-    "nonce") without a fresh, unspent challenge and its work, with throttle.TooMany over the limit. The
-    limit, the spend and the problem are one transaction: a refused field leaves the challenge unspent."""
+) -> tuple[str, bool]:
+    """A problem from the public web form, queued (intake_queue): (tracking code, created). Refused with
+    InvalidInput("challenge" or "nonce") without a fresh challenge and its work, with InvalidInput naming
+    the field for a bad one, with throttle.TooMany over the limit. The count and the queued row are one
+    transaction: a refused submission counts nothing and leaves the challenge unspent. The same challenge
+    again (a retry after a lost answer) gets the code it was given, created False."""
     now = resolve_now(now)
     if submission.channel != Channel.WEB:
         raise InvalidInput(_("This channel is not open to the public."), "channel")
-    expires = pow.check(challenge, nonce, now)
+    pow.check(challenge, nonce, now)
+    fields = intake.clean(submission)
     key = submission_key(challenge)
-    try:
-        with transaction.atomic():
-            # First the spend, which also takes the sender's turn (throttle.lock_key): a retry of a request
-            # that was taken waits for it and then finds its problem below.
-            pow.spend(challenge, expires, now, lock=throttle.lock_key(address_digest))
-            throttle.check(address_digest, now, locked=True)
-            problem, created = intake.do_submit(None, submission, now=now, address_digest=address_digest)
-            # The key, for that retry. Set here rather than through do_submit(submission_key=…), whose lookup
-            # of an earlier problem (an ordered ORM query) cost a fifth of a submission: the spend above
-            # already guarantees that a challenge makes one problem.
-            table = connection.ops.quote_name(Problem._meta.db_table)
-            with connection.cursor() as cursor:
-                cursor.execute(f"UPDATE {table} SET submission_key = %s WHERE id = %s", [key, problem.pk])
-            problem.submission_key = key
-            return problem, created
-    except InvalidInput as refused:
-        if refused.field == "challenge" and (earlier := Problem.objects.filter(submission_key=key).first()):
-            return earlier, False  # the same request again: its problem, stored once
-        raise
+    code = intake.new_code()
+    with transaction.atomic():
+        throttle.take_turn(address_digest, now)
+        if intake_queue.put(code, key, address_digest, now, fields):
+            return code, True
+        transaction.set_rollback(True)  # the sender's count is not raised by a request sent again
+    earlier = intake_queue.code_of(key)
+    if earlier is None:  # taken in and purged: the challenge has expired by then, so this is a race at most
+        raise InvalidInput(_("This form was sent already: reload the page to send another problem."), "challenge")
+    return earlier, False
 
 
 @dataclass
@@ -123,8 +117,23 @@ def _updates(problem: Problem, root: Problem) -> list[Update]:
 
 
 def public_status(code: str) -> PublicStatus:
-    """The status page of a tracking code; a duplicate shows its original's progress and reply."""
-    problem = find(code)
+    """The status page of a tracking code; a duplicate shows its original's progress and reply, and a
+    problem still in the queue (not yet taken in by the worker) shows as received, awaiting triage."""
+    try:
+        problem = find(code)
+    except NotFound:
+        queued = intake_queue.waiting(intake.normal_code(code[:100] if isinstance(code, str) else "") or "-")
+        if queued is None:
+            raise
+        return PublicStatus(
+            code=queued.code,
+            status=Status.PENDING,
+            category=categories.name_of(queued.category_id),
+            created=queued.received_at,
+            reply=None,
+            reply_unit=None,
+            updates=[Update("received", queued.received_at)],
+        )
     root = intake.root_of(problem) if problem.status == Status.DUPLICATE else problem
     reply = Reply.objects.filter(problem=root).select_related("unit").order_by("-at", "-pk").first()
     return PublicStatus(

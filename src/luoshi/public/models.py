@@ -247,11 +247,38 @@ class Open311Key(models.Model):
         ordering = ["pk"]
 
 
-class UsedChallenge(models.Model):
-    """A public form's proof-of-work challenge, once spent: a challenge is accepted once."""
+class Intake(models.Model):
+    """A problem from the public web form as it arrived: one row inserted by the request (the only write a
+    submission makes, so that the form takes hundreds a second), taken in as a Problem by the worker
+    (intake_queue.take_in), which keeps the row until the challenge could no longer be sent again: the row is
+    also the spend of its proof-of-work challenge, accepted once."""
 
-    digest = models.CharField(max_length=64, primary_key=True)
-    expires_at = models.DateTimeField(db_index=True)
+    code = models.CharField(max_length=24, unique=True)  # the tracking code the sender was given
+    challenge_digest = models.CharField(max_length=64, unique=True)  # the problem's submission_key
+    address_digest = models.CharField(max_length=64)
+    received_at = models.DateTimeField()
+    category = models.ForeignKey(Category, models.PROTECT, related_name="+")
+    content = models.TextField()
+    place = models.CharField(max_length=200, blank=True)
+    reporter_name = models.CharField(max_length=60, blank=True)
+    reporter_contact = models.CharField(max_length=100, blank=True)
+    reporter_consents = models.BooleanField(default=False)
+    lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    lon = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    problem = models.OneToOneField(Problem, models.CASCADE, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["received_at"], name="public_intake_received")]
+
+
+class Sender(models.Model):
+    """The per-address limit's count (throttle): how many problems one address (its keyed digest) has sent
+    since the start of its window. One row per sender, locked by each of its submissions until it commits."""
+
+    address_digest = models.CharField(max_length=64, primary_key=True)
+    since = models.DateTimeField(db_index=True)
+    n = models.PositiveIntegerField(default=0)
 
 
 class RateWeights(models.Model):

@@ -1,8 +1,8 @@
 """The public form's proof of work: a challenge signed with SECRET_KEY (django.core.signing) carries a
 random id and its issue time; the client finds a nonce such that SHA-256(challenge + nonce) begins with
 LUOSHI_PUBLIC_POW_DIFFICULTY zero bits. A challenge expires after LUOSHI_PUBLIC_CHALLENGE_SECONDS and is
-accepted once: its digest is inserted into UsedChallenge in the submission's transaction (a rolled-back
-submission leaves it unspent). No outside service is asked: a bot pays in CPU for every problem it sends.
+accepted once: its digest is the unique key of the submission's row in the intake queue (intake_queue.put).
+No outside service is asked: a bot pays in CPU for every problem it sends.
 """
 
 import hashlib
@@ -12,18 +12,13 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db import connection
 from django.utils.translation import gettext as _
 
 from luoshi.errors import InvalidInput
-from luoshi.public.models import UsedChallenge
 
 SALT = "luoshi.public.pow"
 CHALLENGE_MAX = 120  # a real one is about 55 characters
 NONCE = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
-# One spend in this many also deletes expired spends (a bounded batch, never waiting on another worker).
-PURGE_ONE_IN = 64
-PURGE_BATCH = 1000
 # A challenge issued a little in the future (another process's clock) is still taken.
 CLOCK_SKEW_SECONDS = 60
 
@@ -69,7 +64,7 @@ def issued_at(challenge: str) -> datetime:
 
 def check(challenge: str, nonce: str, now: datetime) -> datetime:
     """The challenge's expiry if it is signed, fresh and the nonce does the work; else InvalidInput naming
-    "challenge" or "nonce". Spending it is `spend`'s (inside the submission's transaction)."""
+    "challenge" or "nonce". Spending it is intake_queue.put's (the row's unique challenge digest)."""
     issued = issued_at(challenge)
     expires = issued + timedelta(seconds=lifetime())
     if now >= expires or issued > now + timedelta(seconds=CLOCK_SKEW_SECONDS):
@@ -77,47 +72,6 @@ def check(challenge: str, nonce: str, now: datetime) -> datetime:
     if not isinstance(nonce, str) or not NONCE.match(nonce) or not has_work(challenge, nonce, difficulty()):
         raise InvalidInput(_("The form's security check was not completed: send it again."), "nonce")
     return expires
-
-
-def spend(challenge: str, expires: datetime, now: datetime, lock: int | None = None) -> None:
-    """Mark the challenge used (call inside the submission's transaction); a second use is refused. One
-    INSERT … ON CONFLICT DO NOTHING: a concurrent spend of the same challenge waits for the first and then
-    inserts nothing, without an error that would abort the transaction. `lock`: a PostgreSQL advisory lock
-    taken by the same statement before the row is written (the sender's turn, throttle.lock_key), which
-    saves the submission a round trip."""
-    table = connection.ops.quote_name(UsedChallenge._meta.db_table)
-    digest = hashlib.sha256(challenge.encode()).hexdigest()
-    until = connection.ops.adapt_datetimefield_value(expires)
-    if lock is not None and connection.vendor == "postgresql":
-        # The row to insert is selected from the lock's CTE: the lock is held before the insert happens.
-        sql = (
-            "WITH turn AS MATERIALIZED (SELECT pg_advisory_xact_lock(%s)) "
-            f"INSERT INTO {table} (digest, expires_at) SELECT %s, %s FROM turn ON CONFLICT (digest) DO NOTHING"
-        )
-        params: list = [lock, digest, until]
-    else:
-        sql = f"INSERT INTO {table} (digest, expires_at) VALUES (%s, %s) ON CONFLICT (digest) DO NOTHING"
-        params = [digest, until]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        spent = cursor.rowcount == 1
-    if not spent:
-        raise InvalidInput(_("This form was sent already: reload the page to send another problem."), "challenge")
-    if secrets.randbelow(PURGE_ONE_IN) == 0:
-        purge(now)
-
-
-def purge(now: datetime, batch: int = PURGE_BATCH) -> int:
-    """Delete up to `batch` expired spends (an expired challenge is refused by its time anyway). On
-    PostgreSQL rows another worker is deleting are skipped, not waited for."""
-    table = connection.ops.quote_name(UsedChallenge._meta.db_table)
-    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {table} WHERE digest IN (SELECT digest FROM {table} WHERE expires_at < %s LIMIT %s{lock})",
-            [connection.ops.adapt_datetimefield_value(now), batch],
-        )
-        return cursor.rowcount
 
 
 def solve(challenge: str, bits: int | None = None) -> str:

@@ -1,8 +1,8 @@
 """The public form's per-address limit: at most LUOSHI_PUBLIC_LIMIT problems in LUOSHI_PUBLIC_LIMIT_MINUTES
-from one address. The address itself is never stored: Problem.address_digest holds an HMAC of it keyed with
-SECRET_KEY, which identifies a sender within the window without telling anyone where it came from."""
+from one address, the window starting at the sender's first problem in it. The address itself is never
+stored: Sender.address_digest is an HMAC of it keyed with SECRET_KEY, which identifies a sender within the
+window without telling anyone where it came from."""
 
-import hashlib
 import math
 from datetime import UTC, datetime, timedelta
 
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.errors import ServiceError
 from luoshi.events.middleware import client_address
-from luoshi.public.models import Problem
+from luoshi.public.models import Sender
 
 SALT = "luoshi.public.throttle"
 
@@ -42,21 +42,6 @@ def address_digest(request: HttpRequest) -> str:
     return salted_hmac(SALT, client_address(request) or "", algorithm="sha256").hexdigest()
 
 
-def lock_key(digest: str) -> int | None:
-    """The sender's advisory lock on PostgreSQL (None elsewhere): one sender's submissions take turns until
-    each commits, so that a burst of parallel requests cannot all pass the count below. SQLite writes one
-    transaction at a time (IMMEDIATE): nothing more is needed there."""
-    if connection.vendor != "postgresql":
-        return None
-    return int.from_bytes(hashlib.sha256(digest.encode()).digest()[:8], "big", signed=True)
-
-
-def _serialise(digest: str) -> None:
-    if (key := lock_key(digest)) is not None:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
-
-
 def _aware(value: datetime | str) -> datetime:
     """A timestamp as the cursor returns it (SQLite: text in UTC) as an aware datetime."""
     if isinstance(value, str):
@@ -64,28 +49,39 @@ def _aware(value: datetime | str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def check(digest: str, now: datetime, *, locked: bool = False) -> None:
-    """Refuse (TooMany) a sender that has sent the limit within the window; call inside the transaction that
-    then creates the problem, `locked` if it holds lock_key(digest) already (pow.spend takes it in the same
-    statement). A limit of 0 or less: no limit."""
+def take_turn(digest: str, now: datetime) -> None:
+    """Count one more problem from the sender, or refuse it (TooMany) at the limit. Call inside the
+    transaction that stores the problem: the sender's row stays locked until it commits, so that a burst
+    of parallel requests from one address is counted one by one, and a refused or rolled-back submission
+    counts nothing. A limit of 0 or less: no limit.
+
+    One upsert (raw SQL, the same on SQLite and PostgreSQL: the ORM cannot say "restart the window if it
+    has passed, else add one" in one statement, and this runs on every public submission)."""
     n = limit()
     if n <= 0:
         return
-    if not locked:
-        _serialise(digest)
-    # Raw SQL: this runs on every public submission, and the ORM's compiling costs more than the query.
-    table = connection.ops.quote_name(Problem._meta.db_table)
+    table = connection.ops.quote_name(Sender._meta.db_table)
+    at = connection.ops.adapt_datetimefield_value(now)
+    cutoff = connection.ops.adapt_datetimefield_value(now - window())
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT created_at FROM {table} WHERE address_digest = %s AND created_at > %s "
-            "ORDER BY created_at DESC LIMIT %s",
-            [digest, connection.ops.adapt_datetimefield_value(now - window()), n],
+            f"INSERT INTO {table} (address_digest, since, n) VALUES (%s, %s, 1) "
+            "ON CONFLICT (address_digest) DO UPDATE SET "
+            f"n = CASE WHEN {table}.since <= %s THEN 1 ELSE {table}.n + 1 END, "
+            f"since = CASE WHEN {table}.since <= %s THEN %s ELSE {table}.since END "
+            "RETURNING n, since",
+            [digest, at, cutoff, cutoff, at],
         )
-        recent = [_aware(row[0]) for row in cursor.fetchall()]
-    if len(recent) >= n:
-        # One more is taken once the oldest of the last n leaves the window.
-        wait = max(1, math.ceil((recent[-1] + window() - now).total_seconds()))
+        count, since = cursor.fetchone()
+    if count > n:
+        wait = max(1, math.ceil((_aware(since) + window() - now).total_seconds()))
         minutes = max(1, math.ceil(wait / 60))
         raise TooMany(
             _("Too many problems from this address: try again in {n} minutes.").format(n=minutes), retry_after=wait
         )
+
+
+def purge(now: datetime, batch: int = 1000) -> int:
+    """Forget up to `batch` senders whose window has passed (their next problem starts a new one)."""
+    old = list(Sender.objects.filter(since__lte=now - window()).order_by().values_list("pk", flat=True)[:batch])
+    return Sender.objects.filter(pk__in=old).delete()[0]

@@ -88,10 +88,10 @@ def form(request: HttpRequest) -> HttpResponse:
 @require_GET
 def submitted(request: HttpRequest, code: str) -> HttpResponse:
     try:
-        problem = citizen.find(code)
+        s = citizen.public_status(code)  # a problem, or a submission still in the queue
     except NotFound:
         return _not_found(request)
-    response = render(request, "public/citizen_submitted.html", {"code": problem.code})
+    response = render(request, "public/citizen_submitted.html", {"code": s.code})
     patch_cache_control(response, private=True, no_store=True)  # the sender's own page
     return response
 

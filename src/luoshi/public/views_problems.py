@@ -28,7 +28,7 @@ from luoshi.events.services import record_export
 from luoshi.files import services as files
 from luoshi.org.models import Person
 from luoshi.pages import Request, form_errors, office_only, paginate
-from luoshi.public import access, dispatch, exports, intake, queries, views_problem_actions
+from luoshi.public import access, dispatch, exports, intake, intake_queue, queries, views_problem_actions
 from luoshi.public.forms_problems import QUEUES, HotlineForm, ProblemFilterForm, new_key
 from luoshi.public.intake import Submission
 from luoshi.public.models import Problem, SendBack, Status
@@ -272,6 +272,9 @@ def triage(request: Request) -> HttpResponse:
     the possible duplicates of each row come in by htmx as it scrolls into view (triage_duplicates), so
     the page itself costs the same queries however long the queue."""
     office_only(request)
+    # What the public form queued and no worker has taken in yet (a demo runs none) is taken in first.
+    while intake_queue.take_in():
+        pass
     qs = Problem.objects.filter(status=Status.PENDING).select_related("category", "broadcast__programme")
     page = paginate(qs.order_by("created_at", "pk"), request.GET.get("page"))
     rows = list(page.object_list)
