@@ -8,6 +8,7 @@ the facts they were read from would allow."""
 from typing import Any
 
 from django.core.cache import cache
+from django.utils.translation import get_language
 
 from luoshi.cockpit import (
     figures_fieldwork,
@@ -37,7 +38,7 @@ def head() -> int:
 
 
 def sections(scope: Scope) -> dict[str, Section]:
-    key = f"cockpit:{head()}:{scope.key()}"
+    key = f"cockpit:{head()}:{get_language()}:{scope.key()}"  # the labels are in the reader's language
     found = cache.get(key)
     if found is not None:
         return found  # type: ignore[no-any-return]
