@@ -30,8 +30,9 @@ class Scope:
         return self.leader.pk if self.leader else None
 
     def key(self) -> str:
-        """For the cache: everything the figures depend on."""
-        return f"{self.leader_id or 0}:{self.start}:{self.end}:{self.today}"
+        """For the cache: everything the figures depend on (the viewer too: a link to restricted records is
+        only given to whom may open them)."""
+        return f"{self.viewer.pk}:{self.leader_id or 0}:{self.start}:{self.end}:{self.today}"
 
 
 def for_leader(viewer: Person, leader: Person | None, start: date, end: date, today: date) -> Scope:
