@@ -52,12 +52,30 @@ from luoshi.workdays import calendar  # noqa: E402
 
 PASSWORD = "bench-pass-1"
 TITLES = [
-    "推进重点项目建设", "落实民生实事", "优化营商环境", "加强安全生产监管", "推进乡村振兴", "改善生态环境质量",
-    "推进老旧小区改造", "做好就业创业服务", "强化食品药品安全", "推进数字政府建设", "加快交通基础设施建设",
-    "深化国企改革", "做好防汛抗旱工作", "推进教育优质均衡", "完善养老服务体系", "推进城市更新",
+    "推进重点项目建设",
+    "落实民生实事",
+    "优化营商环境",
+    "加强安全生产监管",
+    "推进乡村振兴",
+    "改善生态环境质量",
+    "推进老旧小区改造",
+    "做好就业创业服务",
+    "强化食品药品安全",
+    "推进数字政府建设",
+    "加快交通基础设施建设",
+    "深化国企改革",
+    "做好防汛抗旱工作",
+    "推进教育优质均衡",
+    "完善养老服务体系",
+    "推进城市更新",
 ]
 SOURCES = ["work_point"] * 5 + ["agreed_item"] * 2 + ["meeting", "instruction", "assigned", "media", "inspection"]
-DONE = ["完成阶段工作，按计划推进。", "已召开专题会议，落实分工。", "现场督导，解决具体问题。", "完成年度目标的阶段任务。"]
+DONE = [
+    "完成阶段工作，按计划推进。",
+    "已召开专题会议，落实分工。",
+    "现场督导，解决具体问题。",
+    "完成年度目标的阶段任务。",
+]
 HARD = ["资金缺口较大", "用地指标紧张", "协调难度较大", ""]
 
 
@@ -108,15 +126,19 @@ def create_people_and_units() -> People:
         for i in range(60)
     )
     office = Person(username="bench_office", password=password, roles=["office"], name="督查室")
-    leaders = [Person(username=f"bench_leader{i}", password=password, roles=["leader"], name=f"领导{i}")
-               for i in range(12)]
-    liaisons = [Person(username=f"bench_l{u.pk}", password=password, roles=["liaison"], unit=u, name=f"{u.name}联络员")
-                for u in units]
+    leaders = [
+        Person(username=f"bench_leader{i}", password=password, roles=["leader"], name=f"领导{i}") for i in range(12)
+    ]
+    liaisons = [
+        Person(username=f"bench_l{u.pk}", password=password, roles=["liaison"], unit=u, name=f"{u.name}联络员")
+        for u in units
+    ]
     Person.objects.bulk_create([office, *leaders, *liaisons])
     through = Person.supervised_units.through
     through.objects.bulk_create(
         through(person_id=leader.pk, unit_id=units[(i * 5 + j) % len(units)].pk)
-        for i, leader in enumerate(leaders) for j in range(5)
+        for i, leader in enumerate(leaders)
+        for j in range(5)
     )
     return People(office, leaders, {p.unit_id: p.pk for p in liaisons if p.unit_id}, [u.pk for u in units])
 
@@ -166,8 +188,9 @@ def plan_lists(n: int, per_list: int, reports: int, people: People, seed: int = 
             accepted = filed[-1] + timedelta(days=rng.randint(1, 3), hours=1) if status == "completed" else None
             if accepted:
                 accepted = min(accepted, now - timedelta(minutes=1))
-            duties.append(DutyPlan(unit_id, "lead" if k == 0 else "co", status, every, filed, [], progress,
-                                   None, accepted, None))
+            duties.append(
+                DutyPlan(unit_id, "lead" if k == 0 else "co", status, every, filed, [], progress, None, accepted, None)
+            )
         published = min(d.filed[0] for d in duties) - timedelta(days=every + rng.randint(0, 5), hours=2)
         created = published - timedelta(days=rng.randint(0, 5), hours=rng.randint(1, 8))
         local = {id(d): [f.date() for f in d.filed] for d in duties}  # filed in the local zone already
@@ -176,8 +199,17 @@ def plan_lists(n: int, per_list: int, reports: int, people: People, seed: int = 
             deadline = finished + timedelta(days=rng.randint(-12, 40))
         else:
             deadline = today + timedelta(days=rng.randint(-15, 150))
-        plan = ListPlan(published, created, f"{rng.choice(TITLES)}（第{i + 1}项）", rng.choice(SOURCES),
-                        rng.choice(people.leaders).pk, deadline, every, None, duties)
+        plan = ListPlan(
+            published,
+            created,
+            f"{rng.choice(TITLES)}（第{i + 1}项）",
+            rng.choice(SOURCES),
+            rng.choice(people.leaders).pk,
+            deadline,
+            every,
+            None,
+            duties,
+        )
         if closed:
             last_accept = max(d.accepted_at for d in duties if d.accepted_at)
             plan.closed_at = min(last_accept + timedelta(hours=rng.randint(1, 48)), now - timedelta(minutes=1))
@@ -219,28 +251,99 @@ def _state(status: str, progress: int, deadline: str, due: date | None) -> str: 
 def rows_lists(plans: list[ListPlan], office: int) -> Iterator[tuple]:
     for p in plans:
         closed = p.closed_at is not None
-        yield (p.id, p.code, timezone.localdate(p.published_at).year, p.source, p.title, "按要求抓好落实，按期报送进展。",
-               p.leader_id, p.deadline, p.every, "closed" if closed else "in_progress", office, p.created_at,
-               p.published_at, p.closed_at, (p.days_late or 0) > 0 if closed else None, p.days_late)
+        yield (
+            p.id,
+            p.code,
+            timezone.localdate(p.published_at).year,
+            p.source,
+            p.title,
+            "按要求抓好落实，按期报送进展。",
+            p.leader_id,
+            p.deadline,
+            p.every,
+            "closed" if closed else "in_progress",
+            office,
+            p.created_at,
+            p.published_at,
+            p.closed_at,
+            (p.days_late or 0) > 0 if closed else None,
+            p.days_late,
+        )
 
 
-LIST_COLUMNS = ["id", "code", "year", "source", "title", "content", "leader_id", "deadline", "report_every_days",
-                "status", "created_by_id", "created_at", "published_at", "closed_at", "closed_late", "days_late"]
+LIST_COLUMNS = [
+    "id",
+    "code",
+    "year",
+    "source",
+    "title",
+    "content",
+    "leader_id",
+    "deadline",
+    "report_every_days",
+    "status",
+    "created_by_id",
+    "created_at",
+    "published_at",
+    "closed_at",
+    "closed_late",
+    "days_late",
+]
 
 
-def rows_duties(plans: list[ListPlan], list_type: int, liaison_of: dict[int, int], first_report: int) -> Iterator[tuple]:
+def rows_duties(
+    plans: list[ListPlan], list_type: int, liaison_of: dict[int, int], first_report: int
+) -> Iterator[tuple]:
     report_id = first_report
     for p in plans:
         for d in p.duties:
             report_id += len(d.filed)
-            yield (d.id, list_type, p.id, d.unit_id, d.role, p.leader_id, p.title, p.code, d.status, d.progress[-1],
-                   p.deadline, d.every, d.next_due, report_id - 1, p.published_at, d.filed[0], liaison_of[d.unit_id],
-                   d.accepted_at, d.days_late, d.filed[-1] if d.status == "completion_requested" else None)
+            yield (
+                d.id,
+                list_type,
+                p.id,
+                d.unit_id,
+                d.role,
+                p.leader_id,
+                p.title,
+                p.code,
+                d.status,
+                d.progress[-1],
+                p.deadline,
+                d.every,
+                d.next_due,
+                report_id - 1,
+                p.published_at,
+                d.filed[0],
+                liaison_of[d.unit_id],
+                d.accepted_at,
+                d.days_late,
+                d.filed[-1] if d.status == "completion_requested" else None,
+            )
 
 
-DUTY_COLUMNS = ["id", "owner_type_id", "owner_id", "unit_id", "role", "leader_id", "title", "code", "status",
-                "progress", "deadline", "report_every_days", "next_report_due", "last_report_id", "created_at",
-                "signed_at", "signed_by_id", "completed_at", "days_late", "completion_asked_at"]
+DUTY_COLUMNS = [
+    "id",
+    "owner_type_id",
+    "owner_id",
+    "unit_id",
+    "role",
+    "leader_id",
+    "title",
+    "code",
+    "status",
+    "progress",
+    "deadline",
+    "report_every_days",
+    "next_report_due",
+    "last_report_id",
+    "created_at",
+    "signed_at",
+    "signed_by_id",
+    "completed_at",
+    "days_late",
+    "completion_asked_at",
+]
 
 
 def rows_reports(plans: list[ListPlan], liaison_of: dict[int, int], first_report: int) -> Iterator[tuple]:
@@ -251,23 +354,54 @@ def rows_reports(plans: list[ListPlan], liaison_of: dict[int, int], first_report
             last = len(d.filed) - 1
             for r, filed in enumerate(d.filed):
                 asks = r == last and d.status != "open"
-                yield (report_id, d.id, author, filed, d.progress[r], DONE[(d.id + r) % 4], HARD[(d.id + r) % 4], "",
-                       asks, d.dues[r])
+                yield (
+                    report_id,
+                    d.id,
+                    author,
+                    filed,
+                    d.progress[r],
+                    DONE[(d.id + r) % 4],
+                    HARD[(d.id + r) % 4],
+                    "",
+                    asks,
+                    d.dues[r],
+                )
                 report_id += 1
 
 
-REPORT_COLUMNS = ["id", "duty_id", "author_id", "filed_at", "progress", "done", "difficulties", "next_steps",
-                  "request_completion", "due_date"]
+REPORT_COLUMNS = [
+    "id",
+    "duty_id",
+    "author_id",
+    "filed_at",
+    "progress",
+    "done",
+    "difficulties",
+    "next_steps",
+    "request_completion",
+    "due_date",
+]
 
 
-def rows_events(plans: list[ListPlan], office: int, liaison_of: dict[int, int], first_event: int,
-                first_report: int) -> Iterator[tuple]:
+def rows_events(
+    plans: list[ListPlan], office: int, liaison_of: dict[int, int], first_event: int, first_report: int
+) -> Iterator[tuple]:
     """What do_create_list, do_publish, do_report, do_accept and do_close record, in that order."""
     eid, report_id = first_event, first_report
     for p in plans:
         yield eid, p.created_at, office, "list.created", "list", p.id, None, "{}", f'{{"title": "{p.title}"}}', ""
-        yield (eid + 1, p.published_at, office, "list.published", "list", p.id, None, '{"status": "draft"}',
-               f'{{"status": "in_progress", "code": "{p.code}"}}', "")
+        yield (
+            eid + 1,
+            p.published_at,
+            office,
+            "list.published",
+            "list",
+            p.id,
+            None,
+            '{"status": "draft"}',
+            f'{{"status": "in_progress", "code": "{p.code}"}}',
+            "",
+        )
         eid += 2
         deadline = p.deadline.isoformat()
         for d in p.duties:
@@ -278,18 +412,48 @@ def rows_events(plans: list[ListPlan], office: int, liaison_of: dict[int, int], 
                 after_due = None if asks else d.dues[r + 1] if r < last else d.next_due
                 before = _state(status, progress, deadline, d.dues[r])
                 after = _state(after_status, d.progress[r], deadline, after_due)
-                yield (eid, filed, author, "report.filed", "list", p.id, d.unit_id, before,
-                       f'{after[:-1]}, "report": {report_id}, "duty": {d.id}}}', "")
+                yield (
+                    eid,
+                    filed,
+                    author,
+                    "report.filed",
+                    "list",
+                    p.id,
+                    d.unit_id,
+                    before,
+                    f'{after[:-1]}, "report": {report_id}, "duty": {d.id}}}',
+                    "",
+                )
                 eid, report_id, progress, status = eid + 1, report_id + 1, d.progress[r], after_status
             if d.accepted_at:
                 after = _state("completed", 100, deadline, None)
-                yield (eid, d.accepted_at, office, "completion.accepted", "list", p.id, d.unit_id,
-                       _state(status, progress, deadline, None), f'{after[:-1]}, "duty": {d.id}}}', "")
+                yield (
+                    eid,
+                    d.accepted_at,
+                    office,
+                    "completion.accepted",
+                    "list",
+                    p.id,
+                    d.unit_id,
+                    _state(status, progress, deadline, None),
+                    f'{after[:-1]}, "duty": {d.id}}}',
+                    "",
+                )
                 eid += 1
         if p.closed_at:
             late = "true" if p.days_late else "false"
-            yield (eid, p.closed_at, office, "list.closed", "list", p.id, None, '{"status": "in_progress"}',
-                   f'{{"status": "closed", "closed_late": {late}, "days_late": {p.days_late}}}', "")
+            yield (
+                eid,
+                p.closed_at,
+                office,
+                "list.closed",
+                "list",
+                p.id,
+                None,
+                '{"status": "in_progress"}',
+                f'{{"status": "closed", "closed_late": {late}, "days_late": {p.days_late}}}',
+                "",
+            )
             eid += 1
 
 
@@ -304,7 +468,8 @@ def _columns(model: type[models.Model], given: Sequence[str]) -> tuple[list[str]
     for f in model._meta.concrete_fields:
         if f.attname in given:
             continue
-        if not f.has_default() and not f.null:
+        # A blank text field without a default gets "" (as Django gives an unsaved instance).
+        if not f.has_default() and not f.null and not (f.blank and f.empty_strings_allowed):
             raise SystemExit(f"{model.__name__}.{f.name} has no default: tell bench/build.py what to put there")
         rest.append(f.column)
         values.append(f.get_db_prep_save(f.get_default(), connection))
@@ -357,14 +522,25 @@ def _next_id(model: type[models.Model]) -> int:
 
 
 CHECKS = [  # (what, SQL that counts rows breaking it): the foreign keys the load did not check row by row
-    ("duties without their list", "SELECT count(*) FROM duties_duty d LEFT JOIN lists_responsibilitylist l "
-     "ON l.id = d.owner_id WHERE l.id IS NULL"),
-    ("duties whose last report is not theirs", "SELECT count(*) FROM duties_duty d LEFT JOIN duties_report r "
-     "ON r.id = d.last_report_id WHERE r.id IS NULL OR r.duty_id <> d.id"),
-    ("reports without a duty", "SELECT count(*) FROM duties_report r LEFT JOIN duties_duty d ON d.id = r.duty_id "
-     "WHERE d.id IS NULL"),
-    ("events without an actor", "SELECT count(*) FROM events_event e LEFT JOIN org_person p ON p.id = e.actor_id "
-     "WHERE e.actor_id IS NOT NULL AND p.id IS NULL"),
+    (
+        "duties without their list",
+        "SELECT count(*) FROM duties_duty d LEFT JOIN lists_responsibilitylist l "
+        "ON l.id = d.owner_id WHERE l.id IS NULL",
+    ),
+    (
+        "duties whose last report is not theirs",
+        "SELECT count(*) FROM duties_duty d LEFT JOIN duties_report r "
+        "ON r.id = d.last_report_id WHERE r.id IS NULL OR r.duty_id <> d.id",
+    ),
+    (
+        "reports without a duty",
+        "SELECT count(*) FROM duties_report r LEFT JOIN duties_duty d ON d.id = r.duty_id WHERE d.id IS NULL",
+    ),
+    (
+        "events without an actor",
+        "SELECT count(*) FROM events_event e LEFT JOIN org_person p ON p.id = e.actor_id "
+        "WHERE e.actor_id IS NOT NULL AND p.id IS NULL",
+    ),
 ]
 
 
@@ -407,8 +583,14 @@ def load(plans: list[ListPlan], people: People, verbose: bool = False) -> dict[s
 
 
 def counts() -> dict[str, int]:
-    models_ = {"units": Unit, "people": Person, "lists": ResponsibilityList, "duties": Duty, "reports": Report,
-               "events": Event}
+    models_ = {
+        "units": Unit,
+        "people": Person,
+        "lists": ResponsibilityList,
+        "duties": Duty,
+        "reports": Report,
+        "events": Event,
+    }
     return {name: m.objects.count() for name, m in models_.items()}
 
 
@@ -456,7 +638,9 @@ def main() -> None:
         out = io.StringIO()
         call_command("recount", "--fix", stdout=out)  # its drift report (every figure, from empty) is long
         said = out.getvalue().splitlines()
-        print(f"recount --fix: {time.perf_counter() - t2:.1f} s ({said[0] if said else ''}; {said[-1] if said else ''})")
+        print(
+            f"recount --fix: {time.perf_counter() - t2:.1f} s ({said[0] if said else ''}; {said[-1] if said else ''})"
+        )
     else:
         print("recount: no such command here")
     t3 = time.perf_counter()

@@ -105,15 +105,6 @@ from luoshi.public.models import Category, Problem, Reply, Visit  # noqa: E402
 TZ = timezone.get_current_timezone()
 
 
-def _columns(model: Any, given: Any) -> tuple[list[str], tuple]:
-    """build.py's, but a blank-able field without a default takes Django's (Event.prev and .digest, the
-    chain's, are such: build.py refuses them since the chain came)."""
-    rest = [f for f in model._meta.concrete_fields if f.attname not in given]
-    values = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
-    return [model._meta.get_field(a).column for a in given] + [f.column for f in rest], values
-
-
-build._columns = _columns
 EVENT_COLUMNS = ["id", "at", "actor_id", "kind", "subject_type", "subject_id", "unit_id", "before", "after", "note"]
 
 
@@ -140,49 +131,146 @@ def lists(n: int, years: int, people: build.People, seed: int) -> None:
     build.load(plans, people, verbose=True)
 
 
-def duty_row(owner: int, unit: int, leader: int | None, title: str, code: str, status: str, progress: int,
-             deadline: date, created: datetime, signed: datetime | None, completed: datetime | None,
-             every: int | None = None, due: date | None = None, respond_by: datetime | None = None) -> tuple:
-    return (owner, unit, "lead", leader, title, code, status, progress, deadline, every, due, created, signed,
-            completed, respond_by)
+def duty_row(
+    owner: int,
+    unit: int,
+    leader: int | None,
+    title: str,
+    code: str,
+    status: str,
+    progress: int,
+    deadline: date,
+    created: datetime,
+    signed: datetime | None,
+    completed: datetime | None,
+    every: int | None = None,
+    due: date | None = None,
+    respond_by: datetime | None = None,
+) -> tuple:
+    return (
+        owner,
+        unit,
+        "lead",
+        leader,
+        title,
+        code,
+        status,
+        progress,
+        deadline,
+        every,
+        due,
+        created,
+        signed,
+        completed,
+        respond_by,
+    )
 
 
-DUTY_COLUMNS = ["owner_id", "unit_id", "role", "leader_id", "title", "code", "status", "progress", "deadline",
-                "report_every_days", "next_report_due", "created_at", "signed_at", "completed_at", "respond_by"]
+DUTY_COLUMNS = [
+    "owner_id",
+    "unit_id",
+    "role",
+    "leader_id",
+    "title",
+    "code",
+    "status",
+    "progress",
+    "deadline",
+    "report_every_days",
+    "next_report_due",
+    "created_at",
+    "signed_at",
+    "completed_at",
+    "respond_by",
+]
 
 
 def duties(kind: str, rows: list[tuple]) -> list[int]:
-    return bulk.insert(Duty, DUTY_COLUMNS, rows, fixed={"owner_type_id": owners.content_type_id(kind)},
-                       returning=True)
+    return bulk.insert(Duty, DUTY_COLUMNS, rows, fixed={"owner_type_id": owners.content_type_id(kind)}, returning=True)
 
 
 def ledger(n: int, people: build.People, today: date, rng: random.Random) -> int:
     """This year's ledger, open: 10 programmes, top-level tasks of 4 leaves each; a duty per leaf."""
     year, opened = today.year, datetime(today.year, 1, 6, 9, tzinfo=TZ)
-    book = Ledger.objects.create(year=year, title=f"{year}年市级领导总台账", status="open", created_by=people.office,
-                                 created_at=opened - timedelta(days=3), opened_at=opened, next_number=1)
+    book = Ledger.objects.create(
+        year=year,
+        title=f"{year}年市级领导总台账",
+        status="open",
+        created_by=people.office,
+        created_at=opened - timedelta(days=3),
+        opened_at=opened,
+        next_number=1,
+    )
     programmes = Programme.objects.bulk_create(
         Programme(ledger=book, name=name, position=i)
-        for i, name in enumerate(["3341项目工程", "双联行动", "1236扶贫攻坚", "民生实事", "生态环境", "营商环境",
-                                  "乡村振兴", "城市更新", "安全生产", "数字政府"])
+        for i, name in enumerate(
+            [
+                "3341项目工程",
+                "双联行动",
+                "1236扶贫攻坚",
+                "民生实事",
+                "生态环境",
+                "营商环境",
+                "乡村振兴",
+                "城市更新",
+                "安全生产",
+                "数字政府",
+            ]
+        )
     )
     tops = max(1, n // 5)
     rows = []
     for t in range(tops):
         leader, unit = rng.choice(people.leaders).pk, rng.choice(people.units)
-        rows.append((programmes[t % len(programmes)].pk, None, f"{year}-TZ-{t + 1:04d}", f"{t + 1:05d}", 0, 5,
-                     f"重点任务{t + 1}", leader, unit, date(year, 12, 31), opened))
-    columns = ["programme_id", "parent_id", "code", "path", "depth", "next_child", "title", "leader_id",
-               "lead_unit_id", "deadline", "created_at"]
+        rows.append(
+            (
+                programmes[t % len(programmes)].pk,
+                None,
+                f"{year}-TZ-{t + 1:04d}",
+                f"{t + 1:05d}",
+                0,
+                5,
+                f"重点任务{t + 1}",
+                leader,
+                unit,
+                date(year, 12, 31),
+                opened,
+            )
+        )
+    columns = [
+        "programme_id",
+        "parent_id",
+        "code",
+        "path",
+        "depth",
+        "next_child",
+        "title",
+        "leader_id",
+        "lead_unit_id",
+        "deadline",
+        "created_at",
+    ]
     top_ids = bulk.insert(Task, columns, rows, fixed={"ledger_id": book.pk}, returning=True)
     leaves = []
     for (programme, _p, code, path, _d, _n, title, leader, unit, _dl, _c), top in zip(rows, top_ids, strict=True):
         for k in range(1, 5):
             deadline = date(year, min(12, 3 * k + rng.randrange(0, 3)), 28)
-            leaves.append((programme, top, f"{code}-{k:02d}", f"{path}.{k:03d}", 1, 1, f"{title}之{k}", leader,
-                           rng.choice(people.units) if k > 1 else unit, deadline, opened))
-    leaf_ids = bulk.insert(Task, columns, leaves, fixed={"ledger_id": book.pk, "report_every_days": 30},
-                           returning=True)
+            leaves.append(
+                (
+                    programme,
+                    top,
+                    f"{code}-{k:02d}",
+                    f"{path}.{k:03d}",
+                    1,
+                    1,
+                    f"{title}之{k}",
+                    leader,
+                    rng.choice(people.units) if k > 1 else unit,
+                    deadline,
+                    opened,
+                )
+            )
+    leaf_ids = bulk.insert(Task, columns, leaves, fixed={"ledger_id": book.pk, "report_every_days": 30}, returning=True)
     Ledger.objects.filter(pk=book.pk).update(next_number=tops + 1)
     duty_rows = []
     for (_pr, _t, code, _pa, _d, _n, title, leader, unit, deadline, _c), task in zip(leaves, leaf_ids, strict=True):
@@ -190,19 +278,36 @@ def ledger(n: int, people: build.People, today: date, rng: random.Random) -> int
         progress = 100 if done else rng.randrange(5, 96)
         due = None if done else today + timedelta(days=rng.randrange(-20, 25))
         completed = at(min(deadline, today - timedelta(days=1)), rng) if done else None
-        duty_rows.append(duty_row(task, unit, leader, title, code, "completed" if done else "open", progress,
-                                  deadline, opened, opened, completed, 30, due))
+        duty_rows.append(
+            duty_row(
+                task,
+                unit,
+                leader,
+                title,
+                code,
+                "completed" if done else "open",
+                progress,
+                deadline,
+                opened,
+                opened,
+                completed,
+                30,
+                due,
+            )
+        )
     duties("ledger_task", duty_rows)
     indicators = [(task, "固定资产投资", "亿元", rng.randrange(5, 80)) for task in leaf_ids[::10]]
     ind_ids = bulk.insert(Indicator, ["task_id", "name", "measure", "target"], indicators, returning=True)
-    points = [(i, f"{year}-Q{q}", target * q / 4) for i, (_t, _n, _m, target) in zip(ind_ids, indicators, strict=True)
-              for q in range(1, 5)]
+    points = [
+        (i, f"{year}-Q{q}", target * q / 4)
+        for i, (_t, _n, _m, target) in zip(ind_ids, indicators, strict=True)
+        for q in range(1, 5)
+    ]
     bulk.insert(TrajectoryPoint, ["indicator_id", "period", "planned"], points)
     return book.pk
 
 
-def problems(n: int, years: int, people: build.People, today: date, rng: random.Random,
-             events: list[tuple]) -> None:
+def problems(n: int, years: int, people: build.People, today: date, rng: random.Random, events: list[tuple]) -> None:
     """Public problems over the years, most handled and closed; the recent ones at every step."""
     categories = list(Category.objects.values_list("pk", "resolve_workdays"))
     channels = ["hotline"] * 12 + ["web"] * 4 + ["tv", "newspaper", "open311", "internet_supervision"]
@@ -224,7 +329,9 @@ def problems(n: int, years: int, people: build.People, today: date, rng: random.
             status = rng.choice(["pending", "accepted", "dispatched", "handling", "replied", "visited"])
         handled = status in ("dispatched", "handling", "replied", "visited", "closed")
         dispatched = received + timedelta(hours=rng.randrange(1, 30)) if handled else None
-        replied = dispatched + timedelta(days=rng.randrange(1, 15)) if status in ("replied", "visited", "closed") else None
+        replied = (
+            dispatched + timedelta(days=rng.randrange(1, 15)) if status in ("replied", "visited", "closed") else None
+        )
         visited = replied + timedelta(days=rng.randrange(1, 4)) if replied and status != "replied" else None
         closed = visited + timedelta(hours=2) if status == "closed" else None
         if closed and closed > timezone.now():
@@ -235,11 +342,43 @@ def problems(n: int, years: int, people: build.People, today: date, rng: random.
         unit = rng.choice(people.units) if handled else None
         outcome = ("solved" if rng.random() < 0.85 else "unsolved") if closed else ""
         hot = rng.random() < 0.004
-        rows.append((f"BP{i + 1:09d}", rng.choice(channels), category, f"群众反映问题{i + 1}", status, received,
-                     triaged, unit, dispatched, replied, visited, closed, outcome, hot, received if hot else None))
+        rows.append(
+            (
+                f"BP{i + 1:09d}",
+                rng.choice(channels),
+                category,
+                f"群众反映问题{i + 1}",
+                status,
+                received,
+                triaged,
+                unit,
+                dispatched,
+                replied,
+                visited,
+                closed,
+                outcome,
+                hot,
+                received if hot else None,
+            )
+        )
         steps.append((unit, workdays, dispatched, replied, visited, status))
-    columns = ["code", "channel", "category_id", "content", "status", "created_at", "triaged_at", "lead_unit_id",
-               "dispatched_at", "replied_at", "visited_at", "closed_at", "outcome", "hot", "exposed_at"]
+    columns = [
+        "code",
+        "channel",
+        "category_id",
+        "content",
+        "status",
+        "created_at",
+        "triaged_at",
+        "lead_unit_id",
+        "dispatched_at",
+        "replied_at",
+        "visited_at",
+        "closed_at",
+        "outcome",
+        "hot",
+        "exposed_at",
+    ]
     ids = bulk.insert(Problem, columns, rows, returning=True)
     duty_rows, kept = [], []
     for pid, row, (unit, workdays, dispatched, replied, visited, status) in zip(ids, rows, steps, strict=True):
@@ -250,20 +389,42 @@ def problems(n: int, years: int, people: build.People, today: date, rng: random.
         respond_by = dispatched + timedelta(hours=24)
         deadline = timezone.localdate(dispatched) + timedelta(days=workdays * 7 // 5)
         done = replied is not None
-        duty_rows.append(duty_row(pid, unit, None, row[3], row[0], "completed" if done else "open", 100 if done else 0,
-                                  deadline, dispatched, signed, replied, None, None, respond_by))
+        duty_rows.append(
+            duty_row(
+                pid,
+                unit,
+                None,
+                row[3],
+                row[0],
+                "completed" if done else "open",
+                100 if done else 0,
+                deadline,
+                dispatched,
+                signed,
+                replied,
+                None,
+                None,
+                respond_by,
+            )
+        )
         kept.append((pid, unit, replied, visited))
         events.append((dispatched, people.office.pk, "problem.dispatched", "problem", pid, unit, "{}", "{}"))
         if visited:
             events.append((visited, people.office.pk, "problem.closed", "problem", pid, unit, "{}", "{}"))
     duty_ids = duties("problem", duty_rows)
     liaison = people.liaison_of
-    replies = [(pid, duty, unit, "已办理并答复。", replied, liaison[unit])
-               for (pid, unit, replied, _v), duty in zip(kept, duty_ids, strict=True) if replied]
+    replies = [
+        (pid, duty, unit, "已办理并答复。", replied, liaison[unit])
+        for (pid, unit, replied, _v), duty in zip(kept, duty_ids, strict=True)
+        if replied
+    ]
     bulk.insert(Reply, ["problem_id", "duty_id", "unit_id", "text", "at", "by_id"], replies)
     sat = ["satisfied"] * 7 + ["basically"] * 2 + ["unsatisfied"]
-    visits = [(pid, unit, rng.choice(sat), rng.random() < 0.85, visited, people.office.pk)
-              for pid, unit, _r, visited in kept if visited]
+    visits = [
+        (pid, unit, rng.choice(sat), rng.random() < 0.85, visited, people.office.pk)
+        for pid, unit, _r, visited in kept
+        if visited
+    ]
     bulk.insert(Visit, ["problem_id", "unit_id", "satisfaction", "solved", "at", "by_id"], visits)
 
 
@@ -278,25 +439,67 @@ def oversight(n_findings: int, years: int, people: build.People, today: date, rn
             if start > today:
                 continue
             inspection = Inspection.objects.create(
-                code=f"{start.year}-DC-{q + 1:03d}", title=f"{start.year}年第{q + 1}轮督查", leader=people.leaders[q],
-                period_from=start, period_to=start + timedelta(days=14), methods=["discussion", "spot_check"],
-                created_by=people.office, created_at=at(start, rng))
+                code=f"{start.year}-DC-{q + 1:03d}",
+                title=f"{start.year}年第{q + 1}轮督查",
+                leader=people.leaders[q],
+                period_from=start,
+                period_to=start + timedelta(days=14),
+                methods=["discussion", "spot_check"],
+                created_by=people.office,
+                created_at=at(start, rng),
+            )
             units = rng.sample(people.units, 20)
             bulk.insert(InspectedUnit, ["inspection_id", "unit_id"], [(inspection.pk, u) for u in units])
             for k in range(per):
                 found = start + timedelta(days=rng.randrange(0, 14))
                 deadline = found + timedelta(days=rng.randrange(20, 90))
                 closed = at(deadline - timedelta(days=rng.randrange(0, 15)), rng) if deadline < today else None
-                findings.append((inspection.pk, f"{inspection.code}-{k + 1:03d}", rng.choice(units),
-                                 rng.choice(categories), rng.choice(["minor", "major", "serious"]), "发现问题",
-                                 "限期整改", deadline, found, at(found, rng), closed))
-    columns = ["inspection_id", "code", "unit_id", "category_id", "severity", "description", "requirement",
-               "deadline", "found_on", "created_at", "closed_at"]
+                findings.append(
+                    (
+                        inspection.pk,
+                        f"{inspection.code}-{k + 1:03d}",
+                        rng.choice(units),
+                        rng.choice(categories),
+                        rng.choice(["minor", "major", "serious"]),
+                        "发现问题",
+                        "限期整改",
+                        deadline,
+                        found,
+                        at(found, rng),
+                        closed,
+                    )
+                )
+    columns = [
+        "inspection_id",
+        "code",
+        "unit_id",
+        "category_id",
+        "severity",
+        "description",
+        "requirement",
+        "deadline",
+        "found_on",
+        "created_at",
+        "closed_at",
+    ]
     ids = bulk.insert(Finding, columns, findings, fixed={"created_by_id": people.office.pk}, returning=True)
     for fid, f in zip(ids, findings, strict=True):
         done = f[10] is not None
-        duty_rows.append(duty_row(fid, f[2], None, "整改", f[1], "completed" if done else "open", 100 if done else 50,
-                                  f[7], f[9], f[9], f[10]))
+        duty_rows.append(
+            duty_row(
+                fid,
+                f[2],
+                None,
+                "整改",
+                f[1],
+                "completed" if done else "open",
+                100 if done else 50,
+                f[7],
+                f[9],
+                f[9],
+                f[10],
+            )
+        )
     duties("finding", duty_rows)
 
 
@@ -309,8 +512,18 @@ def fieldwork(years: int, people: build.People, today: date, rng: random.Random)
         for leader in people.leaders:
             if rng.random() < 0.33 and day.weekday() < 5:
                 days = 1 if rng.random() < 0.8 else 2
-                rows.append((leader.pk, day, days, day + timedelta(days=days - 1), rng.choice(kinds), "基层一线",
-                             rng.choice(people.units), at(day, rng)))
+                rows.append(
+                    (
+                        leader.pk,
+                        day,
+                        days,
+                        day + timedelta(days=days - 1),
+                        rng.choice(kinds),
+                        "基层一线",
+                        rng.choice(people.units),
+                        at(day, rng),
+                    )
+                )
         day += timedelta(days=1)
     columns = ["leader_id", "date", "days", "last_date", "kind", "place", "unit_id", "logged_at"]
     bulk.insert(Fieldwork, columns, rows, fixed={"logged_by_id": people.office.pk})
@@ -423,9 +636,16 @@ def measure(runs: int) -> None:
 
 
 def counts() -> Iterator[str]:
-    for label, model in (("lists", build.ResponsibilityList), ("duties", Duty), ("reports", build.Report),
-                         ("ledger tasks", Task), ("problems", Problem), ("findings", Finding),
-                         ("fieldwork", Fieldwork), ("events", Event)):
+    for label, model in (
+        ("lists", build.ResponsibilityList),
+        ("duties", Duty),
+        ("reports", build.Report),
+        ("ledger tasks", Task),
+        ("problems", Problem),
+        ("findings", Finding),
+        ("fieldwork", Fieldwork),
+        ("events", Event),
+    ):
         yield f"{label} {model.objects.count():,}"
 
 
