@@ -6,6 +6,7 @@ Like the ladder's notices, the closing record and the dossiers, the bulletin is 
 Chinese whatever the reader's UI language, so its words are written here rather than through gettext; the
 cockpit's own labels come from the sections as they were stored."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -110,13 +111,10 @@ def _sections(f: dict[str, Any]) -> Part:
     )
 
 
-def _list_table(rows: list[dict[str, Any]], last: tuple[str, str]) -> Table:
-    header = ["编号", "清单名称", "责任领导", "牵头单位", last[0]]
-    body = [
-        [r["code"] or "—", r["title"], r["leader"] or "—", "、".join(r["units"]) or "—", str(r.get(last[1]) or "—")]
-        for r in rows
-    ]
-    return Table(header, body, [14, 36, 14, 20, 16])
+def _list_table(rows: list[dict[str, Any]], last: str, cell: Callable[[dict[str, Any]], str]) -> Table:
+    header = ["编号", "清单名称", "责任领导", "牵头单位", last]
+    body = [[r["code"] or "—", r["title"], r["leader"] or "—", "、".join(r["units"]) or "—", cell(r)] for r in rows]
+    return Table(header, body, [17, 33, 14, 20, 16])
 
 
 def _lists(f: dict[str, Any]) -> Part:
@@ -125,11 +123,11 @@ def _lists(f: dict[str, Any]) -> Part:
     text = [f"本期新发布责任清单{new['count']}项，完成销号{done['count']}项。"]
     tables = []
     if new["rows"]:
-        tables.append(_list_table(new["rows"], ("发布日期", "published")))
+        tables.append(_list_table(new["rows"], "发布日期", lambda r: _short(r["published"]) if r["published"] else "—"))
         text += _more(len(new["rows"]), new["count"], "项新清单")
     if done["rows"]:
-        rows = [{**r, "done": f"逾期{r['days_late']}天" if r.get("days_late") else "按期完成"} for r in done["rows"]]
-        tables.append(_list_table(rows, ("完成情况", "done")))
+        late = lambda r: f"逾期{r['days_late']}天" if r.get("days_late") else "按期完成"  # noqa: E731
+        tables.append(_list_table(done["rows"], "完成情况", late))
         text += _more(len(done["rows"]), done["count"], "项完成清单")
     return Part("责任清单落实情况", text, tables)
 
@@ -142,7 +140,7 @@ def _red(f: dict[str, Any]) -> Part:
     return Part(
         "红灯事项",
         text + _more(len(red["rows"]), red["count"], "项"),
-        [_list_table(red["rows"], ("完成时限", "deadline"))],
+        [_list_table(red["rows"], "完成时限", lambda r: _cn(r["deadline"]))],
     )
 
 
