@@ -63,12 +63,11 @@ def test_the_office_picks_a_leader(api, office, leader, unit_a):
 
 
 @pytest.mark.usefixtures("fake_sections")
-def test_a_leader_sees_his_own_by_default_and_the_city_with_city_1(api, leader, unit_a):
+def test_a_leader_sees_his_own_and_is_refused_the_whole_city(api, leader, unit_a):
     client = api(leader)
     assert client.get(PATH).json()["scope"]["leader"] == leader.pk
     assert SCOPES[-1].unit_ids == {unit_a.pk}
-    assert client.get(PATH, city=1).json()["scope"]["leader"] is None
-    assert SCOPES[-1].leader is None and SCOPES[-1].unit_ids == frozenset()
+    assert client.get(PATH, city=1).status_code == 403
 
 
 def test_a_leader_may_not_read_another_leaders_figures(api, leader, other_leader):

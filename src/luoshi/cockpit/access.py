@@ -1,8 +1,10 @@
 """Who may open the cockpit, and the scope a request asks for (the page and the API read it alike).
 
 - The supervision office: the whole city by default; `leader=<id>` shows that leader's cockpit.
-- A leader: his or her own and supervised work by default; `city=1` shows the whole city (a leader may see
-  it). `leader=` may only name the leader himself or herself.
+- A leader: his or her own and supervised work. The whole city (`city=1`) is the office's: its every number
+  leads to records, and a leader's indexes show only his or her own and supervised work, so a city figure
+  would lead a leader to fewer records than it counts. A leader who also holds the office role has both.
+  `leader=` may only name the leader himself or herself.
 - Nobody else (unit liaisons, unit heads…): refused.
 
 The period: `year` (default this year: Jan 1 – Dec 31), or `from` / `to` (inclusive dates, overriding the
@@ -34,7 +36,7 @@ def may_open(person: Person) -> bool:
 
 
 def may_pick_leader(person: Person) -> bool:
-    """The office picks any leader's cockpit; a leader sees his or her own or the whole city."""
+    """The office picks any leader's cockpit, or the whole city; a leader sees his or her own."""
     return person.is_office
 
 
@@ -116,7 +118,9 @@ def scope_from(person: Person, params: Mapping[str, str], today: date | None = N
     if may_pick_leader(person):
         leader = picked  # None: the whole city
     else:
-        if picked is not None and picked.pk != person.pk:
-            raise NotAllowed(_("A leader's cockpit shows his or her own work or the whole city."))
-        leader = None if city else person
+        if city or (picked is not None and picked.pk != person.pk):
+            raise NotAllowed(
+                _("A leader's cockpit shows his or her own and supervised work; the whole city is the office's.")
+            )
+        leader = person
     return for_leader(person, leader, start, end, today)

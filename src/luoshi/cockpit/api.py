@@ -1,7 +1,7 @@
 """`GET /api/v1/stats/cockpit`: the cockpit's figures, one object per section (`lists`, `ladder`, `ledger`,
 `oversight`, `public`, `fieldwork`) in the shape of cockpit.shapes, `trends` (each section's twelve months) and
 `scope` (whose work and which days they count). The parameters mean what they mean on the page
-(cockpit.access.scope_from): `year`, `from` / `to`, `leader` (the office), `city=1` (a leader)."""
+(cockpit.access.scope_from): `year`, `from` / `to`, `leader` (the office), `city=1` (the office: the whole city, its default)."""
 
 from datetime import date
 from typing import Annotated, Literal
@@ -72,7 +72,9 @@ class CockpitOut(Schema):
 class CockpitQuery(Schema):
     year: Annotated[Year | None, BlankIsNone] = None
     leader: Annotated[Id | None, BlankIsNone] = Field(None, description="The office: that leader's cockpit.")
-    city: Annotated[bool | None, BlankIsNone] = Field(None, description="A leader: 1 for the whole city.")
+    city: Annotated[bool | None, BlankIsNone] = Field(
+        None, description="1: the whole city (the office's; a leader is refused)."
+    )
     from_: Annotated[Day | None, BlankIsNone] = Field(None, alias="from", description="Overrides the year's start.")
     to: Annotated[Day | None, BlankIsNone] = Field(None, description="Overrides the year's end (inclusive).")
 

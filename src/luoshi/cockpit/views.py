@@ -34,7 +34,7 @@ def _years(today: date, shown: int | None) -> list[int]:
 
 
 def _switcher(request: Request, today: date, scope: Scope | None) -> dict[str, Any]:
-    """The scope switcher's choices: mine / whole city for a leader, the leader picker for the office, the year."""
+    """The scope switcher's choices: the leader picker (and the whole city) for the office, the year."""
     person = request.user
     year = scope.year if scope else today.year
     picks = access.may_pick_leader(person)
