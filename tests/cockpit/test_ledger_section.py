@@ -1,3 +1,4 @@
+# ruff: noqa: F401, F811 — the ledger's and oversight's fixtures are imported by name
 """The cockpit's ledger section: its counts equal the ledger tree's rows they link to, a leader's ledger is
 his tasks and his supervised units' (another leader's not counted), the indicators against their plan, the
 tasks completed by month, and a constant number of queries."""
@@ -16,7 +17,7 @@ from luoshi.ledger import services
 from luoshi.ledger.models import Indicator
 from tests.cockpit.drill import checked_links, drill_count
 from tests.conftest import NOW, TODAY
-from tests.ledger.conftest import YEAR, ledger, opened, programme, task_input, tree  # noqa: F401
+from tests.ledger.conftest import YEAR, ledger, opened, programme, task_input, tree
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def at_now():
 
 
 @pytest.fixture
-def book(office, leader, other_leader, liaison_a, ledger, programme, tree, unit_a, unit_c):  # noqa: F811
+def book(office, leader, other_leader, liaison_a, ledger, programme, tree, unit_a, unit_c):
     """The tree of the ledger's fixture (all the leader's), a task of the other leader's unit c; the first
     leaf reports 6亿元 invested and is completed (accepted today)."""
     other = ledger.programmes.get(name="民生实事")
@@ -109,12 +110,12 @@ def test_the_indicators_against_the_plan_passed(office, book):
     assert all(not s["counted"] for s in chart["series"])
 
 
-def test_no_open_ledger_no_figures(office, ledger):  # noqa: F811
+def test_no_open_ledger_no_figures(office, ledger):
     section = figures_ledger.section(scope_of(office))
     assert section["key"] == "ledger" and section["figures"] == []
 
 
-def test_the_tree_takes_the_cockpits_parameters(as_, office, leader, ledger, book):  # noqa: F811
+def test_the_tree_takes_the_cockpits_parameters(as_, office, leader, ledger, book):
     base = reverse("ledger:tree", args=[ledger.pk])
     assert drill_count(as_(office), f"{base}?portfolio={leader.pk}&state=done") == 1
     assert drill_count(as_(office), f"{base}?from={YEAR}-03-01&to={YEAR}-03-31") == 1
@@ -137,11 +138,14 @@ def test_the_section_reads_a_constant_number_of_queries(
     programme,
     book,
     extra,
-    django_assert_max_num_queries,  # noqa: F811
+    django_assert_max_num_queries,
 ):
     for i in range(extra):
         services.do_create_task(office, ledger, task_input(programme, f"新增任务{i}", leader=leader), reason="年中增补")
+    city, mine = scope_of(office), scope_of(leader, leader)
+    # The ledger, the lights' policy (cached between requests), the counts, the programmes, the indicators
+    # and the completions.
     with django_assert_max_num_queries(7):
-        figures_ledger.section(scope_of(office))
-    with django_assert_max_num_queries(8):
-        figures_ledger.section(scope_of(leader, leader))
+        figures_ledger.section(city)
+    with django_assert_max_num_queries(8):  # his units, for the ledger's visibility rule
+        figures_ledger.section(mine)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from luoshi.lists.forms import SEARCH, PersonChoiceField, UnitChoiceField, UnitsChoiceField, units
 from luoshi.lists.models import ListStatus, ResponsibilityList
 from luoshi.org.models import Person
+from luoshi.oversight import forms_period as period
 from luoshi.oversight.models import Finding, Incident, MeasureKind, ReasonKind, TalkKind, Violation
 from luoshi.oversight.models_cases import PERSON_MEASURES, UNIT_MEASURES
 from luoshi.oversight.queries_cases import TABS
@@ -232,6 +233,12 @@ class CaseFilterForm(BootstrapMixin, forms.Form):
     start = forms.DateField(label=_("From"), required=False, widget=DateInput())
     end = forms.DateField(label=_("To"), required=False, widget=DateInput())
     kind = forms.ChoiceField(label=_("Kind of talk"), choices=[("", _("All")), *TalkKind.choices], required=False)
+    # The cockpit's drill-downs: `from`/`to` for start/end; a leader's supervised units' cases.
+    leader = period.leader_field()
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(period.remap(self, data, "start", "end"), *args, **kwargs)
+        period.name_errors(self)
 
     def clean(self) -> dict:
         data = super().clean() or {}

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.lists.forms import SEARCH, UnitChoiceField, UnitsChoiceField, units
 from luoshi.org.models import Person, Unit, UnitKind
+from luoshi.oversight import forms_period as period
 from luoshi.oversight.models import FindingCategory, FindingStatus, Inspection, Method, Severity
 from luoshi.pages import CHOOSE, BootstrapMixin, DateInput
 from luoshi.schemas import MAX_ID
@@ -195,3 +196,40 @@ class FindingFilterForm(BootstrapMixin, forms.Form):
     category = CategoryChoiceField(label=_("Problem category"), queryset=FindingCategory.objects.all(), required=False)
     severity = forms.ChoiceField(label=_("Severity"), required=False, choices=[("", _("Any")), *Severity.choices])
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    # The cockpit's drill-downs: found from … to (`from`/`to`), a leader's supervised units' findings.
+    found_from = forms.DateField(label=_("Found from"), required=False, widget=DateInput())
+    found_to = forms.DateField(label=_("Found to"), required=False, widget=DateInput())
+    leader = period.leader_field()
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(period.remap(self, data, "found_from", "found_to"), *args, **kwargs)
+        period.name_errors(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        period.check_order(self, data, "found_from", "found_to")
+        return data
+
+
+class InspectionFilterForm(BootstrapMixin, forms.Form):
+    """The campaigns' index: those whose period overlaps from … to, those that inspected a unit the leader
+    supervises; `show=units` lists the distinct units inspected instead of the campaigns."""
+
+    period_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    period_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    leader = period.leader_field()
+    show = forms.ChoiceField(
+        required=False,
+        choices=[("", _("Inspections")), ("units", _("Units inspected"))],
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("“show”: give units, or nothing.")},
+    )
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(period.remap(self, data, "period_from", "period_to"), *args, **kwargs)
+        period.name_errors(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        period.check_order(self, data, "period_from", "period_to")
+        return data

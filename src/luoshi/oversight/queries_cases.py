@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from luoshi.duties.models import Escalation
 from luoshi.lists.models import ResponsibilityList
 from luoshi.org.models import Person
+from luoshi.oversight import forms_period
 from luoshi.oversight.access import cases_q, incidents_q
 from luoshi.oversight.models import (
     Accountability,
@@ -69,6 +70,7 @@ class CaseFilters:
     end: date | None = None
     kind: str = ""  # a talk's kind
     person: int | None = None
+    leader: Person | None = None  # the cases of the units this leader supervises
 
 
 def filtered(tab: str, person: Person, f: CaseFilters) -> QuerySet:
@@ -90,6 +92,12 @@ def filtered(tab: str, person: Person, f: CaseFilters) -> QuerySet:
             qs = qs.filter(person_id=f.person)
     if f.kind and tab == "talks":
         qs = qs.filter(kind=f.kind)
+    if f.leader is not None:
+        if tab == "incidents":
+            involved = Incident.units.through.objects.filter(forms_period.unit_in(f.leader))
+            qs = qs.filter(pk__in=involved.values("incident_id"))
+        else:
+            qs = qs.filter(forms_period.unit_in(f.leader))
     return qs
 
 

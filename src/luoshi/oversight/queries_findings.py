@@ -17,13 +17,14 @@ Every list here reads a fixed number of queries whatever the number of rows."""
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from luoshi.duties import owners
 from luoshi.duties.models import Duty, DutyStatus, Extension, Report
 from luoshi.files import services as files
 from luoshi.files.models import Attachment
 from luoshi.org.models import Person, Role
+from luoshi.oversight import forms_period
 from luoshi.oversight.models import Finding, FindingStatus, InspectedUnit, Inspection, Verification
 
 ALL_READERS = (Role.OFFICE, Role.DISCIPLINE, Role.LEADER)
@@ -83,6 +84,42 @@ def sees_whole(person: Person, inspection: Inspection) -> bool:
     return sees_all(person) or inspection.leader_id == person.pk or inspection.members.filter(pk=person.pk).exists()
 
 
+def overlapping(start: date | None, end: date | None, prefix: str = "") -> Q:
+    """The campaigns whose period overlaps start … end (inclusive; an open end counts all on that side)."""
+    q = Q()
+    if end:
+        q &= Q(**{f"{prefix}period_from__lte": end})
+    if start:
+        q &= Q(**{f"{prefix}period_to__gte": start})
+    return q
+
+
+def filtered_inspections(
+    person: Person, start: date | None, end: date | None, leader: Person | None
+) -> QuerySet[Inspection]:
+    qs = visible_inspections(person).filter(overlapping(start, end))
+    if leader is not None:
+        qs = qs.filter(pk__in=InspectedUnit.objects.filter(forms_period.unit_in(leader)).values("inspection_id"))
+    return qs
+
+
+def inspected_units(person: Person, start: date | None, end: date | None, leader: Person | None) -> QuerySet:
+    """The distinct units inspected by the campaigns overlapping the period (of the leader's supervised units),
+    as rows {unit_id, unit__name, n (campaigns)}, by name: the units this person may see inspected (the
+    overseers and the team: all of a campaign's; a unit: itself)."""
+    qs = InspectedUnit.objects.filter(overlapping(start, end, "inspection__"))
+    if not sees_all(person):
+        own = Q(unit_id=unit_of(person) or 0) if unit_of(person) else Q(pk__in=[])
+        qs = qs.filter(Q(inspection_id__in=team_inspection_ids(person)) | own)
+    if leader is not None:
+        qs = qs.filter(forms_period.unit_in(leader))
+    return (
+        qs.values("unit_id", "unit__name")
+        .annotate(n=Count("inspection_id", distinct=True))
+        .order_by("unit__name", "unit_id")
+    )
+
+
 # ---------------------------------------------------------------- lists of findings
 
 
@@ -117,6 +154,9 @@ class FindingFilters:
     category: int | None = None
     severity: str = ""
     overdue: bool = False
+    found_from: date | None = None  # found on from … to, inclusive
+    found_to: date | None = None
+    leader: Person | None = None  # the findings of the units this leader supervises
 
 
 def filtered(person: Person, f: FindingFilters, today: date) -> QuerySet[Finding]:
@@ -135,6 +175,12 @@ def filtered(person: Person, f: FindingFilters, today: date) -> QuerySet[Finding
         qs = qs.filter(severity=f.severity)
     if f.overdue:
         qs = qs.filter(overdue_q(today))
+    if f.found_from:
+        qs = qs.filter(found_on__gte=f.found_from)
+    if f.found_to:
+        qs = qs.filter(found_on__lte=f.found_to)
+    if f.leader is not None:
+        qs = qs.filter(forms_period.unit_in(f.leader))
     return with_duties(qs.select_related("inspection", "unit", "category", "list"))
 
 

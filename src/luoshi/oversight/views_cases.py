@@ -66,7 +66,9 @@ def index(request: Request) -> HttpResponse:
         return render(request, "oversight/case_index.html", context, status=400)
     c = form.cleaned_data
     tab = c["tab"] or "talks"
-    f = CaseFilters(unit=c["unit"].pk if c["unit"] else None, start=c["start"], end=c["end"], kind=c["kind"])
+    f = CaseFilters(
+        unit=c["unit"].pk if c["unit"] else None, start=c["start"], end=c["end"], kind=c["kind"], leader=c["leader"]
+    )
     counts = queries_cases.counts(request.user, f)
     page = paginate(queries_cases.filtered(tab, request.user, f), request.GET.get("page"), counts[tab])
     rows = list(page.object_list)
@@ -79,7 +81,7 @@ def index(request: Request) -> HttpResponse:
         "accountability": _("Accountability"),
     }
     tabs = [{"value": t, "label": labels[t], "count": counts[t], "active": t == tab} for t in TABS]
-    context.update(tab=tab, tabs=tabs, page=page, rows=rows)
+    context.update(tab=tab, tabs=tabs, page=page, rows=rows, total=counts[tab], leader=c["leader"])
     return render(request, "oversight/case_index.html", context)
 
 

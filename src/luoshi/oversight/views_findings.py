@@ -73,6 +73,9 @@ def index(request: Request) -> HttpResponse:
         category=c["category"].pk if c["category"] else None,
         severity=c["severity"],
         overdue=c["overdue"],
+        found_from=c["found_from"],
+        found_to=c["found_to"],
+        leader=c["leader"],
     )
     base = queries_findings.filtered(person, f, today)
     counts = base.order_by().aggregate(
@@ -92,7 +95,8 @@ def index(request: Request) -> HttpResponse:
         {"value": s, "label": FindingStatus(s).label, "count": counts[s], "active": wanted == s}
         for s in FindingStatus.values
     ]
-    context.update(rows=rows, page=page, tabs=tabs, query=query.urlencode())
+    total = counts[wanted] if wanted else counts["all"]
+    context.update(rows=rows, page=page, tabs=tabs, query=query.urlencode(), total=total, leader=c["leader"])
     return render(request, "oversight/finding_index.html", context)
 
 

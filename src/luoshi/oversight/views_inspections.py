@@ -20,7 +20,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from luoshi.errors import ServiceError
 from luoshi.oversight import findings, inspections, queries_findings, views_findings
-from luoshi.oversight.forms_inspections import CategoryEditForm, CategoryForm, DrawForm, InspectionForm, new_key
+from luoshi.oversight.forms_inspections import (
+    CategoryEditForm,
+    CategoryForm,
+    DrawForm,
+    InspectionFilterForm,
+    InspectionForm,
+    new_key,
+)
 from luoshi.oversight.models import Draw, Finding, FindingCategory, Inspection, Method
 from luoshi.pages import Request, form_errors, office_only, paginate
 
@@ -41,7 +48,19 @@ def index(request: Request) -> HttpResponse:
     """The campaigns the person may see, newest first; for each, its findings (a unit: its own) and how
     many are closed. Four queries whatever the number of rows."""
     person = request.user
-    qs = queries_findings.visible_inspections(person).select_related("leader")
+    form = InspectionFilterForm(request.GET)
+    context: dict[str, Any] = {"form": form, "office": person.is_office}
+    if not form.is_valid():
+        context.update(errors=form_errors(form), rows=[], page=None, total=0)
+        return render(request, "oversight/inspection_index.html", context, status=400)
+    c = form.cleaned_data
+    start, end, leader = c["period_from"], c["period_to"], c["leader"]
+    context.update(leader=leader, show=c["show"])
+    if c["show"] == "units":  # the cockpit's "units inspected": each unit once
+        page = paginate(queries_findings.inspected_units(person, start, end, leader), request.GET.get("page"))
+        context.update(page=page, units=list(page.object_list), total=page.paginator.count)
+        return render(request, "oversight/inspection_index.html", context)
+    qs = queries_findings.filtered_inspections(person, start, end, leader).select_related("leader")
     unit_id = queries_findings.unit_of(person)
     if queries_findings.sees_all(person):
         counted = Q()
@@ -53,7 +72,7 @@ def index(request: Request) -> HttpResponse:
         n_closed=Count("findings", filter=counted & Q(findings__closed_at__isnull=False), distinct=True),
     ).order_by("-period_from", "-id")
     page = paginate(qs, request.GET.get("page"))
-    context = {"page": page, "rows": list(page.object_list), "office": person.is_office}
+    context.update(page=page, rows=list(page.object_list), total=page.paginator.count)
     return render(request, "oversight/inspection_index.html", context)
 
 
