@@ -13,6 +13,7 @@ from luoshi.worker import enqueue_due_jobs
 from tests.cockpit.bulletin_city import MONDAY_AFTER, WEEK, build_week
 from tests.conftest import SHANGHAI
 from tests.lists.test_concurrency import run_together
+from tests.notify.conftest import load_shipped_calendar
 
 
 @pytest.fixture
@@ -26,10 +27,18 @@ def test_last_week_is_the_monday_to_sunday_before():
     assert bulletins.last_week(date(2027, 1, 4)) == (date(2026, 12, 28), date(2027, 1, 3))
 
 
-def test_the_job_is_scheduled_on_mondays_only():
+def test_the_job_is_scheduled_on_mondays_only(db):
     assert set(tasks.scheduled(MONDAY_AFTER)) == {"bulletin"}
     tuesday = datetime(2026, 3, 10, 9, tzinfo=SHANGHAI)
     assert tasks.scheduled(tuesday) == {}
+
+
+def test_after_a_monday_holiday_it_is_the_next_working_day(db):
+    load_shipped_calendar()
+    after_national_day = datetime(2026, 10, 8, 9, tzinfo=SHANGHAI)  # Thu: Mon 10-05 to Wed 10-07 are holidays
+    assert set(tasks.scheduled(after_national_day)) == {"bulletin"}
+    assert tasks.scheduled(datetime(2026, 10, 9, 9, tzinfo=SHANGHAI)) == {}
+    assert tasks.scheduled(datetime(2026, 10, 10, 9, tzinfo=SHANGHAI)) == {}  # the make-up Saturday
 
 
 def test_the_monday_job_makes_last_weeks_bulletin_once(week, leader):

@@ -96,6 +96,10 @@ def _viewer(actor: Person | None) -> Person:
     return actor if actor is not None else Person(username="luoshi-worker", roles=[Role.OFFICE])
 
 
+class _Made(Exception):
+    """The same submission was stored by another maker: roll back and answer with it."""
+
+
 def _likely_number(year: int) -> int:
     return (Counter.objects.filter(key=counter_key(year)).values_list("value", flat=True).first() or 0) + 1
 
@@ -143,6 +147,8 @@ def do_make_bulletin(
     try:
         with transaction.atomic():
             number = next_number(counter_key(year))
+            if submission_key and Bulletin.objects.filter(submission_key=submission_key).exists():
+                raise _Made  # the same submission committed while this one waited for the counter
             if number != guess:  # another bulletin took it meanwhile: print ours with its own number
                 pdf, docx = bulletin_documents.render(year, number, today, figures)
             b = Bulletin.objects.create(
@@ -163,7 +169,7 @@ def do_make_bulletin(
             record(actor, "bulletin.made", "bulletin", b.pk, after=after, at=now)
             message = bulletin_message(b)
             notify_many([(pk, message) for pk in recipients()], now)
-    except IntegrityError:
+    except (IntegrityError, _Made):
         if not submission_key:
             raise
         return Bulletin.objects.get(submission_key=submission_key), False  # the same submission raced in
