@@ -16,7 +16,13 @@ OFFICE_PAGES = {
     reverse("escalation:talks"),
 }
 ADMIN_PAGES = {reverse("escalation:policy"), reverse("escalation:calendar")}
-EVERYONE = {reverse("lists:index"), reverse("lists:overview"), reverse("escalation:league")}
+EVERYONE = {
+    reverse("lists:index"),
+    reverse("lists:overview"),
+    reverse("escalation:league"),
+    reverse("cockpit:bulletins"),
+}
+COCKPIT_PAGES = {reverse("cockpit:index"), reverse("cockpit:summary")}  # the office's and the leaders'
 
 
 def menu(client, page: str = reverse("lists:overview")) -> set[str]:
@@ -34,7 +40,7 @@ def office_with_unit(db):
 
 def test_the_office_sees_its_pages_and_not_a_units(as_, office_with_unit):
     links = menu(as_(office_with_unit))
-    assert links >= EVERYONE | OFFICE_PAGES
+    assert links >= EVERYONE | OFFICE_PAGES | COCKPIT_PAGES
     assert not links & UNIT_PAGES, "本单位 and 本单位被催办事项 are always empty for the office"
     assert not links & LEADER_PAGES and not links & ADMIN_PAGES
 
@@ -43,12 +49,12 @@ def test_the_office_sees_its_pages_and_not_a_units(as_, office_with_unit):
 def test_a_units_people_see_their_units_pages(as_, request, who):
     links = menu(as_(request.getfixturevalue(who)))
     assert links >= EVERYONE | UNIT_PAGES
-    assert not links & (OFFICE_PAGES | LEADER_PAGES | ADMIN_PAGES)
+    assert not links & (OFFICE_PAGES | LEADER_PAGES | ADMIN_PAGES | COCKPIT_PAGES)
 
 
 def test_a_leader_sees_his_lists_and_orders(as_, leader):
     links = menu(as_(leader))
-    assert links >= EVERYONE | LEADER_PAGES
+    assert links >= EVERYONE | LEADER_PAGES | COCKPIT_PAGES
     assert not links & (OFFICE_PAGES | UNIT_PAGES | ADMIN_PAGES)
 
 
@@ -56,7 +62,7 @@ def test_the_system_administrator_sees_the_settings_and_no_business(as_, admin):
     links = menu(as_(admin), reverse("escalation:policy"))
     assert links >= ADMIN_PAGES
     assert reverse("admin:index") in links
-    assert not links & (EVERYONE | OFFICE_PAGES | UNIT_PAGES | LEADER_PAGES)
+    assert not links & (EVERYONE | OFFICE_PAGES | UNIT_PAGES | LEADER_PAGES | COCKPIT_PAGES)
     assert reverse("notify:inbox") not in links
 
 

@@ -28,6 +28,7 @@ class Menu:
     cases: bool = False  # the restricted cases (约谈问责): the office, the discipline role, unit heads
     case_officer: bool = False  # inspections' campaigns and 登台剖析: the office and the discipline role
     personnel: bool = False  # postings and selection rounds (赛场选马): the office and the organisation role
+    cockpit: bool = False  # the leaders' screen and the year in figures: the office and the leaders
 
 
 def _audit_url() -> str | None:
@@ -51,6 +52,7 @@ def menu_for(person: Person) -> Menu:
         cases=person.has_role(Role.OFFICE, Role.DISCIPLINE, Role.UNIT_HEAD),
         case_officer=person.has_role(Role.OFFICE, Role.DISCIPLINE),
         personnel=person.has_role(Role.OFFICE, Role.ORGANISATION),
+        cockpit=person.has_role(Role.OFFICE, Role.LEADER),
     )
 
 
