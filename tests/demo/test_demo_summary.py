@@ -9,7 +9,10 @@ from django.test import Client
 from django.utils import timezone
 
 from luoshi.cockpit import summary
+from luoshi.cockpit.views_summary import links
 from luoshi.org.models import Person
+from tests.cockpit.drill import drill_count
+from tests.cockpit.test_summary import SAME_COUNT
 from tests.conftest import ApiClient
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +77,11 @@ def test_the_api_and_the_page_answer_the_same_figures(city, year):
     html = page.content.decode()
     assert 'id="summary-lists-issued"' in html and 'data-value="148"' in html
     assert 'id="summary-discipline-talks"' in html
+
+
+def test_the_figures_an_index_can_show_lead_to_as_many_records(city, year):
+    client = Client()
+    client.force_login(Person.objects.get(username="office"))
+    urls = links(YEAR_TO_DATE)
+    for section, key in SAME_COUNT:
+        assert drill_count(client, urls[section][key]) == year[section][key], (section, key)
