@@ -227,7 +227,7 @@ def indicator_chart(rows: list[dict[str, Any]]) -> Chart:
     none: list[str | None] = [None] * len(rows)
     return Chart(
         key="indicators",
-        title=_("Key indicators against their trajectory (% of the year's target)"),
+        title=_("Key indicators against their trajectory, as a share of the year's target"),
         kind="bar",
         labels=[f"{r['name']} ({r['measure']})" for r in rows],
         series=[
