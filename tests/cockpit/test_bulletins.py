@@ -12,7 +12,7 @@ from luoshi.cockpit.models import Bulletin
 from luoshi.cockpit.scope import for_leader
 from luoshi.errors import InvalidInput, NotAllowed
 from luoshi.events.models import Event
-from luoshi.notify.models import Notification
+from luoshi.notify.models import Channel, Delivery, Notification
 from luoshi.org.models import Unit
 from tests.cockpit.bulletin_city import MONDAY_AFTER, WEEK, build_week
 from tests.duties.test_documents import docx_text, pdf_text
@@ -88,6 +88,26 @@ def test_it_is_delivered_to_the_leaders_and_the_units(week, office, leader, liai
     assert got == {leader.pk, liaison_a.pk, liaison_b.pk, head_a.pk}
     note = Notification.objects.filter(kind=bulletins.KIND, recipient=leader).get()
     assert "2026年第1期" in note.title and note.url == reverse("cockpit:bulletin", args=[b.pk])
+
+
+def test_it_goes_out_through_the_channels_too(week, office, leader, liaison_a):
+    leader.email = "li@lanzhou.example.gov.cn"
+    leader.save()
+    Channel.objects.create(kind="email", name="邮件")
+    Channel.objects.create(kind="wecom", name="督查群", url="https://qyapi.example/robot")
+    make(office)
+    mails = Delivery.objects.filter(channel__kind="email")
+    assert list(mails.values_list("to", flat=True)) == ["li@lanzhou.example.gov.cn"]
+    robot = Delivery.objects.get(channel__kind="wecom")  # a group robot posts it once
+    assert "2026年第1期" in robot.subject
+
+
+def test_the_bulletins_page_shows_it_as_printed_in_chinese_whatever_the_ui_language(as_, week, office):
+    b, _ = make(office)
+    page = as_(office).get(reverse("cockpit:bulletin", args=[b.pk])).content.decode()
+    assert "Download PDF" in page  # the page's own words follow the reader
+    for words in ("督查通报", "2026年第1期", "市委办公厅督查室", "一、总体情况", "三、红灯事项"):
+        assert words in page, words
 
 
 def test_only_the_office_makes_one(week, leader, liaison_a):
