@@ -139,13 +139,10 @@ def ledger_tasks(period: Period) -> int:
 
 def public(period: Period) -> dict[str, int]:
     first, after = period.moments()
-    problems = Problem.objects.order_by().aggregate(
-        problems=Count(
-            "pk",
-            filter=Q(broadcast__programme__kind=Programme.Kind.TV, created_at__gte=first, created_at__lt=after)
-            & ~Q(status__in=NOT_ACCEPTED),
-        ),
-        exposed=Count("pk", filter=Q(hot=True, created_at__gte=first, created_at__lt=after)),
+    received = Problem.objects.filter(created_at__gte=first, created_at__lt=after).order_by()
+    problems = received.aggregate(
+        problems=Count("pk", filter=Q(broadcast__programme__kind=Programme.Kind.TV) & ~Q(status__in=NOT_ACCEPTED)),
+        exposed=Count("pk", filter=Q(hot=True)),
     )
     aired = Broadcast.objects.filter(
         programme__kind=Programme.Kind.TV, aired_on__gte=period.start, aired_on__lte=period.end
