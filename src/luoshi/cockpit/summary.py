@@ -1,5 +1,5 @@
 """The year in figures (`GET /api/v1/stats/summary?from=&to=`, the page /cockpit/summary/): for any period, the
-figures the article reports, each counted from stored records, in a constant number of queries (about fifteen,
+figures the article reports, each counted from stored records, in a constant number of queries (seventeen,
 whatever the number of records), cached under the audit chain's head like the cockpit's sections.
 
 What each figure reads (both ends of the period inclusive, on the record's own date):
@@ -20,7 +20,7 @@ What each figure reads (both ends of the period inclusive, on the record's own d
 - projects: the ledger's investment indicators, read from the units' reported actuals (ledger.Actual) on the
   leaf tasks: each indicator's value at the period's end less its value before the period's start (these
   indicators are cumulative over their ledger's year). `signed` and `total_investment`, `funds_in_place`
-  from the task that carries the three investment indicators; `fixed_investment` from the leaves reporting
+  from the task that carries the three investment indicators; `fixed_asset_investment` from the leaves reporting
   fixed-asset investment. Amounts in 亿元, as the ledger holds them.
 """
 
