@@ -215,3 +215,58 @@ def test_the_archive_is_a_constant_number_of_queries(as_, week, office, django_a
     with django_assert_max_num_queries(PAGE_QUERIES):
         page = c.get(reverse("cockpit:bulletins"))
     assert 'data-count="6"' in page.content.decode()
+
+
+def test_talks_are_counted_and_only_accountability_made_public_is_named(week, office, leader, unit_a, unit_b, head_a):
+    from luoshi.oversight.models import Accountability, Talk
+
+    now = MONDAY_AFTER
+    for kind, day in (("reminder", date(2026, 3, 3)), ("reminder", date(2026, 3, 4)), ("criticism", date(2026, 3, 5))):
+        Talk.objects.create(kind=kind, subject_kind="unit", unit=unit_a, held_on=day, created_by=office, created_at=now)
+    Talk.objects.create(
+        kind="reminder", subject_kind="unit", unit=unit_a, held_on=date(2026, 2, 27), created_by=office, created_at=now
+    )
+    common = {
+        "subject_kind": "person",
+        "decided_on": date(2026, 3, 6),
+        "body": "市纪委",
+        "created_by": office,
+        "created_at": now,
+    }
+    Accountability.objects.create(unit=unit_a, person=head_a, measures=["admonition"], public=True, **common)
+    Accountability.objects.create(unit=unit_b, person=office, measures=["notice"], public=False, **common)
+    b, _ = make(office)
+    cases = b.figures["cases"]
+    assert cases["talks"] == 3 and cases["talks_by_kind"] == {"reminder": 2, "criticism": 1}
+    assert cases["public_accountability"] == 1
+    assert [(a["unit_name"], a["person"]) for a in cases["accountability"]] == [("市工信委", "工信委主任")]
+    words = docx_text(bytes(b.docx))
+    assert "提醒约谈2次" in words and "诫勉" in words and "公开问责1起" in words
+    assert "城关区" not in [cell for cell in words.splitlines() if "市纪委" in cell]
+
+
+def test_what_the_bulletin_reads_besides_the_sections_is_a_constant_number_of_queries(
+    week, office, leader, unit_a, unit_b, django_assert_max_num_queries
+):
+    from tests.duties.conftest import publish
+
+    def parts() -> None:
+        start, end = WEEK
+        day = date(2026, 3, 8)
+        bulletin_data.lists_part(start, end, day)
+        bulletin_data.league_part(start, end, day)
+        bulletin_data.rates_part(start, end, MONDAY_AFTER)
+        bulletin_data.findings_part(start, end, day)
+        bulletin_data.cases_part(start, end)
+        bulletin_data.frontline_part(day)
+
+    with django_assert_max_num_queries(PARTS_QUERIES):
+        parts()
+    for i in range(6):
+        publish(office, unit_a, [unit_b], leader=leader, title=f"任务{i}", day=date(2026, 2, 2))
+        publish(office, unit_b, leader=leader, title=f"新任务{i}", day=date(2026, 3, 3))
+    with django_assert_max_num_queries(PARTS_QUERIES):
+        parts()
+
+
+PARTS_QUERIES = 22  # three per table of lists (count, rows, lead units), the league, rates, findings…
