@@ -16,6 +16,7 @@ from luoshi.notify.models import Channel, Delivery, Notification
 from luoshi.org.models import Unit
 from tests.cockpit.bulletin_city import MONDAY_AFTER, WEEK, build_week
 from tests.duties.test_documents import docx_text, pdf_text
+from tests.oversight.inspections.conftest import category, inspection, inspector, member, team_unit  # noqa: F401
 
 
 @pytest.fixture
@@ -270,3 +271,19 @@ def test_what_the_bulletin_reads_besides_the_sections_is_a_constant_number_of_qu
 
 
 PARTS_QUERIES = 22  # three per table of lists (count, rows, lead units), the league, rates, findings…
+
+
+def test_new_findings_per_unit_are_counted(office, inspector, inspection, unit_a, unit_b, category, tmp_path):  # noqa: F811
+    from django.utils import timezone
+
+    from tests.oversight.inspections.conftest import record
+
+    record(inspector, inspection, unit_a, category)
+    record(inspector, inspection, unit_a, category, description="工信委督办件答复不及时")
+    record(inspector, inspection, unit_b, category, description="城关区窗口服务群众态度生硬")
+    today = timezone.localdate()
+    b, _ = make(office, today - timedelta(days=today.weekday()), today, now=timezone.now())
+    found = b.figures["findings"]
+    assert (found["new"], found["rectified"]) == (3, 0)
+    assert [(u["unit_name"], u["new"]) for u in found["units"]] == [("市工信委", 2), ("城关区", 1)]
+    assert "本期督查新发现问题3个" in pdf_text(bytes(b.pdf), tmp_path).replace(" ", "")
