@@ -23,7 +23,7 @@ def enqueue_due_jobs() -> list[str]:
     return [name for name in enqueue_all() if name not in ROUND_THE_CLOCK]
 
 
-ROUND_THE_CLOCK = ("anchor", "late_signs", "forecasts")
+ROUND_THE_CLOCK = ("anchor", "late_signs", "forecasts", "intake")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -47,8 +47,8 @@ def test_the_chain_is_anchored_at_night_too(settings):
     record(None, "test.event", "list", 1)
     night = datetime.combine(date(2026, 3, 14), time(1, 55), SHANGHAI)  # a Saturday night
     with time_machine.travel(night, tick=False):
-        assert enqueue_all() == ["anchor", "late_signs", "forecasts"]
-        assert enqueue_all() == []  # hourly, every five minutes, and every six hours
+        assert enqueue_all() == ["anchor", "late_signs", "forecasts", "intake"]
+        assert enqueue_all() == []  # hourly, every five minutes, every six hours, every two seconds
         call_command("db_worker", batch=True, startup_delay=False, interval=0, verbosity=0)
     assert Anchor.objects.get().seq == 1
 

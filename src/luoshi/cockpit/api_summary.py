@@ -20,7 +20,7 @@ router = Router(tags=["cockpit"])
 Money = Annotated[str, Field(description="亿元, to the cent, as a decimal string.", examples=["1240.88"])]
 
 
-class SummaryQuery(Schema):
+class YearFiguresQuery(Schema):
     start: Annotated[Day | None, BlankIsNone] = Field(
         None, alias="from", description="From this day on (default: 1 January of this year)."
     )
@@ -71,7 +71,7 @@ class SummaryProjectsOut(Schema):
     fixed_asset_investment: Money
 
 
-class SummaryOut(Schema):
+class YearFiguresOut(Schema):
     lists: SummaryListsOut
     ledger: SummaryLedgerOut
     inspections: SummaryInspectionsOut
@@ -91,8 +91,8 @@ def period_of(start: date | None, end: date | None) -> summary.Period:
     return summary.Period(first, last)
 
 
-@router.get("/stats/summary", response={200: SummaryOut, **errors(403)})
-def summary_stats(request: HttpRequest, period: Query[SummaryQuery]):
+@router.get("/stats/summary", response={200: YearFiguresOut, **errors(403)})
+def summary_stats(request: HttpRequest, period: Query[YearFiguresQuery]):
     """The period's figures, as the article reports them (both ends inclusive)."""
     person: Person = request.auth  # type: ignore[attr-defined]  # set by the API's authentication
     if not summary.may_read(person):

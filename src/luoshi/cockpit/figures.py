@@ -41,7 +41,7 @@ def sections(scope: Scope) -> dict[str, Section]:
     key = f"cockpit:{head()}:{get_language()}:{scope.key()}"  # the labels are in the reader's language
     found = cache.get(key)
     if found is not None:
-        return found  # type: ignore[no-any-return]
+        return found
     fresh = {name: compute(scope) for name, compute in SECTIONS.items()}
     cache.set(key, fresh, TIMEOUT)
     return fresh
