@@ -18,6 +18,7 @@ from django.db.models.deletion import ProtectedError, RestrictedError
 from django.db.models.functions import Least
 from django.utils import timezone
 
+from luoshi.demo.bulletins import build_bulletins, wipe_bulletins
 from luoshi.demo.changes import NEW_LISTS, change_some_lists, publish_new_lists
 from luoshi.demo.history import ListPlan
 from luoshi.demo.ledger import build_demo_ledger, wipe_ledger
@@ -108,6 +109,7 @@ def build_demo_city(reset: bool = False, seed: int = 2015) -> None:
         change_some_lists(rng, now)
         publish_new_lists(rng, now, units, people[LEADERS[8][0]])
         sweep(now)
+        build_bulletins(now)  # the worker's Monday bulletins of the last four weeks (督查通报)
         build_security_history(rng, now)
     anchor(logged=False)  # the auditor's verification page has an anchor to check against
     # The hand-offs of the played year (duties.handoffs) reached the inboxes as the transaction committed:
@@ -143,6 +145,7 @@ def demo_accounts() -> list[tuple[str, str]]:
 # -- reset ---------------------------------------------------------------------------------------------
 def wipe() -> None:
     """Delete all units, people, lists and their history, in an order PROTECT allows."""
+    wipe_bulletins()
     wipe_public()
     wipe_oversight()
     wipe_ledger()  # its task tree protects itself: the generic sweep below cannot remove it
