@@ -13,6 +13,7 @@ from django.urls import reverse
 from luoshi.cockpit import figures_ledger
 from luoshi.cockpit.scope import for_leader
 from luoshi.duties import completion
+from luoshi.duties import services as duty_services
 from luoshi.ledger import services
 from luoshi.ledger.models import Indicator
 from tests.cockpit.drill import checked_links, drill_count
@@ -88,6 +89,26 @@ def test_a_leaders_ledger_is_his_tasks_and_his_units_not_another_leaders(as_, of
     assert values(theirs)["completed_in_period"] == 0
     assert "project_investment" not in values(theirs)
     assert checked_links(as_(other_leader), theirs) > 0
+
+
+def test_a_task_reported_through_a_list_is_completed_when_the_lists_duties_are(
+    as_, office, liaison_a, liaison_b, book, published_list
+):
+    """Report once: the second leaf is linked to a list of units a and b; accepted in April, it counts then."""
+    services.do_link_list(office, book["second"], published_list)
+    with time_machine.travel(date(YEAR, 4, 10), tick=False):
+        for liaison in (liaison_a, liaison_b):
+            duty = published_list.duties.get(unit=liaison.unit)
+            duty_services.do_report(liaison, duty, progress=100, done="全部完成", request_completion=True)
+            completion.do_accept(office, duty)
+        section = figures_ledger.section(
+            for_leader(office, None, date(YEAR, 1, 1), date(YEAR, 12, 31), date(YEAR, 4, 10))
+        )
+        v = values(section)
+        assert v["done"] == 3  # both leaves, and so their parent
+        assert v["completed_in_period"] == 2  # the leaves: a parent carries no duty of its own
+        assert section["trend"][0]["data"][2:4] == [1, 1]  # March (its own duty), April (the list's)
+        assert checked_links(as_(office), section) > 10
 
 
 def test_a_leader_sees_the_whole_citys_numbers_without_links(leader, book):
