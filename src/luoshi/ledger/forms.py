@@ -111,7 +111,11 @@ class TreeFilterForm(BootstrapMixin, forms.Form):
         widget=forms.TextInput(attrs={"class": "form-control-sm", "type": "search"}),
     )
     state = forms.ChoiceField(
-        label=_("Progress"), required=False, choices=state_choices, widget=forms.Select(attrs=SMALL)
+        label=_("Progress"),
+        required=False,
+        choices=state_choices,
+        widget=forms.Select(attrs=SMALL),
+        error_messages={"invalid_choice": _("“state”: give done, on_track, at_risk or late.")},
     )
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
     # The cockpit's drill-down: a leader's ledger (his tasks and his supervised units'), tasks completed
