@@ -26,6 +26,23 @@ class ListStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class SourceText(models.Model):
+    """A document the office pasted or uploaded (a 批示, minutes, agreed items, work points) to draft lists
+    from: kept as it was, so that each list made from it shows the sentence it came from."""
+
+    text = models.TextField(_("text"))
+    name = models.CharField(_("file name"), max_length=120, blank=True)  # of an upload; blank when pasted
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    as_of = models.DateField(_("document date"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"))
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("source text")
+        verbose_name_plural = _("source texts")
+
+
 class ResponsibilityList(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True, null=True, blank=True)
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
@@ -41,6 +58,11 @@ class ResponsibilityList(models.Model):
         verbose_name=_("responsible leader"),
     )
     deadline = models.DateField(_("deadline"))
+    # The document it was drafted from (drafting from text) and the words of its item there.
+    source_text = models.ForeignKey(
+        SourceText, models.PROTECT, null=True, blank=True, related_name="lists", verbose_name=_("source text")
+    )
+    source_excerpt = models.TextField(_("source sentence"), blank=True)
     report_every_days = models.PositiveSmallIntegerField(_("report every (days)"), default=30)
     status = models.CharField(
         _("status"), max_length=20, choices=ListStatus.choices, default=ListStatus.DRAFT, db_index=True

@@ -28,6 +28,8 @@ class Unit(models.Model):
     parent = models.ForeignKey(
         "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
     )
+    # Short names (简称) as documents write them: 市工信委 for 市工业和信息化委员会, 城关区 for 城关区人民政府.
+    aliases = models.JSONField(_("short names"), default=list, blank=True)
 
     class Meta:
         ordering = ["id"]
