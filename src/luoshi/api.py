@@ -158,6 +158,7 @@ def _add_routers() -> None:
     # The business (auth=BUSINESS): none of it for the system and security administrators and the auditor.
     api.add_router("/lists", lists_router, auth=BUSINESS)
     api.add_router("/lists", documents_router, auth=BUSINESS)  # closing records (PDF, DOCX)
+    api.add_router("/lists", "luoshi.lists.api_drafting.router", auth=BUSINESS)  # drafts from a pasted text
     api.add_router("/extensions", extensions_router, auth=BUSINESS)
     api.add_router("/transfer-requests", transfer_requests_router, auth=BUSINESS)
     api.add_router("/stats", stats_router, auth=BUSINESS)
