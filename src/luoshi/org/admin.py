@@ -22,6 +22,7 @@ from luoshi.errors import InvalidInput, ServiceError
 from luoshi.events.services import record
 from luoshi.org import services, tokens
 from luoshi.org.admin_roles import RoleAdmin, holds
+from luoshi.org.aliases import ALIAS_MAX, ALIASES_MAX, clean_aliases, do_set_aliases, split_aliases, taken_names
 from luoshi.org.models import ApiToken, Person, Role, Unit
 from luoshi.org.passwords import do_reset_password
 from luoshi.org.sessions import do_logout_everywhere
@@ -29,18 +30,78 @@ from luoshi.org.two_factor import do_reset_two_factor
 from luoshi.pages import Request
 
 
+class UnitForm(forms.ModelForm):
+    """The short names in one box, one per line or separated by 、 or ，; checked as the API checks them
+    (luoshi.org.aliases), the refusal shown on the box."""
+
+    aliases = forms.CharField(
+        label=_("short names"),
+        required=False,
+        max_length=ALIASES_MAX * (ALIAS_MAX + 2),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line, or separated by 、 or ，: e.g. 工信委、市工业和信息化委员会."),
+    )
+
+    class Meta:
+        model = Unit
+        fields = ["name", "kind", "parent", "aliases"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["aliases"] = "\n".join(self.instance.aliases or [])
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        owner = taken_names(excluding=self.instance.pk).get(name)
+        if owner is not None and owner != name:
+            raise forms.ValidationError(
+                gettext("This name is a short name of {unit}.").format(unit=owner), code="alias_taken"
+            )
+        return name
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if isinstance(data.get("aliases"), str) and data.get("name"):
+            try:
+                data["aliases"] = clean_aliases(
+                    split_aliases(data["aliases"]), name=data["name"], unit_id=self.instance.pk
+                )
+            except InvalidInput as e:
+                self.add_error("aliases", e.message)
+        return data
+
+
 @admin.register(Unit)
 class UnitAdmin(RoleAdmin):
     change_roles = (Role.ADMIN,)
-    list_display = ["name", "kind", "parent"]
+    form = UnitForm
+    list_display = ["name", "short_names", "kind", "parent"]
     list_filter = ["kind"]
     search_fields = ["name"]
     list_select_related = ["parent"]
 
+    @admin.display(description=_("short names"))
+    def short_names(self, obj: Unit) -> str:
+        return "、".join(obj.aliases or [])
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Unit], search_term: str) -> Any:
+        """A unit is found by a short name too (aliases is a JSON list, matched in Python: units are few)."""
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        if term := search_term.strip():
+            ids = [pk for pk, aliases in Unit.objects.values_list("pk", "aliases") if any(term in a for a in aliases)]
+            if ids:
+                found = found | queryset.filter(pk__in=ids)
+        return found, duplicates
+
     def save_model(self, request, obj, form, change):
+        # The short names go through their service (checked again, the event unit.aliases_changed).
+        aliases = form.cleaned_data.get("aliases") or []
+        obj.aliases = list(Unit.objects.get(pk=obj.pk).aliases or []) if change else []
         super().save_model(request, obj, form, change)
         kind = "unit.changed" if change else "unit.created"
         record(request.user, kind, "unit", obj.pk, unit_id=obj.pk, after={"name": obj.name, "kind": obj.kind})
+        do_set_aliases(request.user, obj, aliases)
 
 
 class RolesField(forms.MultipleChoiceField):

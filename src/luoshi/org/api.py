@@ -9,6 +9,7 @@ from ninja import Field, Router, Schema
 
 from luoshi.errors import InvalidInput, NotAllowed, NotFound
 from luoshi.org import access, services
+from luoshi.org.aliases import ALIASES_MAX, do_set_aliases
 from luoshi.org.models import USERNAME_MAX, Person, Role, Unit, UnitKind
 from luoshi.schemas import ONE_LINE, VISIBLE_LINE, BodyIn, Id, errors
 
@@ -20,16 +21,27 @@ class UnitOut(Schema):
     name: str
     kind: UnitKind
     parent: int | None
+    aliases: list[str]
 
     @staticmethod
     def resolve_parent(obj: Unit) -> int | None:
         return obj.parent_id
 
 
+# Short names are checked by luoshi.org.aliases (400 on "aliases" naming the one refused); the schema bounds
+# only the size of what is read.
+Aliases = list[Annotated[str, Field(max_length=200)]]
+
+
 class UnitIn(BodyIn):
     name: Annotated[str, Field(min_length=1, max_length=100), VISIBLE_LINE]
     kind: UnitKind
     parent: Id | None = None
+    aliases: Aliases = Field([], max_length=ALIASES_MAX, description="Short names (简称), 2–50 characters each.")
+
+
+class AliasesIn(BodyIn):
+    aliases: Aliases = Field(..., max_length=ALIASES_MAX)
 
 
 class PersonOut(Schema):
@@ -76,7 +88,21 @@ def list_units(request):
 @router.post("/units", response={201: UnitOut, **errors(403)})
 def create_unit(request, payload: UnitIn):
     actor = _admin(request)
-    return 201, services.do_create_unit(actor, name=payload.name, kind=payload.kind, parent_id=payload.parent)
+    return 201, services.do_create_unit(
+        actor, name=payload.name, kind=payload.kind, parent_id=payload.parent, aliases=list(payload.aliases)
+    )
+
+
+@router.put("/units/{unit_id}/aliases", response={200: UnitOut, **errors(403, 404)})
+def set_unit_aliases(request, unit_id: Id, payload: AliasesIn):
+    """The system administrator's: the unit's short names, replaced by these (an empty list clears them).
+    Each is 2–50 characters on one line, at most 20, none twice, none another unit's name or short name (else
+    400 on aliases naming it). A change is the event unit.aliases_changed; the same list again records nothing."""
+    actor = _admin(request)
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None:
+        raise NotFound("No such unit.")
+    return do_set_aliases(actor, unit, list(payload.aliases))
 
 
 def visible_people(person: Person) -> QuerySet[Person]:

@@ -8,11 +8,15 @@ from django.utils.translation import gettext as _
 from luoshi.errors import InvalidInput, NotAllowed
 from luoshi.events.services import record
 from luoshi.org import access
+from luoshi.org.aliases import clean_aliases, taken_names
 from luoshi.org.models import Person, Role, Unit, UnitKind, normalize_username, validate_username
 from luoshi.text import check_text
 
 
-def do_create_unit(actor: Person, *, name: str, kind: str, parent_id: int | None = None) -> Unit:
+def do_create_unit(
+    actor: Person, *, name: str, kind: str, parent_id: int | None = None, aliases: list[str] | None = None
+) -> Unit:
+    """A unit, with its short names (luoshi.org.aliases's rules); its name may not be another unit's alias."""
     if not access.can_manage_org(actor):
         raise NotAllowed(_("Only an administrator manages units and people."))
     name = check_text(name, "name", multiline=False)
@@ -23,10 +27,15 @@ def do_create_unit(actor: Person, *, name: str, kind: str, parent_id: int | None
     if parent_id is not None and not Unit.objects.filter(pk=parent_id).exists():
         raise InvalidInput(_("No such parent unit."), "parent")
     with transaction.atomic():
-        if Unit.objects.filter(name=name).exists():
-            raise InvalidInput(_("A unit with this name exists already."), "name")
-        unit = Unit.objects.create(name=name, kind=kind, parent_id=parent_id)
-        record(actor, "unit.created", "unit", unit.pk, unit_id=unit.pk, after={"name": name, "kind": kind})
+        taken = taken_names()
+        if name in taken:
+            if taken[name] == name:
+                raise InvalidInput(_("A unit with this name exists already."), "name")
+            raise InvalidInput(_("This name is a short name of {unit}.").format(unit=taken[name]), "name")
+        cleaned = clean_aliases(aliases or [], name=name, taken=taken)
+        unit = Unit.objects.create(name=name, kind=kind, parent_id=parent_id, aliases=cleaned)
+        after = {"name": name, "kind": kind, **({"aliases": cleaned} if cleaned else {})}
+        record(actor, "unit.created", "unit", unit.pk, unit_id=unit.pk, after=after)
     return unit
 
 
