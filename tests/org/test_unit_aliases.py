@@ -188,3 +188,22 @@ def test_the_office_does_not_reach_the_admins_unit_form(office, named):
     client = Client()
     client.force_login(office)
     assert client.post(f"/admin/org/unit/{named.pk}/change/", {"name": "x", "kind": "town"}).status_code == 403
+
+
+# The demo city's
+
+
+def test_the_demo_builds_its_units_with_every_shipped_alias_checked(db):
+    from luoshi.demo.aliases import ALIASES
+    from luoshi.demo.city import _build_units
+    from luoshi.demo.names import UNITS
+
+    names = [name for _, name, _, _ in UNITS]
+    assert set(ALIASES) <= set(names)
+    units = _build_units()
+    stored = {u.name: u.aliases for u in Unit.objects.filter(pk__in=[u.pk for u in units.values()])}
+    assert stored == {name: ALIASES.get(name, []) for name in names}
+    every = [alias for aliases in stored.values() for alias in aliases]
+    assert len(every) == len(set(every)) and not set(every) & set(names)
+    for name, aliases in stored.items():  # each passes the administrator's check against the database
+        assert clean_aliases(aliases, name=name, unit_id=Unit.objects.get(name=name).pk) == aliases

@@ -208,9 +208,21 @@ def _wipe_dependants() -> None:
 
 # -- the organisation ----------------------------------------------------------------------------------
 def _build_units() -> dict[str, Unit]:
+    """The demo city's units with their short and formal names (demo.aliases), checked as the administrator's
+    are (luoshi.org.aliases: none another unit's name or alias)."""
+    from luoshi.demo.aliases import ALIASES
+    from luoshi.org.aliases import clean_aliases
+
+    names = {name: name for _, name, _, _ in UNITS}
+    owners = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
     units: dict[str, Unit] = {}
     for code, name, kind, parent in UNITS:
-        units[code] = Unit.objects.create(name=name, kind=kind, parent=units[parent] if parent else None)
+        taken = {**{a: n for a, n in owners.items() if n != name}, **names}
+        del taken[name]
+        aliases = clean_aliases(ALIASES.get(name, []), name=name, taken=taken)
+        units[code] = Unit.objects.create(
+            name=name, kind=kind, parent=units[parent] if parent else None, aliases=aliases
+        )
     return units
 
 
