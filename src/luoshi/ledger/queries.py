@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Exists, F, Func, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
 from luoshi.duties import lights, owners
@@ -108,6 +108,31 @@ def completed_at() -> Func:
     through = Subquery(links.order_by(F("last").desc(nulls_last=True)).values("last")[:1])
     # The later of the two, either alone when the other is None (GREATEST is NULL with a NULL on SQLite).
     return Greatest(Coalesce(own, through), Coalesce(through, own))
+
+
+def completion_days(qs: QuerySet[Task]) -> dict[int, date]:
+    """completed_at's day for every completed task of qs that has one, in three grouped queries (the
+    subqueries of completed_at, run for each of thousands of tasks, take most of a second on PostgreSQL)."""
+    done = qs.filter(done=True).order_by().values("pk")
+    accepted = Duty.objects.filter(status=DutyStatus.COMPLETED, completed_at__isnull=False).order_by()
+    task_type, list_type = owners.content_type_id("ledger_task"), owners.content_type_id("list")
+
+    def last_days(owner_type: int, owner_ids: QuerySet) -> dict[int, date]:
+        rows = (
+            accepted.filter(owner_type_id=owner_type, owner_id__in=owner_ids)
+            .values("owner_id")
+            .annotate(day=TruncDate(Max("completed_at")))
+            .values_list("owner_id", "day")
+        )
+        return dict(rows)
+
+    days = last_days(task_type, done)
+    links = list(TaskLink.objects.filter(task_id__in=done).values_list("task_id", "list_id"))
+    of_lists = last_days(list_type, TaskLink.objects.filter(task_id__in=done).order_by().values("list_id"))
+    for task_id, list_id in links:
+        if (day := of_lists.get(list_id)) is not None and (task_id not in days or day > days[task_id]):
+            days[task_id] = day
+    return days
 
 
 def day_start(day: date) -> datetime:
