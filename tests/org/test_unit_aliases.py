@@ -207,3 +207,18 @@ def test_the_demo_builds_its_units_with_every_shipped_alias_checked(db):
     assert len(every) == len(set(every)) and not set(every) & set(names)
     for name, aliases in stored.items():  # each passes the administrator's check against the database
         assert clean_aliases(aliases, name=name, unit_id=Unit.objects.get(name=name).pk) == aliases
+
+
+# The searchable unit picker
+
+
+def test_the_unit_pickers_options_carry_the_aliases_to_search(named, unit_b, django_assert_max_num_queries):
+    from luoshi.lists.forms import ListForm
+
+    form = ListForm()
+    with django_assert_max_num_queries(2):
+        single, multiple = str(form["lead_unit"]), str(form["co_units"])
+    for html in (single, multiple):
+        assert f'value="{named.pk}" data-aliases="市工信委 工信委"' in html
+        assert f'<option value="{unit_b.pk}">' in html  # a unit without aliases: a plain option
+    assert "data-search" in single

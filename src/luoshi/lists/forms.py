@@ -1,6 +1,7 @@
 """The web forms of the list pages. They only parse input; the rules live in lists.services."""
 
 import uuid
+from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
@@ -49,8 +50,40 @@ class GroupedUnits(ModelChoiceIterator):
             yield (_("Other units"), [self.choice(u) for u in others])
 
 
+class AliasOptions:
+    """A unit's option carries its short names (data-aliases), which the searchable picker also searches
+    (static/luoshi/search-select.js): typing 工业和信息化 finds 市工信委."""
+
+    def create_option(self, name: str, value: Any, label: Any, selected: Any, index: int, *args: Any, **kwargs: Any):
+        option = super().create_option(name, value, label, selected, index, *args, **kwargs)  # type: ignore[misc]
+        unit = getattr(value, "instance", None)
+        if isinstance(unit, Unit) and unit.aliases:
+            option["attrs"]["data-aliases"] = " ".join(unit.aliases)
+        return option
+
+
+class UnitSelect(AliasOptions, forms.Select):
+    pass
+
+
+class UnitSelectMultiple(AliasOptions, forms.SelectMultiple):
+    pass
+
+
+def _alias_options(widget: forms.Widget) -> None:
+    """The forms give plain Select widgets (with their attrs): these become their alias-carrying kind."""
+    if type(widget) is forms.Select:
+        widget.__class__ = UnitSelect
+    elif type(widget) is forms.SelectMultiple:
+        widget.__class__ = UnitSelectMultiple
+
+
 class UnitChoiceField(forms.ModelChoiceField):
     iterator = GroupedUnits
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _alias_options(self.widget)
 
     def label_from_instance(self, obj: Unit) -> str:
         return f"{obj.name} · {obj.parent.name}" if obj.kind == UnitKind.TOWN and obj.parent else obj.name
@@ -59,6 +92,10 @@ class UnitChoiceField(forms.ModelChoiceField):
 class UnitsChoiceField(forms.ModelMultipleChoiceField):
     iterator = GroupedUnits
     label_from_instance = UnitChoiceField.label_from_instance
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _alias_options(self.widget)
 
 
 def units() -> QuerySet[Unit]:

@@ -25,6 +25,8 @@
         closeAfterSelect: !multiple,
         hidePlaceholder: multiple,
         lockOptgroupOrder: true, // departments, districts, towns: the groups keep their order
+        // A unit is found by its short names too (its option's data-aliases, lists/forms.py AliasOptions).
+        searchField: ["text", "aliases"],
         // Filter at each keystroke: the options are local and few, and a delayed refresh would reopen
         // (and take the focus back to) a picker closed by a quick tap on an option.
         refreshThrottle: 0,
