@@ -1,0 +1,161 @@
+"""The reader: a pasted 批示, 会议纪要, 议定事项 or 工作要点 → one proposal per item, each recognised field with
+the words it came from and a confidence; what is not recognised stays empty, with no evidence.
+
+    reading = read(text, as_of=None, source=None, directory=directory())
+
+`read` is pure given a Directory; `directory()` loads one from the database in four queries."""
+
+import re
+from datetime import date
+
+from django.utils import timezone
+
+from luoshi.lists.drafting import Proposal, Reading, deadlines, leaders, units
+from luoshi.lists.drafting.directory import Directory, LeaderEntry, UnitEntry, holiday_spans
+from luoshi.lists.drafting.numerals import CN, number
+from luoshi.lists.drafting.split import DATE_LINE, Layout, clean_lines, split
+
+TITLE_MAX = 30
+# The document's kind from its heading words, the first match in the heading wins (议定事项 before 会议).
+KINDS: list[tuple[str, str]] = [
+    ("议定事项", "agreed_item"),
+    ("工作要点", "work_point"),
+    ("要点", "work_point"),
+    ("批示", "instruction"),
+    ("纪要", "meeting"),
+    ("会议", "meeting"),
+]
+_DOC_DATE = re.compile(
+    rf"(?:(?P<y>\d{{4}}|[{CN}]{{4}})\s*年\s*)?(?P<m>\d{{1,2}}|[{CN}]{{1,3}})\s*月\s*(?P<d>\d{{1,2}}|[{CN}]{{1,3}})\s*日"
+)
+_NUMBER_PREFIX = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}[、．.]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、]|[①-⑳])"
+)
+_TRAILING = "。；，、：,.;:！!？? \u3000"
+
+
+def directory() -> Directory:
+    """The organisation as the reader needs it: units, leaders, the calendar and its holidays."""
+    from luoshi.org.models import Person, Role, Unit
+    from luoshi.workdays import calendar
+    from luoshi.workdays.models import CalendarDay
+
+    unit_rows = [
+        UnitEntry(pk, name, kind, tuple(a for a in (aliases or []) if isinstance(a, str) and a))
+        for pk, name, kind, aliases in Unit.objects.order_by("pk").values_list("pk", "name", "kind", "aliases")
+    ]
+    leader_rows = [
+        LeaderEntry(pk, name, title)
+        for pk, name, title, roles in Person.objects.filter(is_active=True, roles__icontains=f'"{Role.LEADER}"')
+        .order_by("pk")
+        .values_list("pk", "name", "title", "roles")
+        if Role.LEADER in (roles or [])
+    ]
+    rest = list(CalendarDay.objects.filter(is_workday=False).exclude(note="").values_list("date", "note"))
+    return Directory(unit_rows, leader_rows, calendar.load(), holiday_spans(rest))
+
+
+def document_kind(lines: list[str]) -> tuple[str, str] | None:
+    """(source, the words) from the document's first lines."""
+    for line in lines[:4]:
+        for word, kind in KINDS:
+            if word in line:
+                return kind, line
+    return None
+
+
+def document_date(layout: Layout, lines: list[str], fallback_year: int) -> tuple[date, str] | None:
+    """The date in the heading or under the signature: a line that is a date, or 时间：… in the heading."""
+    candidates = [*layout.tail[::-1], *layout.head]
+    for line in candidates:
+        bare = line.replace(" ", "")
+        m = _DOC_DATE.search(bare)
+        if m and (DATE_LINE.fullmatch(bare) or len(bare) <= 24 or bare.startswith(("时间", "日期"))):
+            y = number(m.group("y")) if m.group("y") else fallback_year
+            mo, d = number(m.group("m")), number(m.group("d"))
+            if y and mo and d:
+                try:
+                    return date(y, mo, d), m.group(0)
+                except ValueError:
+                    continue
+    return None
+
+
+def title_of(text: str) -> str:
+    """A short form of the first sentence: up to its first 。；, then as many of its clauses as fit."""
+    first = re.split(r"[。；;！!？?\n]", text.strip(), maxsplit=1)[0].strip()
+    if len(first) > TITLE_MAX:
+        clauses = re.split(r"(?<=[，,：:])", first)
+        kept = ""
+        for clause in clauses:
+            if len(kept) + len(clause.rstrip(_TRAILING)) > TITLE_MAX:
+                break
+            kept += clause
+        first = kept if kept.strip(_TRAILING) else first[:TITLE_MAX]
+    return first.rstrip(_TRAILING)[:TITLE_MAX].rstrip(_TRAILING)
+
+
+def read(
+    text: str, *, as_of: date | None = None, source: str | None = None, directory: Directory | None = None
+) -> Reading:
+    if directory is None:
+        directory = globals()["directory"]()
+    lines = [line for line in clean_lines(text) if line]
+    evidence: dict[str, str] = {}
+    found_kind = document_kind(lines)
+    if source is None:
+        source = found_kind[0] if found_kind else "meeting"
+        if found_kind:
+            evidence["source"] = found_kind[1]
+    layout = split(text, directory, demands=source == "instruction")
+    given = as_of
+    found_date = document_date(layout, lines, (given or timezone.localdate()).year)
+    if found_date:
+        as_of = found_date[0]
+        evidence["as_of"] = found_date[1]
+    elif as_of is None:
+        as_of = timezone.localdate()
+    signed = None
+    if source == "instruction":  # the leader the greeting addresses, else the one who signed
+        signed = leaders.addressed(layout.head, directory)
+        if signed is None:
+            signed = leaders.signer([*layout.tail[::-1], *layout.head], directory)
+            if signed:
+                evidence["signer"] = signed.evidence
+        else:
+            evidence["addressee"] = signed.evidence
+    items = [_propose(part.text, source, as_of, directory, signed) for part in layout.items]
+    return Reading(items=items, as_of=as_of, source=source, evidence=evidence)
+
+
+def _propose(text: str, source: str, as_of: date, directory: Directory, signed: leaders.Leader | None) -> Proposal:
+    body = text.strip()
+    title = title_of(body)
+    p = Proposal(title=title, content=body, source=source, leader=None, lead_unit=None, excerpt=body)
+    p.evidence["title"] = title
+    p.confidence["title"] = 0.7
+    p.evidence["content"] = body
+    p.confidence["content"] = 0.9
+    who = units.roles(body, directory)
+    if who.lead is not None:
+        p.lead_unit = who.lead
+        p.evidence["lead_unit"] = who.lead_evidence
+        p.confidence["lead_unit"] = who.lead_confidence
+    if who.co:
+        p.co_units = who.co
+        p.evidence["co_units"] = who.co_evidence
+        p.confidence["co_units"] = who.co_confidence
+    due = deadlines.find(body, as_of, directory)
+    if due is not None:
+        if due.asap:
+            p.flags.append("deadline_asap")
+        else:
+            p.deadline = due.day
+            p.confidence["deadline"] = due.confidence
+        p.evidence["deadline"] = due.evidence
+    named = leaders.find(body, directory) or signed
+    if named is not None:
+        p.leader = named.id
+        p.evidence["leader"] = named.evidence
+        p.confidence["leader"] = named.confidence if named is not signed else 0.7
+    return p

@@ -1,0 +1,168 @@
+"""A document's items: numbered decisions and paragraphs (一、 （一） 1. 1、 （1） ①), the innermost level
+being the items and the levels above them headings; without numbers, its paragraphs, a 批示's paragraph split
+into its demands (a sentence whose subject is a unit starts one). Headers (title, number, time and place),
+greetings (XX同志：), signatures, dates and distribution lines are not items."""
+
+import re
+from dataclasses import dataclass, field
+
+from luoshi.lists.drafting.directory import Directory
+from luoshi.lists.drafting.units import mentions
+
+_CN = "一二三四五六七八九十"
+STYLES: list[tuple[str, re.Pattern[str]]] = [
+    ("cn", re.compile(rf"[{_CN}]{{1,3}}[、．.]\s*")),
+    ("pcn", re.compile(rf"[（(][{_CN}]{{1,3}}[）)]\s*")),
+    ("num_dot", re.compile(r"\d{1,2}[.．](?!\d)\s*")),
+    ("num_comma", re.compile(r"\d{1,2}、\s*")),
+    ("pnum", re.compile(r"[（(]\d{1,2}[）)]\s*")),
+    ("circled", re.compile(r"[①-⑳]\s*")),
+]
+DATE_LINE = re.compile(
+    r"[（(]?\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*[\d〇○零一二三四五六七八九十]{1,3}\s*月"
+    r"\s*[\d〇○零一二三四五六七八九十]{1,3}\s*日\s*[）)]?"
+)
+_TAIL_START = re.compile(r"(?:出席|列席|请假|缺席|记录|参加会议|参会|抄送|抄报|主送|分送|发送|印发|附件|联系人|联系电话|（此件|\(此件|签发|核稿|校对)")
+# After the last item: the closing words (会议要求，各县区、各部门要…; 以上事项由…) are not an item's.
+_CLOSING = re.compile(r"(?:会议要求|会议强调|会议指出|会议认为|以上|上述|各县区|各部门|各成员单位|各有关)")
+_SENTENCE_END = "。；！!;？?"
+_SUBJECT_PREFIX = re.compile(r"(?:并请|另请|也请|同时请|同时|此外，|另外，|请|由|要求|责成)?")
+
+
+@dataclass
+class Part:
+    text: str  # the item's words, its number left out
+    marker: str = ""  # its number as written (一、, （二）, 3.), or "" for a paragraph or a demand
+    heading: str = ""  # the heading it stands under, if any
+
+
+@dataclass
+class Layout:
+    items: list[Part] = field(default_factory=list)
+    head: list[str] = field(default_factory=list)  # title, number, greeting…: the lines before the items
+    tail: list[str] = field(default_factory=list)  # signature, date, distribution: the lines after them
+
+
+def clean_lines(text: str) -> list[str]:
+    return [line.strip(" \t\u3000\ufeff") for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+
+
+def marker(line: str) -> tuple[str, str] | None:
+    for style, pattern in STYLES:
+        m = pattern.match(line)
+        if m and len(line) > m.end():
+            return style, m.group(0)
+    return None
+
+
+def is_tail_line(line: str) -> bool:
+    """A date, a distribution line, or a short line without sentence punctuation (a signature)."""
+    if DATE_LINE.fullmatch(line) or _TAIL_START.match(line):
+        return True
+    return len(line) <= 20 and not any(c in line for c in "。；，,;！!？?：:")
+
+
+def is_greeting(line: str) -> bool:
+    return len(line) <= 60 and line.endswith(("：", ":")) and not any(c in line for c in "。；")
+
+
+def split(text: str, directory: Directory, *, demands: bool = False) -> Layout:
+    lines = [line for line in clean_lines(text) if line]
+    numbered = [marker(line) for line in lines]
+    if any(numbered):
+        return _numbered(lines, numbered)
+    return _paragraphs(lines, directory, demands)
+
+
+@dataclass
+class _Entry:
+    rank: int
+    marker: str
+    lines: list[str]
+
+
+def _numbered(lines: list[str], numbered: list[tuple[str, str] | None]) -> Layout:
+    layout = Layout()
+    order: list[str] = []
+    entries: list[_Entry] = []
+    in_tail = False
+    last = max(k for k, found in enumerate(numbered) if found)
+    for k, (line, found) in enumerate(zip(lines, numbered, strict=True)):
+        if found:
+            style, mark = found
+            if style not in order:
+                order.append(style)
+            entries.append(_Entry(order.index(style), mark, [line[len(mark) :]]))
+            in_tail = False
+        elif not entries:
+            layout.head.append(line)
+        elif in_tail or is_tail_line(line) or (k > last and _CLOSING.match(line)):
+            in_tail = True
+            layout.tail.append(line)
+        else:
+            entries[-1].lines.append(line)
+    headings: dict[int, str] = {}
+    for k, entry in enumerate(entries):
+        headings = {r: h for r, h in headings.items() if r < entry.rank}
+        nxt = entries[k + 1] if k + 1 < len(entries) else None
+        if nxt is not None and nxt.rank > entry.rank:
+            headings[entry.rank] = entry.lines[0]
+            continue
+        heading = headings[max(headings)] if headings else ""
+        layout.items.append(Part("\n".join(entry.lines), entry.marker, heading))
+    return layout
+
+
+def _paragraphs(lines: list[str], directory: Directory, demands: bool) -> Layout:
+    layout = Layout()
+    body = [k for k, line in enumerate(lines) if not is_tail_line(line) and not is_greeting(line)]
+    if not body:
+        layout.head = lines
+        return layout
+    first, last = body[0], body[-1]
+    layout.head = lines[:first]
+    layout.tail = lines[last + 1 :]
+    for line in lines[first : last + 1]:
+        if is_greeting(line) or DATE_LINE.fullmatch(line):
+            continue
+        if demands:
+            layout.items += [Part(d) for d in split_demands(line, directory)]
+        else:
+            layout.items.append(Part(line))
+    return layout
+
+
+def sentences(text: str) -> list[str]:
+    out: list[str] = []
+    start = 0
+    for k, c in enumerate(text):
+        if c in _SENTENCE_END:
+            out.append(text[start : k + 1])
+            start = k + 1
+    if text[start:].strip():
+        out.append(text[start:])
+    return [s for s in out if s.strip()]
+
+
+def starts_with_unit(sentence: str, directory: Directory) -> bool:
+    s = sentence.lstrip()
+    s = s[_SUBJECT_PREFIX.match(s).end() :]  # type: ignore[union-attr]
+    found = mentions(s[:30], directory)
+    return bool(found) and found[0].start == 0
+
+
+def split_demands(paragraph: str, directory: Directory) -> list[str]:
+    """A 批示's paragraph → its demands: each sentence whose subject is a unit starts one; the sentences
+    before the first (the leader's view of the matter) are not a demand, those after join the last."""
+    parts: list[list[str]] = []
+    lead_in: list[str] = []
+    for sentence in sentences(paragraph):
+        if starts_with_unit(sentence, directory):
+            parts.append([sentence])
+        elif parts:
+            parts[-1].append(sentence)
+        else:
+            lead_in.append(sentence)
+    if not parts:
+        return [paragraph]
+    return ["".join(p).strip() for p in parts]
