@@ -97,6 +97,9 @@ class ResponsibilityList(models.Model):
             models.Index(fields=["year", "status"]),
             models.Index(fields=["status", "final_deadline"]),
             models.Index(fields=["status", "working_due"]),
+            # The cockpit's and the bulletin's periods: lists published, and struck off, between two days.
+            models.Index(fields=["published_at"]),
+            models.Index(fields=["closed_at"]),
             # Ready to strike off, by deadline: partial, since "in progress" and "nothing to accept" are each
             # common and together rare (a planner that multiplies them would scan every list).
             models.Index(

@@ -157,7 +157,8 @@ class Problem(models.Model):
         indexes = [
             models.Index(fields=["category", "created_at"]),
             models.Index(fields=["lead_unit", "status"]),
-            models.Index(fields=["address_digest", "created_at"]),
+            # The cockpit's and the rates' period of return visits (on time, solved, by month).
+            models.Index(fields=["visited_at"]),
         ]
 
     def __str__(self) -> str:
