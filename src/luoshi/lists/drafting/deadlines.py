@@ -19,7 +19,7 @@ _ASAP = re.compile(r"立即|立刻|即刻|马上|尽快|抓紧|迅速|第一时�
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("ymd", re.compile(rf"(?P<y>{N})年(?P<m>{N})月(?P<d>{N})[日号]{_BEFORE}")),
     ("ym_end", re.compile(rf"(?P<y>{N})年(?P<m>{N})月(?P<part>底|末|份|中旬|上旬|下旬)?{_BEFORE}")),
-    ("y_end", re.compile(rf"(?P<y>{N})年(?:底|末|年底|内|全年)(?:之前|以前|前)?")),
+    ("y_end", re.compile(rf"(?P<y>{N})年(?:底|末|年底|内)(?:之前|以前|前)?")),
     ("next_md", re.compile(rf"下(?:个)?月(?P<d>{N})[日号]{_BEFORE}")),
     ("next_m_end", re.compile(r"下(?:个)?月(?:底|末)(?:之前|以前|前)?")),
     ("md", re.compile(rf"(?P<ny>明年|次年)?(?P<m>{N})月(?P<d>{N})[日号](?:之前|以前|前|为限|止)")),
@@ -29,9 +29,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("this_md", re.compile(rf"(?:本|当|这个)月(?P<d>{N})[日号]{_BEFORE}")),
     ("this_m_end", re.compile(r"(?:本月|当月|月底前|月底)(?:底|末)?(?:之前|以前|前)?")),
     ("next_y_end", re.compile(r"(?:明年|下一年|次年)(?:底|末|年底)(?:之前|以前|前)?")),
-    ("half", re.compile(r"(?P<h>上半年|年中|下半年)(?:末|底)?(?:之前|以前|前|内)?")),
+    # 上半年 alone is often a period spoken of (对上半年发布的清单): a deadline with 前/内/末 or a verb of completion
+    (
+        "half",
+        re.compile(r"(?P<h>上半年|年中|下半年)(?:(?:末|底)?(?:之前|以前|前|内)|末|底|(?=完成|实现|建成|全面|基本))"),
+    ),
     ("quarter", re.compile(r"(?:第)?(?P<q>[一二三四1-4])季度(?:末|底|内|前|之前|以前)*")),
-    ("year_end", re.compile(r"(?:今年|本年度?|年度)?(?:年底|年末|年内|年底前|年度内|全年)(?:之前|以前|前)?")),
+    ("year_end", re.compile(r"(?:今年|本年度?|年度)?(?:年底|年末|年内|年底前|年度内)(?:之前|以前|前)?")),
     ("workdays", re.compile(rf"(?P<n>{N})个?工作日(?:内|之内|以内)?")),
     ("weeks", re.compile(rf"(?P<n>{N})(?:个)?(?:周|星期)(?:内|之内|以内)")),
     ("days", re.compile(rf"(?P<n>{N})(?:天|日)(?:内|之内|以内)")),

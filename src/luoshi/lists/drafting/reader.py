@@ -124,11 +124,18 @@ def read(
                 evidence["signer"] = signed.evidence
         else:
             evidence["addressee"] = signed.evidence
-    items = [_propose(part.text, source, as_of, directory, signed) for part in layout.items]
+    items = [
+        _propose(
+            part.text, source, as_of, directory, (part.heading and leaders.find(part.heading, directory)) or signed
+        )
+        for part in layout.items
+    ]
     return Reading(items=items, as_of=as_of, source=source, evidence=evidence)
 
 
-def _propose(text: str, source: str, as_of: date, directory: Directory, signed: leaders.Leader | None) -> Proposal:
+def _propose(text: str, source: str, as_of: date, directory: Directory, above: leaders.Leader | None) -> Proposal:
+    """`above`: the leader of the item's heading (一、…（责任领导：赵明远同志）), else of the 批示 (its addressee or
+    signer), taken when the item names none."""
     body = text.strip()
     title = title_of(body)
     p = Proposal(title=title, content=body, source=source, leader=None, lead_unit=None, excerpt=body)
@@ -153,9 +160,11 @@ def _propose(text: str, source: str, as_of: date, directory: Directory, signed: 
             p.deadline = due.day
             p.confidence["deadline"] = due.confidence
         p.evidence["deadline"] = due.evidence
-    named = leaders.find(body, directory) or signed
+    named = leaders.find(body, directory)
+    if named is None and above is not None:
+        named = leaders.Leader(above.id, above.evidence, min(above.confidence, 0.75))
     if named is not None:
         p.leader = named.id
         p.evidence["leader"] = named.evidence
-        p.confidence["leader"] = named.confidence if named is not signed else 0.7
+        p.confidence["leader"] = named.confidence
     return p

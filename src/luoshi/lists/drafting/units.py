@@ -117,6 +117,9 @@ def roles(text: str, directory: Directory) -> Units:
         for g in found:
             if not g.role:
                 g.role, g.sure = "co", 0.5
+    for g in found:  # 各县区 without a role word, beside a named lead: its units are co units
+        if not g.role and all(len(m.ids) > 1 for m in g.mentions):
+            g.role, g.sure = "co", 0.6
     co: list[tuple[int, str, float]] = []  # (unit, words, confidence)
     for g in found:
         words = text[g.start : g.end + _role_len(text, g.end)]
