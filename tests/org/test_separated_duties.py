@@ -27,6 +27,7 @@ NOBODY: frozenset[str] = frozenset()  # a unit's or a leader's act: none of thes
 API = {
     "GET /api/v1/units": EVERYONE,
     "POST /api/v1/units": ADMIN,
+    "PUT /api/v1/units/{unit_id}/aliases": ADMIN,
     "GET /api/v1/people": EVERYONE,
     "POST /api/v1/people": ADMIN,
     "PUT /api/v1/people/{person_id}/roles": SECURITY,
@@ -276,6 +277,7 @@ def payload(op: str, unit_id: int) -> dict | None:
     """A valid body for the writes whose role check comes after the body's validation."""
     return {
         "POST /api/v1/units": {"name": "新区管委会", "kind": "department"},
+        "PUT /api/v1/units/{unit_id}/aliases": {"aliases": ["新简称"]},
         "POST /api/v1/people": {
             "username": "newbie",
             "name": "新人",
