@@ -1,6 +1,15 @@
 from django.urls import path
 
-from luoshi.lists import closing, views_changes, views_drafts, views_import, views_index, views_loop, views_report
+from luoshi.lists import (
+    closing,
+    views_changes,
+    views_drafting,
+    views_drafts,
+    views_import,
+    views_index,
+    views_loop,
+    views_report,
+)
 
 app_name = "lists"
 urlpatterns = [
@@ -12,6 +21,9 @@ urlpatterns = [
     path("new/", views_drafts.create, name="create"),
     path("import/", views_import.upload, name="import"),
     path("import/template.xlsx", views_import.template, name="import_template"),
+    # Drafts from a pasted or uploaded 批示 or minutes, and a document read before.
+    path("from-text/", views_drafting.from_text, name="from_text"),
+    path("from-text/<int:source_text_id>/", views_drafting.document, name="from_text_document"),
     path("<int:list_id>/", views_loop.loop, name="loop"),
     path("<int:list_id>/edit/", views_drafts.edit_draft, name="edit"),
     path("<int:list_id>/delete/", views_drafts.delete_draft, name="delete"),

@@ -57,7 +57,10 @@ def _decide_ids(extension_id: int | None) -> str:
 
 def _visible(request: Request, list_id: int) -> ResponsibilityList:
     """The list with its light and leader, if the user may see it; otherwise 404."""
-    rlist = queries.with_lights(queries.visible_lists(request.user)).select_related("leader").filter(pk=list_id).first()
+    lists = queries.with_lights(queries.visible_lists(request.user))
+    # The document it was drafted from, without its (long) text: the loop page shows its name and date.
+    lists = lists.select_related("leader", "source_text").defer("source_text__text")
+    rlist = lists.filter(pk=list_id).first()
     if rlist is None:
         raise Http404(_("No such list, or not one you may see."))
     return rlist
