@@ -45,6 +45,7 @@ HISTORY = 20
 # Fields marked "not recognised" in the preview when the reader left them empty.
 MARKED = ("leader", "lead_unit", "deadline")
 MAX_NOTES = 20_000
+SHOWN = ("source", "leader", "lead_unit", "co_units", "deadline")  # fields whose evidence is shown
 
 
 class DocumentForm(BootstrapMixin, forms.Form):
@@ -144,6 +145,7 @@ class ItemForm(BootstrapMixin, forms.Form):
             return {}
         evidence = notes.get("evidence")
         evidence = {str(k): str(v) for k, v in evidence.items()} if isinstance(evidence, dict) else {}
+        evidence = {k: v for k, v in evidence.items() if k in SHOWN}  # a title's words are the text itself
         marked = [str(f) for f in notes.get("unrecognised", []) if f in MARKED] if isinstance(notes, dict) else []
         flags = [str(f) for f in notes.get("flags", [])] if isinstance(notes.get("flags"), list) else []
         return {"evidence": evidence, "unrecognised": marked, "flags": flags}
