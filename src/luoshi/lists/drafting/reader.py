@@ -81,18 +81,42 @@ def document_date(layout: Layout, lines: list[str], fallback_year: int) -> tuple
     return None
 
 
-def title_of(text: str) -> str:
-    """A short form of the first sentence: up to its first 。；, then as many of its clauses as fit."""
+_ROLE_ONLY = re.compile(
+    r"(?:由|请|并|要|具体|负责|协调|牵头|抓总|承办|主办|会同|配合|协助|参与|督促|同志|常务副市长|副市长|市长|副书记|书记"
+    r"|部长|秘书长|、|和|及|与|\s)*"
+)
+
+
+def _is_role_clause(clause: str, directory: Directory | None) -> bool:
+    """A clause that only says who (由市住建局牵头 / 市住建局、市交通委配合 / 刘振宇同志负责): no work in it."""
+    if directory is None:
+        return False
+    bare = clause.rstrip(_TRAILING)
+    found = units.mentions(bare, directory)
+    for m in reversed(found):
+        bare = bare[: m.start] + bare[m.end :]
+    for leader in directory.leaders:
+        if leader.name:
+            bare = bare.replace(leader.name, "")
+    named = bool(found) or len(bare) < len(clause.rstrip(_TRAILING))
+    return named and bool(_ROLE_ONLY.fullmatch(bare))
+
+
+def title_of(text: str, directory: Directory | None = None) -> str:
+    """A short form of the first sentence: its clauses after those that only say who does it, as many as fit
+    in 30 characters, without the trailing punctuation."""
     first = re.split(r"[。；;！!？?\n]", text.strip(), maxsplit=1)[0].strip()
-    if len(first) > TITLE_MAX:
-        clauses = re.split(r"(?<=[，,：:])", first)
-        kept = ""
-        for clause in clauses:
-            if len(kept) + len(clause.rstrip(_TRAILING)) > TITLE_MAX:
-                break
-            kept += clause
-        first = kept if kept.strip(_TRAILING) else first[:TITLE_MAX]
-    return first.rstrip(_TRAILING)[:TITLE_MAX].rstrip(_TRAILING)
+    clauses = [c for c in re.split(r"(?<=[，,：:])", first) if c.strip(_TRAILING)]
+    while len(clauses) > 1 and _is_role_clause(clauses[0], directory):
+        clauses.pop(0)
+    kept = ""
+    for clause in clauses:
+        if len(kept) + len(clause.rstrip(_TRAILING)) > TITLE_MAX:
+            break
+        kept += clause
+    if not kept.strip(_TRAILING):
+        kept = "".join(clauses)[:TITLE_MAX]
+    return kept.rstrip(_TRAILING)[:TITLE_MAX].rstrip(_TRAILING)
 
 
 def read(
@@ -137,7 +161,7 @@ def _propose(text: str, source: str, as_of: date, directory: Directory, above: l
     """`above`: the leader of the item's heading (一、…（责任领导：赵明远同志）), else of the 批示 (its addressee or
     signer), taken when the item names none."""
     body = text.strip()
-    title = title_of(body)
+    title = title_of(body, directory)
     p = Proposal(title=title, content=body, source=source, leader=None, lead_unit=None, excerpt=body)
     p.evidence["title"] = title
     p.confidence["title"] = 0.7
