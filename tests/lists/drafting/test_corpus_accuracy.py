@@ -20,7 +20,9 @@ from .demo_org import build_demo_org
 CORPUS = Path(__file__).parent / "corpus"
 FLOOR = 0.95
 FIELDS = ("items split", "lead unit", "co units", "deadline", "leader", "document date", "source")
-_MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、．.]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、]|[①-⑳])\s*")
+_MARKER = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}[、．.]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、]|[①-⑳])\s*"
+)
 
 
 def documents() -> list[tuple[str, str, dict]]:
@@ -63,7 +65,9 @@ def test_corpus_accuracy(capsys: pytest.CaptureFixture[str]) -> None:
         expected = want["items"]
         same_count = len(reading.items) == len(expected)
         if not same_count:
-            misses.append(f"{stem}: {len(reading.items)} items, want {len(expected)}: {[p.excerpt[:12] for p in reading.items]}")
+            misses.append(
+                f"{stem}: {len(reading.items)} items, want {len(expected)}: {[p.excerpt[:12] for p in reading.items]}"
+            )
         for k, item in enumerate(expected):
             where = f"{stem}#{k + 1}"
             p = reading.items[k] if same_count else None

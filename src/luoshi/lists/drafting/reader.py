@@ -13,7 +13,7 @@ from django.utils import timezone
 from luoshi.lists.drafting import Proposal, Reading, deadlines, leaders, units
 from luoshi.lists.drafting.directory import Directory, LeaderEntry, UnitEntry, holiday_spans
 from luoshi.lists.drafting.numerals import CN, number
-from luoshi.lists.drafting.split import DATE_LINE, Layout, clean_lines, split
+from luoshi.lists.drafting.split import Layout, clean_lines, split
 
 TITLE_MAX = 30
 # The document's kind from its heading words, the first match in the heading wins (议定事项 before 会议).
@@ -64,13 +64,20 @@ def document_kind(lines: list[str]) -> tuple[str, str] | None:
     return None
 
 
-def document_date(layout: Layout, lines: list[str], fallback_year: int) -> tuple[date, str] | None:
-    """The date in the heading or under the signature: a line that is a date, or 时间：… in the heading."""
-    candidates = [*layout.tail[::-1], *layout.head]
-    for line in candidates:
-        bare = line.replace(" ", "")
-        m = _DOC_DATE.search(bare)
-        if m and (DATE_LINE.fullmatch(bare) or len(bare) <= 24 or bare.startswith(("时间", "日期"))):
+def document_date(layout: Layout, fallback_year: int) -> tuple[date, str] | None:
+    """The document's date, outside its items: a line that is a date (2026年3月5日, 二〇二六年三月五日, 3月5日 with
+    the given or this year), a full date closing a line after a space (the issuer and date of a heading), opening a
+    line in parentheses (（2026年1月12日市委常委会会议审议通过）) or after 时间：/日期：. Dates within sentences are not."""
+    for line in [*layout.tail[::-1], *layout.head]:
+        bare = line.strip()
+        for m in _DOC_DATE.finditer(bare):
+            before, after = bare[: m.start()], bare[m.end() :]
+            whole = not before.strip("（( ") and not after.strip("）) ")
+            closing = bool(m.group("y")) and not after.strip() and bool(re.search(r"[\s\u3000]$", before))
+            opening = bool(m.group("y")) and before in ("（", "(")
+            labelled = bool(re.fullmatch(r"(?:时间|日期|印发日期|成文日期)[：:]\s*", before))
+            if not (whole or closing or opening or labelled):
+                continue
             y = number(m.group("y")) if m.group("y") else fallback_year
             mo, d = number(m.group("m")), number(m.group("d"))
             if y and mo and d:
@@ -133,7 +140,7 @@ def read(
             evidence["source"] = found_kind[1]
     layout = split(text, directory, demands=source == "instruction")
     given = as_of
-    found_date = document_date(layout, lines, (given or timezone.localdate()).year)
+    found_date = document_date(layout, (given or timezone.localdate()).year)
     if found_date:
         as_of = found_date[0]
         evidence["as_of"] = found_date[1]
