@@ -32,7 +32,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from luoshi.errors import InvalidInput, ServiceError
 from luoshi.lists import drafting_services, drafting_upload
 from luoshi.lists.drafting import Reading
-from luoshi.lists.drafting_services import MAX_ITEMS, MAX_TEXT, DraftItem
+from luoshi.lists.drafting_services import MAX_TEXT, DraftItem
 from luoshi.lists.forms import SEARCH, PersonChoiceField, UnitChoiceField, UnitsChoiceField, leaders, units
 from luoshi.lists.models import ListStatus, Source, SourceText
 from luoshi.lists.views_import import BODY_SLACK, CappedUpload
@@ -45,6 +45,8 @@ HISTORY = 20
 # Fields marked "not recognised" in the preview when the reader left them empty.
 MARKED = ("leader", "lead_unit", "deadline")
 MAX_NOTES = 20_000
+# Each row posts a dozen fields and Django takes at most 1,000 (DATA_UPLOAD_MAX_NUMBER_FIELDS) in a request.
+MAX_PAGE_ITEMS = 40
 SHOWN = ("source", "leader", "lead_unit", "co_units", "deadline")  # fields whose evidence is shown
 
 
@@ -165,7 +167,7 @@ class ItemForm(BootstrapMixin, forms.Form):
         )
 
 
-ItemFormSet = forms.formset_factory(ItemForm, extra=0, max_num=MAX_ITEMS, absolute_max=MAX_ITEMS)
+ItemFormSet = forms.formset_factory(ItemForm, extra=0, max_num=MAX_PAGE_ITEMS, absolute_max=MAX_PAGE_ITEMS)
 PREFIX = "items"
 
 
@@ -302,9 +304,15 @@ def _read(
     except InvalidInput as err:
         return _page(request, form, status=400, error=err.message)
     form.initial.update({"as_of": reading.as_of, "source": reading.source, "name": name, "submission_key": key})
-    formset = ItemFormSet(initial=_initial(reading), prefix=PREFIX, form_kwargs={"choices": Choices.load()})
     if not reading.items:
         return _page(request, form, status=400, error=_("No items were found in this text."), reading=reading)
+    if len(reading.items) > MAX_PAGE_ITEMS:
+        error = _("The text holds %(n)d items; a preview takes at most %(max)d: split the document.") % {
+            "n": len(reading.items),
+            "max": MAX_PAGE_ITEMS,
+        }
+        return _page(request, form, status=400, error=error, reading=reading)
+    formset = ItemFormSet(initial=_initial(reading), prefix=PREFIX, form_kwargs={"choices": Choices.load()})
     return _page(request, form, formset, reading=reading)
 
 

@@ -10,7 +10,6 @@ from luoshi.lists import drafting_upload
 from luoshi.lists.drafting_upload import UploadError, read_upload
 
 
-
 @pytest.fixture(autouse=True)
 def english():
     with translation.override("en"):
