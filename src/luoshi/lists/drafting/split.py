@@ -27,6 +27,7 @@ _TAIL_START = re.compile(
 )
 # After the last item: the closing words (会议要求，各县区、各部门要…; 以上事项由…) are not an item's.
 _CLOSING = re.compile(r"(?:会议要求|会议强调|会议指出|会议认为|以上|上述|各县区|各部门|各成员单位|各有关)")
+_CLOSED = tuple("。；！？!?;：:）)”")
 _SENTENCE_END = "。；！!;？?"
 _SUBJECT_PREFIX = re.compile(r"(?:并请|另请|也请|同时请|同时|此外，|另外，|请|由|要求|责成)?")
 
@@ -98,7 +99,7 @@ def _numbered(lines: list[str], numbered: list[tuple[str, str] | None]) -> Layou
             in_tail = False
         elif not entries:
             layout.head.append(line)
-        elif in_tail or is_tail_line(line) or (k > last and _CLOSING.match(line)):
+        elif in_tail or _ends_body(line, k > last, entries[-1].lines[-1]):
             in_tail = True
             layout.tail.append(line)
         else:
@@ -111,27 +112,61 @@ def _numbered(lines: list[str], numbered: list[tuple[str, str] | None]) -> Layou
             headings[entry.rank] = entry.lines[0]
             continue
         heading = headings[max(headings)] if headings else ""
-        layout.items.append(Part("\n".join(entry.lines), entry.marker, heading))
+        layout.items.append(Part(join_lines(entry.lines), entry.marker, heading))
     return layout
+
+
+def wrapped(line: str) -> bool:
+    """A line broken off in the middle of a sentence (as PDF text comes): long, without a closing mark."""
+    return len(line) >= 20 and not line.endswith(_CLOSED) and any(c in line for c in "，。；、：")
+
+
+def join_lines(lines: list[str]) -> str:
+    out = ""
+    for k, line in enumerate(lines):
+        out += ("" if wrapped(lines[k - 1]) else "\n") + line if k else line
+    return out
+
+
+def _ends_body(line: str, after_last: bool, before: str) -> bool:
+    """Whether the line after an item's words starts the document's tail (signature, date, distribution)."""
+    if DATE_LINE.fullmatch(line) or _TAIL_START.match(line):
+        return True
+    if not after_last or wrapped(before):
+        return False  # more items follow: the words between are the item's
+    return is_tail_line(line) or bool(_CLOSING.match(line))
 
 
 def _paragraphs(lines: list[str], directory: Directory, demands: bool) -> Layout:
     layout = Layout()
-    body = [k for k, line in enumerate(lines) if not is_tail_line(line) and not is_greeting(line)]
+    body = [k for k, line in enumerate(lines) if _is_body(line)]
     if not body:
         layout.head = lines
         return layout
     first, last = body[0], body[-1]
     layout.head = lines[:first]
     layout.tail = lines[last + 1 :]
+    paragraphs: list[str] = []
     for line in lines[first : last + 1]:
         if is_greeting(line) or DATE_LINE.fullmatch(line):
             continue
-        if demands:
-            layout.items += [Part(d) for d in split_demands(line, directory)]
+        if paragraphs and wrapped(paragraphs[-1]):
+            paragraphs[-1] += line
         else:
-            layout.items.append(Part(line))
+            paragraphs.append(line)
+    for paragraph in paragraphs:
+        if demands:
+            layout.items += [Part(d) for d in split_demands(paragraph, directory)]
+        else:
+            layout.items.append(Part(paragraph))
     return layout
+
+
+def _is_body(line: str) -> bool:
+    """A sentence of the body: not a title, greeting, signature or date (they have no sentence marks)."""
+    if is_greeting(line) or DATE_LINE.fullmatch(line) or _TAIL_START.match(line):
+        return False
+    return any(c in line for c in "，。；！？,;!?") or len(line) > 40
 
 
 def sentences(text: str) -> list[str]:
