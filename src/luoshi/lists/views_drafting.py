@@ -374,5 +374,5 @@ def document(request: Request, source_text_id: int) -> HttpResponse:
     st = SourceText.objects.select_related("created_by").filter(pk=source_text_id).first()
     if st is None:
         raise Http404(_("No such document."))
-    lists = list(st.lists.order_by("pk").only("pk", "title", "status", "code", "deadline", "source_excerpt"))
+    lists = list(st.lists.order_by("pk"))
     return render(request, DOCUMENT_TEMPLATE, {"st": st, "lists": lists, "today": timezone.localdate()})

@@ -131,3 +131,18 @@ def test_a_leader_who_is_not_one_is_refused(api, office, liaison_a, leader, unit
     body["items"][0]["leader"] = liaison_a.pk
     r = api(office).post(CREATE, body)
     assert r.status_code == 400 and r.json()["field"] == "items.0.leader"
+
+
+def test_reading_with_the_real_reader_takes_a_constant_number_of_queries(api, db, django_assert_max_num_queries):
+    from luoshi.demo.drafting import sample_minutes
+    from tests.conftest import TODAY, make_person
+    from tests.lists.drafting.demo_org import build_demo_org
+
+    build_demo_org()
+    c = api(make_person("office2", ["office"]))
+    short = sample_minutes(TODAY)
+    more = short.replace("以上事项", "六、榆中县负责，两周内完成道路修缮。\n七、皋兰县牵头，年底前完成。\n以上事项")
+    for text, n in ((short, 5), (more, 7)):
+        with django_assert_max_num_queries(12):
+            r = c.post(READ, {"text": text})
+        assert r.status_code == 200 and len(r.json()["items"]) == n

@@ -214,3 +214,23 @@ def test_the_loop_page_shows_the_source_sentence_to_whoever_sees_the_list(as_, o
         page = as_(person).get(reverse("lists:loop", args=[lists[0].pk])).content.decode()
         assert 'id="list-source-text"' in page and "二、修缮道路。" in page
         assert "常务会纪要.docx" in page and "2026-03-02" in page
+
+
+def test_a_text_of_more_items_than_a_preview_takes_is_400(as_, office, unit_a, monkeypatch):
+    from luoshi.lists import views_drafting
+
+    monkeypatch.setattr(views_drafting, "MAX_PAGE_ITEMS", 2)
+    r = read(as_(office))
+    assert r.status_code == 400 and "at most 2" in r.content.decode() and r.context["formset"] is None
+
+
+def test_the_document_page_reads_a_constant_number_of_queries(as_, office, unit_a, django_assert_max_num_queries):
+    c = as_(office)
+    small, _lists, _ = make_document(office, unit_a, "a")
+    items = [DraftItem(f"事项{n}", "", "meeting", None, unit_a, [], date(2026, 5, 1), 30, "") for n in range(8)]
+    big, _lists, _ = do_create_drafts_from_text(
+        office, text=TEXT, name="b", source="meeting", as_of=TODAY, items=items, submission_key=None, now=NOW
+    )
+    for st in (small, big):
+        with django_assert_max_num_queries(8):
+            assert c.get(reverse("lists:from_text_document", args=[st.pk])).status_code == 200
