@@ -12,6 +12,11 @@ def test_full_names_and_short_names_are_the_unit() -> None:
     assert [m.ids[0] for m in found] == [UNIT["市工信委"], UNIT["市工信委"], UNIT["城关区"], UNIT["市城市管理委员会"]]
 
 
+def test_a_districts_party_committee_is_not_the_district() -> None:
+    assert mentions("城关区委、榆中县委、各县区委，城关区人大", DIR) == []
+    assert [m.ids for m in mentions("城关区委托城关区政府", DIR)] == [(UNIT["城关区"],)]
+
+
 def test_longest_name_first() -> None:
     found = mentions("报市委办公厅督查室备案", DIR)
     assert [m.ids for m in found] == [(UNIT["市委督查室"],)]

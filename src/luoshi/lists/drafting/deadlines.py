@@ -12,14 +12,16 @@ from luoshi.lists.drafting.directory import Directory
 from luoshi.lists.drafting.numerals import CN, number
 
 N = rf"(?:\d{{1,4}}|[{CN}]{{1,4}})"
+Y = rf"(?:\d{{4}}|[{CN}]{{4}})"  # a year as written in full: 2026, 二〇二六
 _BEFORE = r"(?:之前|以前|前|为限|止|内)?"
 _RECURRING = re.compile(r"(?:每月|每季度?|每周|每年|每半年|每旬|逐月|按月|按季)[^，。；]{0,3}$")
 _ASAP = re.compile(r"立即|立刻|即刻|马上|尽快|抓紧|迅速|第一时间")
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("ymd", re.compile(rf"(?P<y>{N})年(?P<m>{N})月(?P<d>{N})[日号]{_BEFORE}")),
-    ("ym_end", re.compile(rf"(?P<y>{N})年(?P<m>{N})月(?P<part>底|末|份|中旬|上旬|下旬)?{_BEFORE}")),
-    ("y_end", re.compile(rf"(?P<y>{N})年(?:底|末|年底|内)(?:之前|以前|前)?")),
+    ("ymd", re.compile(rf"(?P<y>{Y})年(?P<m>{N})月(?P<d>{N})[日号]{_BEFORE}")),
+    ("ym_end", re.compile(rf"(?P<y>{Y})年(?P<m>{N})月(?P<part>底|末|份|中旬|上旬|下旬)?{_BEFORE}")),
+    ("y_end", re.compile(rf"(?P<y>{Y})年(?:底|末|年底|内)(?:之前|以前|前)?")),
+    ("years", re.compile(r"(?<![\d〇○零一二三四五六七八九十])(?P<n>[一二两三1-3])年(?:内|之内|以内)")),
     ("next_md", re.compile(rf"下(?:个)?月(?P<d>{N})[日号]{_BEFORE}")),
     ("next_m_end", re.compile(r"下(?:个)?月(?:底|末)(?:之前|以前|前)?")),
     ("md", re.compile(rf"(?P<ny>明年|次年)?(?P<m>{N})月(?P<d>{N})[日号](?:之前|以前|前|为限|止)")),
@@ -29,6 +31,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("this_md", re.compile(rf"(?:本|当|这个)月(?P<d>{N})[日号]{_BEFORE}")),
     ("this_m_end", re.compile(r"(?:本月|当月|月底前|月底)(?:底|末)?(?:之前|以前|前)?")),
     ("next_y_end", re.compile(r"(?:明年|下一年|次年)(?:底|末|年底)(?:之前|以前|前)?")),
+    ("half_month", re.compile(r"半个月(?:内|之内|以内)")),
+    ("half_year", re.compile(r"半年(?:内|之内|以内)")),
     # 上半年 alone is often a period spoken of (对上半年发布的清单): a deadline with 前/内/末 or a verb of completion
     (
         "half",
@@ -102,8 +106,6 @@ def _resolve(kind: str, m: re.Match[str], as_of: date, directory: Directory) -> 
         return number(g[key]) if g.get(key) else None
 
     year, mon, day, n = num("y"), num("m"), num("d"), num("n")
-    if year is not None and year < 100:
-        year += 2000
     try:
         if kind == "ymd" and year and mon and day:
             return date(year, mon, day)
@@ -145,6 +147,15 @@ def _resolve(kind: str, m: re.Match[str], as_of: date, directory: Directory) -> 
             y, mo = divmod(as_of.month - 1 + n, 12)
             y, mo = as_of.year + y, mo + 1
             return date(y, mo, min(as_of.day, months.monthrange(y, mo)[1]))
+        if kind == "years" and n:
+            return _ahead(
+                date(as_of.year + n, as_of.month, min(as_of.day, 28 if as_of.month == 2 else as_of.day)), as_of
+            )
+        if kind == "half_month":
+            return as_of + timedelta(days=15)
+        if kind == "half_year":
+            y, mo = divmod(as_of.month + 5, 12)
+            return date(as_of.year + y, mo + 1, min(as_of.day, months.monthrange(as_of.year + y, mo + 1)[1]))
         if kind == "this_week":  # weeks run Monday to Sunday
             return as_of + timedelta(days=6 - as_of.weekday())
         if kind == "next_week":

@@ -42,6 +42,7 @@ class Directory:
     # holiday name (春节, 国庆节…) → its (first day, last day) spans, from the calendar's notes
     holidays: dict[str, list[tuple[date, date]]] = field(default_factory=dict)
     _index: dict[str, dict[str, tuple[int, ...]]] | None = field(default=None, repr=False, compare=False)
+    _kinds: dict[int, str] | None = field(default=None, repr=False, compare=False)
 
     def names(self) -> dict[str, dict[str, tuple[int, ...]]]:
         """First character → {name or alias or expansion word → unit ids}, longest names first."""
@@ -61,11 +62,10 @@ class Directory:
             self._index = index
         return self._index
 
-    def unit(self, unit_id: int) -> UnitEntry | None:
-        for unit in self.units:
-            if unit.id == unit_id:
-                return unit
-        return None
+    def kind_of(self, unit_id: int) -> str:
+        if self._kinds is None:
+            self._kinds = {u.id: u.kind for u in self.units}
+        return self._kinds.get(unit_id, "")
 
 
 def holiday_spans(days: list[tuple[date, str]]) -> dict[str, list[tuple[date, date]]]:

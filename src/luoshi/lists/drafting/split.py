@@ -16,6 +16,7 @@ STYLES: list[tuple[str, re.Pattern[str]]] = [
     ("num_dot", re.compile(r"\d{1,2}[.．](?!\d)\s*")),
     ("num_comma", re.compile(r"\d{1,2}、\s*")),
     ("pnum", re.compile(r"[（(]\d{1,2}[）)]\s*")),
+    ("num_paren", re.compile(r"\d{1,2}[）)]\s*")),
     ("circled", re.compile(r"[①-⑳]\s*")),
 ]
 DATE_LINE = re.compile(

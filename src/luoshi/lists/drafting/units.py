@@ -11,6 +11,7 @@ _JOIN = re.compile(r"\s*(?:、|，?以及|和|及|与|,)\s*")
 _LEAD_AFTER = re.compile(r"(?:要|为|作为)?(?:牵头|负责|承办|主办|主抓|主责|具体负责|抓总)")
 _CO_AFTER = re.compile(r"(?:要|等单位|等部门|等)?(?:积极|全力|密切|共同|做好)?(?:配合|协助|参与|协办|协同|按职责)")
 _WITH_AFTER = re.compile(r"(?:要|牵头)?会同")
+_OTHER_BODY = re.compile(r"委|人大|政协|纪委|党委")
 _LEAD_LABEL = re.compile(r"(?:牵头单位|牵头部门|主办单位|承办单位|责任单位|主责单位|牵头)[：:]\s*$")
 _CO_LABEL = re.compile(r"(?:配合单位|协办单位|参与单位|协助单位|配合部门|配合)[：:]\s*$")
 _CO_BEFORE = re.compile(r"(?:会同|联合|协调|配合|协助)$")
@@ -64,7 +65,9 @@ def mentions(text: str, directory: Directory) -> list[Mention]:
             if text.startswith(word, i):
                 hit = Mention(i, i + len(word), ids, word)
                 break
-        if hit:
+        if hit and _OTHER_BODY.match(text, hit.end) and all(directory.kind_of(u) == "district" for u in hit.ids):
+            i = hit.end  # 城关区委, 各县区委: a district's Party committee (or congress) is another organisation
+        elif hit:
             found.append(hit)
             i = hit.end
         else:
