@@ -35,12 +35,13 @@ def test_the_office_drafts_five_lists_from_minutes_and_publishes_one(new_page, d
     expect(preview).to_be_visible()
     expect(preview.locator("tr.ls-drafting-item")).to_have_count(5)
     expect(desk.locator("#id_as_of")).to_have_value(today.isoformat())  # the date found in the minutes
-    expect(desk.locator("#id_items-0-lead_unit + .ts-wrapper .item")).to_have_text("市城市管理委员会")
-    expect(desk.locator("#item-2")).to_contain_text("七里河区")
-    expect(desk.locator("#item-1")).to_contain_text("“下月10日前”")  # the words the deadline was read from
+    expect(desk.locator("#id_items-0-lead_unit + .ts-wrapper .item")).to_have_text("市住建局")
+    expect(desk.locator("#id_items-1-lead_unit + .ts-wrapper .item")).to_have_text("市城市管理委员会")
+    expect(desk.locator("#item-3")).to_contain_text("榆中县")
+    expect(desk.locator("#item-1")).to_contain_text("“7月15日前”")  # the words the deadline was read from
 
-    # The office corrects one unit: the second decision goes to the commerce bureau.
-    pick(desk, "id_items-1-lead_unit", "商务", "市商务局")
+    # The office corrects one unit: the second decision goes to the environment bureau.
+    pick(desk, "id_items-1-lead_unit", "环保", "市环保局")
     desk.screenshot(path=SCREENSHOT, full_page=True)
     desk.click("#drafting-create")
 
@@ -50,7 +51,7 @@ def test_the_office_drafts_five_lists_from_minutes_and_publishes_one(new_page, d
     made = list(ResponsibilityList.objects.filter(source_text=st).order_by("pk"))
     assert len(made) == 5 and all(r.status == ListStatus.DRAFT for r in made)
     lead = made[1].duties.get(role=HandlingRole.LEAD)
-    assert lead.unit == Unit.objects.get(name="市商务局")
+    assert lead.unit == Unit.objects.get(name="市环保局")
 
     # Publishing one is the lists' own step, from its loop page.
     desk.locator("#made-0 a").click()
@@ -62,5 +63,5 @@ def test_the_office_drafts_five_lists_from_minutes_and_publishes_one(new_page, d
 
     source = desk.locator("#list-source-text")
     expect(source).to_contain_text(today.isoformat())
-    expect(desk.locator("#list-source-excerpt")).to_contain_text("由市城市管理委员会牵头")
+    expect(desk.locator("#list-source-excerpt")).to_contain_text("市住建局牵头，会同市规划局")
     assert ResponsibilityList.objects.filter(source_text=st, status=ListStatus.DRAFT).count() == 4

@@ -1,51 +1,52 @@
 """The demo city's sample 会议纪要 for drafting from text: stored as a document the office read before, with no
 lists made from it yet, so that the office finds it under "Documents read before" and reads it again.
 
-The minutes carry the day they were written (the demo's `now`), and their deadlines are relative to it
-(两周内, 下月10日前, 10个工作日内 …), so the drafts proposed from them are never already late.
+The minutes are the corpus's sample (tests/lists/drafting/corpus/sample_minutes.txt), dated the demo's `now`.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
 from luoshi.lists.models import Source, SourceText
 from luoshi.org.models import Person
 
-SAMPLE_NAME = "市政府第23次常务会议纪要.docx"
+SAMPLE_NAME = "市政府第15次常务会议纪要.docx"
 
-# {year}, {month}, {day}: the day the minutes were written. Five decisions, as the office writes them; the
-# signature and the attendance are not items.
+# tests/lists/drafting/corpus/sample_minutes.txt (its expected reading beside it), five decisions as the office
+# writes them, with its date and its meeting's day as placeholders: {year}年{month}月{day}日 the day it was
+# written, {met_month}月{met_day}日 two days before. Its deadlines (6月底前 … 年底前) fall on the next such
+# day after the document's date, so the drafts proposed from it are never already late.
 SAMPLE_MINUTES = """兰州市人民政府常务会议纪要
 
-第23期
+第15期
 
-兰州市人民政府办公厅　　　　{year}年{month}月{day}日
+兰州市人民政府办公厅
 
-　　{month}月{day}日上午，张立群市长主持召开市政府第23次常务会议，研究城市环境整治、重点项目建设和民生保障工作。现将会议议定事项纪要如下：
+{year}年{month}月{day}日
 
-　　一、会议同意《城市建筑工地扬尘专项整治方案》。由市城市管理委员会牵头，市住建局、市环保局配合，两周内完成全市在建工地扬尘专项检查，对整改不到位的工地一律停工整顿。
+　　{met_month}月{met_day}日上午，市委副书记、市长张立群同志主持召开市政府第15次常务会议，研究城市更新、黄河沿岸环境整治、校舍安全、北山供水和稳就业等工作。现将会议议定事项纪要如下：
 
-　　二、市发改委负责，会同市财政局，对今年重点项目资金拨付情况逐项梳理，下月10日前形成专题报告报市政府。
+　　一、马玉林同志负责，市住建局牵头，会同市规划局，6月底前完成全市老旧小区改造项目清单编制，报市政府审定。
 
-　　三、城关区牵头，七里河区、安宁区配合，抓紧推进老旧小区改造，10个工作日内报送改造项目清单和进度安排。
+　　二、马玉林同志负责，市城管委牵头，城关区配合，7月15日前完成黄河沿岸环境卫生专项整治，做到垃圾日产日清。
 
-　　四、市人社局负责，市教育局配合，做好高校毕业生就业服务，两周内举办一场专场招聘会。
+　　三、何丽萍同志负责，市教育局牵头，市财政局配合，8月31日前完成全市中小学校舍安全改造，确保秋季开学正常使用。
 
-　　五、市交通运输委员会牵头，市公安局配合，针对中心城区早晚高峰拥堵问题提出治理方案，下月10日前报市政府审定。
+　　四、吴晓东同志负责，市水务局牵头，会同榆中县，9月30日前建成北山地区集中供水工程，解决群众饮水困难。
 
-　　以上事项由市政府督查室跟踪督办，按月通报落实情况。
+　　五、刘振宇同志负责，市人社局牵头，市财政局配合，年底前完成城镇新增就业8万人的目标任务。
 
-　　出席：张立群　刘振宇　马玉林　何丽萍
-　　记录：市政府办公厅秘书一处
+　　以上事项由市政府督查室跟踪督办，各责任单位每月向市政府督查室直报进展。
 
-　　兰州市人民政府办公厅
-　　{year}年{month}月{day}日印发
+　　出席：张立群　刘振宇　马玉林　何丽萍　吴晓东　郑宏伟
+　　列席：市政府秘书长，市住建局、市规划局、市城管委、市教育局、市财政局、市水务局、市人社局主要负责同志，城关区、榆中县政府主要负责同志
 """
 
 
 def sample_minutes(day: date) -> str:
-    return SAMPLE_MINUTES.format(year=day.year, month=day.month, day=day.day)
+    met = day - timedelta(days=2)
+    return SAMPLE_MINUTES.format(year=day.year, month=day.month, day=day.day, met_month=met.month, met_day=met.day)
 
 
 def build_drafting_sample(office: Person, now: datetime) -> SourceText:

@@ -1,5 +1,7 @@
 """The demo's sample minutes: stored with no lists, found under "Documents read before", read into five items."""
 
+from datetime import date
+
 import pytest
 import time_machine
 from django.urls import reverse
@@ -39,6 +41,13 @@ def test_the_sample_reads_into_five_items_with_their_units_and_deadlines(demo_of
     assert len(reading.items) == 5
     names = {u.pk: u.name for u in Unit.objects.all()}
     leads = [names.get(p.lead_unit) for p in reading.items]
-    assert leads == ["市城市管理委员会", "市发改委", "城关区", "市人社局", "市交通运输委员会"]
+    assert leads == ["市住建局", "市城市管理委员会", "市教育局", "市水务局", "市人社局"]
     assert all(p.deadline is not None and p.deadline >= TODAY for p in reading.items)
-    assert [names[u] for u in reading.items[2].co_units] == ["七里河区", "安宁区"]
+    assert [names[u] for u in reading.items[3].co_units] == ["榆中县"]
+
+
+def test_the_sample_is_the_corpus_sample_redated():
+    from pathlib import Path
+
+    corpus = (Path(__file__).parent / "corpus" / "sample_minutes.txt").read_text(encoding="utf-8")
+    assert sample_minutes(date(2026, 5, 20)) == corpus
