@@ -112,3 +112,33 @@ def test_nothing_but_headers_gives_no_items() -> None:
 def test_titles(text: str, title: str) -> None:
     got = title_of(text, DIR)
     assert got == title and len(got) <= 30 and got[-1] not in "。；，、："
+
+
+UNNUMBERED = """市政府专题会议纪要
+
+　　2026年4月3日，刘振宇同志主持召开专题会议，研究老旧小区改造工作。市住建局、市财政局负责同志参加会议。纪要如下：
+
+　　会议认为，老旧小区改造是民生实事，各有关方面要高度重视。
+
+　　会议要求，市住建局牵头，城关区、七里河区配合，6月底前完成首批50个小区改造；市财政局要在10个工作日内下达补助资金。市规划局负责简化审批程序。
+
+　　会议强调，要加强督查，确保按期完成。
+
+兰州市人民政府办公厅
+2026年4月5日
+"""
+
+
+def test_unnumbered_minutes_give_their_demands_not_the_lead_in_or_the_meetings_view() -> None:
+    reading = read(UNNUMBERED, directory=DIR)
+    assert [p.excerpt[:10] for p in reading.items] == [
+        "会议要求，市住建局牵",
+        "市财政局要在10个工",
+        "市规划局负责简化审批",
+    ]
+    assert reading.items[0].title == "6月底前完成首批50个小区改造"
+
+
+def test_minutes_without_any_demand_are_their_paragraphs() -> None:
+    text = "会议纪要\n\n会议强调，要加强督查，确保按期完成。\n\n会议要求，各级各部门要转变作风。\n\n2026年4月5日"
+    assert [p.excerpt[:6] for p in read(text, directory=DIR).items] == ["会议强调，要", "会议要求，各"]

@@ -94,6 +94,9 @@ _ROLE_ONLY = re.compile(
 )
 
 
+_SAID = re.compile(r"(?:会议)?(?:要求|议定|决定|明确|提出)[，,：:]")
+
+
 def _is_role_clause(clause: str, directory: Directory | None) -> bool:
     """A clause that only says who (由市住建局牵头 / 市住建局、市交通委配合 / 刘振宇同志负责): no work in it."""
     if directory is None:
@@ -114,7 +117,7 @@ def title_of(text: str, directory: Directory | None = None) -> str:
     in 30 characters, without the trailing punctuation."""
     first = re.split(r"[。；;！!？?\n]", text.strip(), maxsplit=1)[0].strip()
     clauses = [c for c in re.split(r"(?<=[，,：:])", first) if c.strip(_TRAILING)]
-    while len(clauses) > 1 and _is_role_clause(clauses[0], directory):
+    while len(clauses) > 1 and (_is_role_clause(clauses[0], directory) or _SAID.fullmatch(clauses[0])):
         clauses.pop(0)
     kept = ""
     for clause in clauses:

@@ -30,7 +30,9 @@ _TAIL_START = re.compile(
 _CLOSING = re.compile(r"(?:会议要求|会议强调|会议指出|会议认为|以上|上述|各县区|各部门|各成员单位|各有关)")
 _CLOSED = tuple("。；！？!?;：:）)”")
 _SENTENCE_END = "。；！!;？?"
-_SUBJECT_PREFIX = re.compile(r"(?:并请|另请|也请|同时请|同时|此外，|另外，|请|由|要求|责成)?")
+_SUBJECT_PREFIX = re.compile(
+    r"(?:会议(?:要求|议定|决定|明确|同意|强调|指出|提出)[，,：:]?)?(?:并请|另请|也请|同时请|同时|此外，|另外，|请|由|要求|责成)?"
+)
 
 
 @dataclass
@@ -139,6 +141,8 @@ def _ends_body(line: str, after_last: bool, before: str) -> bool:
 
 
 def _paragraphs(lines: list[str], directory: Directory, demands: bool) -> Layout:
+    """Unnumbered: the paragraphs' demands. In a 批示 (`demands`) a paragraph without one is a demand itself
+    (此事要高度重视，尽快拿出办法); in minutes it is the meeting's view (会议认为…), unless no paragraph has one."""
     layout = Layout()
     body = [k for k, line in enumerate(lines) if _is_body(line)]
     if not body:
@@ -149,23 +153,24 @@ def _paragraphs(lines: list[str], directory: Directory, demands: bool) -> Layout
     layout.tail = lines[last + 1 :]
     paragraphs: list[str] = []
     for line in lines[first : last + 1]:
-        if is_greeting(line) or DATE_LINE.fullmatch(line):
+        if not _is_body(line) and not (paragraphs and wrapped(paragraphs[-1])):
             continue
         if paragraphs and wrapped(paragraphs[-1]):
             paragraphs[-1] += line
         else:
             paragraphs.append(line)
-    for paragraph in paragraphs:
-        if demands:
-            layout.items += [Part(d) for d in split_demands(paragraph, directory)]
-        else:
-            layout.items.append(Part(paragraph))
+    found = [split_demands(paragraph, directory) for paragraph in paragraphs]
+    if any(parts for parts in found):
+        for paragraph, parts in zip(paragraphs, found, strict=True):
+            layout.items += [Part(d) for d in parts] if parts else ([Part(paragraph)] if demands else [])
+    else:
+        layout.items = [Part(paragraph) for paragraph in paragraphs]
     return layout
 
 
 def _is_body(line: str) -> bool:
-    """A sentence of the body: not a title, greeting, signature or date (they have no sentence marks)."""
-    if is_greeting(line) or DATE_LINE.fullmatch(line) or _TAIL_START.match(line):
+    """A sentence of the body: not a title, greeting, lead-in (纪要如下：), signature or date."""
+    if is_greeting(line) or line.endswith(("：", ":")) or DATE_LINE.fullmatch(line) or _TAIL_START.match(line):
         return False
     return any(c in line for c in "，。；！？,;!?") or len(line) > 40
 
@@ -190,17 +195,13 @@ def starts_with_unit(sentence: str, directory: Directory) -> bool:
 
 
 def split_demands(paragraph: str, directory: Directory) -> list[str]:
-    """A 批示's paragraph → its demands: each sentence whose subject is a unit starts one; the sentences
-    before the first (the leader's view of the matter) are not a demand, those after join the last."""
+    """A paragraph → its demands: each sentence whose subject is a unit starts one; the sentences before the
+    first (the leader's or the meeting's view of the matter) are not a demand, those after join the last.
+    No such sentence: no demands ([])."""
     parts: list[list[str]] = []
-    lead_in: list[str] = []
     for sentence in sentences(paragraph):
         if starts_with_unit(sentence, directory):
             parts.append([sentence])
         elif parts:
             parts[-1].append(sentence)
-        else:
-            lead_in.append(sentence)
-    if not parts:
-        return [paragraph]
     return ["".join(p).strip() for p in parts]
