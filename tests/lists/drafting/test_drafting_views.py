@@ -234,3 +234,11 @@ def test_the_document_page_reads_a_constant_number_of_queries(as_, office, unit_
     for st in (small, big):
         with django_assert_max_num_queries(8):
             assert c.get(reverse("lists:from_text_document", args=[st.pk])).status_code == 200
+
+
+def test_the_pages_render_in_chinese(client, office, unit_a):
+    st, _lists, _ = make_document(office, unit_a, "纪要")
+    client.force_login(office)
+    assert client.get(URL).status_code == 200
+    assert read(client).status_code == 200
+    assert client.get(reverse("lists:from_text_document", args=[st.pk])).status_code == 200
