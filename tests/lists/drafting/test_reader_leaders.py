@@ -1,5 +1,7 @@
 """The responsible leader: named in the item, else the heading's, else the 批示's addressee or signer."""
 
+from datetime import date
+
 from luoshi.lists.drafting import leaders
 from luoshi.lists.drafting.reader import read
 
@@ -53,3 +55,26 @@ def test_a_headings_leader_for_its_items() -> None:
     text = "工作要点\n一、建立责任清单制度（责任领导：赵明远同志）\n①市委督查室牵头，4月底前制定细则。\n②市政府督查室负责，5月15日前发布。\n二、推行一线工作法\n①市委办公厅负责统计。\n"
     reading = read(text, as_of=None, directory=DIR)
     assert [p.leader for p in reading.items] == [LEADER["赵明远"], LEADER["赵明远"], None]
+
+
+UNTITLED = """市环保局《关于近期大气污染防治工作情况的报告》
+
+请市环保局会同市工信委、市城管委认真研究，两周内提出具体措施。
+
+这几年全市大气治理取得明显成效，但形势依然严峻。市住建局要加强建筑工地扬尘管控；市公安局要严查高排放车辆，年底前完成黄标车淘汰任务。请刘副市长牵头抓好落实。
+
+立群
+3月5日
+"""
+
+
+def test_a_pishi_known_by_its_signer_who_signs_with_his_given_name() -> None:
+    reading = read(UNTITLED, as_of=date(2026, 1, 2), directory=DIR)
+    assert reading.source == "instruction" and reading.evidence["signer"] == "立群"
+    assert reading.as_of == date(2026, 3, 5)
+    assert [p.leader for p in reading.items] == [LEADER["张立群"], LEADER["张立群"], LEADER["刘振宇"]]
+    assert [p.excerpt[:5] for p in reading.items] == ["请市环保局", "市住建局要", "市公安局要"]
+
+
+def test_a_signature_with_its_date_on_one_line() -> None:
+    assert leaders.signer(["张立群　2026年3月5日"], DIR).id == LEADER["张立群"]  # type: ignore[union-attr]

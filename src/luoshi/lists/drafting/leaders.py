@@ -10,6 +10,9 @@ from luoshi.lists.drafting.directory import Directory, LeaderEntry
 # Titles a document puts after a surname, longest first; each must occur in the leader's post.
 TITLES = ("常务副市长", "副书记", "副市长", "秘书长", "书记", "市长", "部长", "主任", "常委")
 _TITLE_RE = "|".join(TITLES)
+_DATE_AFTER = re.compile(
+    r"(?:\d{4}|[〇○零一二三四五六七八九]{4})?年?[\d〇○零一二三四五六七八九十]{1,3}月[\d〇○零一二三四五六七八九十]{1,3}日$"
+)
 
 
 @dataclass
@@ -71,12 +74,14 @@ def signer(lines: list[str], directory: Directory) -> Leader | None:
     """The leader who signed: a line that is only his name (perhaps with 同志 or a title), or a heading
     such as 张立群同志批示 / 张立群同志在…上的批示 / 批示人：张立群."""
     for line in lines:
-        bare = re.sub(r"[\s　]", "", line)
+        bare = _DATE_AFTER.sub("", re.sub(r"[\s　]", "", line))  # 张立群 3月5日: the name before the date
         for leader in directory.leaders:
             if not leader.name:
                 continue
             if re.fullmatch(rf"(?:批示人[：:])?{re.escape(leader.name)}(?:同志)?(?:{_TITLE_RE})?[：:]?", bare):
                 return Leader(leader.id, bare, 0.9)
+            if len(leader.name) >= 3 and bare == leader.name[1:]:  # 立群: a leader signs with his given name
+                return Leader(leader.id, bare, 0.8)
             if bare.startswith(leader.name) and "批示" in bare:
                 return Leader(leader.id, bare, 0.9)
     for line in lines:

@@ -137,10 +137,16 @@ def read(
     lines = [line for line in clean_lines(text) if line]
     evidence: dict[str, str] = {}
     found_kind = document_kind(lines)
+    if source is None and found_kind:
+        source = found_kind[0]
+        evidence["source"] = found_kind[1]
     if source is None:
-        source = found_kind[0] if found_kind else "meeting"
-        if found_kind:
-            evidence["source"] = found_kind[1]
+        # No kind in the heading: a 批示 if a leader signed it (his name on the last lines), else minutes.
+        last = [line for line in lines[-3:] if len(line) <= 20]
+        signed_by = leaders.signer(last, directory)
+        source = "instruction" if signed_by else "meeting"
+        if signed_by:
+            evidence["source"] = signed_by.evidence
     layout = split(text, directory, demands=source == "instruction")
     given = as_of
     found_date = document_date(layout, (given or timezone.localdate()).year)
