@@ -54,7 +54,15 @@ def test_the_kind_from_the_title_and_overridden(title: str, source: str) -> None
     reading = read(title + "\n" + BODY, as_of=date(2026, 3, 5), directory=DIR)
     assert reading.source == source and reading.evidence["source"] == title
     assert {p.source for p in reading.items} == {source}
-    assert read(title + "\n" + BODY, source="assigned", directory=DIR).items[0].source == "assigned"
+    assert reading.items[0].evidence["source"] == title and reading.items[0].confidence["source"] == 0.9
+    overridden = read(title + "\n" + BODY, source="assigned", directory=DIR).items[0]
+    assert overridden.source == "assigned" and overridden.confidence["source"] == 1.0
+
+
+def test_an_unmarked_document_is_minutes_not_recognised() -> None:
+    reading = read(BODY, as_of=date(2026, 3, 5), directory=DIR)
+    assert reading.source == "meeting" and "source" not in reading.evidence
+    assert "source" not in reading.items[0].evidence and "source" not in reading.items[0].confidence
 
 
 def test_a_proposal_carries_its_words_and_confidence_and_guesses_nothing() -> None:

@@ -137,6 +137,7 @@ def read(
     lines = [line for line in clean_lines(text) if line]
     evidence: dict[str, str] = {}
     found_kind = document_kind(lines)
+    given_source = source is not None
     if source is None and found_kind:
         source = found_kind[0]
         evidence["source"] = found_kind[1]
@@ -170,6 +171,12 @@ def read(
         )
         for part in layout.items
     ]
+    # The kind: given (the office's word), found in the heading or signature, or not recognised (minutes, unmarked).
+    said = "" if given_source else evidence.get("source", "")
+    for p in items:
+        if given_source or said:
+            p.evidence["source"] = said or source
+            p.confidence["source"] = 1.0 if given_source else 0.9
     return Reading(items=items, as_of=as_of, source=source, evidence=evidence)
 
 
