@@ -188,8 +188,15 @@ def test_every_page_works_under_the_policy(city, visit):
     office.locator("[data-chart] canvas").first.wait_for()
     check(office)
 
+    # the cockpit's charts, the bulletins, the year in figures; drafts from a text (the demo's sample minutes)
+    go(office, url("cockpit:index"))
+    office.locator("#chart-lists-by_light canvas").first.wait_for()
+    check(office)
+    for path in [url("cockpit:bulletins"), url("cockpit:summary"), url("lists:from_text")]:
+        go(office, path)
+
     leader = visit("leader01")
-    for path in ["/", "/lists/leader/", "/escalation/orders/", "/lists/overview/"]:
+    for path in ["/", "/lists/leader/", "/escalation/orders/", "/lists/overview/", "/cockpit/"]:
         go(leader, path)
 
     unit = visit(liaison.username)

@@ -209,6 +209,8 @@ API = {
     "GET /api/v1/stats/rate-weights": EVERYONE,
     "PUT /api/v1/stats/rate-weights": ADMIN,
     "GET /api/v1/problems/suggestion-accuracy": ADMIN | OFFICE,
+    "POST /api/v1/lists/drafts-from-text": OFFICE,
+    "POST /api/v1/lists/drafts-from-text/create": OFFICE,
     "GET /api/v1/stats/cockpit": OFFICE,
     "GET /api/v1/stats/summary": OFFICE,
     "GET /api/v1/bulletins": OFFICE,
@@ -375,6 +377,7 @@ def pages(world: dict) -> list[tuple[str, frozenset[str]]]:
         (reverse("public:rates"), OFFICE),
         (reverse("public:programmes"), OFFICE),
         (reverse("public:settings"), ADMIN | OFFICE),  # the categories' service levels, the rates' weights
+        (reverse("lists:from_text"), OFFICE),
         (reverse("cockpit:index"), OFFICE),
         (reverse("cockpit:bulletins"), OFFICE),
         (reverse("cockpit:summary"), OFFICE),

@@ -12,6 +12,7 @@ LEADER_PAGES = {reverse("lists:leader"), reverse("escalation:orders")}
 OFFICE_PAGES = {
     reverse("lists:create"),
     reverse("lists:import"),
+    reverse("lists:from_text"),
     reverse("escalation:board"),
     reverse("escalation:talks"),
 }

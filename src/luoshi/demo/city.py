@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from luoshi.demo.bulletins import build_bulletins, wipe_bulletins
 from luoshi.demo.changes import NEW_LISTS, change_some_lists, publish_new_lists
+from luoshi.demo.drafting import build_drafting_sample, wipe_drafting
 from luoshi.demo.history import ListPlan
 from luoshi.demo.ledger import build_demo_ledger, wipe_ledger
 from luoshi.demo.names import ADMIN, GIVEN, LEADERS, OFFICE_STAFF, SURNAMES, UNITS, head_title, liaison_title
@@ -110,6 +111,7 @@ def build_demo_city(reset: bool = False, seed: int = 2015) -> None:
         publish_new_lists(rng, now, units, people[LEADERS[8][0]])
         sweep(now)
         build_bulletins(now)  # the worker's Monday bulletins of the last four weeks (督查通报)
+        build_drafting_sample(people[OFFICE_STAFF[0][0]], now)  # minutes to paste: drafts from a text
         build_security_history(rng, now)
     anchor(logged=False)  # the auditor's verification page has an anchor to check against
     # The hand-offs of the played year (duties.handoffs) reached the inboxes as the transaction committed:
@@ -166,6 +168,7 @@ def wipe() -> None:
     Milestone.objects.all().delete()
     Duty.objects.all().delete()
     ResponsibilityList.objects.all().delete()
+    wipe_drafting()  # the documents lists were drafted from (they hold their people)
     ApiToken.objects.all().delete()
     Session.objects.all().delete()  # the sessions of people who no longer exist
     Person.supervised_units.through.objects.all().delete()
