@@ -62,6 +62,11 @@ def test_spring_festival_from_the_calendar_then_the_lunar_eve() -> None:
     assert deadlines.find("春节前发放到位", date(2026, 11, 16), Directory([], [])).day == date(2027, 2, 4)  # type: ignore[union-attr]
 
 
+def test_fixed_holidays_beyond_the_calendar() -> None:
+    assert deadlines.find("元旦前完成", date(2027, 11, 2), DIR).day == date(2027, 12, 31)  # type: ignore[union-attr]
+    assert deadlines.find("国庆节前完成", date(2027, 3, 2), DIR).day == date(2027, 9, 30)  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize("words", ["立即开展排查", "尽快出台办法", "马上整改", "抓紧做好预案"])
 def test_asap_has_no_date_but_a_flag(words: str) -> None:
     found = deadlines.find(words, AS_OF, DIR)
@@ -80,6 +85,7 @@ def test_a_date_beats_asap_and_the_latest_date_wins() -> None:
         "每周五报告一次",
         "每季度末通报",
         "做好春节期间值班",
+        "做好春节前后市场保供",
         "长期坚持",
         "对上半年发布的清单开展查账",
         "全年接待游客增长15%",

@@ -17,6 +17,11 @@ def test_a_districts_party_committee_is_not_the_district() -> None:
     assert [m.ids for m in mentions("城关区委托城关区政府", DIR)] == [(UNIT["城关区"],)]
 
 
+def test_a_short_name_of_another_level_is_not_the_citys() -> None:
+    assert mentions("对接省发改委、国家发改委", DIR) == []
+    assert [m.text for m in mentions("城关区住建局、市住建局、住建局", DIR)] == ["城关区", "市住建局", "住建局"]
+
+
 def test_longest_name_first() -> None:
     found = mentions("报市委办公厅督查室备案", DIR)
     assert [m.ids for m in found] == [(UNIT["市委督查室"],)]

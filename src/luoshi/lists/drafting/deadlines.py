@@ -46,7 +46,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("months", re.compile(rf"(?P<n>{N})个(?:月)(?:内|之内|以内)")),
     ("this_week", re.compile(r"(?:本周|这周|本星期)(?:内|之内|五前|末)?")),
     ("next_week", re.compile(r"下周(?:内|之内|五前|末|前)?")),
-    ("holiday", re.compile(r"(?P<h>春节|元旦|清明节?|五一|劳动节|端午节?|中秋节?|国庆节?)(?:假期)?(?:之前|以前|前)")),
+    (
+        "holiday",
+        re.compile(r"(?P<h>春节|元旦|清明节?|五一|劳动节|端午节?|中秋节?|国庆节?)(?:假期)?(?:之前|以前|前)(?!后)"),
+    ),
 ]
 # 除夕 (the eve of the lunar new year), for years the calendar does not hold.
 CHUXI = [
@@ -63,6 +66,7 @@ CHUXI = [
     date(2034, 2, 18),
     date(2035, 2, 7),
 ]
+_FIXED = {"元旦": (1, 1), "劳动节": (5, 1), "国庆节": (10, 1)}
 _HOLIDAY_NOTE = {"清明": "清明节", "五一": "劳动节", "端午": "端午节", "中秋": "中秋节", "国庆": "国庆节"}
 
 
@@ -196,4 +200,7 @@ def _before_holiday(name: str, as_of: date, directory: Directory) -> date | None
     if name == "春节":  # not on the calendar: the day before 除夕
         eves = [d for d in CHUXI if d > as_of]
         return eves[0] - timedelta(days=1) if eves else None
+    if name in _FIXED:  # not on the calendar: the day before the holiday's fixed date
+        month, day = _FIXED[name]
+        return _ahead(date(as_of.year, month, day), as_of + timedelta(days=1)) - timedelta(days=1)
     return None

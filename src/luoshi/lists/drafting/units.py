@@ -65,14 +65,26 @@ def mentions(text: str, directory: Directory) -> list[Mention]:
             if text.startswith(word, i):
                 hit = Mention(i, i + len(word), ids, word)
                 break
-        if hit and _OTHER_BODY.match(text, hit.end) and all(directory.kind_of(u) == "district" for u in hit.ids):
+        districts = hit is not None and all(directory.kind_of(u) == "district" for u in hit.ids)
+        if hit and districts and _OTHER_BODY.match(text, hit.end):
             i = hit.end  # 城关区委, 各县区委: a district's Party committee (or congress) is another organisation
+        elif hit and not hit.text.startswith(("市", "兰州")) and _elsewhere(text, i, found):
+            i = hit.end  # 省发改委, 城关区住建局: a bare short name after a province or a district is not the city's
         elif hit:
             found.append(hit)
             i = hit.end
         else:
             i += 1
     return found
+
+
+_OTHER_LEVEL = re.compile(r"(?:省|省委|省政府|国家|中央|县|区|乡|镇|街道)$")
+
+
+def _elsewhere(text: str, at: int, found: list[Mention]) -> bool:
+    if found and found[-1].end == at:
+        return True  # right after another unit's name: 城关区 + 住建局
+    return bool(_OTHER_LEVEL.search(text[max(0, at - 3) : at]))
 
 
 def groups(text: str, found: list[Mention]) -> list[Group]:
