@@ -20,6 +20,7 @@ def test_a_districts_party_committee_is_not_the_district() -> None:
 def test_a_short_name_of_another_level_is_not_the_citys() -> None:
     assert mentions("对接省发改委、国家发改委", DIR) == []
     assert [m.text for m in mentions("城关区住建局、市住建局、住建局", DIR)] == ["城关区", "市住建局", "住建局"]
+    assert [m.text for m in mentions("榆中县和平镇、皋兰县什川镇", DIR)] == ["榆中县", "和平镇", "皋兰县", "什川镇"]
 
 
 def test_longest_name_first() -> None:

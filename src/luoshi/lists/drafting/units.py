@@ -68,7 +68,7 @@ def mentions(text: str, directory: Directory) -> list[Mention]:
         districts = hit is not None and all(directory.kind_of(u) == "district" for u in hit.ids)
         if hit and districts and _OTHER_BODY.match(text, hit.end):
             i = hit.end  # 城关区委, 各县区委: a district's Party committee (or congress) is another organisation
-        elif hit and not hit.text.startswith(("市", "兰州")) and _elsewhere(text, i, found):
+        elif hit and not districts and _bare_department(hit, directory) and _elsewhere(text, i, found):
             i = hit.end  # 省发改委, 城关区住建局: a bare short name after a province or a district is not the city's
         elif hit:
             found.append(hit)
@@ -76,6 +76,12 @@ def mentions(text: str, directory: Directory) -> list[Mention]:
         else:
             i += 1
     return found
+
+
+def _bare_department(hit: Mention, directory: Directory) -> bool:
+    """A department's short name without the city's prefix (发改委, 住建局): towns and districts are names."""
+    kinds = {directory.kind_of(u) for u in hit.ids}
+    return not hit.text.startswith(("市", "兰州")) and kinds <= {"department", "office"}
 
 
 _OTHER_LEVEL = re.compile(r"(?:省|省委|省政府|国家|中央|县|区|乡|镇|街道)$")
