@@ -22,8 +22,8 @@ one run. Nothing asserts a time.
 
 Figures (2026-12-04, this 2-core machine, PostgreSQL 15, --scale 1: 20,000 lists, 162,212 duties, 600,000
 reports, 10,000 ledger tasks, 100,000 problems, 2,500 findings, 5,063 frontline days, 997,832 events over 5
-years; built in about 2 minutes; 15 runs): the office's cockpit cold median 176 ms (p95 505 ms: the first
-run after the build's ANALYZE), 38 queries; warm 0.5 ms, 1 query (the chain's head); a leader's cold
+years; built in about 2 minutes; 15 runs): the office's cockpit cold median 176 ms (p95 505 ms, one of
+the 15 runs), 38 queries; warm 0.5 ms, 1 query (the chain's head); a leader's cold
 151 ms, 32 queries. Sections cold: lists 28 ms, ladder 3, ledger 36, oversight 17, public 75, fieldwork 10.
 The year in figures: cold 31 ms (17 queries), warm 0.4 ms. Before the ledger's completion days were grouped
 (three queries instead of subqueries per task) the cold cockpit took 940 ms, 754 of them in the ledger.
