@@ -103,3 +103,10 @@ def test_the_directory_in_constant_queries() -> None:
     assert item.lead_unit == Unit.objects.get(name="市气象局").pk
     assert item.leader == Person.objects.get(username="leader13").pk
     assert item.deadline == date(2026, 2, 14)
+
+
+@pytest.mark.django_db
+def test_read_loads_the_directory_when_not_given() -> None:
+    build_demo_org()
+    item = read("会议纪要\n1. 市住建局牵头，年底前完成。\n", as_of=date(2026, 3, 5)).items[0]
+    assert item.lead_unit == Unit.objects.get(name="市住建局").pk

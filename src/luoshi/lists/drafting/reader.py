@@ -55,6 +55,9 @@ def directory() -> Directory:
     return Directory(unit_rows, leader_rows, calendar.load(), holiday_spans(rest))
 
 
+_load_directory = directory  # read()'s parameter of the same name hides it
+
+
 def document_kind(lines: list[str]) -> tuple[str, str] | None:
     """(source, the words) from the document's first lines."""
     for line in lines[:4]:
@@ -133,7 +136,7 @@ def read(
     text: str, *, as_of: date | None = None, source: str | None = None, directory: Directory | None = None
 ) -> Reading:
     if directory is None:
-        directory = globals()["directory"]()
+        directory = _load_directory()
     lines = [line for line in clean_lines(text) if line]
     evidence: dict[str, str] = {}
     found_kind = document_kind(lines)
