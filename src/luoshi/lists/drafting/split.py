@@ -6,6 +6,7 @@ greetings (XX同志：), signatures, dates and distribution lines are not items.
 import re
 from dataclasses import dataclass, field
 
+from luoshi.lists.drafting import table
 from luoshi.lists.drafting.directory import Directory
 from luoshi.lists.drafting.units import mentions
 
@@ -74,6 +75,10 @@ def is_greeting(line: str) -> bool:
 
 def split(text: str, directory: Directory, *, demands: bool = False) -> Layout:
     lines = [line for line in clean_lines(text) if line]
+    tabled = table.rows(lines)
+    if tabled is not None:
+        head, items, tail = tabled
+        return Layout([Part(item) for item in items], head, tail)
     numbered = [marker(line) for line in lines]
     if any(numbered):
         return _numbered(lines, numbered)
