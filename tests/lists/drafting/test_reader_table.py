@@ -31,3 +31,20 @@ def test_a_pasted_table() -> None:
 def test_tabs_without_a_header_are_no_table() -> None:
     text = "会议纪要\n一、市住建局牵头\t年底前完成。\n二、市环保局负责，立即排查。\n"
     assert len(read(text, as_of=date(2026, 3, 5), directory=DIR).items) == 2
+
+
+def test_a_cell_of_several_lines() -> None:
+    text = TABLE.replace("全年固定资产投资增长10%以上\t", "全年固定资产投资增长10%以上，\n确保年度投资计划全面完成\t")
+    reading = read(text, directory=DIR)
+    assert len(reading.items) == 3
+    assert reading.items[0].excerpt.startswith(
+        "全年固定资产投资增长10%以上，确保年度投资计划全面完成\n责任领导：刘振宇"
+    )
+    assert reading.items[0].lead_unit == UNIT["市发改委"]
+
+
+def test_rows_whose_empty_last_cells_were_trimmed() -> None:
+    text = TABLE.replace("\t马玉林\t市交通运输委员会\t市规划局\t6月底前", "\t马玉林\t市交通运输委员会")
+    reading = read(text, directory=DIR)
+    assert [p.lead_unit for p in reading.items] == [UNIT["市发改委"], UNIT["市交通运输委员会"], UNIT["市信访局"]]
+    assert reading.items[1].deadline is None

@@ -13,6 +13,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "co": ("配合单位", "协办单位", "参与单位", "配合部门"),
     "deadline": ("完成时限", "完成时间", "时限", "时间节点", "截止时间"),
 }
+_ROW_START = re.compile(r"\d{1,3}[.、]?\t")
 LABELS = {"leader": "责任领导", "lead": "牵头单位", "co": "配合单位", "deadline": "完成时限"}
 
 
@@ -33,24 +34,37 @@ def header(line: str) -> dict[int, str] | None:
 
 
 def rows(lines: list[str]) -> tuple[list[str], list[str], list[str]] | None:
-    """(head lines, item texts, tail lines) of a document holding a task table, or None."""
+    """(head lines, item texts, tail lines) of a document holding a task table, or None. A cell of several
+    paragraphs (a .docx cell's lines) breaks its row over lines: a row is complete when it has all its cells."""
     for at, line in enumerate(lines):
         if "\t" not in line:
             continue
         columns = header(line)
         if columns is None:
             continue
+        width = line.count("\t")
         items: list[str] = []
-        end = at + 1
-        while end < len(lines) and "\t" in lines[end]:
-            cells = _cells(lines[end])
-            task = next((cells[k] for k, c in columns.items() if c == "task" and k < len(cells)), "")
-            if task:
-                parts = [task]
-                for k, label in columns.items():
-                    if label in LABELS and k < len(cells) and cells[k]:
-                        parts.append(f"{LABELS[label]}：{cells[k]}")
-                items.append("\n".join(parts))
+        end, buffer = at + 1, ""
+        while end < len(lines) and ("\t" in lines[end] or buffer):
+            buffer = f"{buffer}\n{lines[end]}" if buffer else lines[end]
             end += 1
+            more = end < len(lines) and "\t" in lines[end] and not _ROW_START.match(lines[end])
+            if buffer.count("\t") < width and more:
+                continue  # the row goes on (a cell of several lines); trimmed empty cells end it at the next 序号
+            item = _item(_cells(buffer), columns)
+            if item:
+                items.append(item)
+            buffer = ""
         return lines[: at + 1], items, lines[end:]
     return None
+
+
+def _item(cells: list[str], columns: dict[int, str]) -> str:
+    task = next((cells[k] for k, c in columns.items() if c == "task" and k < len(cells)), "")
+    if not task:
+        return ""
+    parts = [task.replace("\n", "")]
+    for k, label in columns.items():
+        if label in LABELS and k < len(cells) and cells[k]:
+            parts.append(f"{LABELS[label]}：{cells[k].replace(chr(10), '')}")
+    return "\n".join(parts)
