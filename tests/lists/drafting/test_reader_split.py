@@ -1,11 +1,13 @@
 """Items: numbered paragraphs at their innermost level, a 批示's demands; not headers, greetings, signatures."""
 
+from datetime import date
+
 import pytest
 
 from luoshi.lists.drafting.reader import read, title_of
 from luoshi.lists.drafting.split import split
 
-from .demo_org import DIR
+from .demo_org import DIR, UNIT
 
 MINUTES = """中共兰州市委常委会会议纪要
 
@@ -142,3 +144,15 @@ def test_unnumbered_minutes_give_their_demands_not_the_lead_in_or_the_meetings_v
 def test_minutes_without_any_demand_are_their_paragraphs() -> None:
     text = "会议纪要\n\n会议强调，要加强督查，确保按期完成。\n\n会议要求，各级各部门要转变作风。\n\n2026年4月5日"
     assert [p.excerpt[:6] for p in read(text, directory=DIR).items] == ["会议强调，要", "会议要求，各"]
+
+
+def test_items_take_the_units_and_deadline_of_their_heading_when_they_name_none() -> None:
+    text = (
+        "工作要点\n一、市住建局牵头，城关区配合，年底前完成以下工作：\n1. 完成改造方案。\n"
+        "2. 市财政局负责，6月底前下达资金。\n二、其他工作\n1. 加强宣传。\n"
+    )
+    first, second, third = read(text, as_of=date(2026, 3, 5), directory=DIR).items
+    assert (first.lead_unit, first.co_units, first.deadline) == (UNIT["市住建局"], [UNIT["城关区"]], date(2026, 12, 31))
+    assert first.evidence["lead_unit"] == "市住建局牵头" and first.confidence["lead_unit"] < 0.9
+    assert (second.lead_unit, second.co_units, second.deadline) == (UNIT["市财政局"], [], date(2026, 6, 30))
+    assert (third.lead_unit, third.deadline) == (None, None) and "lead_unit" not in third.evidence

@@ -167,7 +167,12 @@ def read(
             evidence["addressee"] = signed.evidence
     items = [
         _propose(
-            part.text, source, as_of, directory, (part.heading and leaders.find(part.heading, directory)) or signed
+            part.text,
+            source,
+            as_of,
+            directory,
+            (part.heading and leaders.find(part.heading, directory)) or signed,
+            part.heading,
         )
         for part in layout.items
     ]
@@ -180,9 +185,12 @@ def read(
     return Reading(items=items, as_of=as_of, source=source, evidence=evidence)
 
 
-def _propose(text: str, source: str, as_of: date, directory: Directory, above: leaders.Leader | None) -> Proposal:
+def _propose(
+    text: str, source: str, as_of: date, directory: Directory, above: leaders.Leader | None, heading: str = ""
+) -> Proposal:
     """`above`: the leader of the item's heading (一、…（责任领导：赵明远同志）), else of the 批示 (its addressee or
-    signer), taken when the item names none."""
+    signer), taken when the item names none; so are the heading's units and deadline (一、市住建局牵头，年底前完成
+    以下工作：), with less confidence."""
     body = text.strip()
     title = title_of(body, directory)
     p = Proposal(title=title, content=body, source=source, leader=None, lead_unit=None, excerpt=body)
@@ -191,6 +199,10 @@ def _propose(text: str, source: str, as_of: date, directory: Directory, above: l
     p.evidence["content"] = body
     p.confidence["content"] = 0.9
     who = units.roles(body, directory)
+    if who.lead is None and not who.co and heading:
+        who = units.roles(heading, directory)
+        who.lead_confidence *= 0.8
+        who.co_confidence *= 0.8
     if who.lead is not None:
         p.lead_unit = who.lead
         p.evidence["lead_unit"] = who.lead_evidence
@@ -200,6 +212,10 @@ def _propose(text: str, source: str, as_of: date, directory: Directory, above: l
         p.evidence["co_units"] = who.co_evidence
         p.confidence["co_units"] = who.co_confidence
     due = deadlines.find(body, as_of, directory)
+    if due is None and heading:
+        due = deadlines.find(heading, as_of, directory)
+        if due is not None:
+            due.confidence *= 0.8
     if due is not None:
         if due.asap:
             p.flags.append("deadline_asap")
