@@ -15,7 +15,7 @@ _OTHER_BODY = re.compile(r"委|人大|政协|纪委|党委")
 _LEAD_LABEL = re.compile(r"(?:牵头单位|牵头部门|主办单位|承办单位|责任单位|主责单位|牵头)[：:]\s*$")
 _CO_LABEL = re.compile(r"(?:配合单位|协办单位|参与单位|协助单位|配合部门|配合)[：:]\s*$")
 _CO_BEFORE = re.compile(r"(?:会同|联合|协调|配合|协助)$")
-_LEAD_BEFORE = re.compile(r"(?:由|请|责成|要求|交由|交)$")
+_LEAD_BEFORE = re.compile(r"(?:由|请|责成|要求|交由)$")
 
 
 @dataclass
