@@ -237,6 +237,7 @@ def test_every_page_works_under_the_policy(city, visit):
 TEMPLATE_ROOTS = [Path(luoshi.__file__).parent / "templates", *Path(luoshi.__file__).parent.glob("*/templates")]
 # Rendered by WeasyPrint into a PDF on the server, never served as a page: their <style> is the document's.
 PRINTED = {
+    "cockpit/bulletin_document.html",
     "escalation/notice.html",
     "lists/closing_record.html",
     "oversight/analysis_agenda_doc.html",
