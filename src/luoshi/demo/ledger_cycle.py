@@ -66,8 +66,8 @@ class Cycle:
                 if duty.unit_id == missing:
                     continue
                 r = self.rng.random()
-                if r < 0.07:  # late: the ladder urges it (replayed)
-                    day = self.cal.add_workdays(due, self.rng.randint(1, 3))
+                if r < 0.07:  # late: the ladder urges it (replayed; its morning sweep saw it late)
+                    day = self.cal.add_workdays(due, self.rng.randint(2, 4))
                 else:
                     day = self.cal.add_workdays(
                         start, self.rng.randint(2, max(2, self.cal.workdays_between(start, due)))
