@@ -66,8 +66,10 @@ class Cycle:
                 if duty.unit_id == missing:
                     continue
                 r = self.rng.random()
-                if r < 0.07:  # late: the ladder urges it (replayed; its morning sweep saw it late)
-                    day = self.cal.add_workdays(due, self.rng.randint(2, 4))
+                # Late: the ladder urges it (replayed: a morning's sweep saw it late), before the freeze (the
+                # fourth working day after the due date at the earliest).
+                if r < 0.07:
+                    day = self.cal.add_workdays(due, self.rng.randint(2, 3))
                 else:
                     day = self.cal.add_workdays(
                         start, self.rng.randint(2, max(2, self.cal.workdays_between(start, due)))
