@@ -24,10 +24,10 @@ def snapshot() -> dict:
         ],
         "units": list(Duty.objects.order_by("list__code", "unit__name").values_list("list__code", "unit__name")),
         "people": list(Person.objects.order_by("username").values_list("username", "name", "title", "unit__name")),
-        # In the order written: some are timed from the moment of the build (now), others at fixed times,
-        # so their order by time depends on when the build ran.
+        # Events and reports in the order written: some are timed from the moment of the build (now),
+        # others at fixed times, so their order by time depends on when the build ran.
         "events": list(Event.objects.order_by("id").values_list("kind", "unit__name", "note")),
-        "reports": list(Report.objects.order_by("filed_at", "id").values_list("progress", "done", "difficulties")),
+        "reports": list(Report.objects.order_by("id").values_list("progress", "done", "difficulties")),
     }
 
 
