@@ -6,6 +6,7 @@ deadline) through the same pure ladder functions, then the real sweep takes toda
 """
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
@@ -24,18 +25,52 @@ from luoshi.workdays.calendar import Calendar
 MORNING = time(9, 0)
 
 
-def _walk(kind: str, due: date, end: date, cal: Calendar, rules: Rules) -> list[tuple[date, str]]:
-    """(day, step) for each step the daily sweep would have taken from the reminder window until `end`."""
+def _walk(
+    kind: str, due: date, end_at: datetime, cal: Calendar, rules: Rules, halts: Sequence[tuple[datetime, bool]] = ()
+) -> list[tuple[date, str]]:
+    """(day, step) for each step the daily sweep would have taken from the reminder window until the
+    lateness ended at `end_at`: the end day's own morning counts when it came first.
+
+    `halts` are the moments the duty's status changed, in order, each saying whether it was then waiting
+    for acceptance: the sweep claims open duties only, so no step is taken on such a morning."""
+    tz = timezone.get_current_timezone()
     taken: list[tuple[date, str]] = []
     last = ""
     day = cal.add_workdays(due, -rules.reminder_workdays) if kind == EpisodeKind.REPORT else due
-    while day < end:
-        if cal.is_workday(day):
+    while (morning := datetime.combine(day, MORNING, tz)) < end_at:
+        if cal.is_workday(day) and not _waiting(morning, halts):
             for step in steps_to_take(last, reached_steps(kind, due, day, cal, rules)):
                 taken.append((day, step))
                 last = step
         day += timedelta(days=1)
     return taken
+
+
+def _waiting(moment: datetime, halts: Iterable[tuple[datetime, bool]]) -> bool:
+    """Whether the duty was waiting for acceptance at `moment` (a change at that very moment counts)."""
+    waiting = False
+    for at, asked in halts:
+        if at > moment:
+            break
+        waiting = asked
+    return waiting
+
+
+def _halts(until: datetime) -> dict[int, list[tuple[datetime, bool]]]:
+    """The changes between open and waiting for acceptance of each duty that ever asked for its
+    completion, in time order: a report asks for it or (any other report) takes the duty back to open
+    work; a return reopens it."""
+    asked = Report.objects.filter(request_completion=True, filed_at__lt=until).values("duty_id")
+    changes: dict[int, list[tuple[datetime, bool]]] = defaultdict(list)
+    for duty_id, filed_at, request in Report.objects.filter(duty_id__in=asked, filed_at__lt=until).values_list(
+        "duty_id", "filed_at", "request_completion"
+    ):
+        changes[duty_id].append((filed_at, request))
+    for duty_id, at in Event.objects.filter(kind="completion.returned", at__lt=until).values_list("after__duty", "at"):
+        changes[duty_id].append((at, False))
+    for moments in changes.values():
+        moments.sort()
+    return changes
 
 
 def replay_history(until: datetime) -> int:
@@ -56,9 +91,11 @@ def replay_history(until: datetime) -> int:
         if ob.completed_at and ob.completed_at < until and timezone.localdate(ob.completed_at) > ob.deadline:
             ended.append((ob, EpisodeKind.DEADLINE, ob.deadline, ob.completed_at, "accepted"))
 
+    # The sweep claims open duties only: while a completion waits for acceptance nothing is urged.
+    halts = _halts(until)
     plan: list[tuple[Duty, str, date, datetime, str, list[tuple[date, str]]]] = []
     for ob, kind, due, end_at, reason in ended:
-        if steps := _walk(kind, due, timezone.localdate(end_at), cal, rules_of(ob.owner_kind)):
+        if steps := _walk(kind, due, end_at, cal, rules_of(ob.owner_kind), halts.get(ob.pk, [])):
             plan.append((ob, kind, due, end_at, reason, steps))
     # K orders within the window: one talk proposal for the unit, on the day of the K-th order.
     orders_by_unit: dict[int, list[tuple[date, int]]] = defaultdict(list)
