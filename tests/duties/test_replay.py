@@ -4,10 +4,12 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.db import transaction
+from django.utils import timezone
 
 from luoshi.duties import completion as duty_completion
 from luoshi.duties import services as duty_services
-from luoshi.duties.models import Episode, Escalation
+from luoshi.duties.models import Duty, Episode, Escalation
 from luoshi.duties.replay import replay_history
 from luoshi.duties.sweep import sweep
 from luoshi.events.models import Counter, Event
@@ -173,3 +175,19 @@ def test_a_returned_completion_is_urged_again(office, leader, unit_a, liaison_a,
     assert sorted((s, at.date()) for at, s, *_ in swept) == sorted(
         [*BEFORE_THE_TALK, ("talk_proposal", date(2026, 3, 23))]
     )
+
+
+@pytest.mark.figures_by_hand  # deletes the steps by hand, not through the sweep
+def test_work_completed_by_its_owner_ends_as_completed(office, leader, unit_a, liaison_a, head_a):
+    # The owner's own act ends the duty on 03-11 (as a quarter confirmation does): ended "completed".
+    actions, *_rest = late_on_its_deadline(office, leader, unit_a, liaison_a)
+    duty = Duty.objects.get(unit=unit_a)
+
+    def complete() -> None:
+        with transaction.atomic():
+            duty_completion.complete_by_owner(office, duty, timezone.now(), cause="test")
+
+    sweep_daily(date(2026, 3, 2), date(2026, 3, 11), actions | {date(2026, 3, 11): [complete]})
+
+    _swept, live_episodes = replayed(date(2026, 3, 12))
+    assert [(kind, reason) for kind, *_r, reason in live_episodes] == [("deadline", "completed"), ("report", "report")]

@@ -87,9 +87,13 @@ def replay_history(until: datetime) -> int:
     ):
         assert due is not None  # filtered above
         ended.append((obligations[ob_id], EpisodeKind.REPORT, due, filed_at, "report"))
+    # Ended as the sweep would have ended it: an acceptance, or the owner's own completion (a quarter
+    # confirmed, a problem closed: duties.completion.complete_by_owner).
+    by_owner = set(Event.objects.filter(kind="duty.completed", at__lt=until).values_list("after__duty", flat=True))
     for ob in obligations.values():
         if ob.completed_at and ob.completed_at < until and timezone.localdate(ob.completed_at) > ob.deadline:
-            ended.append((ob, EpisodeKind.DEADLINE, ob.deadline, ob.completed_at, "accepted"))
+            reason = "completed" if ob.pk in by_owner else "accepted"
+            ended.append((ob, EpisodeKind.DEADLINE, ob.deadline, ob.completed_at, reason))
 
     # The sweep claims open duties only: while a completion waits for acceptance nothing is urged.
     halts = _halts(until)
