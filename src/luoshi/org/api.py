@@ -5,7 +5,7 @@ from typing import Annotated
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
-from ninja import Field, Router, Schema
+from ninja import Field, Header, Router, Schema
 
 from luoshi.errors import InvalidInput, NotAllowed, NotFound
 from luoshi.org import access, services
@@ -14,6 +14,15 @@ from luoshi.org.models import USERNAME_MAX, Person, Role, Unit, UnitKind
 from luoshi.schemas import ONE_LINE, VISIBLE_LINE, BodyIn, Id, errors
 
 router = Router(tags=["org"])
+
+IDEMPOTENCY_KEY = Header(
+    None,
+    alias="Idempotency-Key",
+    max_length=64,
+    description="Repeating a request with the same key stores it once and answers the first record (200); "
+    "the key again with another body is a 409 on submission_key.",
+)
+Key = Annotated[str | None, ONE_LINE]
 
 
 class UnitOut(Schema):
@@ -85,12 +94,20 @@ def list_units(request):
     return Unit.objects.all()
 
 
-@router.post("/units", response={201: UnitOut, **errors(403)})
-def create_unit(request, payload: UnitIn):
+@router.post("/units", response={201: UnitOut, 200: UnitOut, **errors(403, 409)})
+def create_unit(request, payload: UnitIn, idempotency_key: Key = IDEMPOTENCY_KEY):
+    """A unit (the system administrator's). 200 with the same unit when the same Idempotency-Key and unit
+    came before."""
     actor = _admin(request)
-    return 201, services.do_create_unit(
-        actor, name=payload.name, kind=payload.kind, parent_id=payload.parent, aliases=list(payload.aliases)
+    unit, created = services.do_create_unit(
+        actor,
+        name=payload.name,
+        kind=payload.kind,
+        parent_id=payload.parent,
+        aliases=list(payload.aliases),
+        submission_key=idempotency_key or None,
     )
+    return (201 if created else 200), unit
 
 
 @router.put("/units/{unit_id}/aliases", response={200: UnitOut, **errors(403, 404)})
@@ -138,14 +155,17 @@ def list_people(request):
     )
 
 
-@router.post("/people", response={201: PersonOut, **errors(403)})
-def create_person(request, payload: PersonIn):
+@router.post("/people", response={201: PersonOut, 200: PersonOut, **errors(403, 409)})
+def create_person(request, payload: PersonIn, idempotency_key: Key = IDEMPOTENCY_KEY):
+    """A person (the system administrator's). 200 with the same person when the same Idempotency-Key and
+    person came before."""
     actor = _admin(request)
     try:
         validate_password(payload.password)
     except DjangoValidationError as e:
         raise InvalidInput(" ".join(e.messages), "password") from e
-    return 201, services.do_create_person(actor, **payload.dict())
+    person, created = services.do_create_person(actor, **payload.dict(), submission_key=idempotency_key or None)
+    return (201 if created else 200), person
 
 
 class RolesIn(BodyIn):

@@ -30,6 +30,8 @@ class Unit(models.Model):
     )
     # Short names (简称) as documents write them: 市工信委 for 市工业和信息化委员会, 城关区 for 城关区人民政府.
     aliases = models.JSONField(_("short names"), default=list, blank=True)
+    # The API's Idempotency-Key of the request that made it: the same request again answers this unit.
+    submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["id"]
@@ -110,6 +112,8 @@ class Person(AbstractUser):
     password_changed_at = models.DateTimeField(_("password changed"), null=True, blank=True)
     must_change_password = models.BooleanField(_("must change password"), default=False)
     session_epoch = models.PositiveIntegerField(default=0)
+    # The API's Idempotency-Key of the request that made the person: the same request again answers this one.
+    submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
     objects: ClassVar[PersonManager] = PersonManager()
 
@@ -184,7 +188,7 @@ class ApiToken(models.Model):
         return create(person)[1]
 
     def state(self, now: datetime | None = None) -> str:
-        """"revoked", "expired" or "active"."""
+        """One of "revoked", "expired" or "active"."""
         if self.revoked_at is not None:
             return "revoked"
         if self.expires_at is None or self.expires_at <= (now or timezone.now()):

@@ -1,11 +1,13 @@
 """The writes on units and people."""
 
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from luoshi.errors import InvalidInput, NotAllowed
+from luoshi.errors import Conflict, InvalidInput, NotAllowed
+from luoshi.events.models import Event
 from luoshi.events.services import record
 from luoshi.org import access
 from luoshi.org.aliases import clean_aliases, taken_names
@@ -14,9 +16,17 @@ from luoshi.text import check_text
 
 
 def do_create_unit(
-    actor: Person, *, name: str, kind: str, parent_id: int | None = None, aliases: list[str] | None = None
-) -> Unit:
-    """A unit, with its short names (luoshi.org.aliases's rules); its name may not be another unit's alias."""
+    actor: Person,
+    *,
+    name: str,
+    kind: str,
+    parent_id: int | None = None,
+    aliases: list[str] | None = None,
+    submission_key: str | None = None,
+) -> tuple[Unit, bool]:
+    """A unit, with its short names (luoshi.org.aliases's rules); its name may not be another unit's alias.
+    Returns (unit, created); the same `submission_key` again returns the first unit (created False), refused
+    with Conflict on "submission_key" when it came from another administrator or with another unit."""
     if not access.can_manage_org(actor):
         raise NotAllowed(_("Only an administrator manages units and people."))
     name = check_text(name, "name", multiline=False)
@@ -24,19 +34,49 @@ def do_create_unit(
         raise InvalidInput(_("A name is required."), "name")
     if kind not in UnitKind.values:
         raise InvalidInput(_("Unknown kind of unit."), "kind")
+    sent = (name, kind, parent_id, list(aliases or []))
+    # Before the name's check: a repeat's name is its own unit's, which that check would refuse.
+    if submission_key and (earlier := Unit.objects.filter(submission_key=submission_key).first()):
+        return _same_unit(actor, earlier, sent), False
     if parent_id is not None and not Unit.objects.filter(pk=parent_id).exists():
         raise InvalidInput(_("No such parent unit."), "parent")
-    with transaction.atomic():
-        taken = taken_names()
-        if name in taken:
-            if taken[name] == name:
-                raise InvalidInput(_("A unit with this name exists already."), "name")
-            raise InvalidInput(_("This name is a short name of {unit}.").format(unit=taken[name]), "name")
-        cleaned = clean_aliases(aliases or [], name=name, taken=taken)
-        unit = Unit.objects.create(name=name, kind=kind, parent_id=parent_id, aliases=cleaned)
-        after = {"name": name, "kind": kind, **({"aliases": cleaned} if cleaned else {})}
-        record(actor, "unit.created", "unit", unit.pk, unit_id=unit.pk, after=after)
-    return unit
+    try:
+        with transaction.atomic():
+            taken = taken_names()
+            if name in taken:
+                if taken[name] == name:
+                    raise InvalidInput(_("A unit with this name exists already."), "name")
+                raise InvalidInput(_("This name is a short name of {unit}.").format(unit=taken[name]), "name")
+            cleaned = clean_aliases(aliases or [], name=name, taken=taken)
+            unit = Unit.objects.create(
+                name=name, kind=kind, parent_id=parent_id, aliases=cleaned, submission_key=submission_key or None
+            )
+            after = {"name": name, "kind": kind, **({"aliases": cleaned} if cleaned else {})}
+            record(actor, "unit.created", "unit", unit.pk, unit_id=unit.pk, after=after)
+    except IntegrityError:
+        # The same POST raced in twice (the name or the key is unique): the other one stored it.
+        raced = Unit.objects.filter(submission_key=submission_key).first() if submission_key else None
+        if raced is None:
+            raise
+        return _same_unit(actor, raced, sent), False
+    return unit, True
+
+
+def _creator_is(actor: Person, kind: str, subject_type: str, pk: int) -> bool:
+    """Whether `actor` made the row (its creation event's actor): a key is its sender's, not everyone's."""
+    made_by = Event.objects.filter(kind=kind, subject_type=subject_type, subject_id=pk).values_list("actor_id")
+    return made_by.first() == (actor.pk,)
+
+
+def _same_unit(actor: Person, earlier: Unit, sent: tuple) -> Unit:
+    """The unit made under the key, as long as this is the same request again (compared with the unit as it
+    stands: one renamed since is another unit to a late retry, refused rather than answered wrongly)."""
+    name, kind, parent_id, aliases = sent
+    cleaned = clean_aliases(aliases, name=name, unit_id=earlier.pk)  # as they were cleaned the first time
+    stored = (earlier.name, earlier.kind, earlier.parent_id, list(earlier.aliases or []))
+    if stored != (name, kind, parent_id, cleaned) or not _creator_is(actor, "unit.created", "unit", earlier.pk):
+        raise Conflict(_("This submission key (Idempotency-Key) was already used for another unit."), "submission_key")
+    return earlier
 
 
 def do_create_person(
@@ -49,7 +89,11 @@ def do_create_person(
     unit: int | None = None,
     roles: list[str] | None = None,
     supervised_units: list[int] | None = None,
-) -> Person:
+    submission_key: str | None = None,
+) -> tuple[Person, bool]:
+    """A person. Returns (person, created); the same `submission_key` again returns the first person (created
+    False), refused with Conflict on "submission_key" when it came from another administrator or with
+    another person."""
     if not access.can_manage_org(actor):
         raise NotAllowed(_("Only an administrator manages units and people."))
     roles = list(dict.fromkeys(roles or []))
@@ -57,6 +101,10 @@ def do_create_person(
     username = clean_username(username)
     name = check_text(name, "name", multiline=False)
     title = check_text(title, "title", multiline=False)
+    sent = (username, name, title, unit, set(roles), set(supervised_units), password)
+    # Before the username's check: a repeat's username is its own person's, which that check would refuse.
+    if submission_key and (earlier := Person.objects.filter(submission_key=submission_key).first()):
+        return _same_person(actor, earlier, sent), False
     check_roles(roles)
     if unit is not None and not Unit.objects.filter(pk=unit).exists():
         raise InvalidInput(_("No such unit."), "unit")
@@ -74,12 +122,16 @@ def do_create_person(
             unit_id=unit,
             roles=roles,
             is_staff=is_staff_for(roles),
+            submission_key=submission_key or None,
         )
         person.set_password(password)
         try:
             with transaction.atomic():
                 person.save()
-        except IntegrityError as e:  # the same name in another case, created at the same moment
+        except IntegrityError as e:  # the same name in another case, or the same POST, at the same moment
+            raced = Person.objects.filter(submission_key=submission_key).first() if submission_key else None
+            if raced is not None:
+                return _same_person(actor, raced, sent), False
             raise InvalidInput(_("This username is taken."), "username") from e
         person.supervised_units.set(supervised_units)
         record(
@@ -90,7 +142,24 @@ def do_create_person(
             unit_id=unit,
             after={"username": person.username, "roles": roles, "supervised_units": supervised_units},
         )
-    return person
+    return person, True
+
+
+def _same_person(actor: Person, earlier: Person, sent: tuple) -> Person:
+    """The person made under the key, as long as this is the same request again (compared with the person as
+    stored; the password against its hash, without the upgrade of the hash that Person.check_password saves)."""
+    *fields, password = sent
+    supervised = set(earlier.supervised_units.values_list("pk", flat=True))
+    stored = [earlier.username, earlier.name, earlier.title, earlier.unit_id, set(earlier.roles), supervised]
+    if (
+        stored != fields
+        or not check_password(password, earlier.password)
+        or not _creator_is(actor, "person.created", "person", earlier.pk)
+    ):
+        raise Conflict(
+            _("This submission key (Idempotency-Key) was already used for another person."), "submission_key"
+        )
+    return earlier
 
 
 def clean_username(raw: str) -> str:
