@@ -1,5 +1,6 @@
 """Deadlines in an item's words, relative to the document's date: 6月底前, 9月15日前, 年底前 / 年内, 三季度末,
-下月10日前, 两周内, 10个工作日内 (working days), 本周内, 春节前 (the calendar's holidays); 立即 / 尽快 give no
+下月10日前, 2026.3.5 / 2026/3/5 / 2026-03-05, 3.15前 / 于3.15 (a month.day only with 前 or 于/截至 — 3.5亿元,
+12.5% are numbers), 两周内, 10个工作日内 (working days), 本周内, 春节前 (the calendar's holidays); 立即 / 尽快 give no
 date but the flag "deadline_asap". A date named in an item wins over 立即; of several dates the latest (the
 work's end, earlier ones being its steps). Recurring dates (每月5日前) are a reporting cadence, not a deadline."""
 
@@ -17,7 +18,20 @@ _BEFORE = r"(?:之前|以前|前|为限|止|内)?"
 _RECURRING = re.compile(r"(?:每月|每季度?|每周|每年|每半年|每旬|逐月|按月|按季)[^，。；]{0,3}$")
 _ASAP = re.compile(r"立即|立刻|即刻|马上|尽快|抓紧|迅速|第一时间")
 
+# A month.day (3.15) is a decimal unless a deadline word holds it: 于/截至/限 before, 前/止/为限 after; never
+# followed by a digit, a unit or %, never after a digit or a point.
+_DOT_MD = r"(?<![\d.．])(?P<m>1[0-2]|0?[1-9])[.．](?P<d>3[01]|[12]\d|0?[1-9])(?![\d.．%％])"
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "ymd",
+        re.compile(
+            r"(?<![\d.．/-])(?P<y>20\d\d)(?P<s>[.．/-])(?P<m>1[0-2]|0?[1-9])(?P=s)(?P<d>3[01]|[12]\d|0?[1-9])"
+            rf"(?![\d.．/%％-])[日号]?{_BEFORE}"
+        ),
+    ),
+    ("md", re.compile(rf"{_DOT_MD}[日号]?(?:之前|以前|前|为限|止)")),
+    ("md_to", re.compile(rf"(?:于|截至|截止|限)(?:在|到)?{_DOT_MD}(?![万亿千百元个倍米吨件户人])")),
     ("ymd", re.compile(rf"(?P<y>{Y})年(?P<m>{N})月(?P<d>{N})[日号]{_BEFORE}")),
     ("ym_end", re.compile(rf"(?P<y>{Y})年(?P<m>{N})月(?P<part>底|末|份|中旬|上旬|下旬)?{_BEFORE}")),
     ("y_end", re.compile(rf"(?P<y>{Y})年(?:底|末|年底|内)(?:之前|以前|前)?")),
