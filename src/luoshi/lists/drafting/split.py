@@ -1,5 +1,6 @@
-"""A document's items: numbered decisions and paragraphs (一、 （一） 1. 1、 （1） ①), the innermost level
-being the items and the levels above them headings; without numbers, its paragraphs, a 批示's paragraph split
+"""A document's items: numbered decisions and paragraphs (一、 （一） 1. 1、 （1） ① 一是), the innermost
+level being the items and the levels above them headings; a task enumeration (一是……；二是……) within an item or
+paragraph gives an item per part; without numbers, its paragraphs, a 批示's paragraph split
 into its demands (a sentence whose subject is a unit starts one). Headers (title, number, time and place),
 greetings (XX同志：), signatures, dates and distribution lines are not items."""
 
@@ -8,6 +9,8 @@ from dataclasses import dataclass, field
 
 from luoshi.lists.drafting import table
 from luoshi.lists.drafting.directory import Directory
+from luoshi.lists.drafting.enumeration import describes, enumerations, lead_in
+from luoshi.lists.drafting.numerals import number
 from luoshi.lists.drafting.units import mentions
 
 _CN = "一二三四五六七八九十"
@@ -19,7 +22,11 @@ STYLES: list[tuple[str, re.Pattern[str]]] = [
     ("pnum", re.compile(r"[（(]\d{1,2}[）)]\s*")),
     ("num_paren", re.compile(r"\d{1,2}[）)]\s*")),
     ("circled", re.compile(r"[①-⑳]\s*")),
+    ("shi", re.compile(rf"[{_CN}]{{1,3}}是(?:[：:，,、]\s*)?")),
 ]
+# Numbered only in a run from the first (一是 then 二是): a line opening with 一是 alone is a sentence.
+_RUN_ONLY = ("shi",)
+_ORDINAL = re.compile(rf"[{_CN}]{{1,3}}|\d{{1,2}}")
 DATE_LINE = re.compile(
     r"[（(]?\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*[\d〇○零一二三四五六七八九十]{1,3}\s*月"
     r"\s*[\d〇○零一二三四五六七八九十]{1,3}\s*日\s*[）)]?"
@@ -79,10 +86,38 @@ def split(text: str, directory: Directory, *, demands: bool = False) -> Layout:
     if tabled is not None:
         head, items, tail = tabled
         return Layout([Part(item) for item in items], head, tail)
-    numbered = [marker(line) for line in lines]
+    numbered = _in_runs(lines, [marker(line) for line in lines])
     if any(numbered):
         return _numbered(lines, numbered)
     return _paragraphs(lines, directory, demands)
+
+
+def _ordinal(mark: str) -> int | None:
+    found = _ORDINAL.search(mark)
+    return number(found.group(0)) if found else None
+
+
+def _in_runs(lines: list[str], numbered: list[tuple[str, str] | None]) -> list[tuple[str, str] | None]:
+    """Markers of a style numbered only in runs (一是) kept in runs of two or more counting from the
+    first; a 一是 run is dropped too when the line before it describes (存在的主要问题：), its parts being no tasks."""
+    out = list(numbered)
+    for style in _RUN_ONLY:
+        runs: list[list[int]] = []
+        for k, found in enumerate(out):
+            if found and found[0] == style:
+                n = _ordinal(found[1])
+                if runs and n == len(runs[-1]) + 1:
+                    runs[-1].append(k)
+                else:
+                    runs.append([k])
+        for run in runs:
+            before = lines[run[0] - 1] if run[0] else ""
+            told = style == "shi" and describes(lead_in(before, len(before)))
+            first = out[run[0]]
+            if len(run) < 2 or first is None or _ordinal(first[1]) != 1 or told:
+                for k in run:
+                    out[k] = None
+    return out
 
 
 @dataclass
@@ -120,7 +155,16 @@ def _numbered(lines: list[str], numbered: list[tuple[str, str] | None]) -> Layou
             headings[entry.rank] = entry.lines[0]
             continue
         heading = headings[max(headings)] if headings else ""
-        layout.items.append(Part(join_lines(entry.lines), entry.marker, heading))
+        text = join_lines(entry.lines)
+        listed = enumerations(text)
+        if listed:  # 一、会议要求：一是……；二是……: the parts under the lead-in, the item's number on the first
+            layout.items += [
+                Part(part, entry.marker if k == 0 and n == 0 else "", e.lead_in or heading)
+                for n, e in enumerate(listed)
+                for k, part in enumerate(e.parts)
+            ]
+        else:
+            layout.items.append(Part(text, entry.marker, heading))
     return layout
 
 
@@ -164,13 +208,21 @@ def _paragraphs(lines: list[str], directory: Directory, demands: bool) -> Layout
             paragraphs[-1] += line
         else:
             paragraphs.append(line)
-    found = [split_demands(paragraph, directory) for paragraph in paragraphs]
+    found = [_demands(paragraph, directory) for paragraph in paragraphs]
     if any(parts for parts in found):
         for paragraph, parts in zip(paragraphs, found, strict=True):
-            layout.items += [Part(d) for d in parts] if parts else ([Part(paragraph)] if demands else [])
+            layout.items += parts if parts else ([Part(paragraph)] if demands else [])
     else:
         layout.items = [Part(paragraph) for paragraph in paragraphs]
     return layout
+
+
+def _demands(paragraph: str, directory: Directory) -> list[Part]:
+    """A paragraph's task enumerations' parts (under their lead-in), else its demands by unit."""
+    listed = enumerations(paragraph)
+    if listed:
+        return [Part(part, heading=e.lead_in) for e in listed for part in e.parts]
+    return [Part(d) for d in split_demands(paragraph, directory)]
 
 
 def _is_body(line: str) -> bool:
