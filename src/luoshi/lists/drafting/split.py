@@ -1,4 +1,4 @@
-"""A document's items: numbered decisions and paragraphs (一、 （一） 1. 1、 （1） ① 一是), the innermost
+"""A document's items: numbered decisions and paragraphs (一、 （一） 1. 1、 （1） ① 第一条 一是), the innermost
 level being the items and the levels above them headings; a task enumeration (一是……；二是……) within an item or
 paragraph gives an item per part; without numbers, its paragraphs, a 批示's paragraph split
 into its demands (a sentence whose subject is a unit starts one). Headers (title, number, time and place),
@@ -22,10 +22,12 @@ STYLES: list[tuple[str, re.Pattern[str]]] = [
     ("pnum", re.compile(r"[（(]\d{1,2}[）)]\s*")),
     ("num_paren", re.compile(r"\d{1,2}[）)]\s*")),
     ("circled", re.compile(r"[①-⑳]\s*")),
+    ("article", re.compile(rf"第(?:[{_CN}]{{1,3}}|\d{{1,2}})[条项](?:[、，,：:．.]\s*|[ \u3000]+)")),
     ("shi", re.compile(rf"[{_CN}]{{1,3}}是(?:[：:，,、]\s*)?")),
 ]
-# Numbered only in a run from the first (一是 then 二是): a line opening with 一是 alone is a sentence.
-_RUN_ONLY = ("shi",)
+# Numbered only in a run from the first (第一条 then 第二条; 一是 then 二是): a line opening with 第一项 or 一是
+# alone is a sentence.
+_RUN_ONLY = ("article", "shi")
 _ORDINAL = re.compile(rf"[{_CN}]{{1,3}}|\d{{1,2}}")
 DATE_LINE = re.compile(
     r"[（(]?\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*[\d〇○零一二三四五六七八九十]{1,3}\s*月"
@@ -98,7 +100,7 @@ def _ordinal(mark: str) -> int | None:
 
 
 def _in_runs(lines: list[str], numbered: list[tuple[str, str] | None]) -> list[tuple[str, str] | None]:
-    """Markers of a style numbered only in runs (一是) kept in runs of two or more counting from the
+    """Markers of a style numbered only in runs (第一条, 一是) kept in runs of two or more counting from the
     first; a 一是 run is dropped too when the line before it describes (存在的主要问题：), its parts being no tasks."""
     out = list(numbered)
     for style in _RUN_ONLY:
