@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Header, Query, Router, Schema
 from ninja.pagination import paginate
@@ -35,14 +34,11 @@ from luoshi.ledger.api_schemas import (
 )
 from luoshi.ledger.models import Indicator, IndicatorKind, Ledger, LedgerStatus, Programme, Task, TaskLink
 from luoshi.lists.models import ResponsibilityList
+from luoshi.org.caller import caller
 from luoshi.org.models import Person, Role, Unit
 from luoshi.schemas import ONE_LINE, BlankIsNone, Id, Page, Search, Year, errors
 
 router = Router(tags=["ledger"])
-
-
-def _person(request: HttpRequest) -> Person:
-    return request.auth  # type: ignore[attr-defined]  # set by the API's authentication
 
 
 def visible_ledger(person: Person, ledger_id: int) -> Ledger:
@@ -67,33 +63,33 @@ def _light(task: Task, ledger_status: str, today: date) -> str | None:
 
 @router.get("/ledgers", response={200: list[LedgerOut], **errors()})
 def list_ledgers(request):
-    return list(queries.visible_ledgers(_person(request)))
+    return list(queries.visible_ledgers(caller(request)))
 
 
 @router.post("/ledgers", response={201: LedgerOut, **errors(403, 409)})
 def create_ledger(request, payload: LedgerIn):
-    return 201, services.do_create_ledger(_person(request), year=payload.year, title=payload.title)
+    return 201, services.do_create_ledger(caller(request), year=payload.year, title=payload.title)
 
 
 @router.get("/ledgers/{int:ledger_id}", response={200: LedgerOut, **errors(404)})
 def get_ledger(request, ledger_id: Id):
-    return visible_ledger(_person(request), ledger_id)
+    return visible_ledger(caller(request), ledger_id)
 
 
 @router.post("/ledgers/{int:ledger_id}/open", response={200: LedgerOut, **errors(403, 404, 409)})
 def open_ledger(request, ledger_id: Id):
-    return services.do_open_ledger(_person(request), visible_ledger(_person(request), ledger_id))
+    return services.do_open_ledger(caller(request), visible_ledger(caller(request), ledger_id))
 
 
 @router.get("/ledgers/{int:ledger_id}/programmes", response={200: list[ProgrammeOut], **errors(404)})
 def list_programmes(request, ledger_id: Id):
-    return list(visible_ledger(_person(request), ledger_id).programmes.all())
+    return list(visible_ledger(caller(request), ledger_id).programmes.all())
 
 
 @router.post("/ledgers/{int:ledger_id}/programmes", response={201: ProgrammeOut, **errors(403, 404, 409)})
 def add_programme(request, ledger_id: Id, payload: ProgrammeIn):
-    ledger = visible_ledger(_person(request), ledger_id)
-    return 201, services.do_add_programme(_person(request), ledger, payload.name)
+    ledger = visible_ledger(caller(request), ledger_id)
+    return 201, services.do_add_programme(caller(request), ledger, payload.name)
 
 
 class TaskQuery(Schema):
@@ -134,7 +130,7 @@ def _rows(tasks: QuerySet[Task], ledger: Ledger, today: date) -> list[dict]:
 @paginate(Page)
 def list_tasks(request, ledger_id: Id, filters: Query[TaskQuery]):
     """The ledger's tasks in tree order (a parent before its children), filtered; a unit sees its rows."""
-    person = _person(request)
+    person = caller(request)
     ledger = visible_ledger(person, ledger_id)
     today = timezone.localdate()
     qs = queries.filtered(
@@ -212,7 +208,7 @@ def _created(task: Task) -> dict:
 @router.post("/ledgers/{int:ledger_id}/tasks", response={201: TaskCreatedOut, **errors(403, 404, 409)})
 def create_task(request, ledger_id: Id, payload: TaskIn):
     """Add a task (under `parent` for a sub-task); once the ledger is open, `reason` is required."""
-    person = _person(request)
+    person = caller(request)
     ledger = visible_ledger(person, ledger_id)
     task = services.do_create_task(person, ledger, _resolve(person, ledger, payload), reason=payload.reason)
     return 201, _created(task)
@@ -221,7 +217,7 @@ def create_task(request, ledger_id: Id, payload: TaskIn):
 @router.put("/tasks/{int:task_id}", response={200: TaskOut, **errors(403, 404, 409)})
 def change_task(request, task_id: Id, payload: TaskIn):
     """Change a task (the whole of it, as on the form); once the ledger is open, `reason` is required."""
-    person = _person(request)
+    person = caller(request)
     task = visible_task(person, task_id)
     services.do_update_task(person, task, _resolve(person, task.ledger, payload), reason=payload.reason)
     return task_detail(person, task_id)
@@ -288,7 +284,7 @@ def task_detail(person: Person, task_id: int) -> dict:
 
 @router.get("/tasks/{int:task_id}", response={200: TaskOut, **errors(404)})
 def get_task(request, task_id: Id):
-    return task_detail(_person(request), task_id)
+    return task_detail(caller(request), task_id)
 
 
 IDEMPOTENCY_KEY = Header(
@@ -305,7 +301,7 @@ def report_on_task(
 ):
     """A unit's report on its share of the task, with the indicators' actuals. A unit that reports through a
     linked list files the list's report (one report, shown on both)."""
-    person = _person(request)
+    person = caller(request)
     task = visible_task(person, task_id)
     unit = Unit.objects.filter(pk=payload.unit).first()
     if unit is None:
@@ -342,7 +338,7 @@ def report_on_task(
 @router.post("/tasks/{int:task_id}/links", response={201: LinkOut, 200: LinkOut, **errors(403, 404, 409)})
 def link_list(request, task_id: Id, payload: LinkIn):
     """Report once: the list's units report on the list, which is their report on the task."""
-    person = _person(request)
+    person = caller(request)
     task = visible_task(person, task_id)
     rlist = ResponsibilityList.objects.filter(pk=payload.list).first()
     if rlist is None:
@@ -357,7 +353,7 @@ def ledger_stats(request, year: Year | None = None):
     """The year's ledger in figures. `late`: open tasks whose lateness light is red; `at_risk`: open, not
     late, forecast red or yellow; `on_track`: the other open tasks. Indicators are summed over the leaves
     (a level's mean), so a parent's roll-up is not counted twice."""
-    person = _person(request)
+    person = caller(request)
     year = year or timezone.localdate().year
     ledger = queries.visible_ledgers(person).filter(year=year).first()
     if ledger is None:

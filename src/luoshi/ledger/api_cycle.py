@@ -18,6 +18,7 @@ from luoshi.ledger import cycle_quarters, queries, snapshots
 from luoshi.ledger.models import Confirmation, Ledger, Quarter, Snapshot, SnapshotRow
 from luoshi.ledger.services import MAX_AMOUNT
 from luoshi.org import access
+from luoshi.org.caller import caller
 from luoshi.org.models import Person, Role, Unit
 from luoshi.schemas import ONE_LINE, BodyIn, Day, Id, Page, Progress, Text, errors
 
@@ -197,12 +198,8 @@ IDEMPOTENCY_KEY = Header(
 )
 
 
-def _person(request: HttpRequest) -> Person:
-    return request.auth  # type: ignore[attr-defined]  # set by the API's authentication
-
-
 def _ledger(request: HttpRequest, ledger_id: int) -> Ledger:
-    ledger = queries.visible_ledgers(_person(request)).filter(pk=ledger_id).first()
+    ledger = queries.visible_ledgers(caller(request)).filter(pk=ledger_id).first()
     if ledger is None:
         raise NotFound("No such ledger, or not one you may see.")
     return ledger
@@ -216,7 +213,7 @@ def sees_every_unit(person: Person) -> bool:
 def _quarter(request: HttpRequest, ledger_id: int, number: int) -> Quarter:
     ledger = _ledger(request, ledger_id)
     quarter = Quarter.objects.filter(ledger=ledger, number=number).select_related("ledger").first()
-    person = _person(request)
+    person = caller(request)
     if quarter is None or not (sees_every_unit(person) or cycle_quarters.owes(quarter, person.unit_id)):
         raise NotFound("No such quarter, or not one you may see.")
     return quarter
@@ -236,7 +233,7 @@ def _summary(q: Quarter) -> dict:
 
 
 def _board(request: HttpRequest, q: Quarter) -> dict:
-    person = _person(request)
+    person = caller(request)
     scope = None if sees_every_unit(person) else [person.unit_id or 0]
     rows = cycle_quarters.board(q, timezone.localdate(), scope)
     units = [{"unit": r.unit_id, **{k: v for k, v in vars(r).items() if k not in ("unit_id", "duty_id")}} for r in rows]
@@ -252,7 +249,7 @@ def _board(request: HttpRequest, q: Quarter) -> dict:
 @router.post("/ledgers/{int:ledger_id}/quarters", response={201: QuarterOut, **errors(403, 404, 409)})
 def start_quarter(request, ledger_id: Id, payload: QuarterIn):
     """Start a quarter's reconciliation: every unit with live work on the ledger owes its confirmation by `due`."""
-    q = cycle_quarters.do_start_quarter(_person(request), _ledger(request, ledger_id), payload.number, payload.due)
+    q = cycle_quarters.do_start_quarter(caller(request), _ledger(request, ledger_id), payload.number, payload.due)
     return 201, _board(request, Quarter.objects.select_related("ledger").get(pk=q.pk))
 
 
@@ -271,7 +268,7 @@ def get_quarter(request, ledger_id: Id, q: QuarterNumber):
 def _unit_for(request: HttpRequest, unit_id: int) -> Unit:
     """The unit a person confirms for: their own (another unit's rows are 404; the office and leaders
     read them but do not confirm)."""
-    person = _person(request)
+    person = caller(request)
     unit = Unit.objects.filter(pk=unit_id).first()
     if unit is None or not (access.can_report_for(person, unit_id) or sees_every_unit(person)):
         raise NotFound("No such unit, or not yours.")
@@ -348,7 +345,7 @@ def confirm_quarter(
     `reason`); sent once. 200 with the first answer for a repeated Idempotency-Key."""
     quarter = _quarter(request, ledger_id, q)
     unit = _unit_for(request, payload.unit)
-    if not access.can_report_for(_person(request), unit.pk):
+    if not access.can_report_for(caller(request), unit.pk):
         raise NotAllowed("Only the unit's own liaison or head may confirm its rows.")
     rows = [
         cycle_quarters.RowInput(
@@ -361,7 +358,7 @@ def confirm_quarter(
         for r in payload.rows
     ]
     confirmation, created = cycle_quarters.do_confirm_quarter(
-        _person(request), quarter, unit, rows, submission_key=idempotency_key or None
+        caller(request), quarter, unit, rows, submission_key=idempotency_key or None
     )
     confirmation = Confirmation.objects.select_related("confirmed_by").get(pk=confirmation.pk)
     return (201 if created else 200), _confirmation_out(confirmation)
@@ -371,7 +368,7 @@ def confirm_quarter(
 def freeze_quarter(request, ledger_id: Id, q: QuarterNumber, payload: FreezeIn):
     """Freeze the quarter as a snapshot: when every unit has confirmed, or with `cut_off` (marked incomplete)."""
     snapshot = cycle_quarters.do_freeze_quarter(
-        _person(request), _quarter(request, ledger_id, q), cut_off=payload.cut_off
+        caller(request), _quarter(request, ledger_id, q), cut_off=payload.cut_off
     )
     return {
         "snapshot": snapshot.pk,
@@ -414,7 +411,7 @@ def rows_scope(person: Person):  # -> QuerySet of task ids, or None for every ro
 @router.get("/snapshots/compare", response={200: CompareOut, **errors(404)})
 def compare_snapshots(request, filters: Query[CompareQuery]):
     """What changed from snapshot `a` to `b`, row by row, by whom and why (the rows you may see)."""
-    person = _person(request)
+    person = caller(request)
     a, b = visible_snapshot(person, filters.a), visible_snapshot(person, filters.b)
     if a is None or b is None:
         raise NotFound("No such snapshot, or not one you may see.")
@@ -424,7 +421,7 @@ def compare_snapshots(request, filters: Query[CompareQuery]):
 @router.get("/snapshots/{int:snapshot_id}/rows", response={200: PagedSnapshotRowsOut, **errors(404)})
 def snapshot_rows(request, snapshot_id: Id, params: Query[Page.Input]):
     """A snapshot's rows as they were frozen (the rows you may see), in the ledger's order."""
-    person = _person(request)
+    person = caller(request)
     snapshot = visible_snapshot(person, snapshot_id)
     if snapshot is None:
         raise NotFound("No such snapshot, or not one you may see.")

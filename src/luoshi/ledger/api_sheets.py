@@ -16,7 +16,7 @@ from luoshi.errors import InvalidInput, NotFound
 from luoshi.ledger import export_book, import_book, import_jobs
 from luoshi.ledger.api import visible_ledger
 from luoshi.ledger.models import LedgerImport
-from luoshi.org.models import Person
+from luoshi.org.caller import caller
 from luoshi.schemas import MULTILINE, BlankIsNone, Id, errors
 from luoshi.sheets import XLSX_TYPE
 
@@ -55,10 +55,6 @@ class ExportQuery(Schema):
     leader: Annotated[Id | None, BlankIsNone] = None
 
 
-def _person(request: HttpRequest) -> Person:
-    return request.auth  # type: ignore[attr-defined]  # set by the API's authentication
-
-
 def _binary(what: str) -> dict:
     """The OpenAPI description of a workbook answer (ninja describes JSON only)."""
     content = {XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}}
@@ -88,7 +84,7 @@ def import_out(job: LedgerImport) -> dict:
 def queue_import(request: HttpRequest, ledger_id: Id, file: File[UploadedFile], reason: Reason = NO_REASON):
     """Import a workbook into the ledger, all or nothing, in the background: 202 with the import's id
     (poll GET /imports/{id}); 200 with the same import when the same file was just sent. The office only."""
-    person = _person(request)
+    person = caller(request)
     require_office(person)
     ledger = visible_ledger(person, ledger_id)
     if (file.size or 0) > import_book.MAX_BYTES:
@@ -102,7 +98,7 @@ def queue_import(request: HttpRequest, ledger_id: Id, file: File[UploadedFile], 
 def get_import(request: HttpRequest, import_id: Id):
     """An import's status (queued, running, failed, done), progress (0–100), its problems by row and
     column (nothing is written when there is any), and how many tasks it created and updated."""
-    person = _person(request)
+    person = caller(request)
     job = LedgerImport.objects.filter(pk=import_id).first() if person.is_office else None
     if job is None:
         raise NotFound("No such import, or not one you may see.")
@@ -112,7 +108,7 @@ def get_import(request: HttpRequest, import_id: Id):
 @router.get("/ledgers/import-template.xlsx", response=errors(403), openapi_extra=_binary("The workbook to fill in"))
 def import_template(request: HttpRequest) -> HttpResponse:
     """The ledger workbook to fill in: the headers, an example row (never imported) and the instructions."""
-    person = _person(request)
+    person = caller(request)
     require_office(person)
     return export_book.template_download(person)
 
@@ -123,6 +119,6 @@ def import_template(request: HttpRequest) -> HttpResponse:
 def export_ledger(request: HttpRequest, ledger_id: Id, filters: Query[ExportQuery]) -> HttpResponse:
     """The ledger as a workbook in the import's format; `unit` or `leader` narrow it to their rows. A
     unit's people get their unit's rows only."""
-    person = _person(request)
+    person = caller(request)
     ledger = visible_ledger(person, ledger_id)
     return export_book.download(person, ledger, unit=filters.unit, leader=filters.leader)

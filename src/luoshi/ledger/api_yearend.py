@@ -7,13 +7,13 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from luoshi.errors import InvalidInput, NotFound
 from luoshi.ledger import cycle_audit, cycle_close, queries
 from luoshi.ledger.api import visible_ledger
 from luoshi.ledger.models import AuditVerdict, Handin, Snapshot, Task
+from luoshi.org.caller import caller
 from luoshi.org.models import Person, Unit
 from luoshi.schemas import BlankIsNone, BodyIn, Id, Page, RequiredText, Text, errors
 
@@ -21,10 +21,6 @@ router = Router(tags=["ledger"])
 
 VerdictName = Literal["verified", "questioned"]
 VerdictFilter = Literal["unanswered", "questioned", "answered", "verified"]
-
-
-def _person(request: HttpRequest) -> Person:
-    return request.auth  # type: ignore[attr-defined]  # set by the API's authentication
 
 
 # ---- schemas ----------------------------------------------------------------------------------
@@ -156,7 +152,7 @@ def visible_verdicts(person: Person) -> QuerySet[AuditVerdict]:
 @router.post("/snapshots/{int:snapshot_id}/audit", response={201: VerdictOut, 200: VerdictOut, **errors(403, 404, 409)})
 def audit_row(request, snapshot_id: Id, payload: AuditIn):
     """The office's verdict on one row; 201 for a new verdict, 200 for a change or the same verdict again."""
-    person = _person(request)
+    person = caller(request)
     snapshot = _snapshot(person, snapshot_id)
     task = Task.objects.filter(pk=payload.task).first()
     if task is None:
@@ -173,7 +169,7 @@ class VerdictQuery(Schema):
 @router.get("/snapshots/{int:snapshot_id}/audit", response={200: list[VerdictOut], **errors(404)})
 def list_verdicts(request, snapshot_id: Id, filters: Query[VerdictQuery]):
     """The snapshot's verdicts, answered or not (a unit: its own questions); `status` narrows them."""
-    person = _person(request)
+    person = caller(request)
     snapshot = _snapshot(person, snapshot_id)
     qs = cycle_audit.filtered(visible_verdicts(person).filter(snapshot=snapshot), filters.status or "")
     verdicts = list(qs.order_by("task__path"))
@@ -184,7 +180,7 @@ def list_verdicts(request, snapshot_id: Id, filters: Query[VerdictQuery]):
 @router.post("/audit-questions/{int:verdict_id}/answer", response={200: VerdictOut, **errors(403, 404, 409)})
 def answer_question(request, verdict_id: Id, payload: AnswerIn):
     """The unit's answer to a questioned row (its liaison or head); the same answer again changes nothing."""
-    person = _person(request)
+    person = caller(request)
     verdict = visible_verdicts(person).filter(pk=verdict_id, verdict="questioned").first()
     if verdict is None:
         raise NotFound("No such question, or not one of your unit's.")
@@ -210,7 +206,7 @@ def _handin_out(h: Handin) -> dict:
 @router.post("/ledgers/{int:ledger_id}/handins", response={201: HandinOut, **errors(403, 404, 409)})
 def hand_in(request, ledger_id: Id, payload: HandinIn):
     """The unit's signed hand-in of its rows, once (a second one is 409)."""
-    person = _person(request)
+    person = caller(request)
     ledger = visible_ledger(person, ledger_id)
     unit = Unit.objects.filter(pk=payload.unit).first()
     if unit is None:
@@ -222,7 +218,7 @@ def hand_in(request, ledger_id: Id, payload: HandinIn):
 @router.get("/ledgers/{int:ledger_id}/handins", response={200: list[HandinRowOut], **errors(404)})
 def list_handins(request, ledger_id: Id):
     """Who has handed in: every unit with rows (the office), or the caller's own units."""
-    person = _person(request)
+    person = caller(request)
     ledger = visible_ledger(person, ledger_id)
     units = cycle_audit.handin_units(ledger)
     mine = queries.units_of(person)
@@ -251,7 +247,7 @@ def list_handins(request, ledger_id: Id):
 @router.post("/ledgers/{int:ledger_id}/close", response={200: ClosedOut, **errors(403, 404, 409)})
 def close_ledger(request, ledger_id: Id):
     """Close the year: its unfinished tasks are carried to next year's ledger (made as a draft if missing)."""
-    person = _person(request)
+    person = caller(request)
     closed = cycle_close.do_close_ledger(person, visible_ledger(person, ledger_id))
     return {"carried": closed.carried, "next_ledger": closed.next_ledger.pk, "snapshot": closed.snapshot.pk}
 
@@ -259,7 +255,7 @@ def close_ledger(request, ledger_id: Id):
 @router.post("/ledgers/{int:ledger_id}/copy-structure", response={201: CopiedOut, **errors(403, 404, 409)})
 def copy_structure(request, ledger_id: Id, payload: CopyIn):
     """Copy another year's programmes and task tree into this ledger being built (once)."""
-    person = _person(request)
+    person = caller(request)
     ledger = visible_ledger(person, ledger_id)
     source = queries.visible_ledgers(person).filter(pk=payload.source).first()
     if source is None:
@@ -284,7 +280,7 @@ def _ref(t: Task) -> dict:
 def list_carried(request, ledger_id: Id, filters: Query[CarriedQuery], page: Query[Page.Input]):
     """The carry-over list: each task carried into this ledger (direction "in") or out of it ("out"),
     with its origin; a unit sees the carry-over of its own rows."""
-    person = _person(request)
+    person = caller(request)
     ledger = visible_ledger(person, ledger_id)
     qs = cycle_close.carried_links(person, ledger, filters.direction)
     rows = qs[page.offset : page.offset + page.limit]
