@@ -1,11 +1,10 @@
 """The ledger's reads: who sees which tasks, the filters the tree page and the API share."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
-from django.db.models import Exists, F, Func, Max, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Greatest, TruncDate
-from django.utils import timezone
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
 
 from luoshi.duties import lights, owners
 from luoshi.duties.models import Duty, DutyStatus
@@ -94,25 +93,11 @@ def state_filter(wanted: str, today: date) -> Q:
     return Q(done=False) & ~late & ~risky
 
 
-def completed_at() -> Func:
-    """When a completed task's last duty (its own, or one of a list it is reported through) was accepted:
-    the day the task was completed. None for a task without duties of its own (a parent). Subqueries on
-    the duties' (owner_type, owner_id) index, one per owner kind (an OR of the two would scan the duties)."""
-    accepted = Duty.objects.filter(status=DutyStatus.COMPLETED, completed_at__isnull=False).order_by("-completed_at")
-    task_type, list_type = owners.content_type_id("ledger_task"), owners.content_type_id("list")
-    own = Subquery(accepted.filter(owner_type_id=task_type, owner_id=OuterRef("pk")).values("completed_at")[:1])
-    of_list = Subquery(
-        accepted.filter(owner_type_id=list_type, owner_id=OuterRef("list_id")).values("completed_at")[:1]
-    )
-    links = TaskLink.objects.filter(task_id=OuterRef("pk")).annotate(last=of_list)
-    through = Subquery(links.order_by(F("last").desc(nulls_last=True)).values("last")[:1])
-    # The later of the two, either alone when the other is None (GREATEST is NULL with a NULL on SQLite).
-    return Greatest(Coalesce(own, through), Coalesce(through, own))
-
-
 def completion_days(qs: QuerySet[Task]) -> dict[int, date]:
-    """completed_at's day for every completed task of qs that has one, in three grouped queries (the
-    subqueries of completed_at, run for each of thousands of tasks, take most of a second on PostgreSQL)."""
+    """The day each completed task of qs was completed, for those that have one: when its last duty (its
+    own, or one of a list it is reported through) was accepted. A task without duties of its own (a
+    parent) has none. Three grouped queries: a subquery per task, run for each of thousands of tasks,
+    takes most of a second on PostgreSQL."""
     done = qs.filter(done=True).order_by().values("pk")
     accepted = Duty.objects.filter(status=DutyStatus.COMPLETED, completed_at__isnull=False).order_by()
     task_type, list_type = owners.content_type_id("ledger_task"), owners.content_type_id("list")
@@ -135,18 +120,13 @@ def completion_days(qs: QuerySet[Task]) -> dict[int, date]:
     return days
 
 
-def day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def completed_between(qs: QuerySet[Task], start: date | None, end: date | None) -> QuerySet[Task]:
-    """The completed tasks whose completion day (completed_at) is from start to end, both inclusive."""
-    qs = qs.filter(done=True).annotate(completed_on=completed_at()).filter(completed_on__isnull=False)
-    if start:
-        qs = qs.filter(completed_on__gte=day_start(start))
-    if end:
-        qs = qs.filter(completed_on__lt=day_start(end + timedelta(days=1)))
-    return qs
+    """The completed tasks whose completion day (completion_days, the cockpit's own figure) is from start
+    to end, both inclusive."""
+    days = completion_days(qs)
+    return qs.filter(
+        pk__in=[pk for pk, day in days.items() if (start is None or day >= start) and (end is None or day <= end)]
+    )
 
 
 def portfolio_q(leader: Person) -> Q:
