@@ -5,7 +5,7 @@ Scope: the whole city, or a leader's ledger (ledger.queries.portfolio_q: the tas
 those of the units he supervises, as the ledger shows them to him); the tree takes it as `portfolio=<id>`.
 A ledger being built (draft) is not counted. The progress states are those of /api/v1/stats/ledger
 (ledger.queries.state_filter), "now" (today's lights, the stored forecasts); "completed" in a month is the
-day the task's last duty was accepted (ledger.queries.completed_at: the tasks that carry duties).
+day the task's last duty was accepted (ledger.queries.completion_days: the tasks that carry duties).
 
 Every count links to the ledger's tree filtered to those rows, when the viewer's tree shows them all (the
 office, or the leader his own ledger); a leader looking at the whole city gets the numbers without links.
