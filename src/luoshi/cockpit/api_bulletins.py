@@ -19,6 +19,7 @@ from ninja import Field, Header, Query, Router, Schema
 from luoshi.cockpit import bulletin_documents, bulletins, views_bulletins
 from luoshi.cockpit.models import Bulletin
 from luoshi.errors import NotFound
+from luoshi.org.caller import caller
 from luoshi.org.models import Person
 from luoshi.printing import DOCX_TYPE, PDF_TYPE
 from luoshi.schemas import ONE_LINE, BodyIn, Day, Id, Page, errors
@@ -61,14 +62,8 @@ class PagedBulletinsOut(Schema):
     count: int
 
 
-def _person(request: HttpRequest) -> Person:
-    person = request.auth  # type: ignore[attr-defined]  # set by the API's authentication
-    assert isinstance(person, Person)
-    return person
-
-
 def _reader(request: HttpRequest) -> Person:
-    person = _person(request)
+    person = caller(request)
     bulletins.require_reader(person)
     return person
 
@@ -116,7 +111,7 @@ def make_bulletin(
 ) -> tuple[int, dict[str, Any]]:
     """Make the bulletin of a period (the office): numbered for the year, printed, archived, sent to the leaders
     and the units. 200 with the first bulletin when the same Idempotency-Key came before."""
-    person = _person(request)
+    person = caller(request)
     b, created = bulletins.do_make_bulletin(person, payload.start, payload.end, submission_key=idempotency_key or None)
     return (201 if created else 200), out(b)
 

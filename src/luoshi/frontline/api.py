@@ -23,6 +23,7 @@ from luoshi.frontline.api_schemas import (
 )
 from luoshi.frontline.models import FieldKind, FieldProblem, Fieldwork
 from luoshi.frontline.rule import month_bounds
+from luoshi.org.caller import caller
 from luoshi.org.models import Person, Unit
 from luoshi.schemas import ONE_LINE, BlankIsNone, Id, Page, Year, errors
 
@@ -36,10 +37,6 @@ IDEMPOTENCY_KEY = Header(
     description="Repeating a request with the same key stores it once; the same key with other content is 409.",
 )
 Key = Annotated[str | None, ONE_LINE]
-
-
-def me(request: HttpRequest) -> Person:
-    return request.auth  # type: ignore[attr-defined]  # set by the API's authentication
 
 
 def person_or_400(pk: int | None, field: str) -> Person | None:
@@ -88,7 +85,7 @@ def fieldwork_out(e: Fieldwork) -> dict:
 
 
 def _reader(request: HttpRequest) -> Person:
-    person = me(request)
+    person = caller(request)
     if not access.sees_fieldwork(person):
         raise NotAllowed(_("Frontline days are the leaders' and the supervision office's."))
     return person
@@ -105,7 +102,7 @@ def _entry(request: HttpRequest, entry_id: int) -> Fieldwork:
 def log_fieldwork(request, payload: FieldworkIn, idempotency_key: Key = IDEMPOTENCY_KEY):
     """Log a leader's frontline day (or a trip of `days` days), after the fact. The leader logs his or her
     own; the office logs for any leader. 200 when the same Idempotency-Key and entry came before."""
-    actor = me(request)
+    actor = caller(request)
     leader = person_or_400(payload.leader, "leader") or actor
     entry, created = services.do_log_fieldwork(
         actor,
@@ -221,7 +218,7 @@ def summary(request, filters: Query[SummaryQuery]):
 def problem_to_list(request, problem_id: Id, payload: ToListIn):
     """The office makes a problem met on a frontline day a published list (source `frontline`) in one step.
     Asked again, it answers the list made the first time (200)."""
-    actor = me(request)
+    actor = caller(request)
     problem = FieldProblem.objects.filter(pk=problem_id, fieldwork__in=queries.visible_fieldwork(actor)).first()
     if problem is None:
         raise NotFound(_("No such problem, or not one you may see."))

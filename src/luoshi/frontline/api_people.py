@@ -31,6 +31,7 @@ from luoshi.frontline.models import Candidate, Posting, Selection, Stationing
 from luoshi.frontline.queries import rounds
 from luoshi.frontline.rule import placement_state
 from luoshi.ledger.models import Task
+from luoshi.org.caller import caller
 from luoshi.org.models import Person, Unit
 from luoshi.schemas import ONE_LINE, BlankIsNone, Id, Page, errors
 
@@ -43,10 +44,6 @@ IDEMPOTENCY_KEY = Header(
     description="Repeating a request with the same key stores it once; the same key with other content is 409.",
 )
 Key = Annotated[str | None, ONE_LINE]
-
-
-def _me(request: HttpRequest) -> Person:
-    return request.auth  # type: ignore[attr-defined]  # set by the API's authentication
 
 
 def _get(model: Any, pk: int | None, field: str, message: str) -> Any:
@@ -69,7 +66,7 @@ def _unit(pk: int, field: str = "unit") -> Unit:
 
 
 def _officer(request: HttpRequest) -> Person:
-    person = _me(request)
+    person = caller(request)
     if not access.is_personnel_officer(person):
         raise NotAllowed(
             _("Postings and selection rounds are the supervision office's and the organisation department's.")
@@ -101,7 +98,7 @@ def _stationings() -> QuerySet[Stationing]:
 def station(request, payload: StationingIn, idempotency_key: Key = IDEMPOTENCY_KEY):
     """A cadre stationed at a major project site (蹲守干部): the office's. `task`: its ledger task, if any."""
     s, created = services_people.do_station(
-        _me(request),
+        caller(request),
         person=_person(payload.person),
         project=payload.project,
         task=_get(Task, payload.task, "task", _("No such ledger task.")),
@@ -119,7 +116,7 @@ class StationingQuery(Schema):
 
 @router.get("/stationings", response={200: list[StationingOut], **errors(403)})
 def list_stationings(request, filters: Query[StationingQuery], params: Query[Page.Input]):
-    if not access.sees_stationing(_me(request)):
+    if not access.sees_stationing(caller(request)):
         raise NotAllowed(_("Stationed cadres are the office's, the organisation department's and the leaders'."))
     qs = _stationings()
     if filters.current:
@@ -133,9 +130,9 @@ def list_stationings(request, filters: Query[StationingQuery], params: Query[Pag
 @router.post("/stationings/{int:stationing_id}/end", response={200: StationingOut, **errors(403, 404)})
 def end_stationing(request, stationing_id: Id, payload: EndIn):
     s = _stationings().filter(pk=stationing_id).first()
-    if s is None or not access.sees_stationing(_me(request)):
+    if s is None or not access.sees_stationing(caller(request)):
         raise NotFound(_("No such stationed cadre."))
-    services_people.do_end_stationing(_me(request), s, payload.end)
+    services_people.do_end_stationing(caller(request), s, payload.end)
     return _stationing_out(_stationings().get(pk=stationing_id))
 
 
@@ -169,9 +166,9 @@ def _postings() -> QuerySet[Posting]:
 @router.post("/postings", response={201: PostingOut, 200: PostingOut, **errors(403, 409)})
 def add_posting(request, payload: PostingIn, idempotency_key: Key = IDEMPOTENCY_KEY):
     """A post in a person's history: unit, post, category, level, from–to (no end while it lasts)."""
-    services_people.require_officer(_me(request))  # before the ids are looked up: a refusal tells nothing
+    services_people.require_officer(caller(request))  # before the ids are looked up: a refusal tells nothing
     p, created = services_people.do_add_posting(
-        _me(request),
+        caller(request),
         person=_person(payload.person),
         unit=_unit(payload.unit),
         post=payload.post,
@@ -195,7 +192,7 @@ class PostingQuery(Schema):
 def list_postings(request, filters: Query[PostingQuery], params: Query[Page.Input]):
     """Postings in history order: the office and the organisation department see everyone's, a person
     his or her own (asking for another's is 403). `placements`: only frontline placements."""
-    person = _me(request)
+    person = caller(request)
     qs = _postings()
     if not access.is_personnel_officer(person):
         if filters.person not in (None, person.pk):
@@ -248,7 +245,7 @@ def selection_out(s: Selection) -> dict:
 
 
 def _round(request: HttpRequest, selection_id: int) -> dict:
-    actor = _me(request)
+    actor = caller(request)
     s = rounds().filter(pk=selection_id).first() if access.is_personnel_officer(actor) else None
     if s is None:
         raise NotFound(_("No such selection round, or not one you may see."))

@@ -9,13 +9,13 @@ import hashlib
 from datetime import date
 from typing import Annotated
 
-from django.http import HttpRequest
 from ninja import Field, Header, Router, Schema
 
 from luoshi.errors import InvalidInput
 from luoshi.lists import drafting_services
 from luoshi.lists.drafting_services import MAX_EXCERPT, MAX_ITEMS, MAX_TEXT, DraftItem
 from luoshi.lists.models import Source
+from luoshi.org.caller import caller
 from luoshi.org.models import Person, Unit
 from luoshi.schemas import MULTILINE, ONE_LINE, VISIBLE_TEXT, BodyIn, Day, Id, Line, Text, Title, errors
 
@@ -85,14 +85,10 @@ class DraftingCreatedOut(Schema):
     lists: list[int]
 
 
-def _me(request: HttpRequest) -> Person:
-    return request.auth  # type: ignore[attr-defined]  # set by the API's authentication
-
-
 @router.post("/drafts-from-text", response={200: DraftingReadingOut, **errors(403)})
 def read_drafts(request, payload: DraftingReadIn):
     """Read the text into proposed draft lists (the office only). Nothing is stored."""
-    reading = drafting_services.read_text(_me(request), payload.text, as_of=payload.as_of, source=payload.source)
+    reading = drafting_services.read_text(caller(request), payload.text, as_of=payload.as_of, source=payload.source)
     items = [
         {
             "title": p.title,
@@ -144,7 +140,7 @@ def _items(items: list[DraftingItemIn]) -> list[DraftItem]:
 def create_drafts(request, payload: DraftingCreateIn, idempotency_key: Key = IDEMPOTENCY_KEY):
     """Store the document and one draft list per item, all or none (the office only); nothing is published.
     200 with the first answer when the same Idempotency-Key came before."""
-    me = _me(request)
+    me = caller(request)
     drafting_services.require_office(me)
     key = hashlib.sha256(f"api:{me.pk}:{idempotency_key}".encode()).hexdigest() if idempotency_key else None
     st, lists, created = drafting_services.do_create_drafts_from_text(

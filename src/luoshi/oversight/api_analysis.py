@@ -24,6 +24,7 @@ from pydantic import ConfigDict
 from luoshi.duties.api_duties import duty_light
 from luoshi.errors import InvalidInput, NotFound
 from luoshi.events.services import audit_read, audit_reads
+from luoshi.org.caller import caller
 from luoshi.org.models import Person
 from luoshi.oversight import analysis, analysis_files, analysis_queries, analysis_services
 from luoshi.oversight.analysis_services import CommitmentInput
@@ -138,14 +139,8 @@ class CommitmentCreatedOut(Schema):
     deadline: date
 
 
-def _person(request: HttpRequest) -> Person:
-    person = request.auth  # type: ignore[attr-defined]  # set by the API's authentication
-    assert isinstance(person, Person)
-    return person
-
-
 def _reader(request: HttpRequest) -> Person:
-    person = _person(request)
+    person = caller(request)
     analysis_services.require_reader(person)
     return person
 
@@ -205,7 +200,7 @@ def detail(a: Analysis) -> dict:
 def create_analysis(request, payload: AnalysisIn, idempotency_key: Annotated[str | None, ONE_LINE] = IDEMPOTENCY_KEY):
     """Rank every unit with facts in the period and propose the worst `count` for the meeting's agenda.
     200 with the first analysis when the same Idempotency-Key came before."""
-    person = _person(request)
+    person = caller(request)
     weights = payload.weights.model_dump(exclude_none=True) if payload.weights else None
     a, created = analysis_services.do_create_analysis(
         person,
@@ -250,7 +245,7 @@ def get_analysis(request, analysis_id: Id):
 def set_agenda(request, analysis_id: Id, payload: AgendaIn):
     """The units on the agenda in speaking order (before it is confirmed); an agenda that differs from the
     ranking's proposal needs a `note` saying why."""
-    person = _person(request)
+    person = caller(request)
     a = _analysis(analysis_id)
     heads = {}
     for h in payload.heads:
@@ -263,7 +258,7 @@ def set_agenda(request, analysis_id: Id, payload: AgendaIn):
 
 @router.post("/analyses/{int:analysis_id}/confirm", response={200: AnalysisOut, **errors(403, 404, 409)})
 def confirm_agenda(request, analysis_id: Id):
-    person = _person(request)
+    person = caller(request)
     a = analysis_services.do_confirm_agenda(person, _analysis(analysis_id))
     return detail(a)
 
@@ -277,7 +272,7 @@ def record_commitment(
 ):
     """After the meeting: a head's commitment becomes the unit's duty, open at once. 200 with the first
     commitment when the same Idempotency-Key and commitment came before."""
-    person = _person(request)
+    person = caller(request)
     a = _analysis(analysis_id)
     item = CommitmentInput(
         unit_id=payload.unit,

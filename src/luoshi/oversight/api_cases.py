@@ -14,6 +14,7 @@ from luoshi.duties.models import Escalation, Step
 from luoshi.errors import InvalidInput, NotAllowed, NotFound
 from luoshi.events.services import audit_read, audit_reads
 from luoshi.files import services as files
+from luoshi.org.caller import caller
 from luoshi.org.models import Person, Unit
 from luoshi.oversight import cases, cases_records, queries_cases, stats
 from luoshi.oversight.access import may_read_stats
@@ -52,12 +53,8 @@ IDEMPOTENCY_KEY = Header(
 Key = Annotated[str | None, ONE_LINE]
 
 
-def _me(request: HttpRequest) -> Person:
-    return request.auth  # type: ignore[attr-defined]  # set by the API's authentication
-
-
 def _officer(request: HttpRequest) -> Person:
-    person = _me(request)
+    person = caller(request)
     cases.require_officer(person)
     return person
 
@@ -128,10 +125,10 @@ def _talks_out(talks: list[Talk]) -> list[dict]:
 
 
 def _talk(request: HttpRequest, talk_id: int) -> dict:
-    talk = queries_cases.visible_talks(_me(request)).prefetch_related("duties").filter(pk=talk_id).first()
+    talk = queries_cases.visible_talks(caller(request)).prefetch_related("duties").filter(pk=talk_id).first()
     if talk is None:
         raise NotFound(_("No such talk, or not one you may see."))
-    audit_read(_me(request), "talk", talk.pk, unit_id=talk.unit_id)
+    audit_read(caller(request), "talk", talk.pk, unit_id=talk.unit_id)
     return _talks_out([talk])[0]
 
 
@@ -157,9 +154,9 @@ def create_talk(request, payload: TalkIn, idempotency_key: Key = IDEMPOTENCY_KEY
 @router.get("/talks", response={200: PagedTalksOut, **errors()})
 def list_talks(request, filters: Query[TalkQuery], params: Query[Page.Input]):
     """The talks the caller may see, newest first; the page read is one audited event."""
-    qs = queries_cases.filtered("talks", _me(request), _filters(filters)).prefetch_related("duties")
+    qs = queries_cases.filtered("talks", caller(request), _filters(filters)).prefetch_related("duties")
     talks, count = _page(qs, params)
-    audit_reads(_me(request), "talk", [t.pk for t in talks])
+    audit_reads(caller(request), "talk", [t.pk for t in talks])
     return {"items": _talks_out(talks), "count": count}
 
 
@@ -202,7 +199,7 @@ def _incidents_out(incidents: list[Incident]) -> list[dict]:
 
 
 def _incident(request: HttpRequest, incident_id: int) -> dict:
-    person = _me(request)
+    person = caller(request)
     incident = queries_cases.visible_incidents(person).filter(pk=incident_id).first()
     if incident is None:
         raise NotFound(_("No such incident, or not one you may see."))
@@ -233,8 +230,8 @@ def create_incident(request, payload: IncidentIn, idempotency_key: Key = IDEMPOT
 
 @router.get("/incidents", response={200: PagedIncidentsOut, **errors()})
 def list_incidents(request, filters: Query[CaseQuery], params: Query[Page.Input]):
-    rows, count = _page(queries_cases.filtered("incidents", _me(request), _filters(filters)), params)
-    audit_reads(_me(request), "incident", [i.pk for i in rows])
+    rows, count = _page(queries_cases.filtered("incidents", caller(request), _filters(filters)), params)
+    audit_reads(caller(request), "incident", [i.pk for i in rows])
     return {"items": _incidents_out(rows), "count": count}
 
 
@@ -260,10 +257,10 @@ def _violation_out(v: Violation) -> dict:
 
 
 def _violation(request: HttpRequest, violation_id: int) -> dict:
-    v = queries_cases.visible_violations(_me(request)).filter(pk=violation_id).first()
+    v = queries_cases.visible_violations(caller(request)).filter(pk=violation_id).first()
     if v is None:
         raise NotFound(_("No such violation, or not one you may see."))
-    audit_read(_me(request), "violation", v.pk, unit_id=v.unit_id)
+    audit_read(caller(request), "violation", v.pk, unit_id=v.unit_id)
     return _violation_out(v)
 
 
@@ -285,8 +282,8 @@ def create_violation(request, payload: ViolationIn, idempotency_key: Key = IDEMP
 
 @router.get("/violations", response={200: PagedViolationsOut, **errors()})
 def list_violations(request, filters: Query[CaseQuery], params: Query[Page.Input]):
-    rows, count = _page(queries_cases.filtered("violations", _me(request), _filters(filters)), params)
-    audit_reads(_me(request), "violation", [v.pk for v in rows])
+    rows, count = _page(queries_cases.filtered("violations", caller(request), _filters(filters)), params)
+    audit_reads(caller(request), "violation", [v.pk for v in rows])
     return {"items": [_violation_out(v) for v in rows], "count": count}
 
 
@@ -328,10 +325,10 @@ def _cases_out(rows: list[Accountability]) -> list[dict]:
 
 
 def _accountability(request: HttpRequest, case_id: int) -> dict:
-    case = queries_cases.visible_accountability(_me(request)).filter(pk=case_id).first()
+    case = queries_cases.visible_accountability(caller(request)).filter(pk=case_id).first()
     if case is None:
         raise NotFound(_("No such accountability decision, or not one you may see."))
-    audit_read(_me(request), "accountability", case.pk, unit_id=case.unit_id)
+    audit_read(caller(request), "accountability", case.pk, unit_id=case.unit_id)
     return _cases_out([case])[0]
 
 
@@ -355,8 +352,8 @@ def create_accountability(request, payload: AccountabilityIn, idempotency_key: K
 
 @router.get("/accountability", response={200: PagedAccountabilityOut, **errors()})
 def list_accountability(request, filters: Query[CaseQuery], params: Query[Page.Input]):
-    rows, count = _page(queries_cases.filtered("accountability", _me(request), _filters(filters)), params)
-    audit_reads(_me(request), "accountability", [a.pk for a in rows])
+    rows, count = _page(queries_cases.filtered("accountability", caller(request), _filters(filters)), params)
+    audit_reads(caller(request), "accountability", [a.pk for a in rows])
     return {"items": _cases_out(rows), "count": count}
 
 
@@ -371,7 +368,7 @@ def get_accountability(request, case_id: Id):
 @router.get("/stats/oversight", response={200: OversightStatsOut, **errors(403)})
 def oversight_stats(request, period: Query[PeriodQuery]):
     """The period's oversight figures (both ends inclusive; an end left out counts all on that side)."""
-    if not may_read_stats(_me(request)):
+    if not may_read_stats(caller(request)):
         raise NotAllowed(_("The oversight figures are for the office, discipline inspection and the leaders."))
     if period.start and period.end and period.start > period.end:
         raise InvalidInput(_("The period ends before it begins."), "to")

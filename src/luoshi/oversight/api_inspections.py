@@ -14,6 +14,7 @@ from ninja import File, Header, Query, Router, UploadedFile
 from luoshi.errors import InvalidInput, NotFound
 from luoshi.files import services as files
 from luoshi.files.models import Attachment
+from luoshi.org.caller import caller
 from luoshi.org.models import Person, Unit
 from luoshi.oversight import findings, inspections, queries_findings
 from luoshi.oversight.api_inspection_schemas import (
@@ -49,10 +50,6 @@ IDEMPOTENCY_KEY = Header(
     description="Repeating a request with the same key stores it once and answers the first record (200).",
 )
 Key = Annotated[str | None, ONE_LINE]
-
-
-def _me(request: HttpRequest) -> Person:
-    return request.auth  # type: ignore[attr-defined]  # set by the API's authentication
 
 
 def _units(ids: list[int], field: str) -> list[Unit]:
@@ -108,7 +105,7 @@ def _inspections(person: Person) -> QuerySet[Inspection]:
 
 
 def _visible_inspection(request: HttpRequest, inspection_id: int) -> Inspection:
-    inspection = queries_findings.visible_inspections(_me(request)).filter(pk=inspection_id).first()
+    inspection = queries_findings.visible_inspections(caller(request)).filter(pk=inspection_id).first()
     if inspection is None:
         raise NotFound(_("No such inspection, or not one you may see."))
     return inspection
@@ -117,7 +114,7 @@ def _visible_inspection(request: HttpRequest, inspection_id: int) -> Inspection:
 def _inspection(request: HttpRequest, inspection_id: int) -> dict:
     """One campaign as the caller may read it: whole for the overseers and the team; a unit reads the
     campaign without the team's other units and findings."""
-    person = _me(request)
+    person = caller(request)
     inspection = _inspections(person).filter(pk=inspection_id).first()
     if inspection is None:
         raise NotFound(_("No such inspection, or not one you may see."))
@@ -148,7 +145,9 @@ def create_inspection(request, payload: InspectionIn, idempotency_key: Key = IDE
         units=_units(payload.units, "units"),
         scope=payload.scope,
     )
-    inspection, created = inspections.do_create_inspection(_me(request), data, submission_key=idempotency_key or None)
+    inspection, created = inspections.do_create_inspection(
+        caller(request), data, submission_key=idempotency_key or None
+    )
     return (201 if created else 200), _inspection(request, inspection.pk)
 
 
@@ -156,7 +155,7 @@ def create_inspection(request, payload: InspectionIn, idempotency_key: Key = IDE
 def list_inspections(request, filters: Query[InspectionQuery], params: Query[Page.Input]):
     """The campaigns the caller may see, newest first. A unit's liaison or head sees those that inspected
     the unit, with the unit's own findings and nothing of the other units."""
-    person = _me(request)
+    person = caller(request)
     qs = _inspections(person)
     if filters.unit:
         qs = qs.filter(pk__in=InspectedUnit.objects.filter(unit_id=filters.unit).values("inspection_id"))
@@ -198,7 +197,7 @@ def draw(request, inspection_id: Id, payload: DrawIn, idempotency_key: Key = IDE
         data = inspections.DrawInput(
             count=payload.count, kind=payload.scope.kind, parent=payload.scope.parent, seed=_seed(payload.seed)
         )
-    d, created = inspections.do_draw(_me(request), inspection, data, submission_key=idempotency_key or None)
+    d, created = inspections.do_draw(caller(request), inspection, data, submission_key=idempotency_key or None)
     return (201 if created else 200), _draw_out(d)
 
 
@@ -248,7 +247,7 @@ def _findings_out(rows: list[Finding]) -> list[dict]:
 
 
 def _visible_finding(request: HttpRequest, finding_id: int) -> Finding:
-    finding = queries_findings.one_finding(_me(request), finding_id)
+    finding = queries_findings.one_finding(caller(request), finding_id)
     if finding is None:
         raise NotFound(_("No such finding, or not one you may see."))
     return finding
@@ -282,7 +281,7 @@ def create_finding(request, inspection_id: Id, payload: FindingIn, idempotency_k
         report_every_days=payload.report_every_days,
     )
     finding, created = findings.do_create_finding(
-        _me(request), inspection, data, submission_key=idempotency_key or None
+        caller(request), inspection, data, submission_key=idempotency_key or None
     )
     return (201 if created else 200), _finding(request, finding.pk)
 
@@ -293,7 +292,7 @@ def list_findings(request, filters: Query[FindingQuery], params: Query[Page.Inpu
     f = FindingFilters(
         inspection=filters.inspection, unit=filters.unit, status=str(filters.status) if filters.status else ""
     )
-    rows, count = _page(queries_findings.filtered(_me(request), f, timezone.localdate()), params)
+    rows, count = _page(queries_findings.filtered(caller(request), f, timezone.localdate()), params)
     return {"items": _findings_out(rows), "count": count}
 
 
@@ -315,7 +314,7 @@ def upload(request, finding_id: Id, file: File[list[UploadedFile]], idempotency_
     finding = _visible_finding(request, finding_id)
     checked = files.check_uploads(file, "file")
     stored, created = findings.do_upload_evidence(
-        _me(request), finding, checked, submission_key=idempotency_key or None
+        caller(request), finding, checked, submission_key=idempotency_key or None
     )
     return (201 if created else 200), {"attachments": [_file_out(a) for a in stored]}
 
@@ -329,7 +328,7 @@ def report(request, finding_id: Id, payload: FindingReportIn, idempotency_key: K
     verify. 200 when the same Idempotency-Key and report came before."""
     finding = _visible_finding(request, finding_id)
     r, created = findings.do_report_finding(
-        _me(request),
+        caller(request),
         finding,
         progress=payload.progress,
         done=payload.done,
@@ -373,7 +372,7 @@ def verify(request, finding_id: Id, payload: VerifyIn, idempotency_key: Key = ID
     sends the rectification back."""
     finding = _visible_finding(request, finding_id)
     v, created = findings.do_verify(
-        _me(request), finding, passed=payload.passed, note=payload.note, submission_key=idempotency_key or None
+        caller(request), finding, passed=payload.passed, note=payload.note, submission_key=idempotency_key or None
     )
     return (201 if created else 200), _verify_out(v, _visible_finding(request, finding_id))
 
@@ -383,7 +382,7 @@ def to_list(request, finding_id: Id):
     """The finding becomes a published responsibility list (source inspection) in one step (the office's);
     a second call answers the same list (200)."""
     finding = _visible_finding(request, finding_id)
-    rlist, created = findings.do_finding_to_list(_me(request), finding)
+    rlist, created = findings.do_finding_to_list(caller(request), finding)
     return (201 if created else 200), {"list": rlist.pk, "code": rlist.code}
 
 
@@ -402,5 +401,5 @@ def list_categories(request):
 
 @router.post("/finding-categories", response={201: CategoryOut, 200: CategoryOut, **errors(403, 409)})
 def add_category(request, payload: CategoryIn, idempotency_key: Key = IDEMPOTENCY_KEY):
-    c, created = findings.do_add_category(_me(request), payload.name, submission_key=idempotency_key or None)
+    c, created = findings.do_add_category(caller(request), payload.name, submission_key=idempotency_key or None)
     return (201 if created else 200), _category_out(c)

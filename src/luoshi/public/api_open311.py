@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Header, Router, Schema
 
-from luoshi.org.models import Person
+from luoshi.org.caller import caller
 from luoshi.public.models import Open311Key
 from luoshi.public.open311 import keys
 from luoshi.schemas import ONE_LINE, VISIBLE_LINE, BodyIn, Id, errors
@@ -22,10 +22,6 @@ IDEMPOTENCY_KEY = Header(
     max_length=64,
     description="Repeating a request with the same key issues one key; the same key with another name is 409.",
 )
-
-
-def me(request: HttpRequest) -> Person:
-    return request.auth  # type: ignore[attr-defined]  # set by the API's authentication
 
 
 class KeyIn(BodyIn):
@@ -63,13 +59,13 @@ def _out(key: Open311Key, raw: str | None = None, *, with_key: bool = False) -> 
     "/open311/keys", response={201: NewKeyOut, 200: NewKeyOut, **errors(403, 409)}, summary="Issue an Open311 key"
 )
 def issue_key(request: HttpRequest, payload: KeyIn, idempotency_key: Annotated[str | None, ONE_LINE] = IDEMPOTENCY_KEY):
-    key, raw = keys.do_issue_key(me(request), payload.name, timezone.now(), submission_key=idempotency_key or None)
+    key, raw = keys.do_issue_key(caller(request), payload.name, timezone.now(), submission_key=idempotency_key or None)
     return (201 if raw is not None else 200), _out(key, raw, with_key=True)
 
 
 @router.get("/open311/keys", response={200: list[KeyOut], **errors(403)}, summary="The Open311 keys")
 def list_keys(request: HttpRequest):
-    return [_out(k) for k in keys.keys_for(me(request))]
+    return [_out(k) for k in keys.keys_for(caller(request))]
 
 
 @router.post(
@@ -77,5 +73,5 @@ def list_keys(request: HttpRequest):
 )
 def revoke_key(request: HttpRequest, key_id: Id):
     """Revoking a revoked key changes nothing (200)."""
-    key, _changed = keys.do_revoke_key(me(request), key_id, timezone.now())
+    key, _changed = keys.do_revoke_key(caller(request), key_id, timezone.now())
     return _out(key)

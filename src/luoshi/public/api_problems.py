@@ -20,6 +20,7 @@ from luoshi.duties.models import Duty, HandlingRole, Report
 from luoshi.duties.services import require_office
 from luoshi.errors import Conflict, InvalidInput, NotFound
 from luoshi.events.models import Event
+from luoshi.org.caller import caller
 from luoshi.org.models import Person, Unit
 from luoshi.public import api_problem_schemas as out
 from luoshi.public import dispatch, handling, intake, queries
@@ -66,12 +67,8 @@ WRITE = errors(403, 404, 409)
 T = TypeVar("T")
 
 
-def _me(request: HttpRequest) -> Person:
-    return request.auth  # type: ignore[attr-defined]  # set by the API's authentication
-
-
 def _visible(request: HttpRequest, problem_id: int) -> Problem:
-    p = queries.one(_me(request), problem_id)
+    p = queries.one(caller(request), problem_id)
     if p is None:
         raise NotFound(_("No such problem, or not one you may see."))
     return p
@@ -90,7 +87,7 @@ def _once(key: str | None, step: Callable[[], T], first: Callable[[], T | None])
 
 def _my_event(request: HttpRequest, p: Problem, kind: str) -> Event | None:
     return (
-        Event.objects.filter(subject_type="problem", subject_id=p.pk, kind=kind, actor=_me(request))
+        Event.objects.filter(subject_type="problem", subject_id=p.pk, kind=kind, actor=caller(request))
         .order_by("-at", "-pk")
         .first()
     )
@@ -118,7 +115,7 @@ def _submission_key(person: Person, key: str | None) -> str | None:
 def create_problem(request, payload: NewProblemIn, idempotency_key: Key = IDEMPOTENCY_KEY):
     """Take a problem in (the office: hotline, TV, newspaper, tips…). 200 with the first problem when the
     same Idempotency-Key came before."""
-    me = _me(request)
+    me = caller(request)
     data = intake.Submission(**payload.dict())
     p, created = intake.do_submit(me, data, submission_key=_submission_key(me, idempotency_key))
     return (201 if created else 200), {"id": p.pk, "code": p.code, "status": p.status}
@@ -149,7 +146,7 @@ def _filters(f: ProblemQuery) -> ProblemFilters:
 def list_problems(request, filters: Query[ProblemQuery], params: Query[Page.Input]):
     """The problems the caller may see, newest first: a unit's people see those dispatched to their unit.
     Rows never carry the reporter."""
-    rows, leads, count = queries.page(_me(request), _filters(filters), params.offset, params.limit)
+    rows, leads, count = queries.page(caller(request), _filters(filters), params.offset, params.limit)
     return {"items": [out.row(p, leads.get(p.pk)) for p in rows], "count": count}
 
 
@@ -157,7 +154,7 @@ def list_problems(request, filters: Query[ProblemQuery], params: Query[Page.Inpu
 def get_problem(request, problem_id: Id):
     """One problem with its units, send-backs, latest reply and visit; the reporter only for the office, or
     for a handling unit when the reporter agreed (each such read is audited)."""
-    d = queries.detail(_me(request), problem_id)
+    d = queries.detail(caller(request), problem_id)
     if d is None:
         raise NotFound(_("No such problem, or not one you may see."))
     return out.detail(d)
@@ -169,13 +166,13 @@ def get_problem(request, problem_id: Id):
 @router.post("/problems/{int:problem_id}/accept", response={200: StateOut, **WRITE})
 def accept(request, problem_id: Id, idempotency_key: Key = IDEMPOTENCY_KEY):
     p = _visible(request, problem_id)
-    return _state_step(request, p, idempotency_key, "problem.accepted", lambda: intake.do_accept(_me(request), p))
+    return _state_step(request, p, idempotency_key, "problem.accepted", lambda: intake.do_accept(caller(request), p))
 
 
 @router.post("/problems/{int:problem_id}/reject", response={200: StateOut, **WRITE})
 def reject(request, problem_id: Id, payload: RejectIn, idempotency_key: Key = IDEMPOTENCY_KEY):
     p = _visible(request, problem_id)
-    step = lambda: intake.do_reject(_me(request), p, payload.reason)  # noqa: E731
+    step = lambda: intake.do_reject(caller(request), p, payload.reason)  # noqa: E731
     return _state_step(request, p, idempotency_key, "problem.rejected", step)
 
 
@@ -183,7 +180,7 @@ def reject(request, problem_id: Id, payload: RejectIn, idempotency_key: Key = ID
 def duplicate(request, problem_id: Id, payload: DuplicateIn, idempotency_key: Key = IDEMPOTENCY_KEY):
     """Mark as a duplicate of `of` (or of the original `of` duplicates): its reporters follow the original."""
     p = _visible(request, problem_id)
-    step = lambda: intake.do_mark_duplicate(_me(request), p, payload.of)  # noqa: E731
+    step = lambda: intake.do_mark_duplicate(caller(request), p, payload.of)  # noqa: E731
     return _state_step(request, p, idempotency_key, "problem.duplicate", step)
 
 
@@ -216,7 +213,7 @@ def dispatch_problem(request, problem_id: Id, payload: DispatchIn, idempotency_k
         return out.dispatched(duty) if duty else None
 
     step = lambda: dispatch.do_dispatch(  # noqa: E731
-        _me(request), p, payload.unit, payload.co_units, payload.deadline
+        caller(request), p, payload.unit, payload.co_units, payload.deadline
     )
     return _once(idempotency_key, lambda: out.dispatched(step()), first)
 
@@ -229,13 +226,13 @@ def sign(request, problem_id: Id, payload: ProblemUnitIn, idempotency_key: Key =
     def first() -> dict | None:
         duty = (
             queries.problem_duties()
-            .filter(owner_id=p.pk, unit_id=payload.unit, signed_by=_me(request))
+            .filter(owner_id=p.pk, unit_id=payload.unit, signed_by=caller(request))
             .order_by("-pk")
             .first()
         )
         return out.signed(duty) if duty else None
 
-    return _once(idempotency_key, lambda: out.signed(handling.do_sign(_me(request), p, payload.unit)), first)
+    return _once(idempotency_key, lambda: out.signed(handling.do_sign(caller(request), p, payload.unit)), first)
 
 
 @router.post("/problems/{int:problem_id}/send-back", response={200: SentBackOut, **WRITE})
@@ -249,7 +246,7 @@ def send_back(request, problem_id: Id, payload: SendBackIn, idempotency_key: Key
             SendBack.objects.filter(
                 problem=p,
                 unit_id=payload.unit,
-                by=_me(request),
+                by=caller(request),
                 reason=payload.reason,
                 basis=check_text(payload.basis, "basis", multiline=True),
             )
@@ -258,7 +255,7 @@ def send_back(request, problem_id: Id, payload: SendBackIn, idempotency_key: Key
         )
         return out.sent_back(sb) if sb else None
 
-    step = lambda: dispatch.do_send_back(_me(request), p, payload.unit, payload.reason, payload.basis)  # noqa: E731
+    step = lambda: dispatch.do_send_back(caller(request), p, payload.unit, payload.reason, payload.basis)  # noqa: E731
     return _once(idempotency_key, lambda: out.sent_back(step()), first)
 
 
@@ -276,7 +273,7 @@ def rule(request, problem_id: Id, payload: ProblemUnitIn, idempotency_key: Key =
         return {"duty": duty.pk, "unit": duty.unit_id} if duty else None
 
     def step() -> dict:
-        duty = dispatch.do_rule(_me(request), p, payload.unit)
+        duty = dispatch.do_rule(caller(request), p, payload.unit)
         return {"duty": duty.pk, "unit": duty.unit_id}
 
     return _once(idempotency_key, step, first)
@@ -295,7 +292,7 @@ def progress(request, problem_id: Id, payload: TextIn, idempotency_key: Key = ID
             Report.objects.filter(
                 duty__in=queries.problem_duties().filter(owner_id=p.pk, unit_id=payload.unit),
                 submission_key=idempotency_key,
-                author=_me(request),
+                author=caller(request),
                 done=check_text(payload.text, "text", multiline=True).strip(),  # the same key for another text: 409
             )
             .select_related("duty")
@@ -303,7 +300,7 @@ def progress(request, problem_id: Id, payload: TextIn, idempotency_key: Key = ID
         )
         if earlier is not None:
             return {"duty": earlier.duty_id, "unit": earlier.duty.unit_id, "progress": earlier.progress}
-    duty = handling.do_progress(_me(request), p, payload.unit, payload.text, submission_key=idempotency_key or None)
+    duty = handling.do_progress(caller(request), p, payload.unit, payload.text, submission_key=idempotency_key or None)
     return {"duty": duty.pk, "unit": duty.unit_id, "progress": duty.progress}
 
 
@@ -311,7 +308,7 @@ def progress(request, problem_id: Id, payload: TextIn, idempotency_key: Key = ID
 def reply(request, problem_id: Id, payload: TextIn, idempotency_key: Key = IDEMPOTENCY_KEY):
     """The lead unit's reply to the reporter (答复): it asks the office to accept its work."""
     p = _visible(request, problem_id)
-    r = handling.do_reply(_me(request), p, payload.unit, payload.text, submission_key=idempotency_key or None)
+    r = handling.do_reply(caller(request), p, payload.unit, payload.text, submission_key=idempotency_key or None)
     return out.reply(r)
 
 
@@ -328,7 +325,7 @@ def visit(request, problem_id: Id, payload: VisitIn, idempotency_key: Key = IDEM
         v = (
             Visit.objects.filter(
                 problem=p,
-                by=_me(request),
+                by=caller(request),
                 satisfaction=payload.satisfaction,
                 solved=payload.solved,
                 reopened=payload.reopen,
@@ -340,7 +337,7 @@ def visit(request, problem_id: Id, payload: VisitIn, idempotency_key: Key = IDEM
         return out.visit(v) if v else None
 
     def step() -> dict:
-        me = _me(request)
+        me = caller(request)
         return out.visit(handling.do_visit(me, p, payload.satisfaction, payload.solved, payload.note, payload.reopen))
 
     return _once(idempotency_key, step, first)
@@ -350,21 +347,21 @@ def visit(request, problem_id: Id, payload: VisitIn, idempotency_key: Key = IDEM
 def close(request, problem_id: Id, idempotency_key: Key = IDEMPOTENCY_KEY):
     """Close a visited problem (its outcome: solved, or closed but not solved). Again: the same."""
     p = _visible(request, problem_id)
-    return _state_step(request, p, idempotency_key, "problem.closed", lambda: handling.do_close(_me(request), p))
+    return _state_step(request, p, idempotency_key, "problem.closed", lambda: handling.do_close(caller(request), p))
 
 
 @router.post("/problems/{int:problem_id}/expose", response={200: StateOut, **WRITE})
 def expose(request, problem_id: Id, idempotency_key: Key = IDEMPOTENCY_KEY):
     """A hot issue, exposed publicly (曝光): the portal shows it and its progress."""
     p = _visible(request, problem_id)
-    return _state_step(request, p, idempotency_key, "problem.exposed", lambda: handling.do_expose(_me(request), p))
+    return _state_step(request, p, idempotency_key, "problem.exposed", lambda: handling.do_expose(caller(request), p))
 
 
 @router.post("/problems/{int:problem_id}/to-list", response={201: ProblemToListOut, 200: ProblemToListOut, **WRITE})
 def to_list(request, problem_id: Id, idempotency_key: Key = IDEMPOTENCY_KEY):
     """One step: a published responsibility list for the lead unit by its deadline; a second call answers
     the same list (200)."""
-    rlist, created = handling.do_to_list(_me(request), _visible(request, problem_id))
+    rlist, created = handling.do_to_list(caller(request), _visible(request, problem_id))
     return (201 if created else 200), {"list": rlist.pk, "code": rlist.code}
 
 
@@ -372,5 +369,5 @@ def to_list(request, problem_id: Id, idempotency_key: Key = IDEMPOTENCY_KEY):
 def suggestions(request, problem_id: Id):
     """The units most likely to own the problem, best first, with a score (the office's)."""
     p = _visible(request, problem_id)
-    require_office(_me(request))  # the office dispatches: units and leaders have no use for a guess
+    require_office(caller(request))  # the office dispatches: units and leaders have no use for a guess
     return {"units": [{"unit": u.pk, "name": u.name, "score": float(s)} for u, s in suggest_units(p, k=3)]}

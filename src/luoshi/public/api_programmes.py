@@ -5,12 +5,11 @@ business reads (programmes are public media)."""
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
 
 from luoshi.errors import NotFound
-from luoshi.org.models import Person
+from luoshi.org.caller import caller
 from luoshi.public import programmes
 from luoshi.public.models import Broadcast, Programme
 from luoshi.schemas import ONE_LINE, BodyIn, Day, Id, Page, Text, Title, errors
@@ -68,10 +67,6 @@ class EpisodeOut(Schema):
     accepted: int
 
 
-def _me(request: HttpRequest) -> Person:
-    return request.auth  # type: ignore[attr-defined]  # set by the API's authentication
-
-
 def _programme_out(p: Programme) -> dict:
     return {
         "id": p.pk,
@@ -111,7 +106,7 @@ def _programme(programme_id: int) -> Programme:
 def create_programme(request, payload: MediaProgrammeIn, idempotency_key: Key = IDEMPOTENCY_KEY):
     """A TV programme or a newspaper column (the office's)."""
     p, created = programmes.do_create_programme(
-        _me(request), payload.kind, payload.name, payload.description, submission_key=idempotency_key or None
+        caller(request), payload.kind, payload.name, payload.description, submission_key=idempotency_key or None
     )
     return (201 if created else 200), _programme_out(_programme(p.pk))
 
@@ -144,5 +139,5 @@ def add_episode(request, programme_id: Id, payload: EpisodeIn, idempotency_key: 
     """An episode with the units on air (the office's); a number the programme has is a 409."""
     p = _programme(programme_id)
     data = programmes.EpisodeInput(payload.number, payload.aired_on, payload.title, list(payload.units))
-    b, created = programmes.do_add_episode(_me(request), p, data, submission_key=idempotency_key or None)
+    b, created = programmes.do_add_episode(caller(request), p, data, submission_key=idempotency_key or None)
     return (201 if created else 200), _episode_out(programmes.episodes(p).get(pk=b.pk))

@@ -5,13 +5,13 @@ categories.py); only the administrator sets the weights."""
 
 from typing import Annotated
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from luoshi.duties.services import resolve_now
 from luoshi.errors import NotAllowed, NotFound
 from luoshi.org import access
+from luoshi.org.caller import caller
 from luoshi.org.models import Person, Role
 from luoshi.public import categories, rates, suggest
 from luoshi.public.models import Category
@@ -69,10 +69,6 @@ class AccuracyOut(Schema):
     n: int = Field(description="Held-out problems measured (the newest fifth of the history).")
 
 
-def _me(request: HttpRequest) -> Person:
-    return request.auth  # type: ignore[attr-defined]  # set by the API's authentication
-
-
 def _category_out(c: Category) -> dict:
     return {"id": c.pk, **categories.category_state(c), "description": c.description}
 
@@ -88,7 +84,7 @@ def add_category(request, payload: ProblemCategoryIn):
     """A new category (the administrator or the office). Its name and code are unique: a second POST of
     the same is a 409."""
     c = categories.do_add_category(
-        _me(request),
+        caller(request),
         payload.name,
         payload.code,
         resolve_now(None),
@@ -107,7 +103,7 @@ def update_category(request, category_id: Id, payload: ProblemCategoryPatch):
     if c is None:
         raise NotFound(_("No such category."))
     changes = payload.model_dump(exclude_none=True)
-    c, _changed = categories.do_update_category(_me(request), c, resolve_now(None), **changes)
+    c, _changed = categories.do_update_category(caller(request), c, resolve_now(None), **changes)
     return _category_out(c)
 
 
@@ -121,7 +117,7 @@ def get_weights(request):
 def put_weights(request, payload: WeightsIO):
     """The administrator's: the three weights must add up to 100; the same values again record nothing."""
     w, _changed = rates.do_set_weights(
-        _me(request), payload.response, payload.resolution, payload.satisfaction, payload.basically_counts
+        caller(request), payload.response, payload.resolution, payload.satisfaction, payload.basically_counts
     )
     return rates.vars_of(w)
 
@@ -135,6 +131,6 @@ def suggestion_accuracy(request):
     """The dispatch suggestion's top-1 and top-3 accuracy on the newest fifth of the city's history, the
     model trained on the older part (computed on demand, kept until the history changes). The office, the
     leaders and the administrator."""
-    if not may_see_accuracy(_me(request)):
+    if not may_see_accuracy(caller(request)):
         raise NotAllowed(_("Only the office, the leaders and the administrator see this."))
     return suggest.cached_accuracy()
