@@ -34,6 +34,7 @@ from luoshi.lists.api_schemas import (  # noqa: F401  (re-exported for lists.api
     unit_status,
 )
 from luoshi.lists.models import ListStatus, ResponsibilityList, Source
+from luoshi.org.caller import caller
 from luoshi.org.models import Person, Unit
 from luoshi.schemas import (
     ONE_LINE,
@@ -79,7 +80,7 @@ def _report_out(r: Report, unit_id: int | None) -> dict:
 
 
 def _visible_list(request: HttpRequest, list_id: int) -> ResponsibilityList:
-    person: Person = request.auth  # type: ignore[attr-defined]  # set by the API's authentication
+    person = caller(request)
     qs = queries.with_lights(queries.visible_lists(person)).select_related("leader")
     rlist = qs.filter(pk=list_id).first()
     if rlist is None:
@@ -96,7 +97,7 @@ def _obligation(rlist: ResponsibilityList, unit_id: int) -> Duty:
 
 def _detail(request: HttpRequest, list_id: int, *, last_reports: bool = False) -> dict:
     """The ListOut dict of a list the caller may see (lists.rows: three queries), else 404."""
-    person: Person = request.auth  # type: ignore[attr-defined]  # set by the API's authentication
+    person = caller(request)
     found = rows.one_list(queries.visible_lists(person), list_id, timezone.localdate(), last_reports=last_reports)
     if found is None:
         raise NotFound("No such list, or not one you may see.")
