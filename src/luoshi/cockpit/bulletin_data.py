@@ -31,7 +31,7 @@ from luoshi.frontline import queries as frontline_queries
 from luoshi.frontline.rule import month_bounds, month_compliance
 from luoshi.lists.models import ListStatus, ResponsibilityList
 from luoshi.lists.queries import light_filter
-from luoshi.org.models import Person, Unit
+from luoshi.org.models import Person
 from luoshi.oversight.models import Accountability, Finding, Talk
 from luoshi.public import rates
 
@@ -135,17 +135,8 @@ def league_part(start: date, end: date, now_day: date) -> dict[str, Any]:
 
 
 def rates_part(start: date, end: date, now: datetime) -> dict[str, Any]:
-    """The three rates over the period itself (the rates module counts a month; the same counts, other bounds)."""
-    first, after = bounds(start, end)
-    counts: dict[int, dict[str, int]] = {}
-    for source in (rates._dispatch_counts(first, after, now), rates._visit_counts(first, after)):
-        for unit_id, row in source.items():
-            mine = counts.setdefault(unit_id, dict.fromkeys(rates.KEYS, 0))
-            for k in rates.KEYS:
-                mine[k] += row.get(k, 0)
-    w = rates.weights()
-    names = dict(Unit.objects.filter(pk__in=list(counts)).values_list("pk", "name"))
-    ranked = rates.rank([rates._row(rates.UnitRef(pk, names.get(pk, str(pk))), c, w) for pk, c in counts.items()])
+    """The three rates over the period itself (the rates page counts a month; the same counts, other bounds)."""
+    ranked = rates.period_unit_rates(*bounds(start, end), now)
     rows = [
         {
             "unit": r.unit.id,

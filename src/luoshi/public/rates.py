@@ -196,7 +196,7 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
 
 
 def _dispatch_counts(start: datetime, end: datetime, now: datetime) -> dict[int, dict[str, int]]:
-    """Per unit: lead duties dispatched in the month that count, those responded to in time, and those
+    """Per unit: lead duties dispatched in [start, end) that count, those responded to in time, and those
     sent back and ruled against the unit. One query."""
     sb = SendBack.objects.filter(duty_id=OuterRef("pk"))
     overruled = Exists(sb.filter(ruling=Ruling.OVERRULED))
@@ -226,7 +226,7 @@ def _dispatch_counts(start: datetime, end: datetime, now: datetime) -> dict[int,
 
 
 def _visit_counts(start: datetime, end: datetime) -> dict[int, dict[str, int]]:
-    """Per unit: the month's last visit of each of its problems, those solved, satisfied, basically. One query."""
+    """Per unit: the period's last visit of each of its problems, those solved, satisfied, basically. One query."""
     later = Visit.objects.filter(problem_id=OuterRef("problem_id"), at__gte=start, at__lt=end).filter(
         Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), pk__gt=OuterRef("pk"))
     )
@@ -248,16 +248,20 @@ def _visit_counts(start: datetime, end: datetime) -> dict[int, dict[str, int]]:
 KEYS = ("dispatched", "responded", "wrong", "visited", "solved", "satisfied", "basically")
 
 
-def _figures(month: date, now: datetime | None) -> tuple[dict[int, dict[str, int]], Weights]:
-    start, end = month_bounds(month)
-    now = resolve_now(now)
+def _counts(start: datetime, end: datetime, now: datetime) -> dict[int, dict[str, int]]:
+    """Per unit: every KEYS count over [start, end). Two queries."""
     counts: dict[int, dict[str, int]] = {}
     for source in (_dispatch_counts(start, end, now), _visit_counts(start, end)):
         for unit_id, row in source.items():
             mine = counts.setdefault(unit_id, dict.fromkeys(KEYS, 0))
             for k in KEYS:
                 mine[k] += row.get(k, 0)
-    return counts, weights()
+    return counts
+
+
+def _figures(month: date, now: datetime | None) -> tuple[dict[int, dict[str, int]], Weights]:
+    start, end = month_bounds(month)
+    return _counts(start, end, resolve_now(now)), weights()
 
 
 def _row(unit: UnitRef, c: dict[str, int], w: Weights) -> UnitRate:
@@ -274,11 +278,18 @@ def _row(unit: UnitRef, c: dict[str, int], w: Weights) -> UnitRate:
     return finish(r, w)
 
 
-def unit_rates(month: date, now: datetime | None = None) -> list[UnitRate]:
-    """Every unit with a dispatch or a visit in the month, ranked. Four queries."""
-    counts, w = _figures(month, now)
+def period_unit_rates(start: datetime, end: datetime, now: datetime) -> list[UnitRate]:
+    """Every unit with a dispatch or a visit in [start, end), ranked: the month's figures over other bounds
+    (the bulletin's period). Four queries."""
+    counts, w = _counts(start, end, now), weights()
     names = dict(Unit.objects.filter(pk__in=list(counts)).values_list("pk", "name"))
     return rank([_row(UnitRef(pk, names.get(pk, str(pk))), c, w) for pk, c in counts.items()])
+
+
+def unit_rates(month: date, now: datetime | None = None) -> list[UnitRate]:
+    """Every unit with a dispatch or a visit in the month, ranked. Four queries."""
+    start, end = month_bounds(month)
+    return period_unit_rates(start, end, resolve_now(now))
 
 
 def district_of(tree: dict[int, tuple[str, int | None]]) -> dict[int, int]:
