@@ -22,7 +22,9 @@ def running(office, leader, ledger, programme, unit_a):
     """A task of unit a reporting every 7 days, opened on Mon 03-02: first report due Mon 03-09."""
     with time_machine.travel(at(OPENED), tick=False):
         task = services.do_create_task(
-            office, ledger, task_input(programme, "城市供水管网改造", leader=leader, lead_unit=unit_a, report_every_days=7)
+            office,
+            ledger,
+            task_input(programme, "城市供水管网改造", leader=leader, lead_unit=unit_a, report_every_days=7),
         )
         services.do_open_ledger(office, ledger)
     return task
