@@ -209,6 +209,9 @@ LUOSHI_SWEEP_EVERY_SECONDS = env_int("LUOSHI_SWEEP_EVERY_SECONDS", 300)
 LUOSHI_DELIVER_EVERY_SECONDS = env_int("LUOSHI_DELIVER_EVERY_SECONDS", 30)
 # How often the worker takes the public form's queued submissions in as problems.
 LUOSHI_PUBLIC_INTAKE_EVERY_SECONDS = env_int("LUOSHI_PUBLIC_INTAKE_EVERY_SECONDS", 2)
+# The most submissions that may wait in that queue: at the bound (a stopped or overrun worker) the public form
+# refuses new ones (503, Retry-After) instead of letting the queue grow without end. 0 or less: no bound.
+LUOSHI_PUBLIC_INTAKE_MAX_WAITING = env_int("LUOSHI_PUBLIC_INTAKE_MAX_WAITING", 100_000)
 # Outside channels deliver, and the scheduled sweep runs, in these hours of working days only ("always": any time).
 LUOSHI_DELIVERY_HOURS = os.environ.get("LUOSHI_DELIVERY_HOURS", "08:30-18:00")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "luoshi@localhost")

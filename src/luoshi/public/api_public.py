@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from ninja import Field, Router, Schema
 
-from luoshi.public import citizen, intake, pow, throttle
+from luoshi.public import citizen, intake, intake_queue, pow, throttle
 from luoshi.public.intake import Submission
 from luoshi.schemas import MULTILINE, ONE_LINE, BodyIn, errors
 
@@ -67,13 +67,14 @@ def challenge(request: HttpRequest, response: HttpResponse):
 @router.post(
     "/public/problems",
     # 403 is declared as on every write (tests/api/test_openapi.py); the public form has no one to refuse.
-    response={201: TrackingOut, 200: TrackingOut, **errors(403, 429)},
+    response={201: TrackingOut, 200: TrackingOut, **errors(403, 429, 503)},
     url_name="public_submit",
 )
 def submit(request: HttpRequest, payload: PublicProblemIn):
     """Send a problem. 201 with its tracking code (keep it: it is the only way to follow the problem);
     200 with the same code when the same request (challenge) came before; 429 with Retry-After over the
-    per-address limit."""
+    per-address limit; 503 with Retry-After while too many problems wait to be taken in (nothing stored,
+    the challenge unspent)."""
     submission = Submission(
         channel="web",
         category=payload.category,
@@ -86,8 +87,8 @@ def submit(request: HttpRequest, payload: PublicProblemIn):
         code, created = citizen.do_submit_public(
             submission, throttle.address_digest(request), payload.challenge, payload.nonce
         )
-    except throttle.TooMany as e:
-        response = JsonResponse({"detail": e.message, "field": None}, status=429)
+    except (throttle.TooMany, intake_queue.Full) as e:
+        response = JsonResponse({"detail": e.message, "field": None}, status=e.status)
         response["Retry-After"] = str(e.retry_after)
         return response
     return (201 if created else 200), {"tracking_code": code}

@@ -45,7 +45,8 @@ def do_submit_public(
 ) -> tuple[str, bool]:
     """A problem from the public web form, queued (intake_queue): (tracking code, created). Refused with
     InvalidInput("challenge" or "nonce") without a fresh challenge and its work, with InvalidInput naming
-    the field for a bad one, with throttle.TooMany over the limit. The count and the queued row are one
+    the field for a bad one, with throttle.TooMany over the limit, with intake_queue.Full while the queue is
+    at its bound (before anything is counted or stored). The count and the queued row are one
     transaction: a refused submission counts nothing and leaves the challenge unspent. The same challenge
     again (a retry after a lost answer) gets the code it was given, created False."""
     now = resolve_now(now)
@@ -53,6 +54,7 @@ def do_submit_public(
         raise InvalidInput(_("This channel is not open to the public."), "channel")
     pow.check(challenge, nonce, now)
     fields = intake.clean(submission)
+    intake_queue.check_room()
     key = submission_key(challenge)
     code = intake.new_code()
     with transaction.atomic():

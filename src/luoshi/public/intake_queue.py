@@ -3,19 +3,93 @@ the rows in as problems in batches (`take_in`), with their "received" events, so
 hundreds of problems a second while every problem still enters through one path and one timeline.
 
 A row stays after it is taken until its challenge has expired (pow.lifetime): its unique challenge digest
-is the challenge's spend, so a challenge sent again within its lifetime finds the first row and its code."""
+is the challenge's spend, so a challenge sent again within its lifetime finds the first row and its code.
 
+The queue is bounded (LUOSHI_PUBLIC_INTAKE_MAX_WAITING): when the worker stops or falls behind, the form
+refuses new submissions (Full, a 503) rather than letting the table grow without end."""
+
+import threading
+import time
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from luoshi import bulk
+from luoshi.errors import ServiceError
 from luoshi.events.models import Event
 from luoshi.events.services import build
 from luoshi.public import pow, throttle
 from luoshi.public.models import Category, Channel, Intake, Problem
 
 BATCH = 500
+# How old the waiting count may be (seconds), and how long a refused sender is asked to wait.
+RECOUNT_SECONDS = 1.0
+RETRY_AFTER_SECONDS = 60
+
+
+class Full(ServiceError):
+    """The queue holds as many submissions as it may: 503, with the seconds to wait (Retry-After)."""
+
+    status = 503
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, None)
+        self.retry_after = retry_after
+
+
+def max_waiting() -> int:
+    return int(getattr(settings, "LUOSHI_PUBLIC_INTAKE_MAX_WAITING", 100_000))
+
+
+# The check runs on every submission (hundreds a second), so it must not count the queue each time: each
+# process keeps an estimate, recounted at most once a second, and raised by its own submissions between two
+# counts, so that one process alone never passes the bound. The recount is a COUNT over a LIMIT subquery,
+# reading at most `bound` rows however long the queue has grown. The processes together may pass the bound
+# by what the others queue in one second: a soft bound, enough to stop the growth.
+_lock = threading.Lock()
+_estimate: dict[str, float] = {}  # "n": rows waiting, "at": time.monotonic() of the count, "bound": its bound
+
+
+def count_waiting(bound: int) -> int:
+    """How many submissions wait to be taken in, counted up to `bound`."""
+    return Intake.objects.filter(problem__isnull=True).order_by()[:bound].count()
+
+
+def check_room() -> None:
+    """Refuse (Full) a submission while the queue is at its bound; a bound of 0 or less: no bound."""
+    bound = max_waiting()
+    if bound <= 0:
+        return
+    now = time.monotonic()
+    with _lock:
+        fresh = _estimate.get("bound") == bound and now - _estimate.get("at", -RECOUNT_SECONDS) < RECOUNT_SECONDS
+        n = _estimate.get("n", 0)
+    if not fresh:
+        n = count_waiting(bound)  # outside the lock: two threads counting at once is harmless
+        with _lock:
+            _estimate.update(n=n, at=now, bound=bound)
+    if n >= bound:
+        raise Full(
+            _(
+                "Too many problems are waiting to be registered just now, so yours was not sent. "
+                "Please try again in a few minutes, or call the 12345 hotline."
+            ),
+            retry_after=RETRY_AFTER_SECONDS,
+        )
+
+
+def forget_count() -> None:
+    """Count again at the next check (after this process took rows in, and between tests)."""
+    with _lock:
+        _estimate.clear()
+
+
+def _queued_one() -> None:
+    with _lock:
+        if "n" in _estimate:
+            _estimate["n"] += 1
 
 
 def put(code: str, challenge_digest: str, address_digest: str, now: datetime, fields: dict) -> bool:
@@ -45,7 +119,10 @@ def put(code: str, challenge_digest: str, address_digest: str, now: datetime, fi
             f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT (challenge_digest) DO NOTHING",
             list(row.values()),
         )
-        return cursor.rowcount == 1
+        queued = cursor.rowcount == 1
+    if queued:
+        _queued_one()
+    return queued
 
 
 def code_of(challenge_digest: str) -> str | None:
@@ -105,6 +182,7 @@ def take_in(now: datetime | None = None, batch: int = BATCH) -> int:
         for r, p in zip(rows, problems, strict=True):
             r.problem_id = p.pk
         bulk.update(Intake, ["problem"], rows)
+    forget_count()
     if now is not None:
         purge(now)
     return len(rows)
