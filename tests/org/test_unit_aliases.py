@@ -113,7 +113,7 @@ def test_a_new_units_name_may_not_be_another_units_alias(api, admin, named):
 
 
 def test_a_double_submit_stores_the_unit_once(api, admin):
-    # POST /units takes no Idempotency-Key: a unit's name is unique, so the second of two equal posts is refused.
+    # Without an Idempotency-Key a unit's unique name refuses the second of two equal posts.
     body = {"name": "市住房和城乡建设局", "kind": "department", "aliases": ["市住建局"]}
     c = api(admin)
     assert c.post("/units", body).status_code == 201
