@@ -18,6 +18,7 @@ from luoshi.duties.models import Duty, EpisodeKind, Escalation, Step
 from luoshi.duties.sweep import sweep
 from luoshi.errors import InvalidInput, NotAllowed, NotFound
 from luoshi.org import access
+from luoshi.org.caller import caller
 from luoshi.org.models import Person
 from luoshi.schemas import BlankIsNone, BodyIn, Day, Id, Line, Moment, Page, errors
 
@@ -89,7 +90,7 @@ def list_escalations(request, filters: Query[EscalationQuery]):
     """The steps taken on the caller's own unit; the office sees all, a leader those on the lists he is
     responsible for and on the units he supervises."""
     data = filters.dict()
-    return queries.filtered(request.auth, queries.EscalationFilters(**{**data, "step": data["step"] or ""}))
+    return queries.filtered(caller(request), queries.EscalationFilters(**{**data, "step": data["step"] or ""}))
 
 
 # --- "urge now" (立即催办): preview, then confirm ---------------------------------------------------
@@ -141,8 +142,8 @@ def _obligation(person: Person, target: UrgeTarget | UrgeIn) -> Duty:
 @router.get("/urge", response={200: UrgePreviewOut, **errors(403, 404, 409)})
 def preview_urge(request, target: Query[UrgeTarget]):
     """What "urge now" would send to the unit today, to how many people (the office). Sends nothing."""
-    ob = _obligation(request.auth, target)
-    preview = manual_preview(request.auth, ob)
+    ob = _obligation(caller(request), target)
+    preview = manual_preview(caller(request), ob)
     plan = preview.plan
     title, body = preview.message.text_in()
     return {
@@ -165,8 +166,8 @@ def preview_urge(request, target: Query[UrgeTarget]):
 def urge_now(request, payload: UrgeIn):
     """Send what the preview showed (the office): 201 with the urge notice or reminder; 200 with the one
     already sent by hand in this lateness (a repeated or simultaneous request sends nothing more)."""
-    ob = _obligation(request.auth, payload)
-    esc, created = do_manual_urge(request.auth, ob, confirmed=payload.step)
+    ob = _obligation(caller(request), payload)
+    esc, created = do_manual_urge(caller(request), ob, confirmed=payload.step)
     sent = queries.with_open(Escalation.objects.filter(pk=esc.pk)).select_related("unit", "duty").get()
     return (201 if created else 200), sent
 
@@ -211,7 +212,7 @@ def sweep_time(requested: datetime | None) -> datetime | None:
 @router.post("/run", response={200: SweepOut, **errors(403)})
 def run_sweep(request, payload: RunIn):
     """Run one sweep of the ladder now (the office). Counts what it did per step."""
-    if not access.can_steer_lists(request.auth):
+    if not access.can_steer_lists(caller(request)):
         raise NotAllowed("Only the supervision office runs the sweep.")
     return sweep(sweep_time(payload.now))
 

@@ -132,7 +132,7 @@ def list_lists(request, filters: Query[ListQuery], params: Query[Page.Input]):
     data = filters.dict()
     f = queries.ListFilters(**{**data, **{k: data[k] or "" for k in ("status", "source", "light", "sort")}})
     # Read as rows and rendered as they are: built to PagedListOut, they need no re-validation.
-    return rows.json_response(rows.page_of_lists(request.auth, f, today, params.offset, params.limit))
+    return rows.json_response(rows.page_of_lists(caller(request), f, today, params.offset, params.limit))
 
 
 @lists_router.post("", response={201: ListOut, **errors(403)})
@@ -148,7 +148,7 @@ def create_list(request, payload: ListIn):
         if leader is None:
             raise InvalidInput("No such person.", "leader")
     rlist = services.do_create_list(
-        request.auth,
+        caller(request),
         source=payload.source,
         title=payload.title,
         content=payload.content,
@@ -169,7 +169,7 @@ def get_list(request, list_id: Id):
 
 @lists_router.post("/{int:list_id}/publish", response={200: ListOut, **errors(403, 404, 409)})
 def publish_list(request, list_id: Id):
-    services.do_publish(request.auth, _visible_list(request, list_id))
+    services.do_publish(caller(request), _visible_list(request, list_id))
     return _detail(request, list_id)
 
 
@@ -189,7 +189,7 @@ def file_report(
     """File a direct report for the caller's own unit. 200 when the same Idempotency-Key and report came before."""
     ob = _obligation(_visible_list(request, list_id), payload.unit)
     report, created = duty_services.do_report(
-        request.auth,
+        caller(request),
         ob,
         progress=payload.progress,
         done=payload.done,
@@ -204,14 +204,14 @@ def file_report(
 @lists_router.post("/{int:list_id}/accept", response={200: ObligationOut, **errors(403, 404, 409)})
 def accept_completion(request, list_id: Id, payload: UnitRef):
     rlist = _visible_list(request, list_id)
-    ob = duty_completion.do_accept(request.auth, _obligation(rlist, payload.unit))
+    ob = duty_completion.do_accept(caller(request), _obligation(rlist, payload.unit))
     return _obligation_out(ob, timezone.localdate(), rlist.status)
 
 
 @lists_router.post("/{int:list_id}/return", response={200: ObligationOut, **errors(403, 404, 409)})
 def return_completion(request, list_id: Id, payload: ReturnIn):
     rlist = _visible_list(request, list_id)
-    ob = duty_completion.do_return(request.auth, _obligation(rlist, payload.unit), payload.reason)
+    ob = duty_completion.do_return(caller(request), _obligation(rlist, payload.unit), payload.reason)
     return _obligation_out(ob, timezone.localdate(), rlist.status)
 
 
@@ -232,7 +232,7 @@ def _extension_out(ext: Extension) -> dict:
 @lists_router.post("/{int:list_id}/extensions", response={201: ExtensionOut, **errors(403, 404, 409)})
 def request_extension(request, list_id: Id, payload: ExtensionIn):
     ob = _obligation(_visible_list(request, list_id), payload.unit)
-    ext = duty_completion.do_request_extension(request.auth, ob, payload.new_deadline, payload.reason)
+    ext = duty_completion.do_request_extension(caller(request), ob, payload.new_deadline, payload.reason)
     return 201, _extension_out(ext)
 
 
@@ -244,13 +244,13 @@ def decide_extension(request, extension_id: Id, payload: DecideIn):
     if ext.duty.owner_kind != "list":
         raise NotFound("No such extension request.")
     _visible_list(request, ext.duty.owner_id)
-    ext = duty_completion.do_decide_extension(request.auth, ext, payload.approve, payload.note)
+    ext = duty_completion.do_decide_extension(caller(request), ext, payload.approve, payload.note)
     return _extension_out(ext)
 
 
 @lists_router.post("/{int:list_id}/close", response={200: ListOut, **errors(403, 404, 409)})
 def close_list(request, list_id: Id):
-    completion.do_close(request.auth, _visible_list(request, list_id))
+    completion.do_close(caller(request), _visible_list(request, list_id))
     return _detail(request, list_id)
 
 
@@ -306,7 +306,7 @@ class OverviewQuery(Schema):
 
 @stats_router.get("/overview", response={200: OverviewOut, **errors()})
 def stats_overview(request, params: Query[OverviewQuery]):
-    return queries.overview(request.auth, params.year)
+    return queries.overview(caller(request), params.year)
 
 
 # On lists_router too: PATCH and DELETE (drafts, and published lists' fields); units, transfers, suspension.

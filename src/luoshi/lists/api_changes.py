@@ -16,6 +16,7 @@ from luoshi.errors import InvalidInput, NotFound
 from luoshi.lists import changes, transfers
 from luoshi.lists.api import ListOut, _detail, _visible_list, lists_router
 from luoshi.lists.models import TransferRequest, TransferStatus
+from luoshi.org.caller import caller
 from luoshi.org.models import Person, Unit
 from luoshi.schemas import BodyIn, Id, RequiredText, Text, errors
 
@@ -105,7 +106,7 @@ def _with_names(pk: int) -> TransferRequest:
 def add_unit(request, list_id: Id, payload: AddUnitIn):
     """Add a handling unit to a published list: its duty starts now, on the list's deadline."""
     rlist = _visible_list(request, list_id)
-    changes.do_add_unit(request.auth, rlist, _unit(payload.unit, "unit"), payload.role, payload.reason)
+    changes.do_add_unit(caller(request), rlist, _unit(payload.unit, "unit"), payload.role, payload.reason)
     return 201, _detail(request, list_id)
 
 
@@ -114,7 +115,7 @@ def withdraw_unit(request, list_id: Id, unit_id: Id, payload: ReasonIn):
     """Withdraw a co-handling unit (never the lead: transfer it). Its history stays; the list may be
     struck off without it."""
     rlist = _visible_list(request, list_id)
-    changes.do_withdraw_unit(request.auth, rlist, _unit(unit_id, "unit"), payload.reason)
+    changes.do_withdraw_unit(caller(request), rlist, _unit(unit_id, "unit"), payload.reason)
     return _detail(request, list_id)
 
 
@@ -123,7 +124,7 @@ def transfer(request, list_id: Id, payload: TransferIn):
     """Transfer a unit's work to another unit (转办): the old duty is withdrawn, the new one starts now."""
     rlist = _visible_list(request, list_id)
     from_unit, to_unit = _unit(payload.from_unit, "from_unit"), _unit(payload.to_unit, "to_unit")
-    changes.do_transfer(request.auth, rlist, from_unit, to_unit, payload.reason)
+    changes.do_transfer(caller(request), rlist, from_unit, to_unit, payload.reason)
     return _detail(request, list_id)
 
 
@@ -137,7 +138,7 @@ def request_transfer(request, list_id: Id, payload: TransferRequestIn):
     rlist = _visible_list(request, list_id)
     suggested = _unit(payload.suggested_unit, "suggested_unit") if payload.suggested_unit else None
     req, created = transfers.do_request_transfer(
-        request.auth, rlist, _unit(payload.unit, "unit"), payload.reason, suggested
+        caller(request), rlist, _unit(payload.unit, "unit"), payload.reason, suggested
     )
     return (201 if created else 200), _request_out(_with_names(req.pk))
 
@@ -146,7 +147,7 @@ def request_transfer(request, list_id: Id, payload: TransferRequestIn):
 def list_transfer_requests(request, list_id: Id):
     """The list's transfer requests, newest first: all for the office, a unit's own for its people."""
     rlist = _visible_list(request, list_id)
-    person: Person = request.auth
+    person: Person = caller(request)
     qs = TransferRequest.objects.filter(list=rlist).select_related("unit", "suggested_unit", "to_unit", "requested_by")
     if not person.is_office:
         qs = qs.filter(unit_id=person.unit_id or 0)
@@ -161,14 +162,14 @@ def decide_transfer(request, request_id: Id, payload: TransferDecideIn):
         raise NotFound("No such transfer request.")
     _visible_list(request, req.list_id)
     to_unit = _unit(payload.to_unit, "to_unit") if payload.to_unit else None
-    transfers.do_decide_transfer(request.auth, req, payload.approve, to_unit, payload.note)
+    transfers.do_decide_transfer(caller(request), req, payload.approve, to_unit, payload.note)
     return _request_out(_with_names(req.pk))
 
 
 @lists_router.post("/{int:list_id}/suspend", response={200: ListOut, **errors(403, 404, 409)})
 def suspend(request, list_id: Id, payload: ReasonIn):
     """Suspend the list (暂缓): clocks, lights and urging pause until it resumes."""
-    changes.do_suspend(request.auth, _visible_list(request, list_id), payload.reason)
+    changes.do_suspend(caller(request), _visible_list(request, list_id), payload.reason)
     return _detail(request, list_id)
 
 
@@ -176,12 +177,12 @@ def suspend(request, list_id: Id, payload: ReasonIn):
 def resume(request, list_id: Id, payload: OptionalReasonIn | None = None):
     """Resume a suspended list: every deadline and report due moves by the days it was suspended."""
     reason = payload.reason if payload else ""
-    changes.do_resume(request.auth, _visible_list(request, list_id), reason)
+    changes.do_resume(caller(request), _visible_list(request, list_id), reason)
     return _detail(request, list_id)
 
 
 @lists_router.post("/{int:list_id}/cancel", response={200: ListOut, **errors(403, 404, 409)})
 def cancel(request, list_id: Id, payload: ReasonIn):
     """Cancel the list (撤销): every duty withdrawn, reporting ends; counted apart in every figure."""
-    changes.do_cancel(request.auth, _visible_list(request, list_id), payload.reason)
+    changes.do_cancel(caller(request), _visible_list(request, list_id), payload.reason)
     return _detail(request, list_id)

@@ -15,6 +15,7 @@ from luoshi.lists import changes, drafts
 from luoshi.lists.api import ListOut, MilestoneIn, _detail, _visible_list, lists_router
 from luoshi.lists.models import ListStatus, Source
 from luoshi.lists.services import MilestoneInput
+from luoshi.org.caller import caller
 from luoshi.org.models import Person, Unit
 from luoshi.schemas import BodyIn, Day, Id, Text, Title, errors
 
@@ -80,14 +81,14 @@ def update_list(request, list_id: Id, payload: ListPatch):
     sent = payload.dict(exclude_unset=True)
     reason = sent.pop("reason", "")
     if rlist.status == ListStatus.DRAFT:
-        drafts.do_update_draft(request.auth, rlist, _changes(sent), reason=reason)
+        drafts.do_update_draft(caller(request), rlist, _changes(sent), reason=reason)
     else:
-        changes.do_change_published(request.auth, rlist, _changes(sent), reason)
+        changes.do_change_published(caller(request), rlist, _changes(sent), reason)
     return _detail(request, list_id)
 
 
 @lists_router.delete("/{int:list_id}", response={204: None, **errors(403, 404, 409)})
 def delete_list(request, list_id: Id):
     """Delete a draft (office only); a published list is never deleted (409)."""
-    drafts.do_delete_draft(request.auth, _visible_list(request, list_id))
+    drafts.do_delete_draft(caller(request), _visible_list(request, list_id))
     return 204, None

@@ -22,6 +22,7 @@ from luoshi.notify.preferences import (
     settings_of,
 )
 from luoshi.notify.services import do_mark_read
+from luoshi.org.caller import caller
 from luoshi.schemas import BodyIn, Id, Page, errors
 
 router = Router(tags=["notifications"])
@@ -53,7 +54,7 @@ class NotificationOut(Schema):
 @router.get("", response={200: list[NotificationOut], **errors()})
 @paginate(Page)
 def my_notifications(request, unread: bool = False):
-    qs = Notification.objects.filter(recipient=request.auth)
+    qs = Notification.objects.filter(recipient=caller(request))
     return qs.filter(read_at__isnull=True) if unread else qs
 
 
@@ -68,7 +69,7 @@ class MarkedOut(Schema):
 @router.post("/read", response={200: MarkedOut, **errors()})
 def mark_read(request, payload: ReadIn):
     """Mark the given notifications (or all) of the caller as read."""
-    return {"marked": do_mark_read(request.auth, payload.ids)}
+    return {"marked": do_mark_read(caller(request), payload.ids)}
 
 
 # /api/v1/me/notification-settings: the caller's own preferences per kind of notice.
@@ -134,11 +135,11 @@ def _settings_out(settings: list[Setting]) -> dict:
 @me_router.get("/notification-settings", response={200: SettingsOut, **errors()})
 def my_notification_settings(request):
     """Each registered kind of notice: whether it can be muted, is muted, and the channels chosen."""
-    return _settings_out(settings_of(request.auth))
+    return _settings_out(settings_of(caller(request)))
 
 
 @me_router.put("/notification-settings", response={200: SettingsOut, **errors(403)})
 def set_my_notification_settings(request, payload: SettingsIn):
     """Mute kinds or choose their channels. The urging ladder's kinds cannot be muted (400)."""
     choices = [Choice(item.kind, item.muted, item.channels) for item in payload.items]
-    return _settings_out(do_set_preferences(request.auth, request.auth, choices))
+    return _settings_out(do_set_preferences(caller(request), caller(request), choices))

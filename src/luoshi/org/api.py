@@ -10,6 +10,7 @@ from ninja import Field, Header, Router, Schema
 from luoshi.errors import InvalidInput, NotAllowed, NotFound
 from luoshi.org import access, services
 from luoshi.org.aliases import ALIASES_MAX, do_set_aliases
+from luoshi.org.caller import caller
 from luoshi.org.models import USERNAME_MAX, Person, Role, Unit, UnitKind
 from luoshi.schemas import ONE_LINE, VISIBLE_LINE, BodyIn, Id, errors
 
@@ -84,9 +85,9 @@ class PersonIn(BodyIn):
 
 
 def _admin(request) -> Person:
-    if not access.can_manage_org(request.auth):
+    if not access.can_manage_org(caller(request)):
         raise NotAllowed("Only an administrator manages units and people.")
-    return request.auth
+    return caller(request)
 
 
 @router.get("/units", response={200: list[UnitOut], **errors()})
@@ -149,7 +150,7 @@ def list_people(request):
     people of the units he supervises and the office staff; a liaison or unit head the people of the
     own unit and the office staff (the contacts for reports and urging). Others see only themselves."""
     return (
-        visible_people(request.auth)
+        visible_people(caller(request))
         .prefetch_related(Prefetch("supervised_units", queryset=Unit.objects.only("pk")))
         .order_by("id")
     )
@@ -183,9 +184,9 @@ def _person(person_id: int) -> Person:
 @router.put("/people/{person_id}/roles", response={200: PersonOut, **errors(403, 404)})
 def set_roles(request, person_id: Id, payload: RolesIn):
     """The security administrator's: at most one of admin, security, auditor (else 400 on roles)."""
-    if not access.can_manage_security(request.auth):
+    if not access.can_manage_security(caller(request)):
         raise NotAllowed("Only the security administrator changes roles.")
-    return services.do_set_roles(request.auth, _person(person_id), list(payload.roles))
+    return services.do_set_roles(caller(request), _person(person_id), list(payload.roles))
 
 
 @router.post("/people/{person_id}/disable", response={200: PersonOut, **errors(403, 404)})

@@ -64,9 +64,9 @@ def _no_store(response: HttpResponse) -> None:
 @router.post("/me/password", response={200: ChangedOut, **errors(403)}, summary="Change my password")
 def change_password(request, payload: PasswordIn, response: HttpResponse):
     """Every API token of the person is revoked (the one calling too); a session caller stays signed in."""
-    passwords.do_change_password(request.auth, old=payload.old, new=payload.new)
+    passwords.do_change_password(caller(request), old=payload.old, new=payload.new)
     if _by_session(request):
-        update_session_auth_hash(request, request.auth)
+        update_session_auth_hash(request, caller(request))
     _no_store(response)
     return {"changed": True}
 
@@ -74,7 +74,7 @@ def change_password(request, payload: PasswordIn, response: HttpResponse):
 @router.post("/me/logout-everywhere", response={200: EndedOut, **errors()}, summary="Log me out everywhere")
 def logout_me_everywhere(request):
     """Every session of mine ends (this one too). API tokens stay valid."""
-    do_logout_everywhere(request.auth, request.auth)
+    do_logout_everywhere(caller(request), caller(request))
     return {"ended": True}
 
 

@@ -9,6 +9,7 @@ from ninja import Field, Router, Schema
 
 from luoshi.errors import NotFound
 from luoshi.org import two_factor
+from luoshi.org.caller import caller
 from luoshi.org.models import Person
 from luoshi.schemas import Id, errors
 
@@ -40,7 +41,7 @@ def _out(person: Person) -> dict:
 
 @router.get("/me/two-factor", response={200: TwoFactorOut, **errors()}, summary="My two factors")
 def my_two_factor(request):
-    return _out(request.auth)
+    return _out(caller(request))
 
 
 @router.post(
@@ -51,9 +52,9 @@ def my_two_factor(request):
 def reset_two_factor(request, person_id: Id):
     """The person enrols again at the next page he opens. Only the security administrator; resetting
     twice is resetting once (`reset` false the second time, one event)."""
-    two_factor.check_may_reset(request.auth)  # before the lookup: others learn nothing of who exists
+    two_factor.check_may_reset(caller(request))  # before the lookup: others learn nothing of who exists
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
         raise NotFound("No such person.")
-    done = two_factor.do_reset_two_factor(request.auth, person)
+    done = two_factor.do_reset_two_factor(caller(request), person)
     return {**_out(person), "reset": done}
