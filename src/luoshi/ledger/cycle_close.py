@@ -262,8 +262,8 @@ def _bulk_create(
             duties += [_duty(r, data.lead_unit, HandlingRole.LEAD)] if data.lead_unit else []
             duties += [_duty(r, u, HandlingRole.CO) for u in dict.fromkeys(data.co_units)]
     Duty.objects.bulk_create(duties, batch_size=500)
-    # Each task's event records it as services.task_state reads it (two queries for all of them).
-    stored = Task.objects.filter(pk__in=[r.pk for r in made]).prefetch_related("co_units", "indicators")
+    # Each task's event records it as services.task_state reads it (three queries for all of them).
+    stored = Task.objects.filter(pk__in=[r.pk for r in made]).prefetch_related("co_units", "indicators__trajectory")
     Event.objects.bulk_create(
         [
             build(
