@@ -1,8 +1,7 @@
-"""Hostile Excel files, made here: each is refused with a message (400), quickly, never a 500."""
+"""Hostile Excel files, made here: each is refused with a message (400), before it is unpacked or parsed, never a 500."""
 
 import io
 import struct
-import time
 import zipfile
 import zlib
 
@@ -76,14 +75,12 @@ def test_an_external_entity_reads_no_file(as_, city):
     assert "root:" not in response.content.decode()
 
 
-def test_a_billion_laughs_is_refused_at_once(as_, city):
+def test_a_billion_laughs_is_refused_before_its_entities_expand(as_, city):
     lol = b'<!ENTITY l0 "lol">' + b"".join(
         b'<!ENTITY l%d "%s">' % (i, b"".join(b"&l%d;" % (i - 1) for _ in range(10))) for i in range(1, 10)
     )
     xml = b'<?xml version="1.0"?><!DOCTYPE x [' + lol + b"]><worksheet><sheetData>&l9;</sheetData></worksheet>"
-    start = time.perf_counter()
     assert "entity or DTD" in error_of(upload(as_(city), with_sheet_xml(xml)))
-    assert time.perf_counter() - start < 2
 
 
 @pytest.mark.parametrize(
@@ -155,9 +152,7 @@ def test_the_bomb_is_a_real_one():
 def test_a_400_mb_cell_in_a_small_file_is_refused_before_unpacking(as_, city):
     data = bomb()
     assert len(data) < 600 * 1024
-    start = time.perf_counter()
-    error = error_of(upload(as_(city), data))
-    assert time.perf_counter() - start < 2  # openpyxl never sees it
+    error = error_of(upload(as_(city), data))  # refused from the archive's directory: openpyxl never sees it
     assert "unpacks to more than 20 MB" in error
 
 

@@ -1,6 +1,5 @@
 """Dispatch suggestion: the unit that handled like problems comes first; accuracy measured on the newest."""
 
-import time
 from datetime import timedelta
 
 from django.db import connection
@@ -62,20 +61,15 @@ def test_a_unit_named_in_the_place_counts(office, unit_a, unit_b):
     assert feats[f"u:{unit_b.pk}"] == suggest.UNIT_WEIGHT and "p:张掖路" in feats
 
 
-def test_the_model_is_cached_until_the_history_changes_and_is_fast(
-    office, unit_a, unit_b, django_assert_max_num_queries
-):
+def test_the_model_is_cached_until_the_history_changes(office, unit_a, unit_b, django_assert_max_num_queries):
     suggest.forget()
     _history(office, {"a": unit_a, "b": unit_b})
     new = intake.do_submit(office, submission())[0]
     suggest.suggest_units(new)
     with CaptureQueriesContext(connection) as ctx:
-        started = time.perf_counter()
         for _ in range(20):
             suggest.suggest_units(new)
-        elapsed = (time.perf_counter() - started) / 20
     assert len(ctx.captured_queries) == 20 * 3  # the key's two aggregates and the units: no retraining
-    assert elapsed < 0.05
     before = suggest.model()
     _handled(office, unit_a, "市容环境", "城关区", "垃圾", NOW)
     assert suggest.model() is not before and suggest.model().size == before.size + 1
